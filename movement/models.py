@@ -1,0 +1,672 @@
+"""The movement's records: models, teams, commitments, mediation, outreach and more (SPEC §5)."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Household, Organisation, ResidentialGroup, Ward
+from wardsecurity.history import tracked
+from wardsecurity.models import WardRecord, dates_ordered, not_negative
+from wardsecurity.validators import validate_birth_year, validate_not_future, validate_year
+
+DATES_ORDER = _("The end date cannot be before the start date.")
+
+
+def ward_fk(related_name):
+    return models.ForeignKey(
+        Ward, verbose_name=_("ward"), on_delete=models.PROTECT, related_name=related_name
+    )
+
+
+def group_fk(related_name):
+    return models.ForeignKey(
+        ResidentialGroup,
+        verbose_name=_("residential group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
+def past_date(verbose_name, **kwargs):
+    return models.DateField(verbose_name, validators=[validate_not_future], **kwargs)
+
+
+@tracked
+class SelfManagementModel(WardRecord):
+    """A self-management model on security and order (mô hình tự quản về ANTT)."""
+
+    class Kind(models.TextChoices):
+        CAMERA = "camera", _("Security cameras")
+        MARKET_GATE = "market_gate", _("Civilised market gate")
+        TRAFFIC_URBAN_ORDER = "traffic_urban_order", _("Traffic and urban order")
+        FIRE_SAFETY_CLUSTER = "fire_safety_cluster", _("Fire safety household cluster")
+        ANTI_DRUG = "anti_drug", _("Drug prevention")
+        TEMPORARY_RESIDENCE = "temporary_residence", _("Temporary residence management")
+        COVID_SELF_MANAGEMENT = "covid_self_management", _("COVID-19 self-management")
+        BRIGHT_CLEAN_SAFE = "bright_clean_safe", _("Bright, clean and safe")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        DISSOLVED = "dissolved", _("Dissolved")
+
+    ward = ward_fk("self_management_models")
+    groups = models.ManyToManyField(
+        ResidentialGroup, verbose_name=_("residential groups"), blank=True, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    founded_on = past_date(_("founded on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    exemplary = models.BooleanField(_("exemplary"), default=False)
+    lead_org = models.ForeignKey(
+        Organisation,
+        verbose_name=_("lead organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    same_ward_fields = ("lead_org",)
+
+    class Meta:
+        verbose_name = _("self-management model")
+        verbose_name_plural = _("self-management models")
+        ordering = ["ward", "name"]
+        indexes = [
+            models.Index(fields=["ward", "kind"], name="smm_ward_kind_idx"),
+            models.Index(fields=["ward", "founded_on"], name="smm_ward_founded_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@tracked
+class Team(WardRecord):
+    """A security team or volunteer group; headcount is the roster size when a roster is kept."""
+
+    class Kind(models.TextChoices):
+        SECURITY_TEAM = "security_team", _("Grassroots security and order team")
+        SELF_MANAGED_GROUP = "self_managed_group", _("Self-managed group")
+        SOCIAL_SECURITY_GROUP = "social_security_group", _("Social security group")
+        FIRE_SAFETY_CLUSTER = "fire_safety_cluster", _("Fire safety household cluster")
+        TRAFFIC_URBAN_ORDER = "traffic_urban_order", _("Traffic and urban order team")
+        ANTI_DRUG = "anti_drug", _("Drug prevention team")
+        COVID_COMMUNITY = "covid_community", _("Community COVID-19 team")
+        EID_GUIDANCE = "eid_guidance", _("Electronic ID guidance team")
+        NEIGHBOURHOOD_GUARD = "neighbourhood_guard", _("Neighbourhood guard (before July 2024)")
+        MEDIATION_TEAM = "mediation_team", _("Mediation team")
+
+    ward = ward_fk("teams")
+    groups = models.ManyToManyField(
+        ResidentialGroup, verbose_name=_("residential groups"), blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    model = models.ForeignKey(
+        SelfManagementModel,
+        verbose_name=_("self-management model"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="teams",
+    )
+    established_on = past_date(_("established on"))
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    decision_no = models.CharField(_("decision number"), max_length=50, blank=True)
+    roster_kept = models.BooleanField(
+        _("roster kept"),
+        default=False,
+        help_text=_("When the members are entered one by one, the headcount is their number."),
+    )
+    headcount = models.PositiveIntegerField(_("headcount"), default=0)
+
+    same_ward_fields = ("model",)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["ward", "kind", "name"]
+        constraints = [
+            dates_ordered("established_on", "dissolved_on", "team_dates_ordered", DATES_ORDER),
+            not_negative("headcount", "team_headcount_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["ward", "kind"], name="team_ward_kind_idx"),
+            models.Index(fields=["ward", "established_on"], name="team_ward_established_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@tracked
+class TeamMember(WardRecord):
+    """A member of a team's roster."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Leader")
+        DEPUTY = "deputy", _("Deputy")
+        MEMBER = "member", _("Member")
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="members"
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True, validators=[validate_birth_year]
+    )
+    joined_on = past_date(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    ward_path = "team__ward"
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["team", "role", "full_name"]
+        constraints = [
+            dates_ordered("joined_on", "left_on", "member_dates_ordered", DATES_ORDER),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+
+@tracked
+class Commitment(WardRecord):
+    """A commitment signed by exactly one household or organisation for a year (ký cam kết)."""
+
+    class Kind(models.TextChoices):
+        SAFE_AREA_REGISTRATION = "safe_area_registration", _("Safe-area registration")
+        NO_CRIME_SOCIAL_EVILS = "no_crime_social_evils", _("No crime or social evils")
+        NO_FIRECRACKERS = "no_firecrackers", _("No firecrackers")
+        TRAFFIC_ORDER = "traffic_order", _("Traffic order")
+        FIRE_SAFETY = "fire_safety", _("Fire safety")
+        OTHER = "other", _("Other")
+
+    # Stored beside the signer (and kept equal to the signer's ward) for scope and statistics.
+    ward = ward_fk("commitments")
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="commitments",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="commitments",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    signed_on = past_date(_("signed on"))
+
+    same_ward_fields = ("household", "organisation")
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["ward", "-year", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(household__isnull=False, organisation__isnull=True)
+                | Q(household__isnull=True, organisation__isnull=False),
+                name="commitment_exactly_one_signer",
+                violation_error_message=_(
+                    "A commitment is signed by exactly one household or one organisation."
+                ),
+                violation_error_code="signer",
+            ),
+            models.UniqueConstraint(
+                fields=["household", "year", "kind"],
+                condition=Q(household__isnull=False),
+                name="commitment_unique_household_year_kind",
+                violation_error_message=_(
+                    "This household already signed this commitment for that year."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year", "kind"],
+                condition=Q(organisation__isnull=False),
+                name="commitment_unique_org_year_kind",
+                violation_error_message=_(
+                    "This organisation already signed this commitment for that year."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["ward", "year", "kind"], name="commit_ward_year_kind_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.year}"
+
+    def derive_fields(self):
+        # A new commitment takes its signer's ward; a signer of another ward is refused by clean().
+        if self.ward_id is None:
+            signer = self.household if self.household_id else None
+            signer = signer or (self.organisation if self.organisation_id else None)
+            if signer is not None:
+                self.ward_id = signer.ward_id
+
+
+@tracked
+class MediationCase(WardRecord):
+    """A grassroots mediation case (hòa giải ở cơ sở)."""
+
+    class Subject(models.TextChoices):
+        LAND = "land", _("Land")
+        FAMILY = "family", _("Family")
+        NEIGHBOURS = "neighbours", _("Neighbours")
+        DEBT = "debt", _("Debt")
+        OTHER = "other", _("Other")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RESOLVED = "resolved", _("Resolved")
+        UNRESOLVED = "unresolved", _("Unresolved")
+        REFERRED = "referred", _("Referred to the authorities")
+
+    ward = ward_fk("mediation_cases")
+    group = group_fk("mediation_cases")
+    received_on = past_date(_("received on"))
+    subject = models.CharField(_("subject"), max_length=12, choices=Subject.choices)
+    parties = models.TextField(_("parties"))
+    security_related = models.BooleanField(_("related to security and order"), default=False)
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    same_ward_fields = ("group",)
+
+    class Meta:
+        verbose_name = _("mediation case")
+        verbose_name_plural = _("mediation cases")
+        ordering = ["ward", "-received_on"]
+        constraints = [
+            dates_ordered("received_on", "closed_on", "mediation_dates_ordered", DATES_ORDER),
+            models.CheckConstraint(
+                condition=Q(outcome="pending", closed_on__isnull=True)
+                | (~Q(outcome="pending") & Q(closed_on__isnull=False)),
+                name="mediation_closed_iff_outcome",
+                violation_error_message=_(
+                    "A pending case has no closing date; a concluded case needs one."
+                ),
+                violation_error_code="closed_on",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["ward", "received_on"], name="mediation_ward_received_idx"),
+            models.Index(fields=["ward", "outcome"], name="mediation_ward_outcome_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_subject_display()} ({self.received_on:%d/%m/%Y})"
+
+
+@tracked
+class OutreachSession(WardRecord):
+    """An outreach session (buổi tuyên truyền) with its attendance."""
+
+    class Partner(models.TextChoices):
+        FRONT = "front", _("Fatherland Front")
+        WOMEN = "women", _("Women's Union")
+        YOUTH = "youth", _("Youth Union")
+        VETERANS = "veterans", _("Veterans' Association")
+        POLICE = "police", _("Police")
+        OTHER = "other", _("Other")
+
+    ward = ward_fk("outreach_sessions")
+    group = group_fk("outreach_sessions")
+    held_on = past_date(_("held on"))
+    topic = models.CharField(_("topic"), max_length=255)
+    attendees = models.PositiveIntegerField(_("attendees"), default=0)
+    partners = ArrayField(
+        models.CharField(max_length=10, choices=Partner.choices),
+        verbose_name=_("partners"),
+        default=list,
+        blank=True,
+    )
+
+    same_ward_fields = ("group",)
+
+    class Meta:
+        verbose_name = _("outreach session")
+        verbose_name_plural = _("outreach sessions")
+        ordering = ["ward", "-held_on"]
+        constraints = [not_negative("attendees", "outreach_attendees_not_negative")]
+        indexes = [models.Index(fields=["ward", "held_on"], name="outreach_ward_held_idx")]
+
+    def __str__(self):
+        return self.topic
+
+
+@tracked
+class Commendation(WardRecord):
+    """A commendation (khen thưởng) awarded to a collective or an individual."""
+
+    class RecipientKind(models.TextChoices):
+        COLLECTIVE = "collective", _("Collective")
+        INDIVIDUAL = "individual", _("Individual")
+
+    class Level(models.TextChoices):
+        WARD = "ward", _("Ward")
+        PROVINCE = "province", _("Province")
+        MINISTRY = "ministry", _("Ministry")
+        GOVERNMENT = "government", _("Government")
+
+    ward = ward_fk("commendations")
+    recipient_kind = models.CharField(
+        _("recipient kind"), max_length=10, choices=RecipientKind.choices
+    )
+    recipient_name = models.CharField(_("recipient"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    issuer = models.CharField(_("issued by"), max_length=200)
+    awarded_on = past_date(_("awarded on"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("commendation")
+        verbose_name_plural = _("commendations")
+        ordering = ["ward", "-awarded_on"]
+        indexes = [models.Index(fields=["ward", "awarded_on"], name="commend_ward_awarded_idx")]
+
+    def __str__(self):
+        return self.recipient_name
+
+
+@tracked
+class WeaponSurrender(WardRecord):
+    """Weapons, explosives, support tools or firecrackers handed in by residents."""
+
+    class Item(models.TextChoices):
+        GUN = "gun", _("Gun")
+        HOMEMADE_GUN = "homemade_gun", _("Homemade gun")
+        AMMUNITION = "ammunition", _("Ammunition")
+        EXPLOSIVE = "explosive", _("Explosives")
+        FIRECRACKER = "firecracker", _("Firecrackers")
+        SUPPORT_TOOL = "support_tool", _("Support tool")
+        KNIFE = "knife", _("Knife")
+        OTHER = "other", _("Other")
+
+    class Unit(models.TextChoices):
+        PIECE = "piece", _("piece")
+        ROUND = "round", _("round")
+        KG = "kg", _("kg")
+
+    ward = ward_fk("weapon_surrenders")
+    received_on = past_date(_("received on"))
+    item = models.CharField(_("item"), max_length=12, choices=Item.choices)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=12, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    unit = models.CharField(_("unit"), max_length=6, choices=Unit.choices)
+
+    class Meta:
+        verbose_name = _("weapon surrender")
+        verbose_name_plural = _("weapon surrenders")
+        ordering = ["ward", "-received_on"]
+        constraints = [not_negative("quantity", "weapon_quantity_not_negative")]
+        indexes = [models.Index(fields=["ward", "received_on"], name="weapon_ward_received_idx")]
+
+    def __str__(self):
+        return f"{self.get_item_display()}: {self.quantity} {self.get_unit_display()}"
+
+
+@tracked
+class ReintegrationCase(WardRecord):
+    """A person who erred, managed and educated in the community (sensitive, police-only)."""
+
+    class Category(models.TextChoices):
+        RELEASED_PRISONER = "released_prisoner", _("Released from prison")
+        COMMUNITY_EDUCATION_MEASURE = "community_education_measure", _("Education at commune level")
+        DRUG_REHAB = "drug_rehab", _("After drug rehabilitation")
+        AT_RISK_YOUTH = "at_risk_youth", _("At-risk youth")
+        SUSPENDED_SENTENCE = "suspended_sentence", _("Suspended sentence")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Being supported")
+        COMPLETED = "completed", _("Completed")
+        MOVED_AWAY = "moved_away", _("Moved away")
+        REOFFENDED = "reoffended", _("Reoffended")
+
+    sensitive = True
+
+    ward = ward_fk("reintegration_cases")
+    group = group_fk("reintegration_cases")
+    person_name = models.CharField(_("person"), max_length=150)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True, validators=[validate_birth_year]
+    )
+    category = models.CharField(_("category"), max_length=28, choices=Category.choices)
+    started_on = past_date(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    sponsor = models.CharField(_("sponsor"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+
+    same_ward_fields = ("group",)
+
+    class Meta:
+        verbose_name = _("reintegration case")
+        verbose_name_plural = _("reintegration cases")
+        ordering = ["ward", "-started_on"]
+        constraints = [
+            dates_ordered("started_on", "ended_on", "reintegration_dates_ordered", DATES_ORDER),
+        ]
+        indexes = [models.Index(fields=["ward", "status"], name="reint_ward_status_idx")]
+
+    def __str__(self):
+        return self.person_name
+
+
+@tracked
+class EidTally(WardRecord):
+    """Campaign counters for chip ID cards and VNeID (the population database holds the people)."""
+
+    ward = ward_fk("eid_tallies")
+    group = group_fk("eid_tallies")
+    recorded_on = past_date(_("recorded on"))
+    chip_cards = models.PositiveIntegerField(_("chip ID cards"), default=0)
+    vneid_level1 = models.PositiveIntegerField(_("VNeID level 1"), default=0)
+    vneid_level2_collected = models.PositiveIntegerField(_("VNeID level 2 collected"), default=0)
+    vneid_level2_activated = models.PositiveIntegerField(_("VNeID level 2 activated"), default=0)
+
+    same_ward_fields = ("group",)
+
+    class Meta:
+        verbose_name = _("e-ID tally")
+        verbose_name_plural = _("e-ID tallies")
+        ordering = ["ward", "-recorded_on"]
+        constraints = [
+            not_negative("chip_cards", "eid_chip_not_negative"),
+            not_negative("vneid_level1", "eid_l1_not_negative"),
+            not_negative("vneid_level2_collected", "eid_l2c_not_negative"),
+            not_negative("vneid_level2_activated", "eid_l2a_not_negative"),
+        ]
+        indexes = [models.Index(fields=["ward", "recorded_on"], name="eid_ward_recorded_idx")]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.recorded_on:%d/%m/%Y}"
+
+
+class SubjectKind(models.TextChoices):
+    GROUP = "group", _("Residential group")
+    WARD = "ward", _("Ward")
+    ORGANISATION = "organisation", _("Organisation")
+    TEAM = "team", _("Team")
+
+
+def subject_constraints(prefix, kinds):
+    """Exactly the foreign key that ``subject`` names is set (the ward is always set)."""
+    fks = {"group": "group", "organisation": "organisation", "team": "team"}
+    present = [k for k in fks if k in kinds]
+    alternatives = Q()
+    for kind in kinds:
+        alternatives |= Q(subject=kind, **{f"{fk}__isnull": fk != kind for fk in present})
+    return models.CheckConstraint(
+        condition=alternatives,
+        name=f"{prefix}_subject_consistent",
+        violation_error_message=_("Choose the record that the subject names, and only that one."),
+        violation_error_code="subject",
+    )
+
+
+@tracked
+class SafetyRecognition(WardRecord):
+    """Yearly recognition of a group, ward or organisation as safe on security and order."""
+
+    ward = ward_fk("safety_recognitions")
+    subject = models.CharField(
+        _("subject"),
+        max_length=12,
+        choices=[c for c in SubjectKind.choices if c[0] != SubjectKind.TEAM],
+    )
+    group = group_fk("safety_recognitions")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="safety_recognitions",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
+    recognised = models.BooleanField(_("recognised"), default=True)
+    decision_no = models.CharField(_("decision number"), max_length=50, blank=True)
+
+    same_ward_fields = ("group", "organisation")
+
+    class Meta:
+        verbose_name = _("safety recognition")
+        verbose_name_plural = _("safety recognitions")
+        ordering = ["ward", "-year"]
+        constraints = [
+            subject_constraints("safety", ["group", "ward", "organisation"]),
+            models.UniqueConstraint(
+                fields=["ward", "subject", "group", "organisation", "year"],
+                nulls_distinct=False,
+                name="safety_unique_subject_year",
+                violation_error_message=_("This subject already has a recognition for that year."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_subject_display()} {self.year}"
+
+
+@tracked(versioned=False)
+class AppraisalThreshold(models.Model):
+    """Configuration: the lowest score of each grade (editable by administrators)."""
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent")
+        GOOD = "good", _("Good")
+        AVERAGE = "average", _("Average")
+        WEAK = "weak", _("Weak")
+
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, unique=True)
+    min_score = models.DecimalField(
+        _("minimum score"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("appraisal threshold")
+        verbose_name_plural = _("appraisal thresholds")
+        ordering = ["-min_score"]
+
+    def __str__(self):
+        return f"{self.get_grade_display()} ≥ {self.min_score}"
+
+    @classmethod
+    def grade_for(cls, score):
+        """The grade whose threshold the score reaches, or None when none is configured."""
+        row = cls.objects.filter(min_score__lte=score).order_by("-min_score").first()
+        return row.grade if row else None
+
+
+@tracked
+class Appraisal(WardRecord):
+    """Yearly appraisal of the movement in a group, ward, organisation or team."""
+
+    Grade = AppraisalThreshold.Grade
+
+    ward = ward_fk("appraisals")
+    subject = models.CharField(_("subject"), max_length=12, choices=SubjectKind.choices)
+    group = group_fk("appraisals")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appraisals",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appraisals",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
+
+    same_ward_fields = ("group", "organisation", "team")
+
+    class Meta:
+        verbose_name = _("appraisal")
+        verbose_name_plural = _("appraisals")
+        ordering = ["ward", "-year"]
+        constraints = [
+            subject_constraints("appraisal", ["group", "ward", "organisation", "team"]),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100),
+                name="appraisal_score_range",
+                violation_error_message=_("The score is between 0 and 100."),
+                violation_error_code="score",
+            ),
+            models.UniqueConstraint(
+                fields=["ward", "subject", "group", "organisation", "team", "year"],
+                nulls_distinct=False,
+                name="appraisal_unique_subject_year",
+                violation_error_message=_("This subject already has an appraisal for that year."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_subject_display()} {self.year}: {self.score}"
+
+    def clean(self):
+        # The grade follows the configured thresholds, never a rule written in code.
+        if self.score is not None:
+            self.grade = AppraisalThreshold.grade_for(self.score) or ""
+        super().clean()

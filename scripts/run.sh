@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Serve the portal with gunicorn and a Celery worker beside it; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+mkdir -p .data/logs
+
+.venv/bin/celery -A wardsecurity worker --beat --loglevel INFO --concurrency 2 \
+    --schedule .data/celerybeat-schedule >.data/logs/worker.log 2>&1 &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+
+cat <<BANNER
+
+  Ward Security Portal is running at http://$HOST:$PORT/
+  (admin: http://$HOST:$PORT/admin/, health: http://$HOST:$PORT/healthz)
+  Background worker: pid $WORKER, log .data/logs/worker.log
+  Broker: ${REDIS_URL:-filesystem queue under .data/celery (no Redis needed)}
+
+  Demo logins (password: ${DEMO_PASSWORD:-demo12345}):
+    admin            system administrator, every ward
+    police.bangoi    ward police, Phường Ba Ngòi (Khánh Hòa)
+    clerk.bangoi     ward clerk, Phường Ba Ngòi
+    police.tinhgia   ward police, Phường Tĩnh Gia (Thanh Hóa)
+    clerk.tinhgia    ward clerk, Phường Tĩnh Gia
+    viewer.namdinh   steering committee, the former Nam Định city (8 wards)
+    viewer.all       steering committee, every ward
+
+BANNER
+
+.venv/bin/gunicorn wardsecurity.wsgi:application --bind "$HOST:$PORT" --workers 2 \
+    --access-logfile - --forwarded-allow-ips 127.0.0.1

@@ -1,0 +1,91 @@
+"""Shared personas (GUARANTEES matrix): two wards of one province, one ward elsewhere, a cluster."""
+
+import pytest
+
+from tests.factories import ProvinceFactory, UserFactory, WardClusterFactory, WardFactory
+from wardsecurity.models import User
+
+
+@pytest.fixture
+def province(db):
+    return ProvinceFactory(code="91", name="Tỉnh Thử Nghiệm")
+
+
+@pytest.fixture
+def ward_a(province):
+    return WardFactory(code="91001", province=province, name="Phường An Bình")
+
+
+@pytest.fixture
+def ward_b(province):
+    return WardFactory(code="91002", province=province, name="Phường Bình Minh")
+
+
+@pytest.fixture
+def ward_c(db):
+    return WardFactory(code="92001", province=ProvinceFactory(code="92"), name="Xã Cát Tiên")
+
+
+@pytest.fixture
+def cluster_a(ward_a, ward_c):
+    """A former city overseen together: ward A and ward C (not ward B)."""
+    return WardClusterFactory(name="Thành phố cũ", wards=[ward_a, ward_c])
+
+
+@pytest.fixture
+def officer_a(ward_a):
+    return UserFactory(username="officer_a", role=User.Role.WARD_POLICE, scope_ward=ward_a)
+
+
+@pytest.fixture
+def clerk_a(ward_a):
+    return UserFactory(username="clerk_a", role=User.Role.WARD_STAFF, scope_ward=ward_a)
+
+
+@pytest.fixture
+def officer_b(ward_b):
+    return UserFactory(username="officer_b", role=User.Role.WARD_POLICE, scope_ward=ward_b)
+
+
+@pytest.fixture
+def viewer_city(cluster_a):
+    return UserFactory(
+        username="viewer_city",
+        role=User.Role.STEERING_VIEWER,
+        scope_kind=User.ScopeKind.CLUSTER,
+        scope_ward=None,
+        scope_cluster=cluster_a,
+    )
+
+
+@pytest.fixture
+def viewer_province(province):
+    return UserFactory(
+        username="viewer_province",
+        role=User.Role.STEERING_VIEWER,
+        scope_kind=User.ScopeKind.PROVINCE,
+        scope_ward=None,
+        scope_province=province,
+    )
+
+
+@pytest.fixture
+def viewer_all(db):
+    return UserFactory(
+        username="viewer_all",
+        role=User.Role.STEERING_VIEWER,
+        scope_kind=User.ScopeKind.ALL,
+        scope_ward=None,
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(
+        username="admin",
+        role=User.Role.ADMIN,
+        scope_kind=User.ScopeKind.ALL,
+        scope_ward=None,
+        is_staff=True,
+        is_superuser=True,
+    )

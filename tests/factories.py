@@ -1,0 +1,314 @@
+"""factory_boy factories for every model; records default to one ward (``ward_a`` in conftest)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from cameras.models import Camera, Contribution, Recorder, VideoExtraction
+from households.models import Household, Organisation, Province, ResidentialGroup, Ward, WardCluster
+from incidents.models import Hotspot, Incident, Tip
+from movement.models import (
+    Appraisal,
+    Commendation,
+    Commitment,
+    EidTally,
+    MediationCase,
+    OutreachSession,
+    ReintegrationCase,
+    SafetyRecognition,
+    SelfManagementModel,
+    Team,
+    TeamMember,
+    WeaponSurrender,
+)
+from wardsecurity.models import User
+
+PAST = dt.date(2024, 3, 10)
+
+
+def past_datetime():
+    return timezone.make_aware(dt.datetime(2024, 3, 10, 9, 30))
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Province
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{90 + n % 10:02d}")
+    name = factory.Sequence(lambda n: f"Tỉnh Thử {n}")
+    kind = Province.Kind.PROVINCE
+    search_name = factory.LazyAttribute(lambda o: o.name.lower())
+
+
+class WardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ward
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{90000 + n:05d}")
+    province = factory.SubFactory(ProvinceFactory)
+    name = factory.Sequence(lambda n: f"Phường Thử {n}")
+    kind = Ward.Kind.PHUONG
+    search_name = factory.LazyAttribute(lambda o: o.name.lower())
+
+
+class WardClusterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WardCluster
+
+    name = factory.Sequence(lambda n: f"Cụm phường {n}")
+
+    @factory.post_generation
+    def wards(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.wards.set(extracted)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "demo12345")
+    role = User.Role.WARD_STAFF
+    scope_kind = User.ScopeKind.WARD
+    scope_ward = factory.SubFactory(WardFactory)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create and results:
+            instance.save(update_fields=["password"])
+
+
+class WardOwnedFactory(factory.django.DjangoModelFactory):
+    """Base: a record of ``ward`` (a new ward unless one is given)."""
+
+    class Meta:
+        abstract = True
+
+    ward = factory.SubFactory(WardFactory)
+
+
+class ResidentialGroupFactory(WardOwnedFactory):
+    class Meta:
+        model = ResidentialGroup
+
+    name = factory.Sequence(lambda n: f"Tổ dân phố {n}")
+    kind = ResidentialGroup.Kind.TO_DAN_PHO
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    group = factory.SubFactory(ResidentialGroupFactory)
+    ward = factory.SelfAttribute("group.ward")
+    code = factory.Sequence(lambda n: f"HK{n:05d}")
+    address = factory.Sequence(lambda n: f"{n} Đường Lê Lợi")
+    head_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+    member_count = 4
+
+
+class OrganisationFactory(WardOwnedFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Công ty {n}")
+    kind = Organisation.Kind.ENTERPRISE
+
+
+class SelfManagementModelFactory(WardOwnedFactory):
+    class Meta:
+        model = SelfManagementModel
+
+    name = factory.Sequence(lambda n: f"Mô hình {n}")
+    kind = SelfManagementModel.Kind.CAMERA
+    founded_on = PAST
+
+
+class TeamFactory(WardOwnedFactory):
+    class Meta:
+        model = Team
+
+    kind = Team.Kind.SECURITY_TEAM
+    name = factory.Sequence(lambda n: f"Tổ bảo vệ ANTT {n}")
+    established_on = PAST
+    headcount = 5
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamMember
+
+    team = factory.SubFactory(TeamFactory)
+    full_name = factory.Sequence(lambda n: f"Trần Thị {n}")
+    role = TeamMember.Role.MEMBER
+    birth_year = 1980
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+
+    household = factory.SubFactory(HouseholdFactory)
+    ward = factory.SelfAttribute("household.ward")
+    year = 2024
+    kind = Commitment.Kind.SAFE_AREA_REGISTRATION
+    signed_on = PAST
+
+
+class MediationCaseFactory(WardOwnedFactory):
+    class Meta:
+        model = MediationCase
+
+    received_on = PAST
+    subject = MediationCase.Subject.NEIGHBOURS
+    parties = "Hộ ông A và hộ bà B"
+
+
+class OutreachSessionFactory(WardOwnedFactory):
+    class Meta:
+        model = OutreachSession
+
+    held_on = PAST
+    topic = "Phòng chống lừa đảo qua mạng"
+    attendees = 120
+    partners = factory.LazyFunction(lambda: ["police", "youth"])
+
+
+class CommendationFactory(WardOwnedFactory):
+    class Meta:
+        model = Commendation
+
+    recipient_kind = Commendation.RecipientKind.INDIVIDUAL
+    recipient_name = factory.Sequence(lambda n: f"Lê Văn {n}")
+    level = Commendation.Level.WARD
+    issuer = "UBND phường"
+    awarded_on = PAST
+
+
+class WeaponSurrenderFactory(WardOwnedFactory):
+    class Meta:
+        model = WeaponSurrender
+
+    received_on = PAST
+    item = WeaponSurrender.Item.FIRECRACKER
+    quantity = Decimal("1.5")
+    unit = WeaponSurrender.Unit.KG
+
+
+class ReintegrationCaseFactory(WardOwnedFactory):
+    class Meta:
+        model = ReintegrationCase
+
+    person_name = factory.Sequence(lambda n: f"Phạm Văn {n}")
+    birth_year = 1995
+    category = ReintegrationCase.Category.RELEASED_PRISONER
+    started_on = PAST
+
+
+class EidTallyFactory(WardOwnedFactory):
+    class Meta:
+        model = EidTally
+
+    recorded_on = PAST
+    chip_cards = 100
+    vneid_level1 = 50
+    vneid_level2_collected = 40
+    vneid_level2_activated = 30
+
+
+class SafetyRecognitionFactory(WardOwnedFactory):
+    class Meta:
+        model = SafetyRecognition
+
+    subject = "ward"
+    year = 2024
+    recognised = True
+
+
+class AppraisalFactory(WardOwnedFactory):
+    class Meta:
+        model = Appraisal
+
+    subject = "ward"
+    year = 2024
+    score = Decimal("85")
+
+
+class TipFactory(WardOwnedFactory):
+    class Meta:
+        model = Tip
+
+    received_at = factory.LazyFunction(past_datetime)
+    channel = Tip.Channel.HOTLINE
+    reporter = "Người báo tin giấu tên"
+    content = "Nghi vấn tụ tập đánh bạc"
+    category = "social_evils"
+
+
+class IncidentFactory(WardOwnedFactory):
+    class Meta:
+        model = Incident
+
+    occurred_at = factory.LazyFunction(past_datetime)
+    category = "drugs"
+    summary = "Phát hiện đối tượng tàng trữ ma túy"
+    source = Incident.Source.PATROL
+    suspects = 1
+
+
+class HotspotFactory(WardOwnedFactory):
+    class Meta:
+        model = Hotspot
+
+    name = factory.Sequence(lambda n: f"Khu vực {n}")
+    designated_on = PAST
+
+
+class RecorderFactory(WardOwnedFactory):
+    class Meta:
+        model = Recorder
+
+    code = factory.Sequence(lambda n: f"DT{n:03d}")
+    location = "Nhà văn hóa"
+    channels = 16
+    installed_on = PAST
+
+
+class CameraFactory(WardOwnedFactory):
+    class Meta:
+        model = Camera
+
+    code = factory.Sequence(lambda n: f"CAM{n:04d}")
+    location = "Ngã ba chợ"
+    owner_kind = Camera.OwnerKind.COMMUNITY
+    funding = Camera.Funding.CONTRIBUTION
+    installed_on = PAST
+
+
+class ContributionFactory(WardOwnedFactory):
+    class Meta:
+        model = Contribution
+
+    contributor_name = factory.Sequence(lambda n: f"Hộ gia đình {n}")
+    amount_vnd = 500_000
+    contributed_on = PAST
+
+
+class VideoExtractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VideoExtraction
+
+    camera = factory.SubFactory(CameraFactory)
+    requested_at = factory.LazyFunction(past_datetime)
+    requested_by = factory.SubFactory(
+        UserFactory,
+        role=User.Role.WARD_POLICE,
+        scope_ward=factory.SelfAttribute("..camera.ward"),
+    )
+    purpose = "Xác minh vụ trộm cắp"

@@ -1,0 +1,238 @@
+"""What every app shares: the ward-owned record base, and the user with a role and a scope."""
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from wardsecurity.history import tracked
+from wardsecurity.scope import ScopedQuerySet
+from wardsecurity.validators import normalise_text, validate_clean_text
+
+SAME_WARD_MESSAGE = _("Choose a record of the same ward.")
+
+
+class WardRecord(models.Model):
+    """Base of every ward-owned record: timestamps, version, scope and text hygiene."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    # The documented path from the record to its ward (SPEC §5).
+    ward_path: ClassVar[str] = "ward"
+    # Police-only records (SPEC §1): incidents, tips, reintegration cases, video extractions.
+    sensitive: ClassVar[bool] = False
+    # Foreign keys that must point at a record of the same ward (GUARANTEES G3).
+    same_ward_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
+        if not self._state.adding:
+            # The bump_version trigger computes the real value; assigning an expression makes
+            # Django read it back with RETURNING, so the instance stays current.
+            self.version = F("version") + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def scope_q(cls, ward_ids):
+        return Q(**{f"{cls.ward_path}__in": ward_ids})
+
+    @property
+    def owner_ward_id(self):
+        """The id of the ward this record belongs to, following ``ward_path``."""
+        obj = self
+        *hops, last = self.ward_path.split("__")
+        for hop in hops:
+            if getattr(obj, f"{hop}_id", None) is None:
+                return None
+            obj = getattr(obj, hop)
+        return getattr(obj, f"{last}_id", None)
+
+    def normalise_text_fields(self):
+        for field in self._meta.concrete_fields:
+            if isinstance(field, (models.CharField, models.TextField)):
+                setattr(self, field.attname, normalise_text(getattr(self, field.attname)))
+
+    def derive_fields(self):
+        """Fill fields that follow from others (e.g. a household's ward from its group)."""
+
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        self.normalise_text_fields()
+        self.derive_fields()
+        super().full_clean(exclude, validate_unique, validate_constraints)
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, (models.CharField, models.TextField)):
+                continue
+            if (exclude and field.name in exclude) or field.name in errors:
+                continue
+            try:
+                validate_clean_text(getattr(self, field.attname))
+            except ValidationError as exc:
+                errors[field.name] = exc.error_list
+        if errors:
+            raise ValidationError(errors)
+
+    def clean(self):
+        super().clean()
+        ward_id = self.owner_ward_id
+        errors = {}
+        for name in self.same_ward_fields:
+            if getattr(self, f"{name}_id", None) is None:
+                continue
+            related = getattr(self, name)
+            if ward_id is not None and related.owner_ward_id != ward_id:
+                errors[name] = ValidationError(SAME_WARD_MESSAGE, code="other_ward")
+        if errors:
+            raise ValidationError(errors)
+
+
+def dates_ordered(start: str, end: str, name: str, message):
+    """A check constraint: ``end`` is empty or not before ``start``."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__gte": F(start)}),
+        name=name,
+        violation_error_message=message,
+        violation_error_code="dates_order",
+    )
+
+
+def not_negative(field: str, name: str):
+    """A check constraint: ``field`` ≥ 0, with a clear message."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 0}),
+        name=name,
+        violation_error_message=_("Counts and quantities cannot be negative."),
+        violation_error_code="negative",
+    )
+
+
+class WardUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", User.Role.ADMIN)
+        extra_fields.setdefault("scope_kind", User.ScopeKind.ALL)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+@tracked(exclude=["password", "last_login"], versioned=False)
+class User(AbstractUser):
+    """A person or service account with one role (SPEC §1) and one scope (SPEC §4)."""
+
+    class Role(models.TextChoices):
+        WARD_POLICE = "ward_police", _("Ward police officer")
+        WARD_STAFF = "ward_staff", _("Ward clerk")
+        STEERING_VIEWER = "steering_viewer", _("Steering committee viewer")
+        ADMIN = "admin", _("System administrator")
+
+    class ScopeKind(models.TextChoices):
+        ALL = "all", _("All wards")
+        PROVINCE = "province", _("Province")
+        CLUSTER = "cluster", _("Ward cluster")
+        WARD = "ward", _("Ward")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    scope_kind = models.CharField(_("scope"), max_length=10, choices=ScopeKind.choices)
+    scope_province = models.ForeignKey(
+        "households.Province",
+        verbose_name=_("province in scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scope_cluster = models.ForeignKey(
+        "households.WardCluster",
+        verbose_name=_("ward cluster in scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scope_ward = models.ForeignKey(
+        "households.Ward",
+        verbose_name=_("ward in scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = WardUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        scope_kind="all",
+                        scope_province__isnull=True,
+                        scope_cluster__isnull=True,
+                        scope_ward__isnull=True,
+                    )
+                    | Q(
+                        scope_kind="province",
+                        scope_province__isnull=False,
+                        scope_cluster__isnull=True,
+                        scope_ward__isnull=True,
+                    )
+                    | Q(
+                        scope_kind="cluster",
+                        scope_province__isnull=True,
+                        scope_cluster__isnull=False,
+                        scope_ward__isnull=True,
+                    )
+                    | Q(
+                        scope_kind="ward",
+                        scope_province__isnull=True,
+                        scope_cluster__isnull=True,
+                        scope_ward__isnull=False,
+                    )
+                ),
+                name="user_scope_consistent",
+                violation_error_message=_(
+                    "Choose exactly the province, cluster or ward that the scope names."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=["ward_police", "ward_staff"]) | Q(scope_kind="ward"),
+                name="user_ward_roles_have_ward_scope",
+                violation_error_message=_("Ward police officers and clerks work in one ward."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.is_superuser or self.role == self.Role.ADMIN
+
+    @property
+    def can_see_sensitive(self) -> bool:
+        return self.is_admin_role or self.role == self.Role.WARD_POLICE
+
+    @property
+    def can_write(self) -> bool:
+        return self.is_admin_role or self.role in {self.Role.WARD_POLICE, self.Role.WARD_STAFF}
