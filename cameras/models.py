@@ -35,6 +35,7 @@ class Recorder(WardRecord):
                 fields=["ward", "code"],
                 name="recorder_code_unique_in_ward",
                 violation_error_message=_("This ward already has a recorder with that code."),
+                violation_error_code="unique",
             ),
             not_negative("channels", "recorder_channels_not_negative"),
         ]
@@ -118,6 +119,7 @@ class Camera(WardRecord):
                 fields=["ward", "code"],
                 name="camera_code_unique_in_ward",
                 violation_error_message=_("This ward already has a camera with that code."),
+                violation_error_code="unique",
             ),
             not_negative("retention_days", "camera_retention_not_negative"),
             dates_ordered(
@@ -131,7 +133,7 @@ class Camera(WardRecord):
                 | (~Q(status="removed") & Q(removed_on__isnull=True)),
                 name="camera_removed_has_date",
                 violation_error_message=_(
-                    "A removed camera needs its removal date, and only then."
+                    "Enter a removal date exactly when the camera is removed."
                 ),
                 violation_error_code="removed_on",
             ),

@@ -4,8 +4,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from wardsecurity.history import tracked
+from wardsecurity.history import track_links, tracked
 from wardsecurity.models import WardRecord
 from wardsecurity.scope import ScopedQuerySet
 from wardsecurity.validators import validate_code
@@ -16,7 +17,7 @@ class Province(models.Model):
     """A province or centrally-governed city (34 since 1 July 2025), keyed on its official code."""
 
     class Kind(models.TextChoices):
-        PROVINCE = "tinh", _("Province")
+        PROVINCE = "tinh", pgettext_lazy("province kind", "Province")
         CITY = "thanh_pho", _("Centrally-governed city")
 
     code = models.CharField(_("code"), max_length=2, unique=True)
@@ -45,7 +46,7 @@ class Ward(models.Model):
 
     class Kind(models.TextChoices):
         XA = "xa", _("Commune")
-        PHUONG = "phuong", _("Ward")
+        PHUONG = "phuong", pgettext_lazy("ward kind", "Ward")
         DAC_KHU = "dac_khu", _("Special zone")
 
     code = models.CharField(_("code"), max_length=5, unique=True)
@@ -129,6 +130,7 @@ class ResidentialGroup(WardRecord):
                 violation_error_message=_(
                     "This ward already has a residential group of that name."
                 ),
+                violation_error_code="unique",
             ),
         ]
 
@@ -166,7 +168,7 @@ class Household(WardRecord):
     residence = models.CharField(
         _("residence"), max_length=10, choices=Residence.choices, default=Residence.PERMANENT
     )
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(_("still resident"), default=True)
 
     same_ward_fields = ("group",)
 
@@ -179,6 +181,7 @@ class Household(WardRecord):
                 fields=["ward", "code"],
                 name="household_code_unique_in_ward",
                 violation_error_message=_("This ward already has a household with that code."),
+                violation_error_code="unique",
             ),
             models.CheckConstraint(
                 condition=Q(member_count__gte=1),
@@ -237,3 +240,7 @@ class Organisation(WardRecord):
 
     def __str__(self):
         return self.name
+
+
+# A cluster's membership decides what its steering committee sees: record every change.
+track_links(WardCluster.wards.through, model_name="WardClusterWardEvent", app_label="households")

@@ -190,7 +190,7 @@ class Hotspot(WardRecord):
                 | (~models.Q(status="transformed") & models.Q(transformed_on__isnull=True)),
                 name="hotspot_transformed_has_date",
                 violation_error_message=_(
-                    "A transformed hotspot needs the date of its transformation, and only then."
+                    "Enter a transformation date exactly when the hotspot is transformed."
                 ),
                 violation_error_code="transformed_on",
             ),

@@ -5,9 +5,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from households.models import Household, Organisation, ResidentialGroup, Ward
-from wardsecurity.history import tracked
+from wardsecurity.history import track_links, tracked
 from wardsecurity.models import WardRecord, dates_ordered, not_negative
 from wardsecurity.validators import validate_birth_year, validate_not_future, validate_year
 
@@ -241,6 +242,7 @@ class Commitment(WardRecord):
                 violation_error_message=_(
                     "This household already signed this commitment for that year."
                 ),
+                violation_error_code="unique",
             ),
             models.UniqueConstraint(
                 fields=["organisation", "year", "kind"],
@@ -249,6 +251,7 @@ class Commitment(WardRecord):
                 violation_error_message=_(
                     "This organisation already signed this commitment for that year."
                 ),
+                violation_error_code="unique",
             ),
         ]
         indexes = [models.Index(fields=["ward", "year", "kind"], name="commit_ward_year_kind_idx")]
@@ -278,14 +281,16 @@ class MediationCase(WardRecord):
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Pending")
-        RESOLVED = "resolved", _("Resolved")
-        UNRESOLVED = "unresolved", _("Unresolved")
+        RESOLVED = "resolved", pgettext_lazy("mediation outcome", "Resolved")
+        UNRESOLVED = "unresolved", pgettext_lazy("mediation outcome", "Unresolved")
         REFERRED = "referred", _("Referred to the authorities")
 
     ward = ward_fk("mediation_cases")
     group = group_fk("mediation_cases")
     received_on = past_date(_("received on"))
-    subject = models.CharField(_("subject"), max_length=12, choices=Subject.choices)
+    subject = models.CharField(
+        pgettext_lazy("mediation", "subject"), max_length=12, choices=Subject.choices
+    )
     parties = models.TextField(_("parties"))
     security_related = models.BooleanField(_("related to security and order"), default=False)
     outcome = models.CharField(
@@ -366,10 +371,10 @@ class Commendation(WardRecord):
         INDIVIDUAL = "individual", _("Individual")
 
     class Level(models.TextChoices):
-        WARD = "ward", _("Ward")
-        PROVINCE = "province", _("Province")
-        MINISTRY = "ministry", _("Ministry")
-        GOVERNMENT = "government", _("Government")
+        WARD = "ward", pgettext_lazy("commendation level", "Ward")
+        PROVINCE = "province", pgettext_lazy("commendation level", "Province")
+        MINISTRY = "ministry", pgettext_lazy("commendation level", "Ministry")
+        GOVERNMENT = "government", pgettext_lazy("commendation level", "Government")
 
     ward = ward_fk("commendations")
     recipient_kind = models.CharField(
@@ -435,7 +440,10 @@ class ReintegrationCase(WardRecord):
 
     class Category(models.TextChoices):
         RELEASED_PRISONER = "released_prisoner", _("Released from prison")
-        COMMUNITY_EDUCATION_MEASURE = "community_education_measure", _("Education at commune level")
+        COMMUNITY_EDUCATION_MEASURE = (
+            "community_education_measure",
+            _("Education-in-commune measure"),
+        )
         DRUG_REHAB = "drug_rehab", _("After drug rehabilitation")
         AT_RISK_YOUTH = "at_risk_youth", _("At-risk youth")
         SUSPENDED_SENTENCE = "suspended_sentence", _("Suspended sentence")
@@ -566,6 +574,7 @@ class SafetyRecognition(WardRecord):
                 nulls_distinct=False,
                 name="safety_unique_subject_year",
                 violation_error_message=_("This subject already has a recognition for that year."),
+                violation_error_code="unique",
             ),
         ]
 
@@ -659,6 +668,7 @@ class Appraisal(WardRecord):
                 nulls_distinct=False,
                 name="appraisal_unique_subject_year",
                 violation_error_message=_("This subject already has an appraisal for that year."),
+                violation_error_code="unique",
             ),
         ]
 
@@ -670,3 +680,12 @@ class Appraisal(WardRecord):
         if self.score is not None:
             self.grade = AppraisalThreshold.grade_for(self.score) or ""
         super().clean()
+
+
+# Which groups a model or team covers is part of its history too (GUARANTEES G6).
+track_links(
+    SelfManagementModel.groups.through,
+    model_name="SelfManagementModelGroupEvent",
+    app_label="movement",
+)
+track_links(Team.groups.through, model_name="TeamGroupEvent", app_label="movement")

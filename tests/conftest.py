@@ -1,9 +1,32 @@
 """Shared personas (GUARANTEES matrix): two wards of one province, one ward elsewhere, a cluster."""
 
+import hashlib
+import os
+
 import pytest
 
 from tests.factories import ProvinceFactory, UserFactory, WardClusterFactory, WardFactory
 from wardsecurity.models import User
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """Give each local pytest invocation its own test database (keyed on the paths it runs).
+
+    Several runs at once (an editor, a terminal, a helper) would otherwise drop each other's
+    database. Set TEST_DB_SUFFIX to choose the name; CI runs once and keeps the default.
+    """
+    suffix = os.environ.get("TEST_DB_SUFFIX")
+    if suffix is None and not os.environ.get("CI"):
+        suffix = hashlib.blake2s(
+            " ".join(sorted(request.config.args)).encode(), digest_size=4
+        ).hexdigest()
+    if suffix:
+        from django.conf import settings
+
+        db = settings.DATABASES["default"]
+        test = db.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_{suffix}"
 
 
 @pytest.fixture

@@ -58,6 +58,7 @@ class WardFactory(factory.django.DjangoModelFactory):
 class WardClusterFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = WardCluster
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Cụm phường {n}")
 

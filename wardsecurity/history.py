@@ -34,3 +34,14 @@ def tracked(model_class=None, *, exclude=None, versioned=True):
         return cls
 
     return decorate(model_class) if model_class is not None else decorate
+
+
+def track_links(through, *, model_name, app_label):
+    """Record additions to and removals from a many-to-many link table (e.g. a team's groups)."""
+    return pghistory.track(
+        pghistory.InsertEvent("add"),
+        pghistory.DeleteEvent("remove"),
+        obj_field=None,
+        model_name=model_name,
+        app_label=app_label,
+    )(through)

@@ -216,6 +216,11 @@ class User(AbstractUser):
                 ),
             ),
             models.CheckConstraint(
+                condition=Q(role__in=["ward_police", "ward_staff", "steering_viewer", "admin"]),
+                name="user_role_known",
+                violation_error_message=_("Choose one of the four roles."),
+            ),
+            models.CheckConstraint(
                 condition=~Q(role__in=["ward_police", "ward_staff"]) | Q(scope_kind="ward"),
                 name="user_ward_roles_have_ward_scope",
                 violation_error_message=_("Ward police officers and clerks work in one ward."),
@@ -224,6 +229,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def get_full_name(self):
+        """Vietnamese order: family and middle names (``last_name``) before the given name."""
+        return f"{self.last_name} {self.first_name}".strip()
 
     @property
     def is_admin_role(self) -> bool:

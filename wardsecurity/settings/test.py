@@ -6,3 +6,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - the documented demo password
+WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests

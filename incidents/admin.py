@@ -1,0 +1,48 @@
+"""Admin of incidents, tips and hotspots (sensitive records: administrators see them all)."""
+
+from django.contrib import admin
+
+from incidents.models import Hotspot, Incident, Tip
+from wardsecurity.admin import WardRecordAdmin, ward_filters
+
+
+@admin.register(Tip)
+class TipAdmin(WardRecordAdmin):
+    list_display = ("__str__", "received_at", "channel", "category", "status", "ward")
+    list_filter = (*ward_filters(), "category", "channel", "status")
+    search_fields = ("content__unaccent", "reporter__unaccent")
+    autocomplete_fields = ("ward",)
+    date_hierarchy = "received_at"
+    ordering = ("-received_at", "ward__code")
+
+
+@admin.register(Incident)
+class IncidentAdmin(WardRecordAdmin):
+    list_display = (
+        "__str__",
+        "occurred_at",
+        "category",
+        "subcategory",
+        "source",
+        "status",
+        "suspects",
+        "group",
+        "ward",
+    )
+    list_filter = (*ward_filters(), "category", "source", "status")
+    list_select_related = ("ward", "group")
+    search_fields = ("summary__unaccent", "subcategory__unaccent")
+    autocomplete_fields = ("ward", "group", "tip")
+    date_hierarchy = "occurred_at"
+    ordering = ("-occurred_at", "ward__code")
+
+
+@admin.register(Hotspot)
+class HotspotAdmin(WardRecordAdmin):
+    list_display = ("name", "status", "designated_on", "transformed_on", "group", "ward")
+    list_filter = (*ward_filters(), "status")
+    list_select_related = ("ward", "group")
+    search_fields = ("name__unaccent", "reasons__unaccent")
+    autocomplete_fields = ("ward", "group")
+    date_hierarchy = "designated_on"
+    ordering = ("-designated_on", "ward__code")

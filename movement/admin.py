@@ -1,0 +1,251 @@
+"""Admin of the movement's records: models, teams, commitments, mediation, outreach and more."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from movement.models import (
+    Appraisal,
+    AppraisalThreshold,
+    Commendation,
+    Commitment,
+    EidTally,
+    MediationCase,
+    OutreachSession,
+    ReintegrationCase,
+    SafetyRecognition,
+    SelfManagementModel,
+    Team,
+    TeamMember,
+    WeaponSurrender,
+)
+from wardsecurity.admin import (
+    AdministratorMixin,
+    ScopedInline,
+    WardRecordAdmin,
+    ward_filters,
+)
+
+
+def subject_record(obj):
+    """The group, organisation, team or ward that a recognition or appraisal is about."""
+    return getattr(obj, obj.subject, None) or obj.ward
+
+
+@admin.register(SelfManagementModel)
+class SelfManagementModelAdmin(WardRecordAdmin):
+    list_display = ("name", "kind", "status", "exemplary", "founded_on", "lead_org", "ward")
+    list_filter = (*ward_filters(), "kind", "status", "exemplary")
+    list_select_related = ("ward", "lead_org")
+    search_fields = ("name__unaccent",)
+    autocomplete_fields = ("ward", "groups", "lead_org")
+    date_hierarchy = "founded_on"
+    ordering = ("ward__code", "name")
+
+
+class TeamMemberInline(ScopedInline):
+    model = TeamMember
+    fields = ("full_name", "role", "phone", "birth_year", "joined_on", "left_on")
+    ordering = ("role", "full_name")
+
+
+@admin.register(Team)
+class TeamAdmin(WardRecordAdmin):
+    list_display = (
+        "name",
+        "kind",
+        "established_on",
+        "dissolved_on",
+        "headcount",
+        "roster_kept",
+        "model",
+        "ward",
+    )
+    list_filter = (*ward_filters(), "kind", "roster_kept")
+    list_select_related = ("ward", "model")
+    search_fields = ("name__unaccent", "decision_no")
+    autocomplete_fields = ("ward", "groups", "model")
+    date_hierarchy = "established_on"
+    ordering = ("ward__code", "kind", "name")
+    inlines = (TeamMemberInline,)
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(WardRecordAdmin):
+    list_display = ("full_name", "role", "team", "team_ward", "phone", "joined_on", "left_on")
+    list_filter = (*ward_filters("team__ward"), "role", "team__kind")
+    list_select_related = ("team", "team__ward")
+    search_fields = ("full_name__unaccent", "phone", "team__name__unaccent")
+    autocomplete_fields = ("team",)
+    ordering = ("team__ward__code", "team__name", "role", "full_name")
+
+    @admin.display(description=_("ward"), ordering="team__ward__code")
+    def team_ward(self, obj):
+        return obj.team.ward
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(WardRecordAdmin):
+    list_display = ("kind", "year", "household", "organisation", "signed_on", "ward")
+    list_filter = (*ward_filters(), "year", "kind")
+    list_select_related = ("ward", "household", "organisation")
+    search_fields = (
+        "household__code",
+        "household__head_name__unaccent",
+        "organisation__name__unaccent",
+    )
+    autocomplete_fields = ("household", "organisation")
+    # The ward follows the signer (Commitment.derive_fields); a signer of another ward is refused.
+    derived_fields = ("ward",)
+    date_hierarchy = "signed_on"
+    ordering = ("ward__code", "-year", "kind")
+
+
+@admin.register(MediationCase)
+class MediationCaseAdmin(WardRecordAdmin):
+    list_display = (
+        "__str__",
+        "subject",
+        "received_on",
+        "outcome",
+        "closed_on",
+        "security_related",
+        "group",
+        "ward",
+    )
+    list_filter = (*ward_filters(), "subject", "outcome", "security_related")
+    list_select_related = ("ward", "group")
+    search_fields = ("parties__unaccent",)
+    autocomplete_fields = ("ward", "group")
+    date_hierarchy = "received_on"
+    ordering = ("-received_on", "ward__code")
+
+
+@admin.register(OutreachSession)
+class OutreachSessionAdmin(WardRecordAdmin):
+    list_display = ("topic", "held_on", "attendees", "partner_list", "group", "ward")
+    list_filter = (*ward_filters(),)
+    list_select_related = ("ward", "group")
+    search_fields = ("topic__unaccent",)
+    autocomplete_fields = ("ward", "group")
+    date_hierarchy = "held_on"
+    ordering = ("-held_on", "ward__code")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Tick boxes rather than the comma-separated text box of a plain ArrayField.
+        if db_field.name == "partners":
+            return forms.MultipleChoiceField(
+                label=capfirst(db_field.verbose_name),
+                choices=OutreachSession.Partner.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("partners"))
+    def partner_list(self, obj):
+        labels = dict(OutreachSession.Partner.choices)
+        return ", ".join(str(labels.get(p, p)) for p in obj.partners) or "—"
+
+
+@admin.register(Commendation)
+class CommendationAdmin(WardRecordAdmin):
+    list_display = ("recipient_name", "recipient_kind", "level", "issuer", "awarded_on", "ward")
+    list_filter = (*ward_filters(), "recipient_kind", "level")
+    search_fields = ("recipient_name__unaccent", "issuer__unaccent", "reason__unaccent")
+    autocomplete_fields = ("ward",)
+    date_hierarchy = "awarded_on"
+    ordering = ("-awarded_on", "ward__code")
+
+
+@admin.register(WeaponSurrender)
+class WeaponSurrenderAdmin(WardRecordAdmin):
+    list_display = ("__str__", "item", "quantity", "unit", "received_on", "ward")
+    list_filter = (*ward_filters(), "item", "unit")
+    search_fields = ("ward__search_name", "ward__code")
+    autocomplete_fields = ("ward",)
+    date_hierarchy = "received_on"
+    ordering = ("-received_on", "ward__code")
+
+
+@admin.register(ReintegrationCase)
+class ReintegrationCaseAdmin(WardRecordAdmin):
+    list_display = (
+        "person_name",
+        "birth_year",
+        "category",
+        "status",
+        "started_on",
+        "ended_on",
+        "group",
+        "ward",
+    )
+    list_filter = (*ward_filters(), "category", "status")
+    list_select_related = ("ward", "group")
+    search_fields = ("person_name__unaccent", "sponsor__unaccent")
+    autocomplete_fields = ("ward", "group")
+    date_hierarchy = "started_on"
+    ordering = ("-started_on", "ward__code")
+
+
+@admin.register(EidTally)
+class EidTallyAdmin(WardRecordAdmin):
+    list_display = (
+        "recorded_on",
+        "chip_cards",
+        "vneid_level1",
+        "vneid_level2_collected",
+        "vneid_level2_activated",
+        "group",
+        "ward",
+    )
+    list_filter = (*ward_filters(),)
+    list_select_related = ("ward", "group")
+    search_fields = ("ward__search_name", "ward__code", "group__name__unaccent")
+    autocomplete_fields = ("ward", "group")
+    date_hierarchy = "recorded_on"
+    ordering = ("-recorded_on", "ward__code")
+
+
+@admin.register(SafetyRecognition)
+class SafetyRecognitionAdmin(WardRecordAdmin):
+    list_display = ("year", "subject", "subject_name", "recognised", "decision_no", "ward")
+    list_filter = (*ward_filters(), "year", "subject", "recognised")
+    list_select_related = ("ward", "group", "organisation")
+    search_fields = ("decision_no", "group__name__unaccent", "organisation__name__unaccent")
+    autocomplete_fields = ("ward", "group", "organisation")
+    ordering = ("-year", "ward__code")
+
+    @admin.display(description=_("recognised subject"))
+    def subject_name(self, obj):
+        return subject_record(obj)
+
+
+@admin.register(AppraisalThreshold)
+class AppraisalThresholdAdmin(AdministratorMixin, admin.ModelAdmin):
+    """Configuration, not code: the lowest score of each grade, edited right in the list."""
+
+    list_display = ("grade", "min_score")
+    list_editable = ("min_score",)
+    ordering = ("-min_score",)
+
+
+@admin.register(Appraisal)
+class AppraisalAdmin(WardRecordAdmin):
+    list_display = ("year", "subject", "subject_name", "score", "grade", "ward")
+    list_filter = (*ward_filters(), "year", "subject", "grade")
+    list_select_related = ("ward", "group", "organisation", "team")
+    search_fields = (
+        "group__name__unaccent",
+        "organisation__name__unaccent",
+        "team__name__unaccent",
+    )
+    autocomplete_fields = ("ward", "group", "organisation", "team")
+    # The grade follows the configured thresholds (Appraisal.clean).
+    derived_fields = ("grade",)
+    ordering = ("-year", "ward__code")
+
+    @admin.display(description=_("appraised subject"))
+    def subject_name(self, obj):
+        return subject_record(obj)

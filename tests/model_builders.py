@@ -1,0 +1,154 @@
+"""One builder per model: a record of a given ward, saved or not, plus a field a test may edit.
+
+The scope and history tests walk every model found by introspection and look it up here, so a
+new model without a row fails those tests instead of going untested.
+"""
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from cameras.models import Camera, Contribution, Recorder, VideoExtraction
+from households.models import Household, Organisation, Province, ResidentialGroup, Ward, WardCluster
+from incidents.models import Hotspot, Incident, Tip
+from movement.models import (
+    Appraisal,
+    AppraisalThreshold,
+    Commendation,
+    Commitment,
+    EidTally,
+    MediationCase,
+    OutreachSession,
+    ReintegrationCase,
+    SafetyRecognition,
+    SelfManagementModel,
+    Team,
+    TeamMember,
+    WeaponSurrender,
+)
+from tests import factories as f
+from wardsecurity.models import User
+
+
+@dataclass(frozen=True)
+class Builder:
+    """``make(ward, create)`` returns a record belonging to ``ward`` (saved when ``create``).
+
+    Parents are always saved; only the record itself is left unsaved when ``create`` is false, so
+    that tests can ``bulk_create`` it. ``field`` takes ``values`` one after the other in updates.
+    """
+
+    make: Callable[[Ward, bool], models.Model]
+    field: str
+    values: tuple[Any, Any] = ("Sửa lần một", "Sửa lần hai")
+
+
+def _run(factory, create: bool, **kwargs):
+    return factory.create(**kwargs) if create else factory.build(**kwargs)
+
+
+def _ward_owned(factory):
+    return lambda ward, create: _run(factory, create, ward=ward)
+
+
+def _household(ward, create):
+    return _run(f.HouseholdFactory, create, group=f.ResidentialGroupFactory(ward=ward), ward=ward)
+
+
+def _commitment(ward, create):
+    household = f.HouseholdFactory(group=f.ResidentialGroupFactory(ward=ward))
+    return _run(f.CommitmentFactory, create, household=household, ward=ward)
+
+
+def _team_member(ward, create):
+    return _run(f.TeamMemberFactory, create, team=f.TeamFactory(ward=ward))
+
+
+def _video_extraction(ward, create):
+    camera = f.CameraFactory(ward=ward)
+    officer = f.UserFactory(role=User.Role.WARD_POLICE, scope_ward=ward)
+    return _run(f.VideoExtractionFactory, create, camera=camera, requested_by=officer)
+
+
+def _user(ward, create):
+    return _run(f.UserFactory, create, role=User.Role.WARD_STAFF, scope_ward=ward)
+
+
+# Codes are unique and the factories get_or_create on them: draw from ranges that no fixture uses
+# (conftest has 91, 92 and 9xxxx); a test rolls back long before a range comes round again.
+_province_codes = itertools.cycle(f"{n:02d}" for n in range(10, 90))
+_ward_codes = itertools.cycle(f"{n:05d}" for n in range(60001, 90000))
+
+
+def _province(ward, create):
+    return _run(f.ProvinceFactory, create, code=next(_province_codes))
+
+
+def _ward(ward, create):
+    return _run(f.WardFactory, create, code=next(_ward_codes), province=ward.province)
+
+
+def _ward_cluster(ward, create):
+    cluster = _run(f.WardClusterFactory, create)
+    if create:
+        cluster.wards.set([ward])
+    return cluster
+
+
+_grades = itertools.cycle(AppraisalThreshold.Grade.values)
+
+
+def _appraisal_threshold(ward, create):
+    # Configuration, not ward-owned: one row per grade, seeded by a migration. Make room for one.
+    grade = next(_grades)
+    AppraisalThreshold.objects.filter(grade=grade).delete()
+    obj = AppraisalThreshold(grade=grade, min_score=Decimal("42.00"))
+    if create:
+        obj.save()
+    return obj
+
+
+BUILDERS: dict[type[models.Model], Builder] = {
+    # households
+    Province: Builder(_province, "name"),
+    Ward: Builder(_ward, "name"),
+    WardCluster: Builder(_ward_cluster, "description"),
+    ResidentialGroup: Builder(_ward_owned(f.ResidentialGroupFactory), "name"),
+    Household: Builder(_household, "address"),
+    Organisation: Builder(_ward_owned(f.OrganisationFactory), "name"),
+    # movement
+    SelfManagementModel: Builder(_ward_owned(f.SelfManagementModelFactory), "name"),
+    Team: Builder(_ward_owned(f.TeamFactory), "name"),
+    TeamMember: Builder(_team_member, "full_name"),
+    Commitment: Builder(_commitment, "year", (2022, 2023)),
+    MediationCase: Builder(_ward_owned(f.MediationCaseFactory), "parties"),
+    OutreachSession: Builder(_ward_owned(f.OutreachSessionFactory), "topic"),
+    Commendation: Builder(_ward_owned(f.CommendationFactory), "reason"),
+    WeaponSurrender: Builder(
+        _ward_owned(f.WeaponSurrenderFactory), "quantity", (Decimal("2.000"), Decimal("3.000"))
+    ),
+    ReintegrationCase: Builder(_ward_owned(f.ReintegrationCaseFactory), "sponsor"),
+    EidTally: Builder(_ward_owned(f.EidTallyFactory), "chip_cards", (7, 8)),
+    SafetyRecognition: Builder(_ward_owned(f.SafetyRecognitionFactory), "decision_no"),
+    AppraisalThreshold: Builder(
+        _appraisal_threshold, "min_score", (Decimal("43.00"), Decimal("44.00"))
+    ),
+    Appraisal: Builder(
+        _ward_owned(f.AppraisalFactory), "score", (Decimal("51.00"), Decimal("52.00"))
+    ),
+    # incidents
+    Tip: Builder(_ward_owned(f.TipFactory), "content"),
+    Incident: Builder(_ward_owned(f.IncidentFactory), "summary"),
+    Hotspot: Builder(_ward_owned(f.HotspotFactory), "reasons"),
+    # cameras
+    Recorder: Builder(_ward_owned(f.RecorderFactory), "location"),
+    Camera: Builder(_ward_owned(f.CameraFactory), "location"),
+    Contribution: Builder(_ward_owned(f.ContributionFactory), "purpose"),
+    VideoExtraction: Builder(_video_extraction, "notes"),
+    # wardsecurity
+    User: Builder(_user, "first_name"),
+}

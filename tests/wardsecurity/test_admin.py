@@ -1,0 +1,324 @@
+"""The Django admin: every model registered and working, administrators only, history recorded."""
+
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from households.models import Household
+from movement.models import AppraisalThreshold
+from tests import factories as f
+from wardsecurity.admin import STALE_MESSAGE
+from wardsecurity.admin_site import WardAdminSite
+from wardsecurity.models import User
+
+PROJECT_APPS = ("households", "movement", "incidents", "cameras", "wardsecurity")
+
+
+def incident_with_tip():
+    tip = f.TipFactory()
+    return f.IncidentFactory(ward=tip.ward, tip=tip, source="tip")
+
+
+# One way to make an object of every model registered in the admin. A new admin gets the page
+# tests below by adding a line here (test_every_registered_model_is_exercised insists).
+MAKERS = {
+    "households.Province": lambda: f.ProvinceFactory(code="93"),
+    "households.Ward": f.WardFactory,
+    "households.WardCluster": lambda: f.WardClusterFactory(wards=[f.WardFactory()]),
+    "households.ResidentialGroup": f.ResidentialGroupFactory,
+    "households.Household": f.HouseholdFactory,
+    "households.Organisation": f.OrganisationFactory,
+    "movement.SelfManagementModel": f.SelfManagementModelFactory,
+    "movement.Team": lambda: f.TeamMemberFactory().team,
+    "movement.TeamMember": f.TeamMemberFactory,
+    "movement.Commitment": f.CommitmentFactory,
+    "movement.MediationCase": f.MediationCaseFactory,
+    "movement.OutreachSession": f.OutreachSessionFactory,
+    "movement.Commendation": f.CommendationFactory,
+    "movement.WeaponSurrender": f.WeaponSurrenderFactory,
+    "movement.ReintegrationCase": f.ReintegrationCaseFactory,
+    "movement.EidTally": f.EidTallyFactory,
+    "movement.SafetyRecognition": f.SafetyRecognitionFactory,
+    # The grades are seeded by a migration.
+    "movement.AppraisalThreshold": lambda: AppraisalThreshold.objects.get_or_create(
+        grade=AppraisalThreshold.Grade.GOOD, defaults={"min_score": Decimal("70")}
+    )[0],
+    "movement.Appraisal": f.AppraisalFactory,
+    "incidents.Tip": f.TipFactory,
+    "incidents.Incident": lambda: incident_with_tip(),
+    "incidents.Hotspot": f.HotspotFactory,
+    "cameras.Recorder": f.RecorderFactory,
+    "cameras.Camera": f.CameraFactory,
+    "cameras.Contribution": f.ContributionFactory,
+    "cameras.VideoExtraction": f.VideoExtractionFactory,
+    "wardsecurity.User": f.UserFactory,
+    "auth.Group": lambda: Group.objects.create(name="Nhóm thử"),
+}
+# Registered by pghistory.admin: a read-only list of every event, with no add or change page.
+LIST_ONLY = {"pghistory.Events"}
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def registered_labels():
+    return sorted(model._meta.label for model in admin.site._registry)
+
+
+def project_models():
+    for label in PROJECT_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if not model.__name__.endswith("Event"):  # pghistory's event tables
+                yield model
+
+
+def shown_fields(response):
+    return set(flatten_fieldsets(response.context["adminform"].fieldsets))
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_admin_site_is_the_ward_site():
+    assert isinstance(admin.site, WardAdminSite), (
+        'INSTALLED_APPS must list "wardsecurity.apps.WardAdminConfig" instead of '
+        '"django.contrib.admin"'
+    )
+
+
+def test_every_project_model_is_registered():
+    missing = [m._meta.label for m in project_models() if not admin.site.is_registered(m)]
+    assert missing == []
+
+
+def test_every_registered_model_is_exercised():
+    assert set(registered_labels()) - LIST_ONLY == set(MAKERS)
+
+
+@pytest.mark.parametrize("label", registered_labels())
+def test_admin_opens_changelist(admin_client, label):
+    model = apps.get_model(label)
+    if label in MAKERS:
+        MAKERS[label]()
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("label", sorted(MAKERS))
+def test_admin_opens_add_page(admin_client, label):
+    model = apps.get_model(label)
+    assert admin_client.get(admin_url(model, "add")).status_code == 200
+
+
+@pytest.mark.parametrize("label", sorted(MAKERS))
+def test_admin_opens_change_page_with_history(admin_client, label):
+    obj = MAKERS[label]()
+    response = admin_client.get(admin_url(type(obj), "change", obj.pk))
+    assert response.status_code == 200
+    if label != "auth.Group":  # the one model the portal does not track
+        assert "history" in shown_fields(response)
+
+
+def test_add_page_leaves_out_derived_and_bookkeeping_fields(admin_client):
+    response = admin_client.get(admin_url(Household, "add"))
+    shown = shown_fields(response)
+    assert "group" in shown
+    assert not {"ward", "created_at", "version", "history"} & shown
+
+
+@pytest.mark.parametrize("persona", ["clerk_a", "officer_a", "viewer_city"])
+def test_ward_and_steering_roles_are_sent_to_login(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_staff_flag_does_not_open_the_admin_to_a_police_officer(client, officer_a):
+    officer_a.is_staff = True
+    officer_a.save(update_fields=["is_staff"])
+    client.force_login(officer_a)
+    assert client.get("/admin/households/household/").status_code == 302
+
+
+def test_police_officer_cannot_log_in_to_the_admin(client, officer_a):
+    response = client.post(
+        reverse("admin:login"), {"username": "officer_a", "password": "demo12345"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_administrator_role_without_staff_flag_logs_in_and_works(client, ward_a):
+    f.UserFactory(
+        username="sysadmin",
+        role=User.Role.ADMIN,
+        scope_kind=User.ScopeKind.ALL,
+        scope_ward=None,
+    )
+    response = client.post(
+        reverse("admin:login"), {"username": "sysadmin", "password": "demo12345"}
+    )
+    assert response.status_code == 302
+    household = f.HouseholdFactory(group=f.ResidentialGroupFactory(ward=ward_a))
+    response = client.get(admin_url(Household, "changelist"))
+    assert list(response.context["cl"].result_list) == [household]
+
+
+def test_search_ignores_vietnamese_accents(admin_client, ward_a):
+    group = f.ResidentialGroupFactory(ward=ward_a)
+    wanted = f.HouseholdFactory(group=group, head_name="Nguyễn Thị Đào")
+    f.HouseholdFactory(group=group, head_name="Trần Văn Bình")
+    response = admin_client.get(admin_url(Household, "changelist"), {"q": "nguyen dao"})
+    assert list(response.context["cl"].result_list) == [wanted]
+
+
+def household_post_data(household, **changes):
+    data = {
+        "group": household.group_id,
+        "code": household.code,
+        "address": household.address,
+        "head_name": household.head_name,
+        "member_count": household.member_count,
+        "phone": household.phone,
+        "residence": household.residence,
+        "active": "on",
+        "loaded_version": household.version,
+        "_save": "Save",
+    }
+    return {**data, **changes}
+
+
+def test_admin_change_records_history_with_the_admin_as_actor(admin_client, admin_user, ward_a):
+    household = f.HouseholdFactory(group=f.ResidentialGroupFactory(ward=ward_a))
+    url = admin_url(Household, "change", household.pk)
+
+    response = admin_client.post(url, household_post_data(household, member_count=6))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    household.refresh_from_db()
+    assert (household.member_count, household.version) == (6, 2)
+    event = household.events.filter(pgh_label="update").select_related("pgh_context").get()
+    assert event.member_count == 6
+    assert event.pgh_context.metadata["user"] == admin_user.pk
+    assert event.pgh_context.metadata["url"] == url
+    # The change page's history section names the author and the changed field.
+    history = admin.site.get_model_admin(Household).history(household)
+    assert str(admin_user) in history
+    assert str(Household._meta.get_field("member_count").verbose_name) in history
+
+
+def test_admin_refuses_a_save_based_on_a_stale_version(admin_client, ward_a):
+    household = f.HouseholdFactory(group=f.ResidentialGroupFactory(ward=ward_a))
+    stale = household_post_data(household, member_count=6)
+    Household.objects.filter(pk=household.pk).update(address="Đã sửa bởi người khác")
+
+    response = admin_client.post(admin_url(Household, "change", household.pk), stale)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors().as_data()
+    assert [e.code for e in errors] == ["stale"]
+    assert str(STALE_MESSAGE) in response.content.decode()
+    household.refresh_from_db()
+    assert household.member_count == 4
+
+
+def test_admin_adds_household_with_the_ward_of_its_group(admin_client, ward_a):
+    group = f.ResidentialGroupFactory(ward=ward_a)
+    data = {
+        "group": group.pk,
+        "code": "HK-NEW",
+        "address": "1 Đường Trần Phú",
+        "head_name": "Lê Thị Hoa",
+        "member_count": 3,
+        "residence": "permanent",
+        "active": "on",
+        "_save": "Save",
+    }
+    response = admin_client.post(admin_url(Household, "add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Household.objects.get(code="HK-NEW").ward == ward_a
+
+
+# Query counts of a changelist, the same with 3 and with 30 rows:
+#   1 session, 2 user,
+#   3 provinces (province filter), 4 wards that have records (ward filter),
+#   5 count of the filtered rows, 6 count of all rows (show_full_result_count),
+#   7 the page of rows with every foreign key shown joined in (list_select_related),
+#   with date_hierarchy: 8 first and last date, 9 the distinct dates of the drill-down.
+CHANGELIST_CASES = [
+    ("households.Household", lambda ward: f.HouseholdFactory(group__ward=ward), 7),
+    ("movement.TeamMember", lambda ward: f.TeamMemberFactory(team__ward=ward), 7),
+    ("movement.Team", lambda ward: f.TeamFactory(ward=ward), 9),
+    ("incidents.Incident", lambda ward: f.IncidentFactory(ward=ward), 9),
+    ("cameras.Camera", lambda ward: f.CameraFactory(ward=ward), 9),
+    (
+        "cameras.VideoExtraction",
+        lambda ward: f.VideoExtractionFactory(camera__ward=ward),
+        9,
+    ),
+]
+
+
+@pytest.mark.parametrize(("label", "make", "expected"), CHANGELIST_CASES)
+def test_changelist_query_count_does_not_grow_with_rows(
+    admin_client, ward_a, ward_b, label, make, expected
+):
+    url = admin_url(apps.get_model(label), "changelist")
+    counts = []
+    for total in (3, 30):
+        while apps.get_model(label).objects.count() < total:
+            make(ward_a if len(counts) == 0 else ward_b)
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(url)
+        assert response.status_code == 200
+        assert len(response.context["cl"].result_list) == total
+        counts.append(len(queries))
+    assert counts == [expected, expected], [q["sql"] for q in queries.captured_queries]
+
+
+def test_appraisal_thresholds_are_edited_in_the_list(admin_client):
+    for grade, score in [("excellent", "90"), ("good", "70")]:
+        AppraisalThreshold.objects.get_or_create(grade=grade, defaults={"min_score": score})
+    url = admin_url(AppraisalThreshold, "changelist")
+    forms = admin_client.get(url).context["cl"].formset.forms
+    data = {
+        "form-TOTAL_FORMS": len(forms),
+        "form-INITIAL_FORMS": len(forms),
+        "_save": "Save",
+    }
+    for i, form in enumerate(forms):
+        data[f"form-{i}-id"] = form.instance.pk
+        data[f"form-{i}-min_score"] = form.instance.min_score
+        if form.instance.grade == "good":
+            data[f"form-{i}-min_score"] = "72.5"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert AppraisalThreshold.objects.get(grade="good").min_score == Decimal("72.5")
+
+
+def test_autocomplete_finds_a_group_without_accents(admin_client, ward_a):
+    group = f.ResidentialGroupFactory(ward=ward_a, name="Tổ dân phố Đồng Tâm")
+    f.ResidentialGroupFactory(ward=ward_a, name="Tổ dân phố Hòa Bình")
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "households",
+            "model_name": "household",
+            "field_name": "group",
+            "term": "dong tam",
+        },
+    )
+    assert [r["id"] for r in response.json()["results"]] == [str(group.pk)]

@@ -1,0 +1,17 @@
+"""Authentication backend: permissions follow the role (SPEC §1), not per-user grants."""
+
+from django.contrib.auth.backends import ModelBackend
+
+
+class RoleBackend(ModelBackend):
+    """Administrators (role ``admin``) hold every permission; others only what they were given."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if user_obj.is_active and getattr(user_obj, "is_admin_role", False):
+            return True
+        return super().has_perm(user_obj, perm, obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        if user_obj.is_active and getattr(user_obj, "is_admin_role", False):
+            return True
+        return super().has_module_perms(user_obj, app_label)
