@@ -18,6 +18,8 @@ from wardsecurity.validators import validate_code, validate_not_future
 class Recorder(WardRecord):
     """A video recorder (đầu thu) that cameras feed."""
 
+    period_date_field = "installed_on"
+
     ward = models.ForeignKey(
         Ward, verbose_name=_("ward"), on_delete=models.PROTECT, related_name="recorders"
     )
@@ -47,6 +49,8 @@ class Recorder(WardRecord):
 @tracked
 class Camera(WardRecord):
     """A security camera in the ward, whoever owns and funded it."""
+
+    period_date_field = "installed_on"
 
     class OwnerKind(models.TextChoices):
         PUBLIC = "public", _("Public")
@@ -153,6 +157,8 @@ class Camera(WardRecord):
 class Contribution(WardRecord):
     """Money given towards cameras and the movement (xã hội hóa), in whole đồng."""
 
+    period_date_field = "contributed_on"
+
     ward = models.ForeignKey(
         Ward, verbose_name=_("ward"), on_delete=models.PROTECT, related_name="contributions"
     )
@@ -218,6 +224,8 @@ class Contribution(WardRecord):
 @tracked
 class VideoExtraction(WardRecord):
     """A request to extract camera footage; police-only, it doubles as the footage access log."""
+
+    period_date_field = "requested_at"
 
     sensitive = True
     ward_path = "camera__ward"

@@ -31,6 +31,8 @@ class Category(models.TextChoices):
 class Tip(WardRecord):
     """A tip or denunciation (tin báo, tố giác); the reporter's identity is police-only."""
 
+    period_date_field = "received_at"
+
     class Channel(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
         PHONE = "phone", _("Phone")
@@ -75,6 +77,8 @@ class Incident(WardRecord):
 
     The tip that led to it is ``tip``; a tip's incidents are its reverse relation ``incidents``.
     """
+
+    period_date_field = "occurred_at"
 
     Category = Category
 
@@ -147,6 +151,8 @@ class Incident(WardRecord):
 @tracked
 class Hotspot(WardRecord):
     """A complex or key area on security and order (địa bàn trọng điểm) and its transformation."""
+
+    period_date_field = "designated_on"
 
     class Status(models.TextChoices):
         DESIGNATED = "designated", _("Designated")

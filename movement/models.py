@@ -40,6 +40,8 @@ def past_date(verbose_name, **kwargs):
 class SelfManagementModel(WardRecord):
     """A self-management model on security and order (mô hình tự quản về ANTT)."""
 
+    period_date_field = "founded_on"
+
     class Kind(models.TextChoices):
         CAMERA = "camera", _("Security cameras")
         MARKET_GATE = "market_gate", _("Civilised market gate")
@@ -94,6 +96,8 @@ class SelfManagementModel(WardRecord):
 @tracked
 class Team(WardRecord):
     """A security team or volunteer group; headcount is the roster size when a roster is kept."""
+
+    period_date_field = "established_on"
 
     class Kind(models.TextChoices):
         SECURITY_TEAM = "security_team", _("Grassroots security and order team")
@@ -154,6 +158,8 @@ class Team(WardRecord):
 class TeamMember(WardRecord):
     """A member of a team's roster."""
 
+    period_date_field = "joined_on"
+
     class Role(models.TextChoices):
         LEADER = "leader", _("Leader")
         DEPUTY = "deputy", _("Deputy")
@@ -188,6 +194,8 @@ class TeamMember(WardRecord):
 @tracked
 class Commitment(WardRecord):
     """A commitment signed by exactly one household or organisation for a year (ký cam kết)."""
+
+    period_date_field = "signed_on"
 
     class Kind(models.TextChoices):
         SAFE_AREA_REGISTRATION = "safe_area_registration", _("Safe-area registration")
@@ -272,6 +280,8 @@ class Commitment(WardRecord):
 class MediationCase(WardRecord):
     """A grassroots mediation case (hòa giải ở cơ sở)."""
 
+    period_date_field = "received_on"
+
     class Subject(models.TextChoices):
         LAND = "land", _("Land")
         FAMILY = "family", _("Family")
@@ -329,6 +339,8 @@ class MediationCase(WardRecord):
 class OutreachSession(WardRecord):
     """An outreach session (buổi tuyên truyền) with its attendance."""
 
+    period_date_field = "held_on"
+
     class Partner(models.TextChoices):
         FRONT = "front", _("Fatherland Front")
         WOMEN = "women", _("Women's Union")
@@ -366,6 +378,8 @@ class OutreachSession(WardRecord):
 class Commendation(WardRecord):
     """A commendation (khen thưởng) awarded to a collective or an individual."""
 
+    period_date_field = "awarded_on"
+
     class RecipientKind(models.TextChoices):
         COLLECTIVE = "collective", _("Collective")
         INDIVIDUAL = "individual", _("Individual")
@@ -399,6 +413,8 @@ class Commendation(WardRecord):
 @tracked
 class WeaponSurrender(WardRecord):
     """Weapons, explosives, support tools or firecrackers handed in by residents."""
+
+    period_date_field = "received_on"
 
     class Item(models.TextChoices):
         GUN = "gun", _("Gun")
@@ -437,6 +453,8 @@ class WeaponSurrender(WardRecord):
 @tracked
 class ReintegrationCase(WardRecord):
     """A person who erred, managed and educated in the community (sensitive, police-only)."""
+
+    period_date_field = "started_on"
 
     class Category(models.TextChoices):
         RELEASED_PRISONER = "released_prisoner", _("Released from prison")
@@ -489,6 +507,8 @@ class ReintegrationCase(WardRecord):
 @tracked
 class EidTally(WardRecord):
     """Campaign counters for chip ID cards and VNeID (the population database holds the people)."""
+
+    period_date_field = "recorded_on"
 
     ward = ward_fk("eid_tallies")
     group = group_fk("eid_tallies")

@@ -23,7 +23,7 @@ from movement.models import (
     TeamMember,
     WeaponSurrender,
 )
-from wardsecurity.models import User
+from wardsecurity.models import ApiToken, ClosedPeriod, User
 
 PAST = dt.date(2024, 3, 10)
 
@@ -313,3 +313,27 @@ class VideoExtractionFactory(factory.django.DjangoModelFactory):
         scope_ward=factory.SelfAttribute("..camera.ward"),
     )
     purpose = "Xác minh vụ trộm cắp"
+
+
+class ClosedPeriodFactory(WardOwnedFactory):
+    class Meta:
+        model = ClosedPeriod
+
+    start = dt.date(2024, 1, 1)
+    end = dt.date(2024, 1, 31)
+    closed_by = factory.SubFactory(
+        UserFactory,
+        role=User.Role.WARD_POLICE,
+        scope_ward=factory.SelfAttribute("..ward"),
+    )
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = "Phần mềm thống kê"
+    key_hash = factory.Sequence(lambda n: f"{n:064x}")
+    prefix = factory.Sequence(lambda n: f"wsp_{n:08d}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))

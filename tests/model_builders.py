@@ -31,7 +31,7 @@ from movement.models import (
     WeaponSurrender,
 )
 from tests import factories as f
-from wardsecurity.models import User
+from wardsecurity.models import ApiToken, ClosedPeriod, User
 
 
 @dataclass(frozen=True)
@@ -151,4 +151,17 @@ BUILDERS: dict[type[models.Model], Builder] = {
     VideoExtraction: Builder(_video_extraction, "notes"),
     # wardsecurity
     User: Builder(_user, "first_name"),
+    ClosedPeriod: Builder(
+        lambda ward, create: _run(
+            f.ClosedPeriodFactory,
+            create,
+            ward=ward,
+            closed_by=f.UserFactory(role=User.Role.WARD_POLICE, scope_ward=ward),
+        ),
+        "reopen_reason",
+    ),
+    ApiToken: Builder(
+        lambda ward, create: _run(f.ApiTokenFactory, create, user=f.UserFactory(scope_ward=ward)),
+        "name",
+    ),
 }

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from pghistory import config as pghistory_config
 
 from wardsecurity.admin_site import is_site_admin
-from wardsecurity.models import User
+from wardsecurity.models import ApiToken, ClosedPeriod, SensitiveRead, User
 from wardsecurity.scope import ScopedQuerySet
 from wardsecurity.validators import fold_accents
 
@@ -272,3 +272,59 @@ class WardUserAdmin(AdministratorMixin, UserAdmin):
     @admin.display(description=_("in scope"))
     def scope_display(self, obj):
         return obj.scope_ward or obj.scope_cluster or obj.scope_province or "—"
+
+
+class ViewOnlyMixin:
+    """Records written only by their own services (or never): the admin shows them."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClosedPeriod)
+class ClosedPeriodAdmin(ViewOnlyMixin, WardRecordAdmin):
+    """Closing and reopening go through the period services (reason and audit), not here."""
+
+    list_display = ("ward", "start", "end", "closed_by", "reopened_at", "reopened_by")
+    list_filter = (*ward_filters(), "reopened_at")
+    list_select_related = ("ward", "closed_by", "reopened_by")
+    search_fields = ("ward__name__unaccent", "ward__code")
+    date_hierarchy = "start"
+    ordering = ("-start",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AdministratorMixin, admin.ModelAdmin):
+    """Tokens are issued by the API; an administrator can see and revoke them."""
+
+    list_display = ("prefix", "user", "name", "created_at", "expires_at", "revoked_at")
+    list_filter = ("revoked_at", "expires_at")
+    list_select_related = ("user",)
+    search_fields = ("prefix", "user__username", "name")
+    readonly_fields = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at")
+    fields = (*readonly_fields, "revoked_at")
+    actions = ("revoke",)
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@admin.register(SensitiveRead)
+class SensitiveReadAdmin(ViewOnlyMixin, AdministratorMixin, admin.ModelAdmin):
+    """Who read which sensitive records, when (append-only)."""
+
+    list_display = ("at", "user", "model", "path")
+    list_filter = ("model",)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "model")
+    date_hierarchy = "at"

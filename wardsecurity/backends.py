@@ -15,3 +15,8 @@ class RoleBackend(ModelBackend):
         if user_obj.is_active and getattr(user_obj, "is_admin_role", False):
             return True
         return super().has_module_perms(user_obj, app_label)
+
+
+def client_ip(request):
+    """The client address for lockouts: REMOTE_ADDR, which the reverse proxy must set."""
+    return request.META.get("REMOTE_ADDR", "")

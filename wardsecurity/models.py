@@ -2,7 +2,9 @@
 
 from typing import ClassVar
 
+import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -30,6 +32,8 @@ class WardRecord(models.Model):
     sensitive: ClassVar[bool] = False
     # Foreign keys that must point at a record of the same ward (GUARANTEES G3).
     same_ward_fields: ClassVar[tuple[str, ...]] = ()
+    # The date that places the record in a reporting period (closed periods, statistics).
+    period_date_field: ClassVar[str | None] = None
 
     class Meta:
         abstract = True
@@ -245,3 +249,101 @@ class User(AbstractUser):
     @property
     def can_write(self) -> bool:
         return self.is_admin_role or self.role in {self.Role.WARD_POLICE, self.Role.WARD_STAFF}
+
+
+@tracked(exclude=["key_hash"], versioned=False)
+class ApiToken(models.Model):
+    """A per-client API token: only its SHA-256 is stored; it expires and can be revoked."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("client name"), max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("token prefix"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
+
+@tracked
+class ClosedPeriod(WardRecord):
+    """A closed reporting period of a ward: records dated inside it are read-only (SPEC §6)."""
+
+    ward = models.ForeignKey(
+        "households.Ward",
+        verbose_name=_("ward"),
+        on_delete=models.PROTECT,
+        related_name="closed_periods",
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    closed_by = models.ForeignKey(
+        User, verbose_name=_("closed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        User,
+        verbose_name=_("reopened by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    class Meta:
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        ordering = ["ward", "-start"]
+        constraints = [
+            dates_ordered(
+                "start",
+                "end",
+                "closed_period_dates_ordered",
+                _("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""),
+                name="closed_period_reopen_has_reason",
+                violation_error_message=_("Give the reason for reopening the period."),
+                violation_error_code="reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["ward", "start", "end"], name="closed_period_ward_idx")]
+
+    def __str__(self):
+        return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+)
+class SensitiveRead(models.Model):
+    """One row per read of sensitive records (incidents, tips, reintegration, extractions; G4)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    model = models.CharField(_("record type"), max_length=100)
+    object_ids = ArrayField(models.BigIntegerField(), verbose_name=_("records"))
+    path = models.CharField(_("path"), max_length=255)
+
+    class Meta:
+        verbose_name = _("sensitive record read")
+        verbose_name_plural = _("sensitive record reads")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "at"], name="sensitive_read_user_idx")]
+
+    def __str__(self):
+        return f"{self.user} {self.model} {self.at:%d/%m/%Y %H:%M}"

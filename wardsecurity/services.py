@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wardsecurity.models import SAME_WARD_MESSAGE
+from wardsecurity.periods import check_period_open
 from wardsecurity.scope import role_may_see
 
 # Set by the database or by the write machinery, never by the caller.
@@ -112,6 +113,7 @@ def create_record(
         if errors:
             raise ValidationError(errors)
         record.full_clean()
+        check_period_open(record)
         if before_save:
             before_save(record, data=data)
         _save(record, m2m)
@@ -143,6 +145,7 @@ def update_record(
         record = _lock(instance, actor)
         _check_names(data, fields)
         _check_version(record, expected_version)
+        check_period_open(record)
         old = copy.copy(record)
         errors, pending_m2m = _apply(record, data, fields, actor, creating=False)
         record.derive_fields()
@@ -152,6 +155,7 @@ def update_record(
         if errors:
             raise ValidationError(errors)
         record.full_clean()
+        check_period_open(record)
         if before_save:
             before_save(record, data=data)
         _save(record, m2m)
@@ -167,6 +171,7 @@ def delete_record(instance, *, actor, expected_version=None, service=None, after
     with _write_context(actor, service or f"{model._meta.model_name}_delete"):
         record = _lock(instance, actor)
         _check_version(record, expected_version)
+        check_period_open(record)
         try:
             with transaction.atomic():
                 record.delete()

@@ -13,6 +13,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -353,7 +354,7 @@ def test_demo_user_has_its_role_and_scope(db, username, role, scope_kind, ward_c
 
 @pytest.mark.parametrize("username", [row[0] for row in USERS])
 def test_demo_user_can_log_in(db, username):
-    assert Client().login(username=username, password=PASSWORD)
+    assert Client().login(request=HttpRequest(), username=username, password=PASSWORD)
 
 
 def test_viewer_namdinh_sees_only_the_cluster(db):
@@ -416,7 +417,7 @@ def test_loading_again_restores_the_demo_users(db):
     call_command("load_demo", stdout=StringIO())
     user.refresh_from_db()
     assert user.role == User.Role.WARD_STAFF
-    assert Client().login(username="clerk.tinhgia", password=PASSWORD)
+    assert Client().login(request=HttpRequest(), username="clerk.tinhgia", password=PASSWORD)
 
 
 def test_load_demo_without_the_territory_says_to_load_it_first(db):

@@ -16,7 +16,7 @@ from movement.models import AppraisalThreshold
 from tests import factories as f
 from wardsecurity.admin import STALE_MESSAGE
 from wardsecurity.admin_site import WardAdminSite
-from wardsecurity.models import User
+from wardsecurity.models import SensitiveRead, User
 
 PROJECT_APPS = ("households", "movement", "incidents", "cameras", "wardsecurity")
 
@@ -59,10 +59,22 @@ MAKERS = {
     "cameras.Contribution": f.ContributionFactory,
     "cameras.VideoExtraction": f.VideoExtractionFactory,
     "wardsecurity.User": f.UserFactory,
+    "wardsecurity.ClosedPeriod": f.ClosedPeriodFactory,
+    "wardsecurity.ApiToken": f.ApiTokenFactory,
+    "wardsecurity.SensitiveRead": lambda: SensitiveRead.objects.create(
+        user=f.UserFactory(),
+        model="incidents.incident",
+        object_ids=[1],
+        path="/api/v1/incidents/1/",
+    ),
     "auth.Group": lambda: Group.objects.create(name="Nhóm thử"),
 }
 # Registered by pghistory.admin: a read-only list of every event, with no add or change page.
-LIST_ONLY = {"pghistory.Events"}
+# Third-party logs: django-axes (sign-in attempts) and pghistory (every event).
+LIST_ONLY = {"pghistory.Events", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}
+# Written only by their own services: the admin shows them and adds none.
+VIEW_ONLY = {"wardsecurity.ClosedPeriod", "wardsecurity.ApiToken", "wardsecurity.SensitiveRead"}
+UNTRACKED = {"auth.Group", "wardsecurity.SensitiveRead"}  # SensitiveRead is itself a log
 
 
 def admin_url(model, view, *args):
@@ -114,10 +126,16 @@ def test_admin_opens_changelist(admin_client, label):
     assert admin_client.get(admin_url(model, "changelist")).status_code == 200
 
 
-@pytest.mark.parametrize("label", sorted(MAKERS))
+@pytest.mark.parametrize("label", sorted(set(MAKERS) - VIEW_ONLY))
 def test_admin_opens_add_page(admin_client, label):
     model = apps.get_model(label)
     assert admin_client.get(admin_url(model, "add")).status_code == 200
+
+
+@pytest.mark.parametrize("label", sorted(VIEW_ONLY))
+def test_admin_cannot_add_records_that_only_services_write(admin_client, label):
+    model = apps.get_model(label)
+    assert admin_client.get(admin_url(model, "add")).status_code == 403
 
 
 @pytest.mark.parametrize("label", sorted(MAKERS))
@@ -125,7 +143,7 @@ def test_admin_opens_change_page_with_history(admin_client, label):
     obj = MAKERS[label]()
     response = admin_client.get(admin_url(type(obj), "change", obj.pk))
     assert response.status_code == 200
-    if label != "auth.Group":  # the one model the portal does not track
+    if label not in UNTRACKED:
         assert "history" in shown_fields(response)
 
 

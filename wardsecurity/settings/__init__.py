@@ -38,6 +38,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -60,6 +65,8 @@ MIDDLEWARE = [
     "wardsecurity.middleware.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wardsecurity.urls"
@@ -88,7 +95,11 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "wardsecurity.User"
-AUTHENTICATION_BACKENDS = ["wardsecurity.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any attempt while username+address is locked out (GUARANTEES G9).
+    "axes.backends.AxesStandaloneBackend",
+    "wardsecurity.backends.RoleBackend",
+]
 LOGIN_URL = "admin:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -136,6 +147,45 @@ PGHISTORY_APPEND_ONLY = True
 # Link tables that Django creates for many-to-many fields have no migration of their own, so
 # their history triggers are (re)installed after every migrate.
 PGTRIGGER_INSTALL_ON_MIGRATE = True
+
+# Brute force (G9): five failures lock that username from that address for 15 minutes, for the
+# browser and the API alike; attempts are kept in PostgreSQL, so Redis plays no part.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "wardsecurity.backends.client_ip"
+AXES_VERBOSE = False
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "wardsecurity.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["wardsecurity.api.permissions.RolePermission"],
+    "DEFAULT_PARSER_CLASSES": ["wardsecurity.api.parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "wardsecurity.api.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "wardsecurity.api.exceptions.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ward Security Portal API",
+    "DESCRIPTION": "REST API v1 of the Ward Security Portal (SPEC §8).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo12345")
 

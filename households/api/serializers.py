@@ -1,0 +1,62 @@
+from rest_framework import serializers
+
+from households.models import Household, Organisation, Province, ResidentialGroup, Ward, WardCluster
+from wardsecurity.api.serializers import WardRecordSerializer
+
+RECORD_FIELDS = ("id", "version", "created_at", "updated_at")
+
+
+class ProvinceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Province
+        fields = ("id", "code", "name", "kind")
+        read_only_fields = fields
+
+
+class WardSerializer(serializers.ModelSerializer):
+    province_code = serializers.CharField(source="province.code", read_only=True)
+
+    class Meta:
+        model = Ward
+        fields = ("id", "code", "name", "kind", "province", "province_code")
+        read_only_fields = fields
+
+
+class WardClusterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WardCluster
+        fields = ("id", "name", "description", "wards")
+        read_only_fields = fields
+
+
+class ResidentialGroupSerializer(WardRecordSerializer):
+    class Meta:
+        model = ResidentialGroup
+        fields = (*RECORD_FIELDS, "ward", "name", "kind")
+        read_only_fields = RECORD_FIELDS
+
+
+class HouseholdSerializer(WardRecordSerializer):
+    class Meta:
+        model = Household
+        fields = (
+            *RECORD_FIELDS,
+            "ward",
+            "group",
+            "code",
+            "address",
+            "head_name",
+            "member_count",
+            "phone",
+            "residence",
+            "active",
+        )
+        # The ward follows the residential group.
+        read_only_fields = (*RECORD_FIELDS, "ward")
+
+
+class OrganisationSerializer(WardRecordSerializer):
+    class Meta:
+        model = Organisation
+        fields = (*RECORD_FIELDS, "ward", "group", "name", "kind")
+        read_only_fields = RECORD_FIELDS

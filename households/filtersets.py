@@ -1,0 +1,56 @@
+"""Filters for the territory and households: one definition for the API, UI lists and exports."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Household, Organisation, Province, ResidentialGroup, Ward, WardCluster
+from wardsecurity.api.filters import WardRecordFilterSet
+
+
+class ProvinceFilterSet(django_filters.FilterSet):
+    code = django_filters.CharFilter()
+    search = django_filters.CharFilter(field_name="search_name", lookup_expr="unaccent__icontains")
+
+    class Meta:
+        model = Province
+        fields = ["code", "kind"]
+
+
+class WardFilterSet(django_filters.FilterSet):
+    province = django_filters.NumberFilter(field_name="province_id", label=_("province (id)"))
+    province_code = django_filters.CharFilter(field_name="province__code")
+    search = django_filters.CharFilter(field_name="search_name", lookup_expr="unaccent__icontains")
+
+    class Meta:
+        model = Ward
+        fields = ["code", "kind", "province", "province_code"]
+
+
+class WardClusterFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = WardCluster
+        fields = ["name"]
+
+
+class ResidentialGroupFilterSet(WardRecordFilterSet):
+    search_fields = ("name",)
+
+    class Meta:
+        model = ResidentialGroup
+        fields = ["ward", "ward_code", "kind"]
+
+
+class HouseholdFilterSet(WardRecordFilterSet):
+    search_fields = ("code", "head_name", "address")
+
+    class Meta:
+        model = Household
+        fields = ["ward", "ward_code", "group", "residence", "active"]
+
+
+class OrganisationFilterSet(WardRecordFilterSet):
+    search_fields = ("name",)
+
+    class Meta:
+        model = Organisation
+        fields = ["ward", "ward_code", "group", "kind"]

@@ -1,0 +1,32 @@
+"""The filter base every resource's FilterSet extends (the same sets serve UI lists and exports)."""
+
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class WardRecordFilterSet(django_filters.FilterSet):
+    """``ward`` (id), ``ward_code``, and ``search``: accent- and case-insensitive over
+    ``search_fields`` through PostgreSQL ``unaccent`` ("nguyen van" finds "Nguyễn Văn")."""
+
+    ward = django_filters.NumberFilter(field_name="ward_id", label=_("ward (id)"))
+    ward_code = django_filters.CharFilter(field_name="ward__code", label=_("ward code"))
+    search = django_filters.CharFilter(method="filter_search", label=_("search"))
+
+    search_fields: tuple[str, ...] = ()
+
+    def filter_search(self, queryset, name, value):
+        words = value.split()
+        for word in words[:10]:
+            queryset = queryset.filter(
+                reduce(or_, (Q(**{f"{f}__unaccent__icontains": word}) for f in self.search_fields))
+            )
+        return queryset
+
+
+def date_range(field_name, label):
+    """``<field>_after`` / ``<field>_before`` (inclusive, local dates) as SPEC §8 names them."""
+    return django_filters.DateFromToRangeFilter(field_name=field_name, label=label)

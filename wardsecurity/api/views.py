@@ -1,0 +1,183 @@
+"""API endpoints that belong to no app: tokens, the caller, closed periods, the territory."""
+
+from axes.exceptions import AxesBackendPermissionDenied
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wardsecurity.api.authentication import token_issue, token_revoke
+from wardsecurity.api.serializers import ScopedRelatedField
+from wardsecurity.models import ClosedPeriod, User
+from wardsecurity.periods import period_close, period_reopen
+
+BAD_CREDENTIALS = _("Wrong username or password.")
+LOCKED_OUT = _("Too many failed sign-ins: this account is locked here for 15 minutes.")
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    client = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires = serializers.DateTimeField()
+
+
+class TokenView(APIView):
+    """Exchange a username and password for a per-client token (locked out like the browser)."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            201: TokenSerializer,
+            400: OpenApiResponse(description="Wrong username or password"),
+            403: OpenApiResponse(description="Locked out after repeated failures"),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            user = authenticate(
+                request._request,
+                username=data.validated_data["username"],
+                password=data.validated_data["password"],
+            )
+        except AxesBackendPermissionDenied:
+            user = None
+            locked = True
+        else:
+            locked = getattr(request._request, "axes_locked_out", False)
+        if locked:
+            return Response({"detail": LOCKED_OUT}, status=status.HTTP_403_FORBIDDEN)
+        if user is None or not user.is_active:
+            return Response({"detail": BAD_CREDENTIALS}, status=status.HTTP_400_BAD_REQUEST)
+        raw, token = token_issue(user=user, name=data.validated_data.get("client", ""))
+        return Response(
+            TokenSerializer({"token": raw, "expires": token.expires_at}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class LogoutView(APIView):
+    """Revoke the token this request was made with (a browser session is ended instead)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        token = getattr(request, "api_token", None)
+        if token is not None:
+            token_revoke(token=token)
+        else:
+            from django.contrib.auth import logout
+
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(source="get_full_name", read_only=True)
+    scope_ward_code = serializers.CharField(source="scope_ward.code", default=None)
+    scope_province_code = serializers.CharField(source="scope_province.code", default=None)
+
+    class Meta:
+        model = User
+        fields = (
+            "id",
+            "username",
+            "full_name",
+            "role",
+            "scope_kind",
+            "scope_province",
+            "scope_province_code",
+            "scope_cluster",
+            "scope_ward",
+            "scope_ward_code",
+        )
+        read_only_fields = fields
+
+
+class MeView(APIView):
+    """The caller: role and scope."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        user = User.objects.select_related("scope_ward", "scope_province").get(pk=request.user.pk)
+        return Response(MeSerializer(user).data)
+
+
+class ClosedPeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClosedPeriod
+        fields = (
+            "id",
+            "ward",
+            "start",
+            "end",
+            "closed_by",
+            "created_at",
+            "reopened_at",
+            "reopened_by",
+            "reopen_reason",
+            "version",
+        )
+        read_only_fields = fields
+
+
+class PeriodCloseSerializer(serializers.Serializer):
+    ward = ScopedRelatedField(queryset=ClosedPeriod._meta.get_field("ward").related_model.objects)
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class PeriodReopenSerializer(serializers.Serializer):
+    period = ScopedRelatedField(queryset=ClosedPeriod.objects)
+    reason = serializers.CharField(max_length=2000)
+
+
+class PoliceOnlyMixin:
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        user = request.user
+        if not (user.is_admin_role or user.role == User.Role.WARD_POLICE):
+            self.permission_denied(request, message=_("Only ward police may close periods."))
+
+
+class PeriodListView(APIView):
+    """The closed (and reopened) periods of the wards in scope."""
+
+    @extend_schema(responses=ClosedPeriodSerializer(many=True))
+    def get(self, request):
+        periods = ClosedPeriod.objects.visible_to(request.user).order_by("-start")[:500]
+        return Response(ClosedPeriodSerializer(periods, many=True).data)
+
+
+class PeriodCloseView(PoliceOnlyMixin, APIView):
+    """Close a period of a ward: its records become read-only (ward police, own ward)."""
+
+    @extend_schema(request=PeriodCloseSerializer, responses={201: ClosedPeriodSerializer})
+    def post(self, request):
+        data = PeriodCloseSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        period = period_close(actor=request.user, **data.validated_data)
+        return Response(ClosedPeriodSerializer(period).data, status=status.HTTP_201_CREATED)
+
+
+class PeriodReopenView(PoliceOnlyMixin, APIView):
+    """Reopen a closed period, with the reason (recorded in its history)."""
+
+    @extend_schema(request=PeriodReopenSerializer, responses={200: ClosedPeriodSerializer})
+    def post(self, request):
+        data = PeriodReopenSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        period = period_reopen(actor=request.user, **data.validated_data)
+        return Response(ClosedPeriodSerializer(period).data)
