@@ -1,6 +1,7 @@
 """OpenAPI description of the portal's own authentication (imported by the API urls)."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
@@ -13,3 +14,40 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "A token from POST /api/v1/auth/token/ (expires; revoked at logout).",
         }
+
+
+ERROR_BODY = {
+    "type": "object",
+    "description": "`detail` (and `code`) for request-level errors, or one list of messages "
+    "per field (`non_field_errors` for the others); in the user's language.",
+    "additionalProperties": True,
+}
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: nothing was changed.",
+    "401": "Not signed in, or the token is invalid, expired or revoked.",
+    "403": "The role may not do this.",
+    "404": "No such record in the caller's scope.",
+    "412": "If-Match does not name the current version: nothing was changed.",
+}
+
+
+class WardAutoSchema(AutoSchema):
+    """Every operation documents the errors the API can answer (GUARANTEES G12)."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["400", "401", "403"]
+        is_item = "{" in self.path
+        if is_item:
+            codes.append("404")
+        if self.method in {"PUT", "PATCH", "DELETE"}:
+            codes.append("412")
+        for code in codes:
+            responses.setdefault(
+                code,
+                {
+                    "description": ERROR_DESCRIPTIONS[code],
+                    "content": {"application/json": {"schema": ERROR_BODY}},
+                },
+            )
+        return responses

