@@ -1,6 +1,7 @@
 """Community cameras, recorders, funding contributions and the footage access log (SPEC §5)."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -179,7 +180,12 @@ class Contribution(WardRecord):
         on_delete=models.SET_NULL,
         related_name="contributions",
     )
-    amount_vnd = models.BigIntegerField(_("amount (VND)"))
+    amount_vnd = models.BigIntegerField(
+        _("amount (VND)"),
+        validators=[
+            MinValueValidator(1, message=_("The amount must be a whole number of đồng above 0."))
+        ],
+    )
     contributed_on = models.DateField(_("contributed on"), validators=[validate_not_future])
     purpose = models.CharField(_("purpose"), max_length=255, blank=True)
     camera = models.ForeignKey(

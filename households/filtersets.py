@@ -41,6 +41,8 @@ class ResidentialGroupFilterSet(WardRecordFilterSet):
 
 
 class HouseholdFilterSet(WardRecordFilterSet):
+    # By id, not ModelChoiceFilter: another ward's group must look like a missing one.
+    group = django_filters.NumberFilter(field_name="group_id", label=_("residential group (id)"))
     search_fields = ("code", "head_name", "address")
 
     class Meta:
@@ -49,6 +51,7 @@ class HouseholdFilterSet(WardRecordFilterSet):
 
 
 class OrganisationFilterSet(WardRecordFilterSet):
+    group = django_filters.NumberFilter(field_name="group_id", label=_("residential group (id)"))
     search_fields = ("name",)
 
     class Meta:

@@ -4,6 +4,8 @@ import hashlib
 import os
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import ProvinceFactory, UserFactory, WardClusterFactory, WardFactory
 from wardsecurity.models import User
@@ -27,6 +29,13 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
         db = settings.DATABASES["default"]
         test = db.setdefault("TEST", {})
         test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_{suffix}"
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_after_each_test():
+    """A request with ``Accept-Language: en`` leaves English active in the thread: reset it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

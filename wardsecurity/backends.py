@@ -20,3 +20,14 @@ class RoleBackend(ModelBackend):
 def client_ip(request):
     """The client address for lockouts: REMOTE_ADDR, which the reverse proxy must set."""
     return request.META.get("REMOTE_ADDR", "")
+
+
+def lockout_response(request, credentials, *args, **kwargs):
+    """What a locked-out sign-in gets: JSON 403 for the API, a plain page for the browser."""
+    from django.http import HttpResponseForbidden, JsonResponse
+    from django.utils.translation import gettext as _
+
+    message = _("Too many failed sign-ins: this account is locked here for 15 minutes.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "locked_out"}, status=403)
+    return HttpResponseForbidden(message, content_type="text/plain; charset=utf-8")

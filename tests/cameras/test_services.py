@@ -178,8 +178,8 @@ def test_removed_camera_needs_its_removal_date(clerk_a, ward_a):
 @pytest.mark.parametrize(
     ("amount", "field", "code"),
     [
-        (0, NON_FIELD_ERRORS, "amount"),
-        (-500_000, NON_FIELD_ERRORS, "amount"),
+        (0, "amount_vnd", "min_value"),
+        (-500_000, "amount_vnd", "min_value"),
         ("1.500.000", "amount_vnd", "invalid"),
         ("1,5 triệu", "amount_vnd", "invalid"),
         (1500.5, "amount_vnd", "invalid"),

@@ -63,3 +63,18 @@ def test_vietnamese_is_the_default_and_english_the_second():
     assert str(Ward.Kind.PHUONG.label) == "Phường"
     with translation.override("en"):
         assert Household._meta.verbose_name == "household"
+
+
+def test_the_listed_drf_messages_are_drf_s_own():
+    """``drf_messages`` only helps if its strings are exactly the ones DRF translates."""
+    import gettext
+
+    import rest_framework
+
+    from wardsecurity.api.drf_messages import DRF_MESSAGES
+
+    mo = Path(rest_framework.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.mo"
+    with mo.open("rb") as handle:
+        drf = set(gettext.GNUTranslations(handle)._catalog)
+    django_own = {"Null characters are not allowed."}
+    assert set(DRF_MESSAGES) - django_own <= drf

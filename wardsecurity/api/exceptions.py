@@ -1,6 +1,6 @@
 """Errors as JSON in the user's language: services' exceptions become 400, 403, 404 or 412."""
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -46,6 +46,10 @@ def exception_handler(exc, context):
                 status=status.HTTP_412_PRECONDITION_FAILED,
             )
         return Response(validation_body(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"detail": _("The request is too large.")}, status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, PermissionDenied):
         exc = DRFPermissionDenied()
     if isinstance(exc, Http404):

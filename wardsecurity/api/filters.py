@@ -19,6 +19,8 @@ class WardRecordFilterSet(django_filters.FilterSet):
     search_fields: tuple[str, ...] = ()
 
     def filter_search(self, queryset, name, value):
+        if not self.search_fields:
+            return queryset
         words = value.split()
         for word in words[:10]:
             queryset = queryset.filter(

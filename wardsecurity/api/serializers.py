@@ -63,7 +63,25 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
             self.fail("does_not_exist", pk_value=data)
 
 
-class WardRecordSerializer(serializers.ModelSerializer):
+class RefuseUnknownFieldsMixin:
+    """A write naming a field the serializer does not accept is refused, not ignored (G5)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = [str(name) for name in data if name not in writable]
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [NOT_WRITABLE_MESSAGE] for name in unknown}, code="not_writable"
+                )
+        return super().to_internal_value(data)
+
+
+class StrictSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
+    """A plain serializer (an action's input) that refuses unknown fields."""
+
+
+class WardRecordSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     """Base of every resource's serializer.
 
     Unknown and read-only fields in a write are refused (G5); uniqueness and cross-record rules
@@ -83,13 +101,3 @@ class WardRecordSerializer(serializers.ModelSerializer):
 
     def get_validators(self):
         return []
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = [str(name) for name in data if name not in writable]
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [NOT_WRITABLE_MESSAGE] for name in unknown}, code="not_writable"
-                )
-        return super().to_internal_value(data)

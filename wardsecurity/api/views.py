@@ -2,15 +2,16 @@
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wardsecurity.api.authentication import token_issue, token_revoke
-from wardsecurity.api.serializers import ScopedRelatedField
+from wardsecurity.api.serializers import ScopedRelatedField, StrictSerializer
 from wardsecurity.models import ClosedPeriod, User
 from wardsecurity.periods import period_close, period_reopen
 
@@ -18,7 +19,7 @@ BAD_CREDENTIALS = _("Wrong username or password.")
 LOCKED_OUT = _("Too many failed sign-ins: this account is locked here for 15 minutes.")
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(StrictSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
     client = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -62,6 +63,8 @@ class TokenView(APIView):
             return Response({"detail": LOCKED_OUT}, status=status.HTTP_403_FORBIDDEN)
         if user is None or not user.is_active:
             return Response({"detail": BAD_CREDENTIALS}, status=status.HTTP_400_BAD_REQUEST)
+        # As a browser sign-in does: resets the lockout counter (axes) and stamps last_login.
+        user_logged_in.send(sender=type(user), request=request._request, user=user)
         raw, token = token_issue(user=user, name=data.validated_data.get("client", ""))
         return Response(
             TokenSerializer({"token": raw, "expires": token.expires_at}).data,
@@ -71,6 +74,8 @@ class TokenView(APIView):
 
 class LogoutView(APIView):
     """Revoke the token this request was made with (a browser session is ended instead)."""
+
+    permission_classes = (IsAuthenticated,)  # every role may sign out, viewers included
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
@@ -133,13 +138,13 @@ class ClosedPeriodSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PeriodCloseSerializer(serializers.Serializer):
+class PeriodCloseSerializer(StrictSerializer):
     ward = ScopedRelatedField(queryset=ClosedPeriod._meta.get_field("ward").related_model.objects)
     start = serializers.DateField()
     end = serializers.DateField()
 
 
-class PeriodReopenSerializer(serializers.Serializer):
+class PeriodReopenSerializer(StrictSerializer):
     period = ScopedRelatedField(queryset=ClosedPeriod.objects)
     reason = serializers.CharField(max_length=2000)
 
@@ -149,7 +154,12 @@ class PoliceOnlyMixin:
         super().check_permissions(request)
         user = request.user
         if not (user.is_admin_role or user.role == User.Role.WARD_POLICE):
-            self.permission_denied(request, message=_("Only ward police may close periods."))
+            self.permission_denied(
+                request,
+                message=_(
+                    "Only ward police officers and administrators may close or reopen periods."
+                ),
+            )
 
 
 class PeriodListView(APIView):

@@ -156,6 +156,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "wardsecurity.backends.client_ip"
+AXES_LOCKOUT_CALLABLE = "wardsecurity.backends.lockout_response"
 AXES_VERBOSE = False
 
 REST_FRAMEWORK = {
@@ -185,7 +186,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentCategoryEnum": "incidents.models.Category",
+        "ReintegrationCategoryEnum": "movement.models.ReintegrationCase.Category",
+    },
 }
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
