@@ -8,7 +8,7 @@ MANAGE  := $(PY) manage.py
 STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2  # both cores; `make test PYTEST_ARGS=` runs serially
 
 .PHONY: help install run test lint format worker messages clean-data
 

@@ -10,3 +10,5 @@ urlpatterns = [
     path("api/v1/", include("wardsecurity.api.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
 ]
+
+handler404 = "wardsecurity.views.not_found"

@@ -55,3 +55,14 @@ def healthz(request):
         "broker_kind": "redis" if settings.REDIS_URL else "filesystem",
     }
     return JsonResponse(body, status=200 if database else 503)
+
+
+def not_found(request, exception=None):
+    """404 page: JSON under /api/ (as the schema promises), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        from django.utils.translation import gettext as _
+
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

@@ -178,6 +178,11 @@ class SafetyRecognitionSerializer(WardRecordSerializer):
 
 
 class AppraisalSerializer(WardRecordSerializer):
+    # Blank when no configured threshold covers the score.
+    grade = serializers.ChoiceField(
+        choices=Appraisal.Grade.choices, allow_blank=True, read_only=True
+    )
+
     class Meta:
         model = Appraisal
         fields = (

@@ -662,10 +662,10 @@ def test_an_invalid_page_answers_404_not_500(api, household, query):
 
 
 @pytest.mark.parametrize("query", ["page_size=-1", "page_size=0", "page_size=abc", "page_size=1e9"])
-def test_an_invalid_page_size_falls_back_to_the_default(api, household, query):
+def test_an_invalid_page_size_is_a_clear_400(api, household, query):
     response = api.get(f"{API}households/?{query}")
-    assert response.status_code == 200
-    assert len(rows(response)) == 1
+    assert response.status_code == 400
+    assert response.json()["page_size"]
 
 
 @pytest.mark.parametrize(

@@ -705,7 +705,9 @@ THRESHOLDS = f"{API}/appraisal-thresholds/"
 
 
 @pytest.mark.parametrize("persona", ["clerk_a", "officer_b", "viewer_city", "admin_user"])
-def test_every_signed_in_user_reads_the_thresholds_but_none_writes_them(request, client, persona):
+def test_every_signed_in_user_reads_the_thresholds_but_none_writes_them(
+    db, request, client, persona
+):
     # A transactional test elsewhere may have flushed the rows the migration seeds.
     for grade, min_score in (("excellent", 90), ("good", 70), ("average", 50), ("weak", 0)):
         AppraisalThreshold.objects.get_or_create(grade=grade, defaults={"min_score": min_score})

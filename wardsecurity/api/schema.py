@@ -36,10 +36,8 @@ class WardAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        codes = ["400", "401", "403"]
-        is_item = "{" in self.path
-        if is_item:
-            codes.append("404")
+        # 404 on lists too: a page number past the end answers "Invalid page".
+        codes = ["400", "401", "403", "404"]
         if self.method in {"PUT", "PATCH", "DELETE"}:
             codes.append("412")
         for code in codes:

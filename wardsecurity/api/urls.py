@@ -13,6 +13,7 @@ RESOURCE_APPS = ("households", "movement", "incidents", "cameras")
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.include_format_suffixes = False  # JSON only; "/households/1.5/" is simply not a route
 for app in RESOURCE_APPS:
     try:
         module = import_module(f"{app}.api.views")

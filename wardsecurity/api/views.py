@@ -91,8 +91,10 @@ class LogoutView(APIView):
 
 class MeSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(source="get_full_name", read_only=True)
-    scope_ward_code = serializers.CharField(source="scope_ward.code", default=None)
-    scope_province_code = serializers.CharField(source="scope_province.code", default=None)
+    scope_ward_code = serializers.CharField(source="scope_ward.code", default=None, allow_null=True)
+    scope_province_code = serializers.CharField(
+        source="scope_province.code", default=None, allow_null=True
+    )
 
     class Meta:
         model = User
