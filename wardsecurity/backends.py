@@ -1,6 +1,10 @@
 """Authentication backend: permissions follow the role (SPEC §1), not per-user grants."""
 
 from django.contrib.auth.backends import ModelBackend
+from django.http import HttpResponseForbidden, JsonResponse
+from django.utils.translation import gettext_lazy as _
+
+LOCKED_OUT = _("Too many failed sign-ins: this account is locked here for 15 minutes.")
 
 
 class RoleBackend(ModelBackend):
@@ -24,10 +28,7 @@ def client_ip(request):
 
 def lockout_response(request, credentials, *args, **kwargs):
     """What a locked-out sign-in gets: JSON 403 for the API, a plain page for the browser."""
-    from django.http import HttpResponseForbidden, JsonResponse
-    from django.utils.translation import gettext as _
-
-    message = _("Too many failed sign-ins: this account is locked here for 15 minutes.")
+    message = str(LOCKED_OUT)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message, "code": "locked_out"}, status=403)
     return HttpResponseForbidden(message, content_type="text/plain; charset=utf-8")

@@ -3,13 +3,13 @@
 import datetime as dt
 
 import pghistory
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wardsecurity.models import ClosedPeriod
-from wardsecurity.scope import scope_ward_ids
 
 PERIOD_CLOSED = _(
     "This record is dated in a closed reporting period; a ward police officer must reopen "
@@ -21,13 +21,8 @@ OVERLAP = _("This period overlaps a period of the ward that is already closed.")
 def _may_close(actor, ward_id) -> bool:
     if not (actor.is_active and (actor.is_admin_role or actor.role == actor.Role.WARD_POLICE)):
         return False
-    ids = scope_ward_ids(actor)
-    return (
-        ids is None
-        or ClosedPeriod._meta.get_field("ward")
-        .related_model.objects.filter(pk=ward_id, id__in=ids)
-        .exists()
-    )
+    ward_model = apps.get_model("households", "Ward")
+    return ward_model.objects.visible_to(actor).filter(pk=ward_id).exists()
 
 
 def period_close(*, actor, ward, start: dt.date, end: dt.date) -> ClosedPeriod:

@@ -37,14 +37,6 @@ def exception_handler(exc, context):
             {"detail": message, "code": "stale"}, status=status.HTTP_412_PRECONDITION_FAILED
         )
     if isinstance(exc, DjangoValidationError):
-        codes = {e.code for e in exc.error_list} if not hasattr(exc, "error_dict") else set()
-        if hasattr(exc, "error_dict"):
-            codes = {e.code for errors in exc.error_dict.values() for e in errors}
-        if "stale" in codes:
-            return Response(
-                {"detail": _("The record has been changed by someone else."), "code": "stale"},
-                status=status.HTTP_412_PRECONDITION_FAILED,
-            )
         return Response(validation_body(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, RequestDataTooBig):
         return Response(

@@ -1,7 +1,7 @@
 """API endpoints that belong to no app: tokens, the caller, closed periods, the territory."""
 
 from axes.exceptions import AxesBackendPermissionDenied
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -10,13 +10,14 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from households.models import Ward
 from wardsecurity.api.authentication import token_issue, token_revoke
 from wardsecurity.api.serializers import ScopedRelatedField, StrictSerializer
+from wardsecurity.backends import LOCKED_OUT
 from wardsecurity.models import ClosedPeriod, User
 from wardsecurity.periods import period_close, period_reopen
 
 BAD_CREDENTIALS = _("Wrong username or password.")
-LOCKED_OUT = _("Too many failed sign-ins: this account is locked here for 15 minutes.")
 
 
 class TokenRequestSerializer(StrictSerializer):
@@ -83,8 +84,6 @@ class LogoutView(APIView):
         if token is not None:
             token_revoke(token=token)
         else:
-            from django.contrib.auth import logout
-
             logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -141,7 +140,7 @@ class ClosedPeriodSerializer(serializers.ModelSerializer):
 
 
 class PeriodCloseSerializer(StrictSerializer):
-    ward = ScopedRelatedField(queryset=ClosedPeriod._meta.get_field("ward").related_model.objects)
+    ward = ScopedRelatedField(queryset=Ward.objects)
     start = serializers.DateField()
     end = serializers.DateField()
 
