@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from wardsecurity.embedded_db import database_url
@@ -116,6 +117,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Reporting calendar (Decree 09/2019): month M runs from this day of M-1 to the day before it in M.
+REPORTING_MONTH_START_DAY = int(os.environ.get("REPORTING_MONTH_START_DAY", "15"))
+if not 2 <= REPORTING_MONTH_START_DAY <= 28:
+    raise ImproperlyConfigured("REPORTING_MONTH_START_DAY must be between 2 and 28.")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".data" / "staticfiles"

@@ -1,0 +1,194 @@
+"""Period arithmetic (SPEC §6): calendars, named periods, the same period, leap days, bad specs."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wardsecurity.period_spec import (
+    REPORTING,
+    change,
+    month_of,
+    month_span,
+    parse_period,
+)
+
+D = dt.date
+
+
+def span(spec, calendar="civil"):
+    period = parse_period(spec, calendar=calendar)
+    return period.start, period.end
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2023, 8, 14), (2023, 8)),  # the last day of reporting-August
+        (D(2023, 8, 15), (2023, 9)),  # the first day of reporting-September
+        (D(2023, 12, 14), (2023, 12)),
+        (D(2023, 12, 15), (2024, 1)),  # the reporting year 2024 starts on 15 December 2023
+        (D(2024, 1, 1), (2024, 1)),
+    ],
+)
+def test_reporting_month_boundaries(day, expected):
+    assert month_of(day, REPORTING) == expected
+    start, end = month_span(*expected, REPORTING)
+    assert start <= day <= end
+
+
+def test_civil_month_of_is_the_date_month():
+    assert month_of(D(2023, 8, 15)) == (2023, 8)
+
+
+@pytest.mark.parametrize(
+    ("spec", "calendar", "expected"),
+    [
+        ("month:2023-08", "civil", (D(2023, 8, 1), D(2023, 8, 31))),
+        ("month:2023-08", "reporting", (D(2023, 7, 15), D(2023, 8, 14))),
+        ("month:2023-01", "reporting", (D(2022, 12, 15), D(2023, 1, 14))),
+        ("quarter:2023-Q3", "civil", (D(2023, 7, 1), D(2023, 9, 30))),
+        ("quarter:2023-q1", "reporting", (D(2022, 12, 15), D(2023, 3, 14))),
+        ("half:2023-H1", "civil", (D(2023, 1, 1), D(2023, 6, 30))),
+        ("half:2023-H2", "reporting", (D(2023, 6, 15), D(2023, 12, 14))),
+        ("year:2023", "civil", (D(2023, 1, 1), D(2023, 12, 31))),
+        ("year:2023", "reporting", (D(2022, 12, 15), D(2023, 12, 14))),
+        ("months:2023:8", "civil", (D(2023, 1, 1), D(2023, 8, 31))),
+        ("months:2023:8", "reporting", (D(2022, 12, 15), D(2023, 8, 14))),
+        ("ytd:2023-08-20", "civil", (D(2023, 1, 1), D(2023, 8, 20))),
+        ("ytd:2023-12-20", "reporting", (D(2023, 12, 15), D(2023, 12, 20))),
+        ("range:2023-01-01..2023-08-31", "reporting", (D(2023, 1, 1), D(2023, 8, 31))),
+        ("range:2023-05-05..2023-05-05", "civil", (D(2023, 5, 5), D(2023, 5, 5))),
+    ],
+)
+def test_named_periods(spec, calendar, expected):
+    assert span(spec, calendar) == expected
+
+
+def test_bare_ytd_ends_today():
+    period = parse_period("ytd:", today=D(2024, 3, 9))
+    assert (period.start, period.end) == (D(2024, 1, 1), D(2024, 3, 9))
+
+
+def test_boundary_day_is_a_setting(settings):
+    settings.REPORTING_MONTH_START_DAY = 21
+    assert span("month:2023-08", "reporting") == (D(2023, 7, 21), D(2023, 8, 20))
+
+
+@pytest.mark.parametrize(
+    ("spec", "calendar", "expected"),
+    [
+        # A named period is re-derived: February 2025 compares with all of February 2024.
+        ("month:2025-02", "civil", (D(2024, 2, 1), D(2024, 2, 29))),
+        ("month:2024-02", "civil", (D(2023, 2, 1), D(2023, 2, 28))),
+        ("month:2025-03", "reporting", (D(2024, 2, 15), D(2024, 3, 14))),
+        ("months:2023:8", "civil", (D(2022, 1, 1), D(2022, 8, 31))),
+        ("months:2023:8", "reporting", (D(2021, 12, 15), D(2022, 8, 14))),
+        # Dates are shifted; 29 February becomes 28 February.
+        ("range:2024-02-01..2024-02-29", "civil", (D(2023, 2, 1), D(2023, 2, 28))),
+        ("range:2024-02-29..2024-02-29", "civil", (D(2023, 2, 28), D(2023, 2, 28))),
+        ("ytd:2024-02-29", "civil", (D(2023, 1, 1), D(2023, 2, 28))),
+    ],
+)
+def test_same_period_one_year_earlier(spec, calendar, expected):
+    previous = parse_period(spec, calendar=calendar).same_period()
+    assert (previous.start, previous.end) == expected
+    assert previous.calendar == calendar
+
+
+def test_months_of_a_reporting_range_are_clipped():
+    period = parse_period("range:2023-07-01..2023-09-10", calendar="reporting")
+    months = [(m.spec, m.start, m.end) for m in period.months()]
+    assert months == [
+        ("month:2023-07", D(2023, 7, 1), D(2023, 7, 14)),
+        ("month:2023-08", D(2023, 7, 15), D(2023, 8, 14)),
+        ("month:2023-09", D(2023, 8, 15), D(2023, 9, 10)),
+    ]
+
+
+def test_first_eight_months_have_eight_months():
+    months = parse_period("months:2023:8").months()
+    assert [m.number for m in months] == [1, 2, 3, 4, 5, 6, 7, 8]
+
+
+@given(
+    day=st.dates(min_value=D(1995, 1, 1), max_value=D(2095, 12, 31)),
+    calendar=st.sampled_from(["civil", "reporting"]),
+)
+def test_every_day_falls_in_exactly_one_month_of_its_year(day, calendar):
+    year, month = month_of(day, calendar)
+    start, end = month_span(year, month, calendar)
+    assert start <= day <= end
+    months = parse_period(f"year:{year}", calendar=calendar).months()
+    assert len(months) == 12
+    for before, after in itertools.pairwise(months):
+        assert after.start == before.end + dt.timedelta(days=1)
+    assert sum(m.days for m in months) == parse_period(f"year:{year}", calendar=calendar).days
+
+
+def test_labels_in_vietnamese_and_english():
+    with translation.override("vi"):
+        assert parse_period("months:2023:8").label == "8 tháng đầu năm 2023"
+        assert parse_period("month:2023-08").label == "tháng 8/2023"
+        assert parse_period("quarter:2023-Q3").label == "quý III/2023"
+        assert parse_period("half:2023-H1").label == "6 tháng đầu năm 2023"
+        assert parse_period("year:2023").label == "năm 2023"
+        assert parse_period("range:2023-01-01..2023-08-31").label == "từ 01/01/2023 đến 31/08/2023"
+    with translation.override("en"):
+        assert parse_period("months:2023:8").label == "first 8 months of 2023"
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "",
+        "2023-08",
+        "week:2023-33",
+        "month:2023-13",
+        "month:2023-00",
+        "month:2023-8-1",
+        "quarter:2023-Q5",
+        "half:2023-H3",
+        "months:2023:0",
+        "months:2023:13",
+        "year:1800",
+        "year:２０２３",  # full-width digits
+        "year:٢٠٢٣",  # Arabic-Indic digits
+        "ytd:2023-02-30",
+        "range:2023-08-31..2023-01-01",
+        "range:2023-02-30..2023-03-01",
+        "range:1900-01-01..2023-01-01",
+        "range:2023-01-01",
+        "month:2023-08\x00",
+    ],
+)
+def test_bad_specs_are_refused_with_a_translated_message(spec):
+    with translation.override("vi"), pytest.raises(ValidationError) as error:
+        parse_period(spec)
+    assert error.value.code == "invalid_period"
+    message = error.value.messages[0]
+    assert message and message.isascii() is False, message  # Vietnamese, with diacritics
+
+
+def test_unknown_calendar_is_refused():
+    with translation.override("vi"), pytest.raises(ValidationError, match="lịch"):
+        parse_period("year:2023", calendar="lunar")
+
+
+@pytest.mark.parametrize(
+    ("value", "previous", "expected"),
+    [
+        (5, 18, {"change": -13, "change_pct": -72.2}),  # Tĩnh Gia, first 8 months of 2023
+        (20, 18, {"change": 2, "change_pct": 11.1}),
+        (449, 400, {"change": 49, "change_pct": 12.3}),  # 12.25 rounds half away from zero
+        (7, 7, {"change": 0, "change_pct": 0.0}),
+        (3, 0, {"change": 3, "change_pct": None}),  # no % change from nothing
+        (None, 4, {"change": None, "change_pct": None}),
+    ],
+)
+def test_change_against_the_same_period(value, previous, expected):
+    assert change(value, previous) == expected

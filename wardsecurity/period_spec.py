@@ -1,0 +1,254 @@
+"""Period arithmetic (SPEC §6): named periods, the civil and reporting calendars, the same period.
+
+A period is an inclusive span of local dates. Under the ``reporting`` calendar (Decree 09/2019)
+month M runs from the boundary day of M-1 to the day before it in M (15 July – 14 August for
+August) and year Y from 15 December Y-1 to 14 December Y; the boundary day is
+``REPORTING_MONTH_START_DAY``.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+CIVIL = "civil"
+REPORTING = "reporting"
+CALENDARS = (CIVIL, REPORTING)
+CALENDAR_LABELS = {
+    CIVIL: gettext_lazy("civil calendar"),
+    REPORTING: gettext_lazy("reporting calendar"),
+}
+
+# Named kinds are re-derived one year earlier for the same period (so February 2025 compares with
+# all 29 days of February 2024); ``ytd`` and ``range`` are shifted date by date.
+NAMED_KINDS = ("month", "quarter", "half", "year", "months")
+MIN_YEAR, MAX_YEAR = 1990, 2100
+MAX_RANGE_DAYS = 366 * 20
+
+SPEC_FORMATS = (
+    "month:2023-08",
+    "quarter:2023-Q3",
+    "half:2023-H1",
+    "year:2023",
+    "months:2023:8",
+    "ytd:2023-08-20",
+    "range:2023-01-01..2023-08-31",
+)
+DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"  # ASCII digits only: "\d" would accept full-width ones
+_PATTERNS = {
+    "month": re.compile(r"(?P<year>[0-9]{4})-(?P<number>[0-9]{1,2})"),
+    "quarter": re.compile(r"(?P<year>[0-9]{4})-[Qq](?P<number>[1-4])"),
+    "half": re.compile(r"(?P<year>[0-9]{4})-[Hh](?P<number>[12])"),
+    "year": re.compile(r"(?P<year>[0-9]{4})"),
+    "months": re.compile(r"(?P<year>[0-9]{4}):(?P<number>[0-9]{1,2})"),
+    "ytd": re.compile(rf"(?P<end>{DATE})?"),  # bare "ytd:" means today
+    "range": re.compile(rf"(?P<start>{DATE})\.\.(?P<end>{DATE})"),
+}
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def boundary_day() -> int:
+    """The first day of a reporting month (15 unless configured)."""
+    return settings.REPORTING_MONTH_START_DAY
+
+
+def month_span(year: int, month: int, calendar: str = CIVIL) -> tuple[dt.date, dt.date]:
+    """First and last day of ``month`` of ``year`` in ``calendar``."""
+    if calendar == CIVIL:
+        start = dt.date(year, month, 1)
+        following = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return start, following - dt.timedelta(days=1)
+    day = boundary_day()
+    previous_year, previous_month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return dt.date(previous_year, previous_month, day), dt.date(year, month, day - 1)
+
+
+def month_of(day: dt.date, calendar: str = CIVIL) -> tuple[int, int]:
+    """The (year, month) of ``calendar`` that contains ``day``."""
+    if calendar == REPORTING and day.day >= boundary_day():
+        return (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return day.year, day.month
+
+
+def _months_span(year: int, first: int, last: int, calendar: str) -> tuple[dt.date, dt.date]:
+    return month_span(year, first, calendar)[0], month_span(year, last, calendar)[1]
+
+
+def _last_year(day: dt.date) -> dt.date:
+    """The same date a year earlier; 29 February becomes 28 February."""
+    if day.month == 2 and day.day == 29:
+        return dt.date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive span of local dates, with the spec and calendar it was read from."""
+
+    start: dt.date
+    end: dt.date
+    spec: str
+    calendar: str = CIVIL
+    kind: str = "range"
+    year: int | None = None
+    number: int | None = None  # month, quarter, half or N of "first N months"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def same_period(self) -> "Period":
+        """The same span one year earlier."""
+        if self.kind in NAMED_KINDS:
+            return _named(self.kind, self.year - 1, self.number, self.calendar)
+        start, end = _last_year(self.start), _last_year(self.end)
+        if self.kind == "ytd":
+            return Period(start, end, f"ytd:{end.isoformat()}", self.calendar, "ytd")
+        return Period(start, end, f"range:{start.isoformat()}..{end.isoformat()}", self.calendar)
+
+    def months(self) -> list["Period"]:
+        """The months of this period's calendar that overlap it, each clipped to the period."""
+        result = []
+        year, month = month_of(self.start, self.calendar)
+        while True:
+            start, end = month_span(year, month, self.calendar)
+            if start > self.end:
+                return result
+            clipped = Period(
+                max(start, self.start),
+                min(end, self.end),
+                f"month:{year:04d}-{month:02d}",
+                self.calendar,
+                "month",
+                year,
+                month,
+            )
+            result.append(clipped)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+    @property
+    def span_label(self) -> str:
+        return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+    @property
+    def label(self) -> str:
+        """How a report names the period, in the active language ("8 tháng đầu năm 2023")."""
+        values = {"year": self.year, "number": self.number}
+        if self.kind == "month":
+            return _("month %(number)d/%(year)d") % values
+        if self.kind == "quarter":
+            roman = ROMAN[self.number]
+            return _("quarter %(roman)s/%(year)d") % {"roman": roman, "year": self.year}
+        if self.kind == "half":
+            if self.number == 1:
+                return _("first 6 months of %(year)d") % values
+            return _("last 6 months of %(year)d") % values
+        if self.kind == "year":
+            return _("year %(year)d") % values
+        if self.kind == "months":
+            return _("first %(number)d months of %(year)d") % values
+        return _("from %(start)s to %(end)s") % {
+            "start": f"{self.start:%d/%m/%Y}",
+            "end": f"{self.end:%d/%m/%Y}",
+        }
+
+    def as_dict(self) -> dict:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+def _named(kind: str, year: int, number: int | None, calendar: str) -> Period:
+    if kind == "month":
+        start, end = month_span(year, number, calendar)
+        spec = f"month:{year:04d}-{number:02d}"
+    elif kind == "quarter":
+        start, end = _months_span(year, 3 * number - 2, 3 * number, calendar)
+        spec = f"quarter:{year:04d}-Q{number}"
+    elif kind == "half":
+        start, end = _months_span(year, 6 * number - 5, 6 * number, calendar)
+        spec = f"half:{year:04d}-H{number}"
+    elif kind == "year":
+        start, end = _months_span(year, 1, 12, calendar)
+        spec = f"year:{year:04d}"
+    else:
+        start, end = _months_span(year, 1, number, calendar)
+        spec = f"months:{year:04d}:{number}"
+    return Period(start, end, spec, calendar, kind, year, number)
+
+
+def _invalid(message: str) -> ValidationError:
+    return ValidationError(message, code="invalid_period")
+
+
+def _year_out_of_range() -> ValidationError:
+    bounds = {"min": MIN_YEAR, "max": MAX_YEAR}
+    return _invalid(_("The year must be between %(min)d and %(max)d.") % bounds)
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        message = _("%(value)s is not a valid date (use YYYY-MM-DD).") % {"value": text}
+        raise _invalid(message) from None
+
+
+def parse_period(spec: str, *, calendar: str = CIVIL, today: dt.date | None = None) -> Period:
+    """Read a period spec such as ``months:2023:8``; a ``ValidationError`` explains any mistake."""
+    if calendar not in CALENDARS:
+        raise _invalid(_("Unknown calendar; use civil or reporting."))
+    kind, _sep, rest = (spec or "").strip().partition(":")
+    pattern = _PATTERNS.get(kind)
+    match = pattern.fullmatch(rest) if pattern else None
+    if match is None:
+        raise _invalid(
+            _("Unknown period. Use one of: %(formats)s.") % {"formats": ", ".join(SPEC_FORMATS)}
+        )
+    parts = match.groupdict()
+    if kind in NAMED_KINDS:
+        year = int(parts["year"])
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise _year_out_of_range()
+        number = int(parts["number"]) if parts.get("number") else None
+        if kind in ("month", "months") and not 1 <= number <= 12:
+            raise _invalid(_("The month must be between 1 and 12."))
+        return _named(kind, year, number, calendar)
+
+    if kind == "ytd" and not parts["end"]:
+        end = today or timezone.localdate()
+        rest = end.isoformat()
+    else:
+        end = _parse_date(parts["end"])
+    if kind == "ytd":
+        year, _month = month_of(end, calendar)
+        start = month_span(year, 1, calendar)[0]
+    else:
+        start = _parse_date(parts["start"])
+    if start > end:
+        raise _invalid(_("The period must not end before it starts."))
+    if start.year < MIN_YEAR or end.year > MAX_YEAR:
+        raise _year_out_of_range()
+    if (end - start).days >= MAX_RANGE_DAYS:
+        raise _invalid(_("A period can span at most 20 years."))
+    return Period(start, end, f"{kind}:{rest}", calendar, kind)
+
+
+def change(value, previous) -> dict:
+    """The difference from the same period and the % change (one decimal, half away from zero)."""
+    if value is None or previous is None:
+        return {"change": None, "change_pct": None}
+    difference = value - previous
+    if not previous:
+        return {"change": difference, "change_pct": None}
+    pct = (Decimal(str(difference)) * 100 / Decimal(str(previous))).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    return {"change": difference, "change_pct": float(pct)}
