@@ -30,6 +30,10 @@ class Recorder(WardRecord):
     installed_on = models.DateField(_("installed on"), validators=[validate_not_future])
 
     class Meta:
+        # The rollup recomputes a (ward, day) bucket from these (reports/sql.py).
+        indexes = [
+            models.Index(fields=["ward", "installed_on"], name="recorder_installed_on_rollup"),
+        ]
         verbose_name = _("recorder")
         verbose_name_plural = _("recorders")
         ordering = ["ward", "code"]
@@ -145,6 +149,7 @@ class Camera(WardRecord):
             coordinates_paired("camera_coordinates_paired"),
         ]
         indexes = [
+            models.Index(fields=["ward", "removed_on"], name="camera_removed_on_rollup"),
             models.Index(fields=["ward", "status"], name="camera_ward_status_idx"),
             models.Index(fields=["ward", "owner_kind"], name="camera_ward_owner_idx"),
             models.Index(fields=["ward", "installed_on"], name="camera_ward_installed_idx"),

@@ -120,6 +120,10 @@ class ResidentialGroup(WardRecord):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TO_DAN_PHO)
 
     class Meta:
+        # The rollup recomputes a (ward, day) bucket from these (reports/sql.py).
+        indexes = [
+            models.Index(fields=["ward", "created_at"], name="residentia_created_at_rollup"),
+        ]
         verbose_name = _("residential group")
         verbose_name_plural = _("residential groups")
         ordering = ["ward", "name"]
@@ -191,8 +195,11 @@ class Household(WardRecord):
             ),
         ]
         indexes = [
+            models.Index(fields=["ward", "created_at"], name="household_created_at_rollup"),
             models.Index(fields=["group", "code"], name="household_group_code_idx"),
             models.Index(fields=["ward", "active"], name="household_ward_active_idx"),
+            # A ward's list in id order reads its first page from the index (bench/, SPEC §12).
+            models.Index(fields=["ward", "id"], name="household_ward_id_idx"),
         ]
 
     def __str__(self):
@@ -236,7 +243,10 @@ class Organisation(WardRecord):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["ward", "name"]
-        indexes = [models.Index(fields=["ward", "kind"], name="organisation_ward_kind_idx")]
+        indexes = [
+            models.Index(fields=["ward", "kind"], name="organisation_ward_kind_idx"),
+            models.Index(fields=["ward", "created_at"], name="organisati_created_at_rollup"),
+        ]
 
     def __str__(self):
         return self.name

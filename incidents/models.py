@@ -64,6 +64,8 @@ class Tip(WardRecord):
         ordering = ["ward", "-received_at"]
         indexes = [
             models.Index(fields=["ward", "received_at"], name="tip_ward_received_idx"),
+            # A ward's list in id order reads its first page from the index (bench/, SPEC §12).
+            models.Index(fields=["ward", "id"], name="tip_ward_id_idx"),
             models.Index(fields=["ward", "status"], name="tip_ward_status_idx"),
         ]
 
@@ -140,6 +142,8 @@ class Incident(WardRecord):
         ]
         indexes = [
             models.Index(fields=["ward", "occurred_at"], name="incident_ward_occurred_idx"),
+            # A ward's list in id order reads its first page from the index (bench/, SPEC §12).
+            models.Index(fields=["ward", "id"], name="incident_ward_id_idx"),
             models.Index(fields=["ward", "category"], name="incident_ward_category_idx"),
             models.Index(fields=["ward", "status"], name="incident_ward_status_idx"),
         ]
@@ -201,7 +205,11 @@ class Hotspot(WardRecord):
                 violation_error_code="transformed_on",
             ),
         ]
-        indexes = [models.Index(fields=["ward", "status"], name="hotspot_ward_status_idx")]
+        indexes = [
+            models.Index(fields=["ward", "status"], name="hotspot_ward_status_idx"),
+            models.Index(fields=["ward", "designated_on"], name="hotspot_designated_o_rollup"),
+            models.Index(fields=["ward", "transformed_on"], name="hotspot_transformed__rollup"),
+        ]
 
     def __str__(self):
         return self.name

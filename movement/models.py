@@ -146,6 +146,7 @@ class Team(WardRecord):
             not_negative("headcount", "team_headcount_not_negative"),
         ]
         indexes = [
+            models.Index(fields=["ward", "dissolved_on"], name="team_dissolved_on_rollup"),
             models.Index(fields=["ward", "kind"], name="team_ward_kind_idx"),
             models.Index(fields=["ward", "established_on"], name="team_ward_established_idx"),
         ]
@@ -262,7 +263,12 @@ class Commitment(WardRecord):
                 violation_error_code="unique",
             ),
         ]
-        indexes = [models.Index(fields=["ward", "year", "kind"], name="commit_ward_year_kind_idx")]
+        indexes = [
+            models.Index(fields=["ward", "signed_on"], name="commitment_signed_on_rollup"),
+            models.Index(fields=["ward", "year", "kind"], name="commit_ward_year_kind_idx"),
+            # A ward's list in id order reads its first page from the index (bench/, SPEC §12).
+            models.Index(fields=["ward", "id"], name="commit_ward_id_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.year}"
@@ -327,6 +333,7 @@ class MediationCase(WardRecord):
             ),
         ]
         indexes = [
+            models.Index(fields=["ward", "closed_on"], name="mediationc_closed_on_rollup"),
             models.Index(fields=["ward", "received_on"], name="mediation_ward_received_idx"),
             models.Index(fields=["ward", "outcome"], name="mediation_ward_outcome_idx"),
         ]
@@ -498,7 +505,11 @@ class ReintegrationCase(WardRecord):
         constraints = [
             dates_ordered("started_on", "ended_on", "reintegration_dates_ordered", DATES_ORDER),
         ]
-        indexes = [models.Index(fields=["ward", "status"], name="reint_ward_status_idx")]
+        indexes = [
+            models.Index(fields=["ward", "status"], name="reint_ward_status_idx"),
+            models.Index(fields=["ward", "started_on"], name="reintegrat_started_on_rollup"),
+            models.Index(fields=["ward", "ended_on"], name="reintegrat_ended_on_rollup"),
+        ]
 
     def __str__(self):
         return self.person_name
@@ -584,6 +595,10 @@ class SafetyRecognition(WardRecord):
     same_ward_fields = ("group", "organisation")
 
     class Meta:
+        # The rollup recomputes a (ward, day) bucket from these (reports/sql.py).
+        indexes = [
+            models.Index(fields=["ward", "year"], name="safetyreco_year_rollup"),
+        ]
         verbose_name = _("safety recognition")
         verbose_name_plural = _("safety recognitions")
         ordering = ["ward", "-year"]

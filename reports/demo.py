@@ -32,7 +32,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from cameras.models import Camera, Contribution, Recorder, VideoExtraction
-from households.models import Household, ResidentialGroup, Ward, WardCluster
+from households.models import Household, Organisation, ResidentialGroup, Ward, WardCluster
 from incidents.models import Incident, Tip
 from movement.models import (
     Commendation,
@@ -49,6 +49,8 @@ from movement.models import (
 from wardsecurity.models import User
 
 SEED = "ward-security-demo-1"
+# Before the earliest period an article describes (Hoa Lư's ten-year review, 2014–2023).
+ENTERED_AT = timezone.make_aware(datetime(2013, 12, 31, 10, 0))
 BATCH = 2000
 # Any constant; two load_demo runs at once (e.g. two `make run`) queue on it instead of racing.
 ADVISORY_LOCK = 0x5EC0DE40
@@ -1050,6 +1052,16 @@ def upsert_cluster(wards) -> WardCluster:
     return cluster
 
 
+def backdate_entries(ward):
+    """Date the undated records (groups, households, organisations) before every article period.
+
+    The statistics count them from the day they were entered (``created_at``); the articles
+    describe them as they stood in 2014–2023, so the demo enters them on ENTERED_AT.
+    """
+    for model in (Group, Household, Organisation):
+        model.objects.filter(ward=ward).update(created_at=ENTERED_AT)
+
+
 def has_records(ward) -> bool:
     return Group.objects.filter(ward=ward).exists() or Team.objects.filter(ward=ward).exists()
 
@@ -1086,6 +1098,7 @@ def load_demo(*, password: str) -> list[str]:
             builder = WardBuilder(ward, prefix=plan.prefix, centre=plan.centre, users=users)
             with transaction.atomic():
                 plan.build(builder)
+                backdate_entries(ward)
             status[ward] = "built"
         if "built" in status.values():
             analyze_bulk_tables()

@@ -1,0 +1,1 @@
+"""API views of the statistics and reports (SPEC §8)."""

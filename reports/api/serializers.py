@@ -1,0 +1,136 @@
+"""The query parameters and the answer of ``GET /api/v1/stats/`` (SPEC §8)."""
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from reports.selectors import BREAKDOWNS, SCOPE_PATTERN
+from wardsecurity.api.serializers import StrictSerializer
+from wardsecurity.period_spec import CALENDARS
+
+DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+# Exactly what wardsecurity.period_spec.parse_period reads (it then checks the values).
+PERIOD_PATTERN = (
+    r"month:[0-9]{4}-[0-9]{1,2}|quarter:[0-9]{4}-[Qq][1-4]|half:[0-9]{4}-[Hh][12]"
+    rf"|year:[0-9]{{4}}|months:[0-9]{{4}}:[0-9]{{1,2}}|ytd:({DATE})?|range:{DATE}\.\.{DATE}"
+)
+METRICS_PATTERN = r"[a-z0-9_.]{1,64}(,[a-z0-9_.]{1,64}){0,199}"
+
+
+def _regex(pattern, **kwargs):
+    # Not trimmed: " year:2023" breaks the documented pattern, so it is refused, not repaired.
+    return serializers.RegexField(rf"^({pattern})$", trim_whitespace=False, **kwargs)
+
+
+class StatsQuerySerializer(StrictSerializer):
+    scope = _regex(
+        SCOPE_PATTERN,
+        required=False,
+        default="all",
+        help_text="all (the caller's scope), ward:<code>, province:<code> or cluster:<id>",
+        error_messages={"invalid": _("Use all, ward:<code>, province:<code> or cluster:<id>.")},
+    )
+    period = _regex(
+        PERIOD_PATTERN,
+        required=False,
+        default="ytd:",
+        help_text="month:2023-08, quarter:2023-Q3, half:2023-H1, year:2023, months:2023:8 (the "
+        "first 8 months), ytd:2023-08-20 (ytd: is today) or range:2023-01-01..2023-08-31; "
+        "default: the year to date",
+        error_messages={
+            "invalid": _(
+                "Use month:2023-08, quarter:2023-Q3, half:2023-H1, year:2023, months:2023:8, "
+                "ytd:2023-08-20 or range:2023-01-01..2023-08-31."
+            )
+        },
+    )
+    calendar = serializers.ChoiceField(CALENDARS, required=False, default="civil")
+    compare = serializers.ChoiceField(
+        ("same_period", "none"),
+        required=False,
+        default="same_period",
+        help_text="same_period: each figure with the same period one year earlier",
+    )
+    metrics = _regex(
+        METRICS_PATTERN,
+        required=False,
+        help_text="comma-separated metric keys (default: every metric)",
+        error_messages={"invalid": _("List metric keys separated by commas.")},
+    )
+    by = serializers.ChoiceField(
+        BREAKDOWNS, required=False, help_text="a breakdown: by ward, residential group or month"
+    )
+
+    def validate(self, attrs):
+        # RegexField searches with "$", which also matches before a final newline: a value must
+        # match its documented pattern exactly.
+        for name, pattern in PATTERNS.items():
+            if name in self.initial_data and not re.fullmatch(pattern, self.initial_data[name]):
+                raise serializers.ValidationError(
+                    {name: [self.fields[name].error_messages["invalid"]]}
+                )
+        return attrs
+
+
+PATTERNS = {"scope": SCOPE_PATTERN, "period": PERIOD_PATTERN, "metrics": METRICS_PATTERN}
+
+
+class PeriodAnswerSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    spec = serializers.CharField()
+    calendar = serializers.ChoiceField(CALENDARS)
+    label = serializers.CharField()
+
+
+class ScopeAnswerSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(("all", "province", "cluster", "ward"))
+    code = serializers.CharField(allow_null=True)
+    id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField(allow_blank=True)
+    wards = serializers.IntegerField(allow_null=True, help_text="number of wards (null: all)")
+
+
+@extend_schema_field({"type": "number", "nullable": True})
+class NumberField(serializers.Field):
+    """A figure as computed: a whole number stays an integer in JSON, a quantity a decimal."""
+
+    def to_representation(self, value):
+        return value
+
+
+class FigureSerializer(serializers.Serializer):
+    value = NumberField(allow_null=True)
+    previous = NumberField(allow_null=True)
+    change = NumberField(allow_null=True)
+    change_pct = serializers.FloatField(allow_null=True)
+
+
+class FiguresField(serializers.DictField):
+    child = FigureSerializer()
+
+
+class NamedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField(required=False)
+    name = serializers.CharField()
+
+
+class BreakdownSerializer(serializers.Serializer):
+    ward = NamedSerializer(required=False, help_text="by=ward")
+    group = NamedSerializer(required=False, help_text="by=group (id null: no group)")
+    period = PeriodAnswerSerializer(required=False, help_text="by=month")
+    metrics = FiguresField()
+
+
+class StatsSerializer(serializers.Serializer):
+    scope = ScopeAnswerSerializer()
+    period = PeriodAnswerSerializer()
+    compare = PeriodAnswerSerializer(allow_null=True)
+    as_of = serializers.DateTimeField(
+        help_text="the figures include every change recorded before this time"
+    )
+    metrics = FiguresField()
+    breakdown = BreakdownSerializer(many=True, required=False)

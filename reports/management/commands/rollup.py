@@ -1,0 +1,42 @@
+"""manage.py rollup [--since DATE] [--ward CODE ...]: rebuild the statistics from the records."""
+
+import datetime as dt
+
+import pghistory
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from households.models import Ward
+from reports import rollup
+
+
+def _date(text):
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        message = _("%(value)s is not a valid date (use YYYY-MM-DD).") % {"value": text}
+        raise CommandError(message) from None
+
+
+class Command(BaseCommand):
+    help = "Rebuild the statistics rollup from the source records (all, or from a date, or wards)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--since", type=_date, help="first day to rebuild (YYYY-MM-DD)")
+        parser.add_argument(
+            "--ward", action="append", default=[], metavar="CODE", help="a ward code (repeatable)"
+        )
+
+    def handle(self, *args, since=None, ward=(), **options):
+        ward_ids = None
+        if ward:
+            found = dict(Ward.objects.filter(code__in=ward).values_list("code", "id"))
+            missing = sorted(set(ward) - set(found))
+            if missing:
+                raise CommandError(
+                    _("Unknown ward code: %(codes)s.") % {"codes": ", ".join(missing)}
+                )
+            ward_ids = list(found.values())
+        with pghistory.context(command="rollup"):
+            rollup.rebuild(since=since, ward_ids=ward_ids)
+        self.stdout.write(_("Statistics rebuilt."))

@@ -1,0 +1,355 @@
+"""Reading the statistics (SPEC §7, §8): any scope and period, against the same period last year.
+
+``stats_for`` is the one reader the API, the dashboard and the period reports share. Figures come
+from the rollup tables only: a value at a date is a running total, read from ``StatMonth`` (one
+row per ward and metric at a month end) plus the ``StatDay`` rows of the days after it, so the
+cost depends on the number of wards and metrics, not on the number of records, and the number
+of queries does not depend on the number of wards in scope.
+"""
+
+# ruff: noqa: S608 - fixed SQL fragments; values are parameters
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from households.models import ResidentialGroup, Ward, WardCluster
+from reports.metrics import METRICS, RATIO, STOCK, Metric
+from wardsecurity.period_spec import Period, change
+from wardsecurity.scope import ALL_WARDS, scope_ward_ids
+
+SCOPE_PATTERN = r"all|ward:[0-9]{5}|province:[0-9]{2}|cluster:[0-9]{1,9}"
+BREAKDOWNS = ("ward", "group", "month")
+_SCOPE = re.compile(SCOPE_PATTERN)
+_DAY = dt.timedelta(days=1)
+_EPOCH = dt.date(1, 1, 1)
+
+
+class StatsError(ValueError):
+    """A request the statistics cannot answer as asked (a 400, with a translated message)."""
+
+    def __init__(self, message, field="detail"):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The wards a statistic covers: ``ward_ids`` None means every ward."""
+
+    kind: str
+    ward_ids: list[int] | None
+    code: str | None = None
+    id: int | None = None
+    name: str = ""
+
+    def as_dict(self) -> dict:
+        count = None if self.ward_ids is None else len(self.ward_ids)
+        return {"kind": self.kind, "code": self.code, "id": self.id, "name": self.name,
+                "wards": count}  # fmt: skip
+
+
+def _ids(queryset) -> list[int]:
+    return list(queryset.values_list("id", flat=True))
+
+
+def resolve_scope(user, scope: str) -> Scope:
+    """The wards ``scope`` names, which must all be visible to ``user`` (else 404).
+
+    ``all`` is the user's whole scope: every ward for a national viewer, the province, cluster or
+    ward of anyone else.
+    """
+    if not _SCOPE.fullmatch(scope or ""):
+        message = _("Use all, ward:<code>, province:<code> or cluster:<id>.")
+        raise StatsError(message, "scope")
+    kind, _sep, key = scope.partition(":")
+    visible = Ward.objects.visible_to(user)
+    if kind == "all":
+        return _own_scope(user, visible)
+    if kind == "ward":
+        ward = visible.filter(code=key).values("id", "name").first()
+        if ward is None:
+            raise Http404
+        return Scope("ward", [ward["id"]], code=key, id=ward["id"], name=ward["name"])
+    if kind == "province":
+        wards = list(visible.filter(province__code=key).values_list("id", "province__name"))
+        every = Ward.objects.filter(province__code=key).count()
+        if not wards or len(wards) != every:
+            raise Http404
+        return Scope("province", [w for w, _n in wards], code=key, name=wards[0][1])
+    cluster = WardCluster.objects.filter(pk=int(key)).values("id", "name").first()
+    if cluster is None:
+        raise Http404
+    members = _ids(Ward.objects.filter(clusters=cluster["id"]))
+    shown = set(_ids(visible.filter(clusters=cluster["id"])))
+    if not members or shown != set(members):
+        raise Http404
+    return Scope("cluster", members, id=cluster["id"], name=cluster["name"])
+
+
+def _own_scope(user, visible) -> Scope:
+    ids = scope_ward_ids(user)
+    if ids is ALL_WARDS:
+        return Scope("all", None, name=_("All wards"))
+    kind = user.scope_kind
+    if kind == user.ScopeKind.WARD:
+        ward = visible.values("id", "code", "name").first()
+        if ward is None:
+            raise Http404
+        return Scope("ward", [ward["id"]], code=ward["code"], id=ward["id"], name=ward["name"])
+    wards = list(visible.values_list("id", flat=True))
+    if kind == user.ScopeKind.PROVINCE:
+        province = user.scope_province
+        return Scope("province", wards, code=province.code, id=province.pk, name=province.name)
+    cluster = user.scope_cluster
+    return Scope("cluster", wards, id=cluster.pk, name=cluster.name)
+
+
+# Reading running totals ----------------------------------------------------------------------
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return following - _DAY
+
+
+def _state():
+    """The month up to which StatMonth is dense, and the oldest change not yet processed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT horizon FROM reports_rollupstate WHERE id = 1),"
+            " (SELECT created_at FROM reports_dirtybucket ORDER BY id LIMIT 1), now()"
+        )
+        return cursor.fetchone()
+
+
+def _running_totals(dates, metric_keys, ward_ids, horizon, *, by_ward=False):
+    """{(date, ward id or 0, metric): total of the metric up to and including the date}."""
+    dates = sorted(set(dates))
+    months, afters = [], []
+    for day in dates:
+        full = day if day == _month_end(day) else day.replace(day=1) - _DAY  # last full month end
+        if horizon is not None and full.replace(day=1) > horizon:
+            full = _month_end(horizon)
+        if horizon is None:  # nothing processed yet: every day counts
+            months.append(None)
+            afters.append(_EPOCH)
+        else:
+            months.append(full.replace(day=1))
+            afters.append(full)
+    ward = "{t}.ward_id" if by_ward else "0"
+    wards = "" if ward_ids is None else " AND {t}.ward_id = ANY(%(wards)s)"
+    sql = (
+        "WITH b(idx, month, after, upto) AS (SELECT * FROM unnest("
+        "%(idx)s::int[], %(months)s::date[], %(afters)s::date[], %(uptos)s::date[]))"
+        f" SELECT b.idx, {ward.format(t='s')}, s.metric, SUM(s.closing)"
+        " FROM reports_statmonth s JOIN b ON s.month = b.month"
+        f" WHERE s.metric = ANY(%(metrics)s){wards.format(t='s')} GROUP BY 1, 2, 3"
+        " UNION ALL"
+        f" SELECT b.idx, {ward.format(t='d')}, d.metric, SUM(d.value)"
+        " FROM reports_statday d JOIN b ON d.day > b.after AND d.day <= b.upto"
+        f" WHERE d.metric = ANY(%(metrics)s){wards.format(t='d')} GROUP BY 1, 2, 3"
+    )
+    params = {
+        "idx": list(range(len(dates))),
+        "months": months,
+        "afters": afters,
+        "uptos": dates,
+        "metrics": list(metric_keys),
+        "wards": ward_ids,
+    }
+    totals = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for idx, ward_id, key, value in cursor.fetchall():
+            slot = (dates[idx], ward_id, key)
+            totals[slot] = totals.get(slot, 0) + value
+    return totals
+
+
+def _group_totals(dates, metric_keys, ward_id):
+    """{(date, group id or None, metric): running total} for one ward, by residential group."""
+    dates = sorted(set(dates))
+    sql = (
+        "WITH b(idx, upto) AS (SELECT * FROM unnest(%(idx)s::int[], %(uptos)s::date[]))"
+        " SELECT b.idx, d.group_id, d.metric, SUM(d.value)"
+        " FROM reports_statday d JOIN b ON d.day <= b.upto"
+        " WHERE d.ward_id = %(ward)s AND d.metric = ANY(%(metrics)s) GROUP BY 1, 2, 3"
+    )
+    params = {"idx": list(range(len(dates))), "uptos": dates, "metrics": list(metric_keys)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**params, "ward": ward_id})
+        return {(dates[idx], group, key): value for idx, group, key, value in cursor.fetchall()}
+
+
+# Figures -------------------------------------------------------------------------------------
+
+
+def _number(value):
+    """A Decimal sum as JSON wants it: an int when whole, else a float."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value.normalize())
+
+
+def _figures(metrics: list[Metric], period: Period, totals, slot) -> dict:
+    """{key: value} over ``period`` from running totals; ``slot`` is the ward or group key."""
+    before, end = period.start - _DAY, period.end
+    values = {}
+    for item in metrics:
+        if item.kind == RATIO:
+            continue
+        closing = totals.get((end, slot, item.key), 0)
+        if item.kind == STOCK:
+            values[item.key] = _number(closing)
+        else:
+            values[item.key] = _number(closing - totals.get((before, slot, item.key), 0))
+    for item in metrics:
+        if item.kind == RATIO:
+            numerator, denominator = (values.get(key) for key in item.ratio)
+            if not denominator:
+                values[item.key] = None
+            else:
+                pct = Decimal(numerator or 0) * 100 / Decimal(denominator)
+                values[item.key] = float(pct.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return values
+
+
+def _compared(metrics, period, previous_period, totals, slot) -> dict:
+    current = _figures(metrics, period, totals, slot)
+    previous = _figures(metrics, previous_period, totals, slot) if previous_period else {}
+    answer = {}
+    for item in metrics:
+        value = current[item.key]
+        if previous_period is None:
+            answer[item.key] = {"value": value, "previous": None, "change": None,
+                                "change_pct": None}  # fmt: skip
+            continue
+        before = previous[item.key]
+        answer[item.key] = {"value": value, "previous": before, **change(value, before)}
+    return answer
+
+
+def chosen_metrics(keys: list[str] | None) -> list[Metric]:
+    """The metrics asked for (all when None), with the parts every ratio needs."""
+    if keys is None:
+        return list(METRICS.values())
+    unknown = [key for key in keys if key not in METRICS]
+    if unknown:
+        message = _("Unknown metric: %(keys)s.") % {"keys": ", ".join(unknown)}
+        raise StatsError(message, "metrics")
+    return [METRICS[key] for key in dict.fromkeys(keys)]
+
+
+def _needed_keys(metrics: list[Metric]) -> list[str]:
+    needed = []
+    for item in metrics:
+        needed += list(item.ratio) if item.kind == RATIO else [item.key]
+    return list(dict.fromkeys(needed))
+
+
+def stats_for(
+    *,
+    user,
+    scope: str,
+    period: Period,
+    compare: bool = True,
+    metrics: list[str] | None = None,
+    by: str | None = None,
+) -> dict:
+    """The figures of ``scope`` over ``period`` (SPEC §8), each against the same period.
+
+    ``scope``: ``all`` (the user's whole scope), ``ward:<code>``, ``province:<code>`` or
+    ``cluster:<id>``, all of whose wards the user must see (else ``Http404``). ``metrics``: keys
+    of ``reports.metrics.METRICS`` (all when None). ``by``: ``ward``, ``group`` (a one-ward scope
+    only) or ``month`` (the months of the period's calendar) adds a ``breakdown`` list.
+    Answers ``{"scope", "period", "compare", "as_of", "metrics": {key: {"value", "previous",
+    "change", "change_pct"}}}`` (+ ``"breakdown"``); a ratio or a change without a base is None.
+    Raises ``StatsError`` (a 400) for an unknown metric or breakdown. Statistics are for every
+    role: counts of sensitive records are figures, never the records.
+    """
+    chosen = chosen_metrics(metrics)
+    if by is not None and by not in BREAKDOWNS:
+        raise StatsError(_("Unknown breakdown; use ward, group or month."), "by")
+    resolved = resolve_scope(user, scope)
+    if by == "group" and resolved.kind != "ward":
+        message = _("A breakdown by residential group needs a one-ward scope.")
+        raise StatsError(message, "by")
+    previous = period.same_period() if compare else None
+    spans = [(period, previous)]
+    if by == "month":
+        spans += [(month, month.same_period() if compare else None) for month in period.months()]
+    dates = []
+    for current, earlier in spans:
+        for span in (current, earlier):
+            if span is not None:
+                dates += [span.start - _DAY, span.end]
+    needed = _needed_keys(chosen)
+    horizon, oldest_pending, now = _state()
+    totals = _running_totals(dates, needed, resolved.ward_ids, horizon, by_ward=by == "ward")
+    if by == "ward":
+        for (day, _ward, key), value in list(totals.items()):
+            totals[(day, 0, key)] = totals.get((day, 0, key), 0) + value
+    answer = {
+        "scope": resolved.as_dict(),
+        "period": _period_dict(period),
+        "compare": _period_dict(previous) if previous else None,
+        "as_of": oldest_pending or now,
+        "metrics": _compared(chosen, period, previous, totals, 0),
+    }
+    if by == "ward":
+        answer["breakdown"] = _by_ward(resolved, chosen, period, previous, totals)
+    elif by == "group":
+        answer["breakdown"] = _by_group(user, resolved, chosen, (period, previous), dates, needed)
+    elif by == "month":
+        answer["breakdown"] = [
+            {"period": _period_dict(month), "metrics": _compared(chosen, month, earlier, totals, 0)}
+            for month, earlier in spans[1:]
+        ]
+    return answer
+
+
+def _period_dict(period: Period) -> dict:
+    return {
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "spec": period.spec,
+        "calendar": period.calendar,
+        "label": str(period.label),
+    }
+
+
+def _by_ward(scope, chosen, period, previous, totals) -> list[dict]:
+    wards = Ward.objects.order_by("code")
+    if scope.ward_ids is not None:
+        wards = wards.filter(id__in=scope.ward_ids)
+    return [
+        {
+            "ward": {"id": ward_id, "code": code, "name": name},
+            "metrics": _compared(chosen, period, previous, totals, ward_id),
+        }
+        for ward_id, code, name in wards.values_list("id", "code", "name")
+    ]
+
+
+def _by_group(user, scope, chosen, periods, dates, needed) -> list[dict]:
+    period, previous = periods
+    totals = _group_totals(dates, needed, scope.id)
+    groups = ResidentialGroup.objects.visible_to(user).filter(ward_id=scope.id).order_by("name")
+    rows = [(group_id, name) for group_id, name in groups.values_list("id", "name")]
+    rows.append((None, _("Not in a residential group")))
+    return [
+        {
+            "group": {"id": group_id, "name": name},
+            "metrics": _compared(chosen, period, previous, totals, group_id),
+        }
+        for group_id, name in rows
+    ]

@@ -1,0 +1,131 @@
+"""Dirty marking (SPEC §7, GUARANTEES G10): PostgreSQL triggers generated from the registry.
+
+Every table a metric is computed from gets three statement-level AFTER triggers (insert, update,
+delete) with transition tables: whatever wrote the rows — a service, the admin site,
+``QuerySet.update``, COPY or raw SQL — the transaction also writes one outbox row per distinct
+(ward, day) bucket the old and the new rows count in, so a moved or re-dated record dirties both
+buckets. A model that reaches its ward through a parent (a video extraction through its camera)
+also gets a trigger on the parent: moving the parent to another ward dirties the children's
+buckets in both wards. Installed idempotently after every ``migrate`` (``post_migrate``), never by
+another app's migrations; the previous generation's triggers are dropped first.
+"""
+
+# ruff: noqa: S608 - SQL built from the registry (reports.sql)
+
+from django.db import connection
+
+from reports.sql import (
+    DIRTY_TABLE,
+    SOURCES,
+    bucket_select,
+    date_fields,
+    day_expr,
+    parent_of,
+    quote,
+    source_models,
+)
+
+PREFIX = "reports_dirty"
+
+
+def _insert(select: str) -> str:
+    return (
+        f"INSERT INTO {DIRTY_TABLE} (ward_id, day)"
+        f" SELECT DISTINCT ward_id, day FROM ({select}) AS buckets"
+        " WHERE ward_id IS NOT NULL AND day IS NOT NULL;"
+    )
+
+
+def _function(name: str, body: str) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
+        f"BEGIN\n{body}\nRETURN NULL;\nEND;\n$body$;"
+    )
+
+
+def model_statements(model) -> list[str]:
+    table = model._meta.db_table
+    function = f"{PREFIX}_{table}"
+    body = (
+        "IF TG_OP IN ('INSERT', 'UPDATE') THEN\n"
+        + _insert(bucket_select(model, "n", "new_rows"))
+        + "\nEND IF;\nIF TG_OP IN ('UPDATE', 'DELETE') THEN\n"
+        + _insert(bucket_select(model, "o", "old_rows"))
+        + "\nEND IF;"
+    )
+    target = quote(table)
+    return [
+        _function(function, body),
+        f"CREATE TRIGGER {PREFIX}_ins AFTER INSERT ON {target} REFERENCING NEW TABLE AS new_rows"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION {function}();",
+        f"CREATE TRIGGER {PREFIX}_upd AFTER UPDATE ON {target}"
+        " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION {function}();",
+        f"CREATE TRIGGER {PREFIX}_del AFTER DELETE ON {target} REFERENCING OLD TABLE AS old_rows"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION {function}();",
+    ]
+
+
+def parent_statements(model) -> list[str]:
+    """A parent moved to another ward dirties its children's buckets in the old and new ward."""
+    parent = parent_of(model)
+    if parent is None:
+        return []
+    child = quote(model._meta.db_table)
+    selects = []
+    for source in SOURCES:
+        if source.model is not model:
+            continue
+        for name, _sign in date_fields(source):
+            day = day_expr(source, name, "c")
+            for side in ("o", "n"):
+                selects.append(
+                    f"SELECT {side}.ward_id AS ward_id, {day} AS day FROM old_rows o"
+                    " JOIN new_rows n ON n.id = o.id"
+                    f" JOIN {child} c ON c.{quote(parent.fk_column)} = o.id"
+                    " WHERE n.ward_id IS DISTINCT FROM o.ward_id"
+                )
+    function = f"{PREFIX}_parent_{model._meta.db_table}"
+    return [
+        _function(function, _insert(" UNION ".join(dict.fromkeys(selects)))),
+        f"CREATE TRIGGER {PREFIX}_parent_{model._meta.model_name}_upd AFTER UPDATE"
+        f" ON {quote(parent.table)} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION {function}();",
+    ]
+
+
+def install_triggers(using=None):
+    """Drop this app's triggers and functions, then create the ones the registry needs."""
+    statements = []
+    for model in source_models():
+        statements += model_statements(model)
+        statements += parent_statements(model)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE NOT t.tgisinternal AND t.tgname LIKE %s",
+            [PREFIX + "%"],
+        )
+        for trigger, table in cursor.fetchall():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {quote(trigger)} ON {quote(table)}")
+        cursor.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p"
+            " JOIN pg_namespace n ON n.oid = p.pronamespace"
+            " WHERE n.nspname = current_schema() AND p.proname LIKE %s",
+            [PREFIX + "%"],
+        )
+        for (function,) in cursor.fetchall():
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def installed_triggers() -> set[tuple[str, str]]:
+    """(table, trigger) pairs of this app's triggers in the database."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE NOT t.tgisinternal AND t.tgname LIKE %s",
+            [PREFIX + "%"],
+        )
+        return set(cursor.fetchall())

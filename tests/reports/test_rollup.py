@@ -1,0 +1,136 @@
+"""Dirty marking and processing (SPEC §7, G10): every write path, crashes, reruns, the command."""
+
+import datetime as dt
+import io
+from unittest import mock
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+
+from incidents.models import Incident
+from reports import rollup
+from reports.models import DirtyBucket, StatDay
+from reports.selectors import stats_for
+from reports.sql import source_models
+from reports.triggers import install_triggers, installed_triggers
+from tests.factories import CameraFactory, IncidentFactory, VideoExtractionFactory
+from wardsecurity.period_spec import parse_period
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day, hour=10):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def buckets():
+    return set(DirtyBucket.objects.values_list("ward_id", "day"))
+
+
+def incidents(user, spec, scope="all"):
+    answer = stats_for(user=user, scope=scope, period=parse_period(spec), metrics=["incidents"])
+    return answer["metrics"]["incidents"]["value"]
+
+
+def test_every_source_table_has_its_three_triggers():
+    installed = installed_triggers()
+    for model in source_models():
+        table = model._meta.db_table
+        for name in ("reports_dirty_ins", "reports_dirty_upd", "reports_dirty_del"):
+            assert (table, name) in installed, (table, name)
+
+
+def test_installing_the_triggers_again_changes_nothing():
+    before = installed_triggers()
+    install_triggers()
+    install_triggers()
+    assert installed_triggers() == before
+
+
+def test_copy_marks_the_buckets(ward_a):
+    columns = "ward_id, occurred_at, category, subcategory, summary, source, suspects, status"
+    rows = "version, created_at, updated_at"
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY incidents_incident ({columns}, {rows}) FROM STDIN") as copy,
+    ):
+        for day in (3, 4, 4):
+            copy.write_row(
+                (ward_a.pk, at(dt.date(2023, 5, day)), "drugs", "", "Nhập từ tệp", "patrol", 0,
+                 "received", 1, timezone.now(), timezone.now())
+            )  # fmt: skip
+    assert buckets() == {(ward_a.pk, dt.date(2023, 5, 3)), (ward_a.pk, dt.date(2023, 5, 4))}
+
+
+def test_a_moved_and_redated_record_dirties_the_old_and_the_new_bucket(ward_a, ward_b):
+    incident = IncidentFactory(ward=ward_a, occurred_at=at(dt.date(2023, 5, 3)))
+    DirtyBucket.objects.all().delete()
+    Incident.objects.filter(pk=incident.pk).update(ward=ward_b, occurred_at=at(dt.date(2023, 6, 1)))
+    assert buckets() == {(ward_a.pk, dt.date(2023, 5, 3)), (ward_b.pk, dt.date(2023, 6, 1))}
+
+
+def test_a_late_evening_counts_on_its_local_day(ward_a, viewer_all):
+    # 23:30 in Hà Nội on 31 May is 16:30 UTC the same day; 00:30 on 1 June is 17:30 UTC 31 May.
+    IncidentFactory(ward=ward_a, occurred_at=at(dt.date(2023, 5, 31), 23))
+    IncidentFactory(ward=ward_a, occurred_at=at(dt.date(2023, 6, 1), 0))
+    rollup.process_dirty()
+    assert incidents(viewer_all, "month:2023-05") == 1
+    assert incidents(viewer_all, "month:2023-06") == 1
+
+
+def test_moving_a_camera_moves_its_extractions(ward_a, ward_b, viewer_all):
+    extraction = VideoExtractionFactory(
+        camera=CameraFactory(ward=ward_a), requested_at=at(dt.date(2023, 7, 7))
+    )
+    rollup.process_dirty()
+    period = parse_period("year:2023")
+
+    def extractions(ward):
+        answer = stats_for(
+            user=viewer_all, scope=f"ward:{ward.code}", period=period,
+            metrics=["video_extractions"],
+        )  # fmt: skip
+        return answer["metrics"]["video_extractions"]["value"]
+
+    assert (extractions(ward_a), extractions(ward_b)) == (1, 0)
+    type(extraction.camera).objects.filter(pk=extraction.camera_id).update(ward=ward_b)
+    rollup.process_dirty()
+    assert (extractions(ward_a), extractions(ward_b)) == (0, 1)
+
+
+def test_a_killed_run_is_repaired_by_the_next(ward_a, viewer_all):
+    IncidentFactory(ward=ward_a, occurred_at=at(dt.date(2023, 5, 3)))
+    killed = mock.patch.object(rollup, "_finish", side_effect=RuntimeError("worker killed"))
+    with killed, pytest.raises(RuntimeError):
+        rollup.process_dirty()
+    assert DirtyBucket.objects.exists(), "the outbox rows came back with the rollback"
+    assert not StatDay.objects.exists()
+    assert rollup.process_dirty() == 1
+    assert incidents(viewer_all, "year:2023") == 1
+    assert rollup.process_dirty() == 0
+    assert incidents(viewer_all, "year:2023") == 1
+
+
+def test_as_of_is_the_oldest_waiting_change(ward_a, viewer_all):
+    rollup.process_dirty()
+    IncidentFactory(ward=ward_a, occurred_at=at(dt.date(2023, 5, 3)))
+    waiting = DirtyBucket.objects.get()
+    answer = stats_for(user=viewer_all, scope="all", period=parse_period("year:2023"))
+    assert answer["as_of"] == waiting.created_at
+
+
+def test_the_rollup_command_rebuilds(ward_a, ward_b, viewer_all):
+    IncidentFactory(ward=ward_a, occurred_at=at(dt.date(2023, 5, 3)))
+    IncidentFactory(ward=ward_b, occurred_at=at(dt.date(2023, 5, 3)))
+    call_command("rollup", "--ward", ward_a.code, stdout=io.StringIO())
+    # Ward B's change still waits in the outbox; ward A's was consumed by the rebuild.
+    assert buckets() == {(ward_b.pk, dt.date(2023, 5, 3))}
+    assert incidents(viewer_all, "year:2023") == 1
+    call_command("rollup", "--since", "2023-01-01", stdout=io.StringIO())
+    assert incidents(viewer_all, "year:2023") == 2
+    with pytest.raises(CommandError):
+        call_command("rollup", "--ward", "00000", stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("rollup", "--since", "2023-02-30", stdout=io.StringIO())
