@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from pghistory import config as pghistory_config
 
 from wardsecurity.admin_site import is_site_admin
-from wardsecurity.models import ApiToken, ClosedPeriod, SensitiveRead, User
+from wardsecurity.models import ApiToken, ClosedPeriod, ReportJob, SensitiveRead, User
 from wardsecurity.scope import ScopedQuerySet
 from wardsecurity.validators import fold_accents
 
@@ -317,6 +317,17 @@ class ApiTokenAdmin(AdministratorMixin, admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(ViewOnlyMixin, AdministratorMixin, admin.ModelAdmin):
+    """Background period reports and who asked for them; the files themselves stay owner-only."""
+
+    list_display = ("created_at", "owner", "scope", "period", "format", "status", "progress")
+    list_filter = ("status", "format")
+    list_select_related = ("owner",)
+    exclude = ("content",)
+    date_hierarchy = "created_at"
 
 
 @admin.register(SensitiveRead)

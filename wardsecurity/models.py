@@ -347,3 +347,51 @@ class SensitiveRead(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.model} {self.at:%d/%m/%Y %H:%M}"
+
+
+class ReportJob(models.Model):
+    """A period report built in the background for a large scope; only its owner may fetch it.
+
+    The file is kept in the database, not under a media URL: it is only ever served through an
+    authenticated view that checks the owner (SPEC §10, GUARANTEES G2).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(
+        User, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="report_jobs"
+    )
+    scope = models.CharField(_("scope"), max_length=40)
+    period = models.CharField(_("period"), max_length=40)
+    calendar = models.CharField(_("calendar"), max_length=10)
+    format = models.CharField(_("format"), max_length=4)
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress in percent"), default=0)
+    filename = models.CharField(_("file name"), max_length=120, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    content = models.BinaryField(_("content"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="report_job_owner_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="report_job_progress_at_most_100",
+                violation_error_message=_("Progress is a percentage between 0 and 100."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.period} {self.format}"

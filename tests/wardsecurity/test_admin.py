@@ -16,7 +16,7 @@ from movement.models import AppraisalThreshold
 from tests import factories as f
 from wardsecurity.admin import STALE_MESSAGE
 from wardsecurity.admin_site import WardAdminSite
-from wardsecurity.models import SensitiveRead, User
+from wardsecurity.models import ReportJob, SensitiveRead, User
 
 PROJECT_APPS = ("households", "movement", "incidents", "cameras", "wardsecurity")
 
@@ -68,13 +68,22 @@ MAKERS = {
         path="/api/v1/incidents/1/",
     ),
     "auth.Group": lambda: Group.objects.create(name="Nhóm thử"),
+    "wardsecurity.ReportJob": lambda: ReportJob.objects.create(
+        owner=f.UserFactory(), scope="all", period="year:2023", calendar="civil", format="docx"
+    ),
 }
 # Registered by pghistory.admin: a read-only list of every event, with no add or change page.
 # Third-party logs: django-axes (sign-in attempts) and pghistory (every event).
 LIST_ONLY = {"pghistory.Events", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}
 # Written only by their own services: the admin shows them and adds none.
-VIEW_ONLY = {"wardsecurity.ClosedPeriod", "wardsecurity.ApiToken", "wardsecurity.SensitiveRead"}
-UNTRACKED = {"auth.Group", "wardsecurity.SensitiveRead"}  # SensitiveRead is itself a log
+VIEW_ONLY = {
+    "wardsecurity.ClosedPeriod",
+    "wardsecurity.ApiToken",
+    "wardsecurity.SensitiveRead",
+    "wardsecurity.ReportJob",
+}
+# SensitiveRead is itself a log; a ReportJob is a generated file, not a record anyone edits.
+UNTRACKED = {"auth.Group", "wardsecurity.SensitiveRead", "wardsecurity.ReportJob"}
 
 
 def admin_url(model, view, *args):

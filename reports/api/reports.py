@@ -1,0 +1,150 @@
+"""``GET /api/v1/reports/`` (the period report of SPEC §10) and its background jobs."""
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from reports.documents.generate import DOCX, XLSX, report_build, report_render, report_request
+from reports.documents.jobs import report_job_create, report_job_for, report_job_requeue_if_stalled
+from wardsecurity.models import ReportJob
+
+
+def file_response(filename, content_type, content):
+    """The file with a download name made of codes and dates (no personal data)."""
+    response = HttpResponse(content, content_type=content_type)
+    if filename:  # none: a page shown in the browser (the print view)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class ReportJobSerializer(serializers.ModelSerializer):
+    status_url = serializers.SerializerMethodField()
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportJob
+        fields = (
+            "id",
+            "scope",
+            "period",
+            "calendar",
+            "format",
+            "status",
+            "progress",
+            "status_url",
+            "download",
+        )
+        read_only_fields = fields
+
+    def get_status_url(self, job) -> str:
+        return reverse("api:report-job", args=[job.pk])
+
+    def get_download(self, job) -> str | None:
+        if job.status != ReportJob.Status.DONE:
+            return None
+        return reverse("api:report-job-download", args=[job.pk])
+
+
+REPORT_PARAMETERS = [
+    OpenApiParameter(
+        "scope",
+        str,
+        required=True,
+        description="ward:<code>, province:<code>, cluster:<id> or all",
+    ),
+    OpenApiParameter(
+        "period",
+        str,
+        required=True,
+        description="month:2023-08, quarter:2023-Q3, half:2023-H1, year:2023, months:2023:8, "
+        "ytd:2023-08-20 or range:2023-01-01..2023-08-31",
+    ),
+    OpenApiParameter("calendar", str, enum=["civil", "reporting"], required=False),
+    OpenApiParameter(
+        "format",
+        str,
+        enum=["docx", "xlsx", "csv", "pdf"],
+        required=False,
+        description="pdf answers a print-ready HTML page (print it to PDF from the browser)",
+    ),
+]
+FILE_RESPONSES = {
+    (200, DOCX): OpenApiTypes.BINARY,
+    (200, XLSX): OpenApiTypes.BINARY,
+    (200, "text/csv"): OpenApiTypes.STR,
+    (200, "text/html"): OpenApiTypes.STR,
+}
+
+
+class FileFormatNegotiation(DefaultContentNegotiation):
+    """``?format=`` names the report's file format here, not one of DRF's renderers (DRF would
+    answer 404 for ``format=docx``); errors and jobs are JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ReportView(APIView):
+    """The period report of a scope, as a file; a scope of several wards answers 202 and a job."""
+
+    content_negotiation_class = FileFormatNegotiation
+
+    @extend_schema(
+        parameters=REPORT_PARAMETERS,
+        responses={
+            **FILE_RESPONSES,
+            202: ReportJobSerializer,
+        },
+    )
+    def get(self, request):
+        params = request.query_params
+        wanted = report_request(
+            user=request.user,
+            scope=params.get("scope", ""),
+            period=params.get("period", ""),
+            calendar=params.get("calendar", ""),
+            fmt=params.get("format", "docx"),
+        )
+        if wanted.background:
+            job = report_job_create(
+                actor=request.user, request=wanted, calendar=wanted.period.calendar
+            )
+            job.refresh_from_db()
+            return Response(ReportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        report = report_build(user=request.user, scope=wanted.scope, period=wanted.period)
+        return file_response(*report_render(report, wanted.format))
+
+
+class ReportJobView(APIView):
+    """A report job of the caller: status, progress and, once done, the download link."""
+
+    @extend_schema(responses={200: ReportJobSerializer})
+    def get(self, request, pk):
+        job = report_job_for(user=request.user, job_id=pk)
+        report_job_requeue_if_stalled(job=job)
+        return Response(ReportJobSerializer(job).data)
+
+
+class ReportJobDownloadView(APIView):
+    """The file of a finished report job, for its owner only."""
+
+    @extend_schema(
+        responses={
+            **FILE_RESPONSES,
+        }
+    )
+    def get(self, request, pk):
+        job = report_job_for(user=request.user, job_id=pk)
+        if job.status != ReportJob.Status.DONE:
+            return Response(
+                {"detail": _("The report is not ready yet.")}, status=status.HTTP_404_NOT_FOUND
+            )
+        content = ReportJob.objects.values_list("content", flat=True).get(pk=job.pk)
+        return file_response(job.filename, job.content_type, bytes(content))

@@ -1,0 +1,266 @@
+"""The period report as data: built from a statistics answer, rendered by docx/xlsx/csv/print."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from reports.documents.layout import SECTIONS, Item
+from reports.documents.numbers import Unit, change_of, comparison, format_number, format_percent
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line of the report: a metric, its value and the same period's."""
+
+    key: str
+    label: str
+    unit: Unit
+    value: object
+    previous: object = None
+    change: object = None
+    change_pct: object = None
+    level: int = 0  # 1 for the kinds listed under a total ("of which")
+
+    @property
+    def value_text(self) -> str:
+        return self.unit.format(self.value)
+
+    @property
+    def previous_text(self) -> str:
+        return self.unit.format(self.previous)
+
+    @property
+    def change_text(self) -> str:
+        if self.change is None:
+            return ""
+        sign = "+" if Decimal(str(self.change)) > 0 else ""
+        if self.unit.kind == "percent":
+            return sign + format_number(self.change, decimals=1)
+        return sign + self.unit.amount(self.change)
+
+    @property
+    def change_pct_text(self) -> str:
+        if self.change_pct is None or self.unit.kind == "percent":
+            return ""
+        return format_percent(self.change_pct, signed=True)
+
+    @property
+    def comparison(self) -> str:
+        return comparison(self.value, self.previous, self.unit, self.change, self.change_pct)
+
+    @property
+    def sentence(self) -> str:
+        """``Incidents recorded: 5 vụ, giảm 13 vụ (72,2%) so với cùng kỳ.``"""
+        text = f"{self.label}: {self.value_text}"
+        if self.comparison:
+            text += f", {self.comparison}"
+        return text + "."
+
+
+@dataclass(frozen=True)
+class Heading:
+    number: int
+    title: str
+    figures: tuple
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str
+    title: str
+    headings: tuple
+
+    @property
+    def figures(self):
+        return [figure for heading in self.headings for figure in heading.figures]
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The Decree 30/2020 parts that name who reports, where and when."""
+
+    superior: str  # the governing body, above the issuer ("CÔNG AN TỈNH KHÁNH HÒA")
+    issuer: str  # "CÔNG AN PHƯỜNG BA NGÒI"
+    number: str  # "Số:      /BC-CAP"
+    place_date: str  # "Ba Ngòi, ngày 22 tháng 11 năm 2026"
+    signer: str  # "TRƯỞNG CÔNG AN PHƯỜNG"
+    recipients: tuple
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """The territory a report covers and the names its letterhead needs."""
+
+    spec: str  # "ward:22423"
+    kind: str  # ward | province | cluster | all
+    name: str  # "Phường Ba Ngòi"
+    province_name: str = ""
+    ward_count: int = 1
+
+
+@dataclass(frozen=True)
+class Report:
+    scope: ReportScope
+    period: object  # wardsecurity.period_spec.Period
+    compare: dict | None
+    as_of: dt.datetime | None
+    issued_on: dt.date
+    letterhead: Letterhead
+    sections: tuple = field(default_factory=tuple)
+
+    @property
+    def title(self) -> str:
+        return _("Results of the All People Protect National Security movement, %(period)s") % {
+            "period": self.period.label
+        }
+
+    @property
+    def span(self) -> str:
+        """The dates covered and compared, in words."""
+        text = _("Figures from %(start)s to %(end)s") % {
+            "start": f"{self.period.start:%d/%m/%Y}",
+            "end": f"{self.period.end:%d/%m/%Y}",
+        }
+        if self.compare:
+            text += "; " + _("compared with the same period from %(start)s to %(end)s") % {
+                "start": f"{self.compare['start']:%d/%m/%Y}",
+                "end": f"{self.compare['end']:%d/%m/%Y}",
+            }
+        return text + "."
+
+    @property
+    def as_of_text(self) -> str:
+        if self.as_of is None:
+            return ""
+        local = timezone.localtime(self.as_of) if timezone.is_aware(self.as_of) else self.as_of
+        return _("Data as of %(time)s.") % {"time": f"{local:%H:%M %d/%m/%Y}"}
+
+    @property
+    def filename_stem(self) -> str:
+        """``bao-cao-ward-22423-months-2023-8``: codes and dates only, never a person's name."""
+        return re.sub(r"[^a-z0-9]+", "-", f"bao-cao {self.scope.spec} {self.period.spec}".lower())
+
+
+def _date(value):
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _datetime(value):
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def _figure(key, label, unit, entry, level=0):
+    value, previous = entry.get("value"), entry.get("previous")
+    change, change_pct = entry.get("change"), entry.get("change_pct")
+    if change is None and previous is not None:
+        change, change_pct = change_of(value, previous)
+    return Figure(key, str(label), unit, value, previous, change, change_pct, level)
+
+
+def _nonzero(entry):
+    return any(entry.get(name) not in (None, 0) for name in ("value", "previous"))
+
+
+def _figures(item: Item, metrics: dict):
+    """The lines of one layout item: a metric, or one line per kind that has a figure."""
+    if item.choices is None:
+        entry = metrics.get(item.key)
+        if entry is None or entry.get("value") is None:
+            return []
+        if not (item.always or _nonzero(entry)):  # a nil line in both periods is noise
+            return []
+        return [_figure(item.key, item.label, item.unit, entry)]
+    figures = []
+    for value, label in item.choices.choices:
+        entry = metrics.get(item.key + value)
+        if entry is None or not _nonzero(entry):
+            continue
+        unit = (item.units or {}).get(value, item.unit)
+        # A kind listed on its own carries the item's noun ("Members — Social security group").
+        text = label if item.key == "incidents." else f"{item.label} – {label}"
+        figures.append(_figure(item.key + value, text, unit, entry, level=int(item.nested)))
+    return figures
+
+
+def place_name(name: str) -> str:
+    """``Phường Ba Ngòi`` → ``Ba Ngòi``: the place line names the place without its kind."""
+    for prefix in ("Phường ", "Xã ", "Đặc khu ", "Thành phố ", "Tỉnh "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def date_line(place: str, day: dt.date) -> str:
+    # Decree 30/2020: days below 10 and months below 3 take a leading zero.
+    when = _("on %(day)s/%(month)s/%(year)s") % {
+        "day": f"{day.day:02d}",
+        "month": f"{day.month:02d}" if day.month < 3 else str(day.month),
+        "year": str(day.year),
+    }
+    if not place:
+        return when[:1].upper() + when[1:]
+    return _("%(place)s, %(date)s") % {"place": place, "date": when}
+
+
+def letterhead(scope: ReportScope, issued_on: dt.date) -> Letterhead:
+    """Who issues the report: the ward police for a ward, the steering committee otherwise."""
+    if scope.kind == "ward":
+        return Letterhead(
+            superior=(_("Police of %(name)s") % {"name": scope.province_name}).upper(),
+            issuer=(_("Police of %(name)s") % {"name": scope.name}).upper(),
+            number=_("No.: %(blank)s/BC-CAP") % {"blank": " " * 6},
+            place_date=date_line(place_name(scope.name), issued_on),
+            signer=pgettext("report signer", "HEAD OF POLICE"),
+            recipients=(
+                _("- Provincial police (to report);"),
+                _("- Ward Party committee and People's Committee (to report);"),
+                _("- Filed: clerical office."),
+            ),
+        )
+    province = scope.province_name if scope.kind != "all" else ""
+    return Letterhead(
+        superior=(scope.name if scope.kind != "all" else "").upper(),
+        issuer=pgettext("report issuer", "STEERING COMMITTEE 138"),
+        number=_("No.: %(blank)s/BC-BCĐ") % {"blank": " " * 6},
+        place_date=date_line(place_name(province), issued_on),
+        signer=pgettext("report signer", "HEAD OF THE STEERING COMMITTEE"),
+        recipients=(
+            _("- Steering committee of the level above (to report);"),
+            _("- Members of the steering committee;"),
+            _("- Filed: clerical office."),
+        ),
+    )
+
+
+def build_report(*, stats: dict, scope: ReportScope, period, issued_on: dt.date) -> Report:
+    """The report of ``stats`` (a ``stats_for`` answer) for ``scope`` and ``period``."""
+    metrics = stats.get("metrics") or {}
+    sections = []
+    for layout in SECTIONS:
+        headings = []
+        for heading in layout.headings:
+            figures = [figure for item in heading.items for figure in _figures(item, metrics)]
+            if figures:
+                headings.append(Heading(len(headings) + 1, str(heading.title), tuple(figures)))
+        sections.append(Section(layout.number, str(layout.title), tuple(headings)))
+    compare = stats.get("compare")
+    if compare:
+        compare = {"start": _date(compare["start"]), "end": _date(compare["end"])}
+    return Report(
+        scope=scope,
+        period=period,
+        compare=compare or None,
+        as_of=_datetime(stats.get("as_of")),
+        issued_on=issued_on,
+        letterhead=letterhead(scope, issued_on),
+        sections=tuple(sections),
+    )

@@ -1,0 +1,180 @@
+"""The dashboard's figures (SPEC §9): KPI tiles, monthly trends, the ward ranking, the groups."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from reports.documents.layout import SECTIONS
+from reports.documents.numbers import Unit, comparison, format_number, format_percent
+from reports.metrics import METRICS
+
+# (metric, which way is good): fewer incidents is good, more cameras is good; None: neither.
+TILES = (
+    ("incidents", "lower"),
+    ("tips_received", None),
+    ("hotspots_active", "lower"),
+    ("outreach_sessions", "higher"),
+    ("commitment_coverage_pct", "higher"),
+    ("self_management_models", "higher"),
+    ("cameras_active", "higher"),
+    ("mediation_success_pct", "higher"),
+    ("contributions_vnd", "higher"),
+    ("households", None),
+)
+TRENDS = ("incidents", "tips_received", "outreach_sessions", "cameras_active")
+RANKING = (
+    "households",
+    "incidents",
+    "outreach_sessions",
+    "cameras_active",
+    "commitment_coverage_pct",
+)
+
+
+def _units():
+    units = {}
+    for section in SECTIONS:
+        for heading in section.headings:
+            for item in heading.items:
+                if item.choices is None:
+                    units[item.key] = item.unit
+    return units
+
+
+UNITS = _units()
+
+
+def unit_of(key) -> Unit:
+    return UNITS.get(key) or Unit()
+
+
+def display(key, value) -> str:
+    """A figure as a tile or table shows it: ``1.234``, ``72,5%``, ``1.234.567 đồng``."""
+    if value is None:
+        return "–"
+    unit = unit_of(key)
+    if unit.kind == "percent":
+        return format_percent(value)
+    if unit.kind == "money":
+        return unit.format(value)
+    return format_number(value)
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str
+    value: str
+    previous: str
+    comparison: str
+    verdict: str  # "good", "bad" or "" (no change, no comparison, or neither way is good)
+    verdict_text: str
+
+
+def verdict(change, better) -> tuple[str, str]:
+    if change is None or better is None or change == 0:
+        return "", ""
+    good = (change < 0) == (better == "lower")
+    if good:
+        return "good", _("better than the same period")
+    return "bad", _("worse than the same period")
+
+
+def tiles(metrics: dict) -> list[Tile]:
+    result = []
+    for key, better in TILES:
+        entry = metrics.get(key)
+        if entry is None:
+            continue
+        state, text = verdict(entry.get("change"), better)
+        result.append(
+            Tile(
+                key=key,
+                label=str(METRICS[key].label),
+                value=display(key, entry.get("value")),
+                previous=display(key, entry.get("previous")),
+                comparison=comparison(
+                    entry.get("value"),
+                    entry.get("previous"),
+                    unit_of(key),
+                    entry.get("change"),
+                    entry.get("change_pct"),
+                ),
+                verdict=state,
+                verdict_text=text,
+            )
+        )
+    return result
+
+
+def month_label(period: dict) -> str:
+    start = dt.date.fromisoformat(str(period["start"])[:10])
+    return f"{start:%m/%Y}"
+
+
+def trends(breakdown: list) -> dict:
+    """Chart data, also shown as a table: each trend metric month by month, and a year before."""
+    labels = [month_label(row["period"]) for row in breakdown]
+    series = []
+    for key in TRENDS:
+        values = [row["metrics"].get(key, {}).get("value") for row in breakdown]
+        previous = [row["metrics"].get(key, {}).get("previous") for row in breakdown]
+        series.append(
+            {
+                "key": key,
+                "label": str(METRICS[key].label),
+                "values": [float(v) if v is not None else None for v in values],
+                "previous": [float(v) if v is not None else None for v in previous],
+                "values_text": [display(key, v) for v in values],
+                "previous_text": [display(key, v) for v in previous],
+            }
+        )
+    rows = [
+        {
+            "month": label,
+            "cells": [[s["values_text"][i], s["previous_text"][i]] for s in series],
+        }
+        for i, label in enumerate(labels)
+    ]
+    return {
+        "labels": labels,
+        "series": series,
+        "rows": rows,
+        "current": _("this period"),
+        "same_period": _("same period last year"),
+    }
+
+
+def table_rows(breakdown: list, name_of, link_of, rank: str) -> list[dict]:
+    """The rows of the ward ranking or the group table, best first by ``rank``."""
+    rows = []
+    for row in breakdown:
+        cells = []
+        for key in RANKING:
+            entry = row["metrics"].get(key, {})
+            cells.append(
+                {
+                    "header": str(METRICS[key].label),
+                    "value": display(key, entry.get("value")),
+                    "comparison": comparison(
+                        entry.get("value"),
+                        entry.get("previous"),
+                        unit_of(key),
+                        entry.get("change"),
+                        entry.get("change_pct"),
+                    ),
+                }
+            )
+        score = row["metrics"].get(rank, {}).get("value")
+        rows.append({"name": name_of(row), "url": link_of(row), "cells": cells, "score": score})
+    # "Fewer incidents is better": the ranking puts the best first whichever the metric.
+    lower_first = dict(TILES).get(rank) == "lower"
+    rows.sort(key=lambda r: (r["score"] is None, (r["score"] or 0) * (1 if lower_first else -1)))
+    for position, row in enumerate(rows, start=1):
+        row["position"] = position
+    return rows
+
+
+def ranking_headers() -> list[str]:
+    return [str(METRICS[key].label) for key in RANKING]

@@ -1,0 +1,101 @@
+"""Report jobs: a large scope's report is built by a worker, then fetched by its owner only."""
+
+import logging
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone, translation
+
+from reports.documents.generate import ReportRequest, report_build, report_render, report_request
+from wardsecurity.models import ReportJob
+
+logger = logging.getLogger(__name__)
+
+
+def report_job_create(*, actor, request: ReportRequest, calendar: str) -> ReportJob:
+    """Queue the report of ``request`` for ``actor``; the worker starts after the commit."""
+    from reports.tasks_documents import run_report_job
+
+    with transaction.atomic():
+        job = ReportJob.objects.create(
+            owner=actor,
+            scope=request.scope.spec,
+            period=request.period.spec,
+            calendar=calendar,
+            format=request.format,
+            language=translation.get_language() or "vi",
+        )
+        transaction.on_commit(lambda: _enqueue(run_report_job, job.pk))
+    return job
+
+
+BROKER_TIMEOUT = 1.0  # seconds: asking for a report never hangs on a broker that is down
+
+
+def _enqueue(task, job_id):
+    try:
+        task.apply_async(
+            (job_id,), retry=False, connect_timeout=BROKER_TIMEOUT, timeout=BROKER_TIMEOUT
+        )
+    except Exception:  # the broker is down: the job stays queued and is sent again when polled
+        logger.warning("report job %s could not be queued", job_id, exc_info=True)
+
+
+def report_job_for(*, user, job_id) -> ReportJob:
+    """The caller's own job; anyone else's, or none, is a 404 (it does not say which)."""
+    job = ReportJob.objects.filter(pk=job_id, owner=user).defer("content").first()
+    if job is None or not user.is_active:
+        raise Http404
+    return job
+
+
+def report_job_requeue_if_stalled(*, job: ReportJob, after_seconds=120) -> None:
+    """A job still queued long after it was created lost its message (broker outage): resend."""
+    from reports.tasks_documents import run_report_job
+
+    age = (timezone.now() - job.created_at).total_seconds()
+    if job.status == ReportJob.Status.QUEUED and age > after_seconds:
+        _enqueue(run_report_job, job.pk)
+
+
+def _progress(job_id, progress):
+    ReportJob.objects.filter(pk=job_id).update(progress=progress)
+
+
+def report_job_run(*, job_id) -> None:
+    """Build the job's file as its owner. Safe to run twice: only a queued job is claimed."""
+    claimed = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
+        status=ReportJob.Status.RUNNING, progress=5
+    )
+    if not claimed:
+        return
+    job = ReportJob.objects.select_related("owner").defer("content").get(pk=job_id)
+    try:
+        with translation.override(job.language):
+            # The owner's rights today, not when the job was queued: a scope taken away since
+            # gives no report.
+            request = report_request(
+                user=job.owner,
+                scope=job.scope,
+                period=job.period,
+                calendar=job.calendar,
+                fmt=job.format,
+            )
+            _progress(job_id, 20)
+            report = report_build(user=job.owner, scope=request.scope, period=request.period)
+            _progress(job_id, 70)
+            filename, content_type, content = report_render(report, request.format)
+    except Exception:
+        logger.exception("report job %s failed", job_id)
+        ReportJob.objects.filter(pk=job_id).update(
+            status=ReportJob.Status.FAILED, finished_at=timezone.now()
+        )
+        return
+    ReportJob.objects.filter(pk=job_id).update(
+        status=ReportJob.Status.DONE,
+        progress=100,
+        filename=filename,
+        content_type=content_type,
+        content=content,
+        finished_at=timezone.now(),
+    )

@@ -1,0 +1,275 @@
+"""What the period report shows, in the order wards write it by hand (SPEC §10)."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import npgettext, pgettext_lazy
+
+from cameras.models import Camera
+from incidents.models import Category
+from movement.models import Team, WeaponSurrender
+from reports.documents.numbers import Unit
+
+# The nouns figures are counted in; literal calls so that makemessages finds them (Vietnamese
+# has one form for both).
+INCIDENT = Unit(lambda n: npgettext("report unit", "incident", "incidents", n))
+SUSPECT = Unit(lambda n: npgettext("report unit", "suspect", "suspects", n))
+TIP = Unit(lambda n: npgettext("report unit", "tip", "tips", n))
+SPOT = Unit(lambda n: npgettext("report unit", "spot", "spots", n))
+HOUSEHOLD = Unit(lambda n: npgettext("report unit", "household", "households", n))
+RESIDENT = Unit(lambda n: npgettext("report unit", "resident", "residents", n))
+GROUP = Unit(lambda n: npgettext("report unit", "residential group", "residential groups", n))
+ORGANISATION = Unit(lambda n: npgettext("report unit", "organisation", "organisations", n))
+SESSION = Unit(lambda n: npgettext("report unit", "session", "sessions", n))
+ATTENDANCE = Unit(lambda n: npgettext("report unit", "attendance", "attendances", n))
+MODEL = Unit(lambda n: npgettext("report unit", "model", "models", n))
+TEAM = Unit(lambda n: npgettext("report unit", "team", "teams", n))
+MEMBER = Unit(lambda n: npgettext("report unit", "member", "members", n))
+CAMERA = Unit(lambda n: npgettext("report unit", "camera", "cameras", n))
+RECORDER = Unit(lambda n: npgettext("report unit", "recorder", "recorders", n))
+EXTRACTION = Unit(lambda n: npgettext("report unit", "extraction", "extractions", n))
+CASE = Unit(lambda n: npgettext("report unit", "case", "cases", n))
+PERSON = Unit(lambda n: npgettext("report unit", "person", "people", n))
+CARD = Unit(lambda n: npgettext("report unit", "card", "cards", n))
+ACCOUNT = Unit(lambda n: npgettext("report unit", "account", "accounts", n))
+APPLICATION = Unit(lambda n: npgettext("report unit", "application", "applications", n))
+AREA = Unit(lambda n: npgettext("report unit", "residential area", "residential areas", n))
+COLLECTIVE = Unit(lambda n: npgettext("report unit", "collective", "collectives", n))
+INDIVIDUAL = Unit(lambda n: npgettext("report unit", "individual", "individuals", n))
+GUN = Unit(lambda n: npgettext("report unit", "gun", "guns", n))
+ROUND = Unit(lambda n: npgettext("report unit", "round", "rounds", n))
+PIECE = Unit(lambda n: npgettext("report unit", "piece", "pieces", n))
+KG = Unit(lambda n: npgettext("report unit", "kg", "kg", n))
+MONEY = Unit(kind="money")
+PERCENT = Unit(kind="percent")
+
+WEAPON_UNITS = {
+    WeaponSurrender.Item.GUN: GUN,
+    WeaponSurrender.Item.HOMEMADE_GUN: GUN,
+    WeaponSurrender.Item.AMMUNITION: ROUND,
+    WeaponSurrender.Item.EXPLOSIVE: KG,
+    WeaponSurrender.Item.FIRECRACKER: KG,
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One figure: a metric key, or a prefix (``incidents.``) that expands to one line per kind."""
+
+    key: str
+    label: object
+    unit: Unit
+    choices: type | None = None  # for a prefix: the TextChoices that name its kinds
+    units: dict | None = None  # for a prefix: a unit per kind, else ``unit``
+    always: bool = False  # shown even when nil in both periods ("no incident" is news)
+    nested: bool = True  # a prefix's lines sit under a total ("of which"), else stand alone
+
+
+@dataclass(frozen=True)
+class Heading:
+    title: object
+    items: tuple
+
+
+@dataclass(frozen=True)
+class SectionLayout:
+    number: str
+    title: object
+    headings: tuple
+
+
+SITUATION = SectionLayout(
+    "I",
+    pgettext_lazy("report", "Security and order situation"),
+    (
+        Heading(
+            pgettext_lazy("report", "Incidents"),
+            (
+                Item(
+                    "incidents",
+                    pgettext_lazy("report", "Incidents recorded"),
+                    INCIDENT,
+                    always=True,
+                ),
+                Item("incidents.", pgettext_lazy("report", "of which"), INCIDENT, choices=Category),
+                Item("suspects", pgettext_lazy("report", "Suspects involved"), SUSPECT),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Tips from residents"),
+            (
+                Item("tips_received", pgettext_lazy("report", "Tips received"), TIP),
+                Item("tips_verified", pgettext_lazy("report", "Tips verified"), TIP),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Crime and social-evil hotspots"),
+            (
+                Item("hotspots_active", pgettext_lazy("report", "Hotspots being dealt with"), SPOT),
+                Item("hotspots_transformed", pgettext_lazy("report", "Hotspots transformed"), SPOT),
+            ),
+        ),
+    ),
+)
+
+MOVEMENT = SectionLayout(
+    "II",
+    pgettext_lazy("report", "Results of the movement"),
+    (
+        Heading(
+            pgettext_lazy("report", "Territory and population"),
+            (
+                Item("residential_groups", pgettext_lazy("report", "Residential groups"), GROUP),
+                Item("households", pgettext_lazy("report", "Households"), HOUSEHOLD),
+                Item("residents", pgettext_lazy("report", "Residents"), RESIDENT),
+                Item(
+                    "organisations",
+                    pgettext_lazy("report", "Agencies, enterprises and schools"),
+                    ORGANISATION,
+                ),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Outreach"),
+            (
+                Item(
+                    "outreach_sessions", pgettext_lazy("report", "Outreach sessions held"), SESSION
+                ),
+                Item("outreach_attendees", pgettext_lazy("report", "Attendances"), ATTENDANCE),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Safe-area commitments"),
+            (
+                Item(
+                    "commitments_signed",
+                    pgettext_lazy("report", "Households that signed the commitment"),
+                    HOUSEHOLD,
+                ),
+                Item(
+                    "commitment_coverage_pct",
+                    pgettext_lazy("report", "Share of households committed"),
+                    PERCENT,
+                ),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Self-management models and teams"),
+            (
+                Item(
+                    "self_management_models",
+                    pgettext_lazy("report", "Self-management models"),
+                    MODEL,
+                ),
+                Item(
+                    "teams.",
+                    pgettext_lazy("report", "Teams"),
+                    TEAM,
+                    choices=Team.Kind,
+                    nested=False,
+                ),
+                Item(
+                    "team_members.",
+                    pgettext_lazy("report", "Members"),
+                    MEMBER,
+                    choices=Team.Kind,
+                    nested=False,
+                ),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Security cameras"),
+            (
+                Item("cameras_active", pgettext_lazy("report", "Cameras in operation"), CAMERA),
+                Item(
+                    "cameras.",
+                    pgettext_lazy("report", "by owner"),
+                    CAMERA,
+                    choices=Camera.OwnerKind,
+                ),
+                Item(
+                    "cameras_installed",
+                    pgettext_lazy("report", "Cameras installed in the period"),
+                    CAMERA,
+                ),
+                Item("recorders", pgettext_lazy("report", "Recorders"), RECORDER),
+                Item(
+                    "contributions_vnd",
+                    pgettext_lazy("report", "Contributions from residents"),
+                    MONEY,
+                ),
+                Item(
+                    "video_extractions", pgettext_lazy("report", "Footage extractions"), EXTRACTION
+                ),
+                Item(
+                    "video_extractions_useful",
+                    pgettext_lazy("report", "Extractions useful to a case"),
+                    EXTRACTION,
+                ),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Grassroots mediation"),
+            (
+                Item("mediation_received", pgettext_lazy("report", "Cases received"), CASE),
+                Item("mediation_resolved", pgettext_lazy("report", "Cases resolved"), CASE),
+                Item("mediation_success_pct", pgettext_lazy("report", "Success rate"), PERCENT),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Reintegration of people who erred"),
+            (Item("reintegration_active", pgettext_lazy("report", "People being helped"), PERSON),),
+        ),
+        Heading(
+            pgettext_lazy("report", "Weapons, explosives and firecrackers surrendered"),
+            (
+                Item(
+                    "weapons.",
+                    pgettext_lazy("report", "Surrendered"),
+                    PIECE,
+                    choices=WeaponSurrender.Item,
+                    units=WEAPON_UNITS,
+                    nested=False,
+                ),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Chip ID cards and electronic identification"),
+            (
+                Item("chip_cards", pgettext_lazy("report", "Chip ID cards issued"), CARD),
+                Item("vneid_level1", pgettext_lazy("report", "Level 1 e-ID accounts"), ACCOUNT),
+                Item(
+                    "vneid_level2_collected",
+                    pgettext_lazy("report", "Level 2 e-ID applications"),
+                    APPLICATION,
+                ),
+                Item(
+                    "vneid_level2_activated",
+                    pgettext_lazy("report", "Level 2 e-ID accounts activated"),
+                    ACCOUNT,
+                ),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Safe-area recognition and commendations"),
+            (
+                Item(
+                    "safe_groups_recognised",
+                    pgettext_lazy("report", "Areas recognised as safe"),
+                    AREA,
+                ),
+                Item(
+                    "commendations_collective",
+                    pgettext_lazy("report", "Collectives commended"),
+                    COLLECTIVE,
+                ),
+                Item(
+                    "commendations_individual",
+                    pgettext_lazy("report", "Individuals commended"),
+                    INDIVIDUAL,
+                ),
+            ),
+        ),
+    ),
+)
+
+SECTIONS = (SITUATION, MOVEMENT)

@@ -1,0 +1,113 @@
+"""Period reports of the demo wards (SPEC §13): the published figures, read back from the files.
+
+The territory and the demo are loaded once for this module, inside a transaction rolled back at
+its end (as in ``test_demo.py``), and the statistics rebuilt from them.
+"""
+
+import csv
+import io
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
+
+from households.models import WardCluster
+from reports import rollup
+from wardsecurity.models import User
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("demo_loaded")]
+
+URL = "/api/v1/reports/"
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_territory", stdout=StringIO())
+        call_command("load_demo", stdout=StringIO())
+        rollup.rebuild()
+        connection.check_constraints()
+        yield
+        transaction.set_rollback(True)
+
+
+def signed_in(username):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def docx_text(content):
+    document = Document(io.BytesIO(content))
+    cells = [p.text for table in document.tables for cell in table._cells for p in cell.paragraphs]
+    return "\n".join([*cells, *(p.text for p in document.paragraphs)])
+
+
+@pytest.mark.django_db
+def test_tinh_gia_first_8_months_of_2023():
+    response = signed_in("police.tinhgia").get(
+        URL, {"scope": "ward:16561", "period": "months:2023:8", "format": "docx"}
+    )
+    assert response.status_code == 200
+    text = docx_text(response.content)
+    assert "CÔNG AN PHƯỜNG TĨNH GIA" in text
+    assert "Tĩnh Gia, ngày" in text
+    assert "Kết quả phong trào Toàn dân bảo vệ an ninh Tổ quốc 8 tháng đầu năm 2023" in text
+    assert "Số vụ việc xảy ra: 5 vụ, giảm 13 vụ (72,2%) so với cùng kỳ." in text
+    assert "Số camera đang hoạt động: 125 camera" in text
+    assert "Số lượt trích xuất hình ảnh: 27 lượt" in text
+    assert "Đã thu hồi – Pháo: 1,5 kg" in text
+    assert "Đã thu hồi – Vật liệu nổ: 2,3 kg" in text
+
+
+@pytest.mark.django_db
+def test_ba_ngoi_households_and_residents():
+    today = timezone.localdate()
+    response = signed_in("clerk.bangoi").get(
+        URL, {"scope": "ward:22423", "period": f"ytd:{today.isoformat()}", "format": "docx"}
+    )
+    assert response.status_code == 200
+    text = docx_text(response.content)
+    assert "CÔNG AN PHƯỜNG BA NGÒI" in text
+    assert "Số hộ gia đình: 3.677 hộ" in text
+    assert "Số nhân khẩu: 16.008 nhân khẩu" in text
+
+
+@pytest.mark.django_db
+def test_the_demo_xlsx_and_csv():
+    client = signed_in("police.tinhgia")
+    params = {"scope": "ward:16561", "period": "months:2023:8"}
+    book = load_workbook(io.BytesIO(client.get(URL, {**params, "format": "xlsx"}).content))
+    assert book.sheetnames == ["Phần I", "Phần II"]
+    rows = {row[0]: row for row in book["Phần I"].iter_rows(values_only=True) if row[0]}
+    assert rows["Số vụ việc xảy ra"][1:5] == (5, 18, -13, -72.2)
+
+    content = client.get(URL, {**params, "format": "csv"}).content.decode("utf-8-sig")
+    figures = {row[2]: row for row in csv.reader(io.StringIO(content))}
+    assert figures["incidents"][4:8] == ["5", "18", "-13", "-72.2"]
+    assert figures["vneid_level2_collected"][4] == "7081"
+
+
+@pytest.mark.django_db
+def test_the_nam_dinh_cluster_report_is_a_job(django_capture_on_commit_callbacks):
+    client = signed_in("viewer.namdinh")
+    cluster = WardCluster.objects.get(name="Thành phố Nam Định (cũ)")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(
+            URL, {"scope": f"cluster:{cluster.pk}", "period": "year:2023", "format": "docx"}
+        )
+    assert response.status_code == 202
+    job = client.get(response.json()["status_url"]).json()
+    assert job["status"] == "done", job
+    text = docx_text(client.get(job["download"]).content)
+    assert "BAN CHỈ ĐẠO 138" in text
+    assert "THÀNH PHỐ NAM ĐỊNH (CŨ)" in text
+    assert "Ninh Bình, ngày" in text
+    # Another ward's police officer cannot fetch it.
+    other = signed_in("police.bangoi")
+    assert other.get(response.json()["status_url"]).status_code == 404
