@@ -10,7 +10,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 PYTEST_ARGS ?= -n 2  # both cores; `make test PYTEST_ARGS=` runs serially
 
-.PHONY: help install run test lint format worker messages clean-data
+.PHONY: help install run test lint format worker messages bench clean-data
 
 help:
 	@echo "make run       set everything up and serve the portal on http://$(HOST):$(PORT) with a worker"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint      ruff, manage.py check, makemigrations --check"
 	@echo "make worker    run a Celery worker (with beat) in the foreground"
 	@echo "make messages  extract and compile the Vietnamese and English translations"
+	@echo "make bench     benchmark on a synthetic province (SCALE=small for a quick run; BENCHMARKS.md)"
 
 # The virtualenv is rebuilt only when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt requirements.lock scripts/find-python
@@ -32,8 +33,17 @@ $(STAMP): requirements.txt requirements-dev.txt requirements.lock scripts/find-p
 		(apt-get update -qq && apt-get install -y -qq gettext) >/dev/null; }
 	touch $(STAMP)
 
-install: $(STAMP)
-	$(MANAGE) compilemessages --ignore=.venv --ignore=.data -v0
+# Front-end packages (htmx, Leaflet, Chart.js) from the npm registry, reinstalled only when the
+# lock file changes; Django serves their dist/ folders (STATICFILES_DIRS), never a CDN.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required (Node.js 18 or later)"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
+	$(MANAGE) compilemessages --ignore=.venv --ignore=.data --ignore=node_modules -v0
+	@scripts/install-chromium
 
 run: install
 	$(MANAGE) migrate --no-input -v0
@@ -57,6 +67,12 @@ format: install
 
 worker: install
 	$(VENV)/bin/celery -A wardsecurity worker --beat --loglevel INFO --concurrency 2
+
+# SPEC §12: generates a synthetic province in its own database (BENCH_DATABASE_URL, default
+# postgresql://postgres@127.0.0.1:5432/bench), then measures each figure beside its limit.
+SCALE ?= full
+bench: $(STAMP)
+	$(PY) -m bench.run $(if $(filter small,$(SCALE)),--small,)
 
 messages: install
 	$(MANAGE) makemessages -l vi -l en --ignore=.venv --ignore=.data --ignore=node_modules --no-obsolete

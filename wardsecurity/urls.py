@@ -1,14 +1,29 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
+from wardsecurity.portal import pages
 from wardsecurity.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("wardsecurity.api.urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("", include("households.sheets_urls")),
+    path("", include("cameras.map_urls")),
+    # The browser portal (SPEC §9): sign-in, the role's home, periods, then every entity's pages.
+    path("login/", pages.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("periods/", pages.PeriodsView.as_view(), name="periods"),
+    path("", include("households.urls")),
+    path("", include("movement.urls")),
+    path("", include("incidents.urls")),
+    path("", include("cameras.urls")),
+    path("imports/", include("imports.urls")),
+    path("", include("reports.urls")),
+    path("", pages.HomeView.as_view(), name="home"),
 ]
 
 handler404 = "wardsecurity.views.not_found"

@@ -5,7 +5,9 @@ import logging
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError, connection
+from django.shortcuts import resolve_url
 from django.urls import reverse
 
 SECRET_DETAIL = "could not connect to server at 10.0.0.5 password=hunter2"
@@ -98,4 +100,4 @@ def test_anonymous_admin_redirects_to_the_login_page(client):
 def test_anonymous_home_page_leads_to_the_login_page(client):
     response = client.get("/", follow=True)
     assert response.redirect_chain
-    assert response.redirect_chain[-1][0].startswith(reverse("admin:login"))
+    assert response.redirect_chain[-1][0].startswith(resolve_url(settings.LOGIN_URL))

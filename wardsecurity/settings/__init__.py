@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "incidents",
     "cameras",
     "reports",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # {% load portal %}: the menu, Vietnamese number and money formats, form fields.
+            "libraries": {"portal": "wardsecurity.portal.templatetags"},
         },
     },
 ]
@@ -101,7 +104,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "wardsecurity.backends.RoleBackend",
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -114,6 +119,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# dd/mm/yyyy dates and 1.234.567 numbers in both languages (the portal's users think in Vietnamese
+# formats even when they read English labels).
+FORMAT_MODULE_PATH = ["wardsecurity.portal_formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -124,7 +132,14 @@ if not 2 <= REPORTING_MONTH_START_DAY <= 28:
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".data" / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end packages from npm (package-lock.json, `make install`): only their dist/ folders are
+# served, under vendor/<name>/ (see static/README.md); never a CDN.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+]
 
 # Background work. With REDIS_URL, Celery uses Redis. Without it, the broker is kombu's
 # filesystem transport under .data/celery: a real worker still runs and needs no server.

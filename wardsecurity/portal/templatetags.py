@@ -1,0 +1,69 @@
+"""Template tags and filters of the portal (``{% load portal %}``): the menu and VN formats."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from wardsecurity.portal import NAV_GROUPS, entities_for, optional_url
+from wardsecurity.portal.display import format_money, format_number
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def portal_navigation(context):
+    """The menu of the signed-in user: only the pages the role may open."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
+    groups = {}
+    for entity in entities_for(user):
+        groups.setdefault(entity.nav, []).append(
+            {
+                "label": entity.label_plural,
+                "url": entity.url("list"),
+                "current": current.startswith(f"{entity.app_label}:{entity.name}_"),
+            }
+        )
+    menu = [{"label": NAV_GROUPS[key], "items": groups[key]} for key in NAV_GROUPS if key in groups]
+    extra = []
+    for name, label in (
+        ("reports:dashboard", _("Dashboard")),
+        ("reports:index", _("Reports")),
+        ("periods", _("Reporting periods")),
+        ("imports:upload", _("Import from a file")),
+    ):
+        url = optional_url(name)
+        writes_only = name in ("periods", "imports:upload")
+        if url and not (writes_only and user.role == user.Role.STEERING_VIEWER):
+            extra.append({"label": label, "url": url, "current": current == name})
+    if extra:
+        menu.append({"label": pgettext_lazy("menu", "Reports"), "items": extra})
+    return menu
+
+
+@register.filter
+def vn_number(value):
+    """1234567 → "1.234.567"."""
+    if value in (None, ""):
+        return "—"
+    return format_number(value)
+
+
+@register.filter
+def vnd(value):
+    """1234567 → "1.234.567 ₫"."""
+    if value in (None, ""):
+        return "—"
+    return format_money(value)
+
+
+@register.inclusion_tag("portal/_field.html")
+def form_field(field):
+    """A labelled field with its help and errors, tied together for screen readers."""
+    return {"field": field, "wide": field.widget_type in WIDE_WIDGETS}
+
+
+WIDE_WIDGETS = {"textarea", "checkboxselectmultiple"}
