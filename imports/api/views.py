@@ -1,0 +1,235 @@
+"""``/api/v1/imports/``: upload a CSV/XLSX file, follow its validation, commit or cancel it."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from households.models import Ward
+from imports import services
+from imports.kinds import KINDS
+from imports.models import ImportBatch
+from imports.parsing import TOO_LARGE, max_bytes
+from imports.templates import template_workbook
+from wardsecurity.api.serializers import StrictSerializer
+
+NAME_THE_WARD = _("Name the ward (its code): your scope has several wards.")
+WARD_NOT_IN_SCOPE = _("Choose a ward in your scope.")
+HAS_ERRORS = _("The file has errors; correct them and upload it again.")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportPermission(permissions.BasePermission):
+    """Ward police, ward clerks and administrators only: steering viewers get 403 everywhere."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        return user.can_write
+
+
+class UploadParser(MultiPartParser):
+    """Multipart, refused from its declared length before a byte of the file is read."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = parser_context["request"]
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > max_bytes() + 64 * 1024:  # the form's own fields and boundaries
+            raise ParseError(TOO_LARGE)
+        return super().parse(stream, media_type, parser_context)
+
+
+class UploadSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=sorted(KINDS))
+    file = serializers.FileField(allow_empty_file=True)
+    ward = serializers.RegexField(
+        r"^[0-9]{5}\Z", max_length=5, required=False, help_text="Ward code"
+    )
+
+
+class SummarySerializer(serializers.Serializer):
+    create = serializers.IntegerField()
+    update = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    error = serializers.IntegerField()
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True, help_text="Line or sheet row; 1 is the header")
+    column = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+
+
+class PreviewRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=["create", "update", "unchanged", "error"])
+    values = serializers.DictField(child=serializers.CharField(allow_blank=True))
+
+
+class ImportSerializer(serializers.ModelSerializer):
+    ward_code = serializers.CharField(source="ward.code", read_only=True)
+    summary = serializers.SerializerMethodField()
+    errors = RowErrorSerializer(many=True, read_only=True, help_text="The first 1000 errors")
+    error_count = serializers.IntegerField(read_only=True, help_text="All errors")
+    preview = PreviewRowSerializer(many=True, read_only=True, help_text="The first 200 rows")
+
+    class Meta:
+        model = ImportBatch
+        fields = (
+            "id",
+            "ward",
+            "ward_code",
+            "kind",
+            "status",
+            "progress",
+            "filename",
+            "created_at",
+            "row_count",
+            "summary",
+            "error_count",
+            "errors",
+            "preview",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(SummarySerializer)
+    def get_summary(self, batch):
+        counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
+        counts.update(batch.summary or {})
+        return counts
+
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input or a file with errors: nothing was written."),
+    403: OpenApiResponse(description="Steering viewers, and clerks for police-only kinds."),
+    404: OpenApiResponse(description="No such import of the caller's."),
+    409: OpenApiResponse(description="The import is not in a state that allows this."),
+}
+
+
+def _batch(request, pk):
+    batch = ImportBatch.objects.visible_to(request.user).select_related("ward").filter(pk=pk)
+    batch = batch.first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def _conflict(exc):
+    return Response({"detail": str(exc.message), "code": "not_ready"}, status=409)
+
+
+class ImportUploadView(APIView):
+    """Upload a CSV or XLSX file of one kind for one ward; validation runs in the background."""
+
+    permission_classes = (ImportPermission,)
+    parser_classes = (UploadParser,)
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: ImportSerializer, **ERRORS},
+    )
+    def post(self, request):
+        data = UploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ward = self._ward(request.user, data.validated_data.get("ward"))
+        upload = data.validated_data["file"]
+        if upload.size > max_bytes():
+            raise ValidationError({"file": [TOO_LARGE]})
+        batch = services.import_start(
+            actor=request.user,
+            ward=ward,
+            kind=data.validated_data["kind"],
+            filename=upload.name or "",
+            content=upload.read(),
+        )
+        batch.refresh_from_db()
+        return Response(ImportSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+    def _ward(self, user, code):
+        wards = Ward.objects.visible_to(user)
+        if code:
+            ward = wards.filter(code=code).first()
+            if ward is None:
+                raise ValidationError({"ward": [WARD_NOT_IN_SCOPE]})
+            return ward
+        if user.scope_kind == user.ScopeKind.WARD and user.scope_ward_id:
+            return wards.get(pk=user.scope_ward_id)
+        raise ValidationError({"ward": [NAME_THE_WARD]})
+
+
+class ImportDetailView(APIView):
+    """An import's status, progress, counts, errors (row, column, message) and preview."""
+
+    permission_classes = (ImportPermission,)
+
+    @extend_schema(responses={200: ImportSerializer, **ERRORS})
+    def get(self, request, pk):
+        return Response(ImportSerializer(_batch(request, pk)).data)
+
+
+class ImportCommitView(APIView):
+    """Write every row of a ready import in one transaction (400 while any row is in error)."""
+
+    permission_classes = (ImportPermission,)
+
+    @extend_schema(request=None, responses={200: ImportSerializer, **ERRORS})
+    def post(self, request, pk):
+        batch = _batch(request, pk)
+        if batch.status == ImportBatch.Status.INVALID:
+            raise ValidationError({"non_field_errors": [HAS_ERRORS]})
+        try:
+            batch = services.import_commit(actor=request.user, batch=batch)
+        except services.ImportNotReady as exc:
+            return _conflict(exc)
+        return Response(ImportSerializer(batch).data)
+
+
+class ImportCancelView(APIView):
+    """Cancel an import that has not been committed."""
+
+    permission_classes = (ImportPermission,)
+
+    @extend_schema(request=None, responses={200: ImportSerializer, **ERRORS})
+    def post(self, request, pk):
+        batch = _batch(request, pk)
+        try:
+            batch = services.import_cancel(actor=request.user, batch=batch)
+        except services.ImportNotReady as exc:
+            return _conflict(exc)
+        return Response(ImportSerializer(batch).data)
+
+
+class ImportTemplateView(APIView):
+    """The XLSX template of a kind: Vietnamese headers and an example row."""
+
+    permission_classes = (ImportPermission,)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=sorted(KINDS))],
+        responses={
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The template"),
+            **ERRORS,
+        },
+    )
+    def get(self, request, kind):
+        if kind not in KINDS:
+            raise Http404
+        response = HttpResponse(template_workbook(kind), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
+        return response

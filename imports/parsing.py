@@ -1,0 +1,205 @@
+"""Reading an uploaded CSV or XLSX file into rows of text, strictly and within limits.
+
+Nothing here guesses: a file that is not UTF-8/UTF-16 text or an Excel workbook is refused with
+the line that failed; the caller gets ``(line number, list of cells)`` pairs and the header.
+"""
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+XLSX_MAGIC = b"PK\x03\x04"
+# Openings of executables and other binary formats often renamed to .csv.
+BINARY_MAGICS = (
+    b"MZ",  # Windows executable
+    b"\x7fELF",
+    b"%PDF",
+    b"\xd0\xcf\x11\xe0",  # the old .xls / .doc format
+    b"\x1f\x8b",  # gzip
+    b"Rar!",
+    b"7z\xbc\xaf",
+    b"\x89PNG",
+    b"\xff\xd8\xff",  # JPEG
+)
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 100  # a real sheet compresses ~5-20×; a zip bomb by thousands
+MAX_CELL_CHARS = 10_000
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; ``line`` names where, when known."""
+
+    def __init__(self, message, line=None):
+        super().__init__(str(message))
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class Sheet:
+    header: list  # cells of the header row, as text
+    rows: list  # (line number, list of cells) for every non-blank row after the header
+
+
+def max_bytes():
+    return getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def read_sheet(data: bytes, filename: str = "") -> Sheet:
+    """The header and rows of ``data`` (CSV or XLSX, by content), or ``ImportFileError``."""
+    if len(data) > max_bytes():
+        raise ImportFileError(TOO_LARGE)
+    if not data.strip():
+        raise ImportFileError(EMPTY_FILE)
+    if data.startswith(XLSX_MAGIC):
+        rows = _xlsx_rows(data)
+    elif filename.lower().endswith((".xlsx", ".xlsm")):
+        raise ImportFileError(NOT_A_WORKBOOK)
+    else:
+        rows = _csv_rows(_decode(data))
+    rows = [(line, cells) for line, cells in rows if any(_filled(c) for c in cells)]
+    if not rows:
+        raise ImportFileError(EMPTY_FILE)
+    (_, header), *body = rows
+    if not body:
+        raise ImportFileError(HEADER_ONLY)
+    return Sheet(header=[_text(c) for c in header], rows=body)
+
+
+def _filled(cell):
+    return cell is not None and (not isinstance(cell, str) or cell.strip() != "")
+
+
+def _text(cell):
+    return "" if cell is None else str(cell).strip()
+
+
+# CSV -----------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused, never guessed."""
+    for magic in BINARY_MAGICS:
+        if data.startswith(magic):
+            raise ImportFileError(BINARY_FILE)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, body = "utf-16", data
+    elif data.startswith(codecs.BOM_UTF8):
+        encoding, body = "utf-8", data[len(codecs.BOM_UTF8) :]
+    else:
+        encoding, body = "utf-8", data
+        if b"\x00" in data:
+            raise ImportFileError(BINARY_FILE, line=data[: data.index(b"\x00")].count(b"\n") + 1)
+    try:
+        text = body.decode(encoding, errors="strict")
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].count(b"\n") + 1 if encoding == "utf-8" else None
+        raise ImportFileError(NOT_UTF8, line=line) from exc
+    if encoding == "utf-16":
+        text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ImportFileError(BINARY_FILE, line=line)
+    return text
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of the header line: the most frequent of comma, semicolon and tab."""
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best
+
+
+def _csv_rows(text: str):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
+    rows = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise ImportFileError(CELL_TOO_LONG, line=start) from exc
+            raise ImportFileError(BAD_QUOTES, line=start) from exc
+        for cell in cells:
+            if len(cell) > MAX_CELL_CHARS:
+                raise ImportFileError(CELL_TOO_LONG, line=start)
+        rows.append((start, cells))
+    return rows
+
+
+# XLSX ----------------------------------------------------------------------------------------
+
+
+def _check_zip(data: bytes):
+    """Refuse a zip bomb by the sizes the archive declares, before anything is decompressed."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportFileError(NOT_A_WORKBOOK) from exc
+    limit = getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED)
+    total = sum(entry.file_size for entry in entries)
+    if total > limit or len(entries) > 10_000:
+        raise ImportFileError(ZIP_BOMB)
+    for entry in entries:
+        if entry.file_size > 1024 * 1024 and entry.file_size > MAX_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise ImportFileError(ZIP_BOMB)
+    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
+        raise ImportFileError(NOT_A_WORKBOOK)
+
+
+def _xlsx_rows(data: bytes):
+    import openpyxl  # imported here: only workbooks need it
+
+    _check_zip(data)
+    try:
+        # read_only streams the sheet; openpyxl parses the XML with defusedxml when installed.
+        # data_only=False: a formula comes back as its text ("=..."), never evaluated.
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(NOT_A_WORKBOOK) from exc
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = list(values)
+            for cell in cells:
+                if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                    raise ImportFileError(CELL_TOO_LONG, line=line)
+            while cells and not _filled(cells[-1]):
+                cells.pop()
+            rows.append((line, cells))
+        return rows
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise ImportFileError(NOT_A_WORKBOOK) from exc
+    finally:
+        book.close()
+
+
+TOO_LARGE = _("The file is larger than the import limit. Split it into smaller files.")
+EMPTY_FILE = _("The file is empty.")
+HEADER_ONLY = _("The file has a header row but no data rows.")
+NOT_A_WORKBOOK = _("The file is not a readable Excel workbook (.xlsx).")
+BINARY_FILE = _("The file is not a CSV text file or an Excel workbook.")
+NOT_UTF8 = _(
+    "The file is not in UTF-8 or UTF-16 (it may use an old encoding such as TCVN3, VNI or "
+    "Windows-1258). Save it again as “CSV UTF-8” and import it again."
+)
+BAD_QUOTES = _("A quotation mark opened on this line is never closed.")
+CELL_TOO_LONG = _("A cell on this line is longer than 10,000 characters.")
+ZIP_BOMB = _("The workbook expands to far more data than a spreadsheet holds; it is refused.")
