@@ -1,0 +1,157 @@
+"""Pagination at scale: counts stop at a limit, cursor pages walk without counting, and a cursor
+a client changed is a 400, never a 500."""
+
+import pytest
+from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import HouseholdFactory, ResidentialGroupFactory
+from wardsecurity.api.pagination import CURSOR_SALT
+
+URL = "/api/v1/households/"
+
+
+@pytest.fixture
+def group_a(ward_a):
+    return ResidentialGroupFactory(ward=ward_a, name="Tổ dân phố 1")
+
+
+@pytest.fixture
+def api(client, clerk_a):
+    client.force_login(clerk_a)
+    return client
+
+
+def households(group, count):
+    return [HouseholdFactory(group=group) for _ in range(count)]
+
+
+def ids(response):
+    return [row["id"] for row in response.json()["results"]]
+
+
+def test_page_numbers_keep_their_shape_and_an_exact_small_count(api, group_a):
+    households(group_a, 4)
+    response = api.get(URL)
+    assert response.status_code == 200
+    assert set(response.json()) == {"count", "next", "previous", "results"}
+    assert response.json()["count"] == 4
+    assert "X-Count-Estimated" not in response.headers
+
+
+def test_past_the_limit_the_count_is_the_planners_estimate_and_says_so(api, group_a, settings):
+    settings.API_EXACT_COUNT_LIMIT = 3
+    households(group_a, 6)
+    response = api.get(URL, {"page_size": 2})
+    assert response.status_code == 200
+    assert response.headers["X-Count-Estimated"] == "true"
+    # Never below what was actually seen: the bounded count found more than the limit.
+    assert response.json()["count"] >= 4
+    assert len(response.json()["results"]) == 2
+
+
+def test_past_the_limit_every_row_is_reachable_by_page_number(api, group_a, settings):
+    # The planner's estimate may be low; pages and next links follow the rows, not the estimate.
+    settings.API_EXACT_COUNT_LIMIT = 3
+    made = sorted((h.pk for h in households(group_a, 7)), reverse=True)
+    seen, response = [], api.get(URL, {"page_size": 2})
+    while True:
+        assert response.status_code == 200
+        seen += ids(response)
+        if response.json()["next"] is None:
+            break
+        response = api.get(response.json()["next"])
+    assert seen == made
+    assert api.get(URL, {"page_size": 2, "page": 9}).json()["results"] == []
+    assert api.get(URL, {"page_size": 2, "page": 0}).status_code == 404
+    assert api.get(URL, {"page_size": 2, "page": "x"}).status_code == 404
+
+
+def test_the_count_reads_at_most_the_limit_plus_one_row(api, group_a, settings):
+    settings.API_EXACT_COUNT_LIMIT = 3
+    households(group_a, 6)
+    with CaptureQueriesContext(connection) as captured:
+        api.get(URL)
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+    assert len(counts) == 1
+    assert "LIMIT 4" in counts[0]
+
+
+def test_cursor_pages_walk_every_row_once_without_a_count(api, group_a):
+    made = sorted((h.pk for h in households(group_a, 7)), reverse=True)
+    first = api.get(URL, {"cursor": "", "page_size": 3})
+    assert first.status_code == 200
+    assert set(first.json()) == {"next", "previous", "results"}
+    assert first.json()["previous"] is None
+    second = api.get(first.json()["next"])
+    third = api.get(second.json()["next"])
+    assert ids(first) + ids(second) + ids(third) == made
+    assert third.json()["next"] is None
+    back = api.get(third.json()["previous"])
+    assert ids(back) == ids(second)
+    assert api.get(back.json()["previous"]).json()["previous"] is None
+
+
+def test_cursor_pages_in_ascending_id_order(api, group_a):
+    made = sorted(h.pk for h in households(group_a, 4))
+    first = api.get(URL, {"cursor": "", "page_size": 3, "ordering": "id"})
+    second = api.get(first.json()["next"])
+    assert ids(first) + ids(second) == made
+
+
+def test_cursor_pages_stay_in_scope(client, officer_b, group_a, ward_b):
+    households(group_a, 3)
+    own = households(ResidentialGroupFactory(ward=ward_b, name="Tổ 2"), 2)
+    client.force_login(officer_b)
+    response = client.get(URL, {"cursor": ""})
+    assert sorted(ids(response)) == sorted(h.pk for h in own)
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "abc",
+        "eyJrIjo1LCJiIjpmYWxzZX0:1xUvkb:forged",
+        signing.dumps({"k": "5; DROP TABLE x", "b": False}, salt=CURSOR_SALT),
+        signing.dumps({"k": 5, "b": "yes"}, salt=CURSOR_SALT),
+        signing.dumps({"k": True, "b": False}, salt=CURSOR_SALT),
+        signing.dumps([5, False], salt=CURSOR_SALT),
+        signing.dumps({"k": 5}, salt=CURSOR_SALT),
+        signing.dumps({"k": 5, "b": False}, salt="another.salt"),
+        "\x00",
+    ],
+)
+def test_a_tampered_cursor_is_a_400(api, group_a, cursor):
+    households(group_a, 2)
+    response = api.get(URL, {"cursor": cursor})
+    assert response.status_code == 400
+    assert "cursor" in response.json()
+
+
+def test_cursor_pages_follow_id_order_only(api, group_a):
+    response = api.get(URL, {"cursor": "", "ordering": "code"})
+    assert response.status_code == 400
+    assert "ordering" in response.json()
+
+
+@pytest.mark.parametrize("page_size", ["0", "x", "-1"])
+def test_a_bad_page_size_with_a_cursor_is_a_400(api, page_size):
+    assert api.get(URL, {"cursor": "", "page_size": page_size}).status_code == 400
+
+
+def cursor_queries(api):
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(URL, {"cursor": "", "page_size": 100})
+    assert response.status_code == 200
+    return len(captured), len(response.json()["results"])
+
+
+def test_cursor_page_query_count_does_not_grow_with_rows(api, group_a):
+    # Expected: the session, the user, the page — no COUNT(*).
+    households(group_a, 3)
+    few, shown_few = cursor_queries(api)
+    households(group_a, 27)
+    many, shown_many = cursor_queries(api)
+    assert (shown_few, shown_many) == (3, 30)
+    assert many == few == 3
