@@ -19,7 +19,7 @@ from movement.models import (
     TeamMember,
     WeaponSurrender,
 )
-from wardsecurity.api.filters import WardRecordFilterSet, date_range
+from wardsecurity.api.filters import StrictBooleanFilter, WardRecordFilterSet, date_range
 
 # Links are filtered by id, not through a ModelChoiceFilter: that one validates the id against
 # every ward's rows, so "no such group" (400) and "another ward's group" (empty page) would differ.
@@ -44,7 +44,7 @@ class TeamFilterSet(WardRecordFilterSet):
     group = link("groups", _("residential group (id)"))
     model = link("model_id", _("self-management model (id)"))
     established_on = date_range("established_on", _("established on"))
-    dissolved = django_filters.BooleanFilter(
+    dissolved = StrictBooleanFilter(
         field_name="dissolved_on", lookup_expr="isnull", exclude=True, label=_("dissolved")
     )
     search_fields = ("name", "decision_no")
@@ -60,7 +60,7 @@ class TeamMemberFilterSet(WardRecordFilterSet):
     ward_code = django_filters.CharFilter(field_name="team__ward__code", label=_("ward code"))
     team = link("team_id", _("team (id)"))
     joined_on = date_range("joined_on", _("joined on"))
-    current = django_filters.BooleanFilter(
+    current = StrictBooleanFilter(
         field_name="left_on", lookup_expr="isnull", label=_("current member")
     )
     search_fields = ("full_name",)

@@ -4,8 +4,42 @@ from functools import reduce
 from operator import or_
 
 import django_filters
+from django import forms
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
+
+BOOLEAN_MESSAGE = _("Enter true or false.")
+_BOOLEANS = {"1": True, "0": False, "true": True, "false": False}
+
+
+class StrictBooleanWidget(BooleanWidget):
+    """Like django-filter's, but hands an unknown value on instead of turning it into "any"."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, str):
+            return _BOOLEANS.get(value.lower(), value)
+        return value
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """``?useful=maybe`` is a 400, not a silently ignored filter (GUARANTEES G12)."""
+
+    widget = StrictBooleanWidget
+
+    def to_python(self, value):
+        if value in (None, "", True, False):
+            return None if value == "" else value
+        raise forms.ValidationError(BOOLEAN_MESSAGE, code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class WardRecordFilterSet(django_filters.FilterSet):
@@ -17,6 +51,11 @@ class WardRecordFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("search"))
 
     search_fields: tuple[str, ...] = ()
+
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
 
     def filter_search(self, queryset, name, value):
         if not self.search_fields:
