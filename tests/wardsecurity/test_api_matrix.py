@@ -31,7 +31,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.shortcuts import resolve_url
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 from django.utils import timezone
@@ -41,12 +44,26 @@ from rest_framework.test import APIClient
 from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.viewsets import GenericViewSet
 
-from households.models import Province, Ward, WardCluster
-from tests.factories import ClosedPeriodFactory, ProvinceFactory, WardClusterFactory, WardFactory
+from households.models import Household, Province, ResidentialGroup, Ward, WardCluster
+from imports.models import ImportBatch
+from tests.factories import (
+    ClosedPeriodFactory,
+    ProvinceFactory,
+    UserFactory,
+    WardClusterFactory,
+    WardFactory,
+)
 from tests.model_builders import BUILDERS
 from wardsecurity.api.authentication import token_issue
 from wardsecurity.api.urls import router
-from wardsecurity.models import ApiToken, ClosedPeriod, SensitiveRead, WardRecord
+from wardsecurity.models import (
+    ApiToken,
+    ClosedPeriod,
+    ReportJob,
+    SensitiveRead,
+    User,
+    WardRecord,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +234,13 @@ class Special:
     targets: tuple = (None,)
     payload: Callable | None = None
     check: Callable | None = None
+    # ``url(world, ward, persona)`` for an operation on an object made per persona (imports);
+    # ``item``: its target is an object, so out of scope answers 404 rather than 400.
+    url: Callable | None = None
+    item: bool = False
+    # ``owner_only``: the target belongs to a user, not a ward (a report job): "own" is the
+    # persona's own, "other" another user's, which answers 404 to everyone (SPEC §10).
+    owner_only: bool = False
 
 
 def closed_period_of(world, ward):
@@ -242,6 +266,102 @@ def check_period(response, world, persona):
     assert response.json()["ward"] == period.ward_id
 
 
+def check_stats(response, world, persona):
+    body = response.json()
+    expected = {"viewer_city": "cluster", "viewer_all": "all", "admin_user": "all"}
+    assert body["scope"]["kind"] == expected.get(persona, "ward")
+    assert "incidents" in body["metrics"]
+
+
+def check_report(response, world, persona):
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert re.search(
+        r'filename="bao-cao-ward-[0-9]{5}-month-2024-03\.csv"', response["Content-Disposition"]
+    )
+
+
+def check_report_job(response, world, persona):
+    body = response.json()
+    assert (body["status"], body["progress"]) == ("done", 100)
+    assert body["download"] == f"/api/v1/report-jobs/{body['id']}/download/"
+
+
+def check_report_download(response, world, persona):
+    assert response.content == b"figures"
+
+
+def report_job_for(world, ward, persona):
+    """A finished report job: the persona's own for "own", another user's for "other"."""
+    owner = world.users[persona] if ward == world.wards["a"] else None
+    if owner is None:
+        owner = UserFactory(role=User.Role.WARD_POLICE, scope_ward=world.wards["b"])
+    job = ReportJob.objects.create(
+        owner=owner,
+        scope=f"ward:{ward.code}",
+        period="month:2024-03",
+        calendar="civil",
+        format="csv",
+        language="vi",
+        status=ReportJob.Status.DONE,
+        progress=100,
+        filename="bao-cao-ward-91001-month-2024-03.csv",
+        content_type="text/csv; charset=utf-8",
+        content=b"figures",
+    )
+    return job.pk
+
+
+# Imports: an upload is a file; the import belongs to its ward and to the user who started it
+# (administrators see every import), so a per-persona URL names an import of that persona.
+IMPORT_CSV = (
+    "Mã hộ,Chủ hộ,Tổ dân phố,Địa chỉ,Số nhân khẩu\nHK-M1,Nguyễn Văn An,Tổ Ma Trận,1 Đường,3\n"
+)
+
+
+def import_group(ward):
+    return ResidentialGroup.objects.get_or_create(ward=ward, name="Tổ Ma Trận")[0]
+
+
+def import_upload(world, ward):
+    import_group(ward)
+    return Multipart(kind="households", ward=ward.code, file=IMPORT_CSV.encode())
+
+
+def import_url(suffix=""):
+    def url(world, ward, persona):
+        import_group(ward)
+        user = world.users[persona]
+        owner = persona in WRITERS and persona != "admin_user" and world.sees(persona, {ward.pk})
+        if not owner:
+            user = world.users["officer_a" if ward == world.wards["a"] else "officer_b"]
+        batch = ImportBatch.objects.create(
+            ward=ward,
+            kind="households",
+            status=ImportBatch.Status.READY,
+            created_by=user,
+            filename="ho.csv",
+            content=IMPORT_CSV.encode(),
+        )
+        return f"{API}imports/{batch.pk}/{suffix}"
+
+    return url
+
+
+def check_import_upload(response, world, persona):
+    batch = ImportBatch.objects.get(pk=response.json()["id"])
+    assert batch.created_by == world.users[persona] and batch.kind == "households"
+
+
+def check_import_status(status):
+    def check(response, world, persona):
+        batch = ImportBatch.objects.get(pk=response.json()["id"])
+        assert batch.status == status == response.json()["status"]
+        written = Household.objects.filter(ward=batch.ward, code="HK-M1").exists()
+        assert written == (status == ImportBatch.Status.COMMITTED)
+
+    return check
+
+
 # Every API operation that is not a resource's CRUD needs a row here (see the coverage tests).
 SPECIAL = {
     ("/api/v1/auth/token/", "POST"): Special(
@@ -253,6 +373,9 @@ SPECIAL = {
     ("/api/v1/auth/logout/", "POST"): Special(success=204, check=check_logout),
     ("/api/v1/users/me/", "GET"): Special(check=check_me),
     ("/api/v1/periods/", "GET"): Special(),
+    # Statistics are for every role (counts of sensitive records included); without parameters
+    # they cover the caller's whole scope, year to date. Other scopes: tests/reports/test_api.py.
+    ("/api/v1/stats/", "GET"): Special(check=check_stats),
     ("/api/v1/periods/close/", "POST"): Special(
         success=201,
         police_only=True,
@@ -270,6 +393,66 @@ SPECIAL = {
             "reason": "Sửa số liệu tháng 1",
         },
         check=check_period,
+    ),
+    # Period reports (SPEC §10): one ward's is answered at once, to every role in scope; other
+    # scopes and the job lifecycle: tests/reports/test_report_api.py.
+    ("/api/v1/reports/", "GET"): Special(
+        targets=("own", "other"),
+        url=lambda world, ward, persona: (
+            f"/api/v1/reports/?scope=ward:{ward.code}&period=month:2024-03&format=csv"
+        ),
+        item=True,
+        check=check_report,
+    ),
+    ("/api/v1/report-jobs/{id}/", "GET"): Special(
+        targets=("own", "other"),
+        url=lambda world, ward, persona: (
+            f"/api/v1/report-jobs/{report_job_for(world, ward, persona)}/"
+        ),
+        owner_only=True,
+        item=True,
+        check=check_report_job,
+    ),
+    ("/api/v1/report-jobs/{id}/download/", "GET"): Special(
+        targets=("own", "other"),
+        url=lambda world, ward, persona: (
+            f"/api/v1/report-jobs/{report_job_for(world, ward, persona)}/download/"
+        ),
+        owner_only=True,
+        item=True,
+        check=check_report_download,
+    ),
+    ("/api/v1/imports/", "POST"): Special(
+        success=201,
+        write=True,
+        targets=("own", "other"),
+        payload=import_upload,
+        check=check_import_upload,
+    ),
+    ("/api/v1/imports/{id}/", "GET"): Special(
+        write=True,
+        item=True,
+        targets=("own", "other"),
+        url=import_url(),
+        check=check_import_status(ImportBatch.Status.READY),
+    ),
+    ("/api/v1/imports/{id}/commit/", "POST"): Special(
+        write=True,
+        item=True,
+        targets=("own", "other"),
+        url=import_url("commit/"),
+        check=check_import_status(ImportBatch.Status.COMMITTED),
+    ),
+    ("/api/v1/imports/{id}/cancel/", "POST"): Special(
+        write=True,
+        item=True,
+        targets=("own", "other"),
+        url=import_url("cancel/"),
+        check=check_import_status(ImportBatch.Status.CANCELLED),
+    ),
+    ("/api/v1/imports/templates/{kind}/", "GET"): Special(
+        write=True,  # only those who may import
+        url=lambda world, ward, persona: f"{API}imports/templates/households/",
     ),
     # Not in the schema (SERVE_INCLUDE_SCHEMA is off) but API pages all the same (SPEC §8).
     ("/api/v1/schema/", "GET"): Special(),
@@ -444,7 +627,17 @@ def update_payload(resource, obj, partial):
     return change if partial else {**body, **change}
 
 
+class Multipart(dict):
+    """A payload sent as multipart/form-data (file uploads) rather than JSON."""
+
+
 def send(client, method, url, payload):
+    if isinstance(payload, Multipart):  # bytes are files, made afresh for every request
+        data = {
+            name: SimpleUploadedFile(f"{name}.csv", value) if isinstance(value, bytes) else value
+            for name, value in payload.items()
+        }
+        return client.post(url, data, format="multipart")
     data = "" if payload is None else json.dumps(payload, cls=JSONEncoder)
     return client.generic(method, url, data, content_type="application/json")
 
@@ -508,9 +701,10 @@ class Prepared:
     def run(self, persona):
         expected = self.expected(persona)
         client = self.world.client(persona)
+        url = self.url(persona) if callable(self.url) else self.url  # may create the target
         before = db_state(self.model, self.target)
         reads_before = SensitiveRead.objects.count()
-        response = send(client, self.cell.op.method, self.url, self.payload)
+        response = send(client, self.cell.op.method, url, self.payload)
         assert response.status_code in expected, (
             f"expected {sorted(expected)}, got {response.status_code}: {describe(response)}"
         )
@@ -532,8 +726,10 @@ def prepare_special(cell, world):
             sensitive=special.police_only,
             write=special.write,
             read_only=False,
-            item=False,
-            visible=ward is None or world.sees(persona, {ward.pk}),
+            item=special.item,
+            visible=(cell.target == "own")
+            if special.owner_only
+            else (ward is None or world.sees(persona, {ward.pk})),
         )
 
     def check(response, persona, before, reads_before):
@@ -541,7 +737,10 @@ def prepare_special(cell, world):
             special.check(response, world, persona)
 
     payload = special.payload(world, ward) if special.payload else None
-    return Prepared(cell, world, None, op.url(), payload, expected, check)
+    url = op.url()
+    if special.url is not None:
+        url = lambda persona: special.url(world, ward, persona)  # noqa: E731
+    return Prepared(cell, world, None, url, payload, expected, check)
 
 
 def prepare_resource(cell, world):
@@ -721,8 +920,23 @@ PUBLIC_PAGES = {
     "healthz": 200,
     "admin:login": 200,
     "api:token": 405,  # the API login: POST only
+    "login": 200,  # the portal's sign-in page (settings.LOGIN_URL)
+    "logout": 405,  # POST only
 }
 LOGIN = "login"
+# The portal's pages (SPEC §9): every entity's list/detail/forms/export, the home page, periods,
+# and the language switch (a GET only redirects, to a page that asks for a login).
+PORTAL_NAMESPACES = {
+    ("households",),
+    ("movement",),
+    ("incidents",),
+    ("cameras",),
+    ("imports",),
+    ("reports",),
+    ("household_sheets",),
+    ("camera_map",),
+}
+PORTAL_PAGES = {"home", "periods", "set_language"}
 
 
 def anonymous_expectation(pattern):
@@ -730,7 +944,9 @@ def anonymous_expectation(pattern):
         return PUBLIC_PAGES[pattern.name]
     if pattern.namespaces == ("api",):
         return DENIED
-    if pattern.namespaces == ("admin",) or pattern.name == "home":
+    if pattern.namespaces == ("admin",) or pattern.namespaces in PORTAL_NAMESPACES:
+        return LOGIN
+    if pattern.name in PORTAL_PAGES:
         return LOGIN
     return None
 
@@ -750,7 +966,10 @@ def test_anonymous_access_to_every_url_pattern(pattern, client):
     response = client.get(path, follow=True)
     if expectation == LOGIN:
         assert response.redirect_chain, f"{path}: {response.status_code} without a redirect"
-        assert response.request["PATH_INFO"] == reverse("admin:login"), response.redirect_chain
+        # The admin site has its own sign-in page; everything else uses the portal's.
+        admin = pattern.namespaces == ("admin",)
+        login = reverse("admin:login") if admin else resolve_url(settings.LOGIN_URL)
+        assert response.request["PATH_INFO"] == login, response.redirect_chain
         assert response.status_code == 200
     elif isinstance(expectation, int):
         assert response.status_code == expectation, path

@@ -2,10 +2,12 @@
 
 from importlib import import_module
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from reports.api import reports as report_views
+from reports.api.views import StatsView
 from wardsecurity.api import schema, views
 
 # Each app lists its resources in ``<app>.api.views.ROUTES``.
@@ -31,6 +33,15 @@ urlpatterns = [
     path("periods/", views.PeriodListView.as_view(), name="periods"),
     path("periods/close/", views.PeriodCloseView.as_view(), name="period-close"),
     path("periods/reopen/", views.PeriodReopenView.as_view(), name="period-reopen"),
+    path("reports/", report_views.ReportView.as_view(), name="reports"),
+    path("report-jobs/<int:pk>/", report_views.ReportJobView.as_view(), name="report-job"),
+    path(
+        "report-jobs/<int:pk>/download/",
+        report_views.ReportJobDownloadView.as_view(),
+        name="report-job-download",
+    ),
+    path("imports/", include("imports.api.urls")),
+    path("stats/", StatsView.as_view(), name="stats"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
