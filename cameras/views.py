@@ -1,6 +1,5 @@
 """The portal's pages for cameras, recorders, contributions and video extractions (police only)."""
 
-from cameras import forms
 from cameras.api.views import (
     CameraViewSet,
     ContributionViewSet,
@@ -12,28 +11,24 @@ from wardsecurity.portal import NAV_CAMERAS, Entity
 CAMERAS = Entity(
     CameraViewSet,
     prefix="cameras",
-    form_class=forms.CameraForm,
     columns=("code", "location", "status", "owner_kind", "installed_on", "group"),
     nav=NAV_CAMERAS,
 )
 RECORDERS = Entity(
     RecorderViewSet,
     prefix="recorders",
-    form_class=forms.RecorderForm,
     columns=("code", "location", "channels", "installed_on"),
     nav=NAV_CAMERAS,
 )
 CONTRIBUTIONS = Entity(
     ContributionViewSet,
     prefix="contributions",
-    form_class=forms.ContributionForm,
     columns=("contributed_on", "contributor_name", "amount_vnd", "purpose", "camera"),
     nav=NAV_CAMERAS,
 )
 VIDEO_EXTRACTIONS = Entity(
     VideoExtractionViewSet,
     prefix="video-extractions",
-    form_class=forms.VideoExtractionForm,
     columns=("requested_at", "camera", "requested_by", "purpose", "useful"),
     nav=NAV_CAMERAS,
     export_fields=(

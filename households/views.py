@@ -1,27 +1,23 @@
 """The portal's pages for residential groups, households and organisations."""
 
-from households import forms
 from households.api.views import HouseholdViewSet, OrganisationViewSet, ResidentialGroupViewSet
 from wardsecurity.portal import NAV_TERRITORY, Entity
 
 RESIDENTIAL_GROUPS = Entity(
     ResidentialGroupViewSet,
     prefix="groups",
-    form_class=forms.ResidentialGroupForm,
     columns=("name", "kind", "ward"),
     nav=NAV_TERRITORY,
 )
 HOUSEHOLDS = Entity(
     HouseholdViewSet,
     prefix="households",
-    form_class=forms.HouseholdForm,
     columns=("code", "head_name", "address", "group", "member_count", "residence", "active"),
     nav=NAV_TERRITORY,
 )
 ORGANISATIONS = Entity(
     OrganisationViewSet,
     prefix="organisations",
-    form_class=forms.OrganisationForm,
     columns=("name", "kind", "group", "ward"),
     nav=NAV_TERRITORY,
 )

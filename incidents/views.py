@@ -1,20 +1,17 @@
 """The portal's pages for incidents and tips (police only) and hotspots."""
 
-from incidents import forms
 from incidents.api.views import HotspotViewSet, IncidentViewSet, TipViewSet
 from wardsecurity.portal import NAV_SECURITY, Entity
 
 INCIDENTS = Entity(
     IncidentViewSet,
     prefix="incidents",
-    form_class=forms.IncidentForm,
     columns=("occurred_at", "category", "summary", "status", "group", "suspects"),
     nav=NAV_SECURITY,
 )
 TIPS = Entity(
     TipViewSet,
     prefix="tips",
-    form_class=forms.TipForm,
     # The informant (``reporter``) is on the detail page only, not in lists.
     columns=("received_at", "channel", "category", "status"),
     nav=NAV_SECURITY,
@@ -22,7 +19,6 @@ TIPS = Entity(
 HOTSPOTS = Entity(
     HotspotViewSet,
     prefix="hotspots",
-    form_class=forms.HotspotForm,
     columns=("name", "status", "designated_on", "transformed_on", "group"),
     nav=NAV_SECURITY,
 )

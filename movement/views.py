@@ -1,6 +1,5 @@
 """The portal's pages for the movement: models, teams, commitments, mediation, outreach …"""
 
-from movement import forms
 from movement.api.views import (
     AppraisalViewSet,
     CommendationViewSet,
@@ -20,70 +19,60 @@ from wardsecurity.portal import NAV_MOVEMENT, NAV_SECURITY, Entity
 SELF_MANAGEMENT_MODELS = Entity(
     SelfManagementModelViewSet,
     prefix="self-management-models",
-    form_class=forms.SelfManagementModelForm,
     columns=("name", "kind", "founded_on", "status", "exemplary", "ward"),
     nav=NAV_MOVEMENT,
 )
 TEAMS = Entity(
     TeamViewSet,
     prefix="teams",
-    form_class=forms.TeamForm,
     columns=("name", "kind", "established_on", "headcount", "dissolved_on", "ward"),
     nav=NAV_MOVEMENT,
 )
 TEAM_MEMBERS = Entity(
     TeamMemberViewSet,
     prefix="team-members",
-    form_class=forms.TeamMemberForm,
     columns=("full_name", "team", "role", "joined_on", "left_on"),
     nav=NAV_MOVEMENT,
 )
 COMMITMENTS = Entity(
     CommitmentViewSet,
     prefix="commitments",
-    form_class=forms.CommitmentForm,
     columns=("household", "organisation", "year", "kind", "signed_on"),
     nav=NAV_MOVEMENT,
 )
 MEDIATION_CASES = Entity(
     MediationCaseViewSet,
     prefix="mediation-cases",
-    form_class=forms.MediationCaseForm,
     columns=("received_on", "subject", "parties", "outcome", "closed_on", "group"),
     nav=NAV_MOVEMENT,
 )
 OUTREACH_SESSIONS = Entity(
     OutreachSessionViewSet,
     prefix="outreach-sessions",
-    form_class=forms.OutreachSessionForm,
     columns=("held_on", "topic", "attendees", "partners", "group"),
     nav=NAV_MOVEMENT,
 )
 COMMENDATIONS = Entity(
     CommendationViewSet,
     prefix="commendations",
-    form_class=forms.CommendationForm,
     columns=("awarded_on", "recipient_name", "recipient_kind", "level", "issuer"),
     nav=NAV_MOVEMENT,
 )
 WEAPON_SURRENDERS = Entity(
     WeaponSurrenderViewSet,
     prefix="weapon-surrenders",
-    form_class=forms.WeaponSurrenderForm,
     columns=("received_on", "item", "quantity", "unit"),
     nav=NAV_SECURITY,
 )
 REINTEGRATION_CASES = Entity(
     ReintegrationCaseViewSet,
     prefix="reintegration-cases",
-    form_class=forms.ReintegrationCaseForm,
     columns=("person_name", "birth_year", "category", "started_on", "status", "group"),
     nav=NAV_SECURITY,
 )
 EID_TALLIES = Entity(
     EidTallyViewSet,
     prefix="eid-tallies",
-    form_class=forms.EidTallyForm,
     columns=(
         "recorded_on",
         "group",
@@ -97,14 +86,12 @@ EID_TALLIES = Entity(
 SAFETY_RECOGNITIONS = Entity(
     SafetyRecognitionViewSet,
     prefix="safety-recognitions",
-    form_class=forms.SafetyRecognitionForm,
     columns=("year", "subject", "group", "organisation", "recognised", "decision_no"),
     nav=NAV_MOVEMENT,
 )
 APPRAISALS = Entity(
     AppraisalViewSet,
     prefix="appraisals",
-    form_class=forms.AppraisalForm,
     columns=("year", "subject", "group", "organisation", "team", "score", "grade"),
     nav=NAV_MOVEMENT,
     export_fields=("subject", "group", "organisation", "team", "year", "score", "grade"),

@@ -241,6 +241,11 @@ def rebuild(*, since: dt.date | None = None, ward_ids=None) -> None:
             params,
         )
         _finish(cursor, rebuilt=True)
+    if not connection.in_atomic_block:
+        # Index-only reads need the visibility map of the rewritten pages (VACUUM, not allowed
+        # inside a transaction); autovacuum would get there, but only after a while.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) reports_statday, reports_statmonth")
     logger.info("rollup rebuilt (since %s, %s wards)", since or "the start", ward_ids or "all")
 
 

@@ -8,8 +8,10 @@ open is never offered.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import import_module
 
+from django.forms import modelform_factory
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
@@ -42,11 +44,13 @@ class Entity:
 
     viewset: type  # the API viewset: model, filterset_class, services, ordering_fields
     prefix: str  # the URL segment, the API's resource name
-    form_class: type  # a ``wardsecurity.portal.forms.RecordForm``
     columns: tuple[str, ...]  # list columns, field names of the model
     nav: str = NAV_TERRITORY
     # Exported columns (after id and ward); default: the form's fields.
     export_fields: tuple[str, ...] | None = None
+    # A ``RecordForm`` of its own; by default one is built from the fields the API lets a client
+    # write, so the browser and the API can never accept different fields.
+    form: type | None = None
 
     def __post_init__(self):
         REGISTRY.append(self)
@@ -64,6 +68,16 @@ class Entity:
     @property
     def services(self):
         return self.viewset.services
+
+    @cached_property
+    def form_class(self) -> type:
+        if self.form is not None:
+            return self.form
+        from wardsecurity.portal.forms import RecordForm
+
+        serializer = self.viewset.serializer_class()
+        writable = tuple(name for name, field in serializer.fields.items() if not field.read_only)
+        return modelform_factory(self.model, form=RecordForm, fields=writable)
 
     @property
     def sortable(self) -> frozenset[str]:

@@ -97,6 +97,9 @@ DATABASES = {
         database_url(BASE_DIR), conn_max_age=60, conn_health_checks=True
     ),
 }
+# Short queries only: JIT compilation cost ~20 ms on every province-wide statistics read for
+# nothing (bench/). A URL may still set its own ``options``.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "wardsecurity.User"
 AUTHENTICATION_BACKENDS = [
