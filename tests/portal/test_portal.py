@@ -52,6 +52,16 @@ def test_signing_in_leads_to_the_home_page(client, clerk_a):
     assert response["Location"] == reverse("home")
 
 
+def test_a_steering_viewer_lands_on_the_dashboard(client, viewer_city):
+    response = client.post(reverse("login"), {"username": "viewer_city", "password": "demo12345"})
+    assert response["Location"] == reverse("reports:dashboard")
+    response = client.post(
+        reverse("login"),
+        {"username": "viewer_city", "password": "demo12345", "next": reverse("home")},
+    )
+    assert response["Location"] == reverse("home")  # an explicit next page still wins
+
+
 def test_a_wrong_password_gives_a_vietnamese_error(client, clerk_a):
     response = client.post(reverse("login"), {"username": "clerk_a", "password": "sai"})
     assert response.status_code == 200

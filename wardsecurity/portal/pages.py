@@ -31,6 +31,14 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """Steering viewers land on the dashboard (SPEC §9); everyone else on their home page."""
+        user = self.request.user
+        dashboard = optional_url("reports:dashboard")
+        if dashboard and user.is_authenticated and user.role == user.Role.STEERING_VIEWER:
+            return dashboard
+        return super().get_default_redirect_url()
+
 
 def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     last = calendar.monthrange(day.year, day.month)[1]
