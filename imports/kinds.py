@@ -6,7 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import import_module
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -59,10 +58,7 @@ class Column:
 
 @dataclass(frozen=True)
 class Kind:
-    name: str  # the API resource name
-    model: str
-    serializer: str
-    services: str  # "module:create,update"
+    name: str  # the API resource name: model, serializer and services are its viewset's
     columns: tuple
     natural_key: tuple  # column keys
     ward_in_data: bool = True  # the serializer takes ``ward`` (else it follows a link)
@@ -70,20 +66,23 @@ class Kind:
     aliases: dict = field(default_factory=dict, compare=False)
 
     @property
+    def viewset(self):
+        from wardsecurity.api.urls import router
+
+        return next(vs for prefix, vs, _basename in router.registry if prefix == self.name)
+
+    @property
     def model_class(self):
-        return apps.get_model(self.model)
+        return self.viewset.model
 
     @property
     def serializer_class(self):
-        module, name = self.serializer.rsplit(".", 1)
-        return getattr(import_module(module), name)
+        return self.viewset.serializer_class
 
     @property
     def service_functions(self):
-        module, names = self.services.split(":")
-        create, update = names.split(",")
-        module = import_module(module)
-        return getattr(module, create), getattr(module, update)
+        create, update, _delete = self.viewset.services
+        return create, update
 
     def column(self, key):
         return next(c for c in self.columns if c.key == key)
@@ -106,9 +105,6 @@ KINDS = {
         Kind(
             name="households",
             label=_("Households"),
-            model="households.Household",
-            serializer="households.api.serializers.HouseholdSerializer",
-            services="households.services:household_create,household_update",
             ward_in_data=False,
             natural_key=("code",),
             columns=(
@@ -141,9 +137,6 @@ KINDS = {
         Kind(
             name="organisations",
             label=_("Organisations"),
-            model="households.Organisation",
-            serializer="households.api.serializers.OrganisationSerializer",
-            services="households.services:organisation_create,organisation_update",
             natural_key=("name",),
             columns=(
                 Column(
@@ -168,9 +161,6 @@ KINDS = {
         Kind(
             name="commitments",
             label=_("Commitments"),
-            model="movement.Commitment",
-            serializer="movement.api.serializers.CommitmentSerializer",
-            services="movement.services:commitment_create,commitment_update",
             ward_in_data=False,
             natural_key=("household", "organisation", "year", "kind"),
             columns=(
@@ -202,9 +192,6 @@ KINDS = {
         Kind(
             name="recorders",
             label=_("Recorders"),
-            model="cameras.Recorder",
-            serializer="cameras.api.serializers.RecorderSerializer",
-            services="cameras.services:recorder_create,recorder_update",
             natural_key=("code",),
             columns=(
                 Column("code", ("Mã đầu thu",), required=True, example="DT-01"),
@@ -221,9 +208,6 @@ KINDS = {
         Kind(
             name="cameras",
             label=_("Cameras"),
-            model="cameras.Camera",
-            serializer="cameras.api.serializers.CameraSerializer",
-            services="cameras.services:camera_create,camera_update",
             natural_key=("code",),
             columns=(
                 Column("code", ("Mã camera",), required=True, example="CAM-001"),
