@@ -2,11 +2,13 @@
 
 ``process_dirty()`` claims the outbox rows up to a watermark (the highest id at the start) in
 bounded batches; each batch, in one transaction, deletes the claimed rows, deletes and reinserts
-the ``StatDay`` rows of their (ward, day) buckets from the source tables, and rewrites the
-affected wards' ``StatMonth`` rows from the earliest dirty month on. A run killed half-way rolls
-its batch back, outbox rows included, so the next run repairs it; running twice changes nothing.
+the ``StatDay`` rows of their (ward, day) buckets from the source tables, and adds the
+difference between the old and the new rows to the ``StatMonth`` rows of the changed months and
+of the months after them. A run killed half-way rolls its batch back, outbox rows included, so
+the next run repairs it; running twice changes nothing.
 A PostgreSQL advisory lock keeps runs (and rebuilds) from overlapping. The work of a batch is
-proportional to its buckets (and to the months after them), not to the size of the data.
+proportional to its buckets (and to the months after them), not to the size of the data; a
+rebuild recomputes the months from the day rows.
 """
 
 # ruff: noqa: S608 - SQL built from the registry (reports.sql); values are parameters
@@ -24,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 LOCK_KEY = 0x5EC0_57A7  # any constant shared by every rollup run
 BATCH = 5000  # outbox rows per transaction
+# A rebuild groups millions of rows: with PostgreSQL's default 4 MB the aggregate spills to disk.
+WORK_MEM = "256MB"
 
 
 def _month(day: dt.date) -> dt.date:
@@ -38,19 +42,60 @@ def _lock(cursor, *, wait: bool) -> bool:
     return cursor.fetchone()[0]
 
 
-def _insert_days(cursor, *, dirty=None, since=None, ward_ids=None):
-    """Insert the StatDay rows of the chosen buckets, computed from the source tables."""
+def _days_select(*, dirty=None, since=None, ward_ids=None) -> str:
+    """The StatDay rows of the chosen buckets, computed from the source tables, in index order.
+
+    Written in the order of the ``(ward_id, day)`` index, a rebuild's millions of rows append
+    to the index instead of splitting pages all over it (half the time of an unordered insert).
+    """
     ward_filter = "{ward} = ANY(%(wards)s)" if ward_ids is not None else ""
     selects = contribution_selects(
         dirty=dirty, since="%(since)s" if since else None, ward_filter=ward_filter
     )
-    cursor.execute(
-        "INSERT INTO reports_statday (ward_id, day, group_id, metric, value)"
-        " SELECT ward_id, day, group_id, metric, SUM(value) FROM ("
+    return (
+        "SELECT ward_id, day, group_id, metric, SUM(value) FROM ("
         + " UNION ALL ".join(selects)
-        + ") AS rows GROUP BY ward_id, day, group_id, metric HAVING SUM(value) <> 0",
+        + ") AS rows GROUP BY ward_id, day, group_id, metric HAVING SUM(value) <> 0"
+        " ORDER BY ward_id, day"
+    )
+
+
+def _insert_days(cursor, *, since=None, ward_ids=None):
+    """Insert the StatDay rows of a rebuild."""
+    cursor.execute(
+        "INSERT INTO reports_statday (ward_id, day, group_id, metric, value) "
+        + _days_select(since=since, ward_ids=ward_ids),
         {"since": since, "wards": list(ward_ids) if ward_ids is not None else None},
     )
+
+
+def _replace_dirty_days(cursor):
+    """Replace the StatDay rows of the buckets in ``_rollup_dirty``, noting the net change.
+
+    What the deleted rows held goes to ``_rollup_change`` negated and what the new rows hold
+    goes there as is, per ward, metric and month: the months are then corrected by that
+    difference alone (``_apply_changes``), whatever the size of the ward's history.
+    """
+    cursor.execute(
+        "WITH gone AS (DELETE FROM reports_statday s USING _rollup_dirty d"
+        " WHERE s.ward_id = d.ward_id AND s.day = d.day"
+        " RETURNING s.ward_id, s.metric, s.day, s.value)"
+        " INSERT INTO _rollup_change"
+        " SELECT ward_id, metric, date_trunc('month', day)::date, -SUM(value) FROM gone"
+        " GROUP BY 1, 2, 3"
+    )
+    # One statement per ward, so that each carries its own first and last day as constants.
+    cursor.execute("SELECT ward_id, min(day), max(day) FROM _rollup_dirty GROUP BY 1 ORDER BY 1")
+    for ward_id, first, last in cursor.fetchall():
+        cursor.execute(
+            "WITH added AS (INSERT INTO reports_statday (ward_id, day, group_id, metric, value) "
+            + _days_select(dirty="_rollup_dirty")
+            + " RETURNING ward_id, metric, day, value)"
+            " INSERT INTO _rollup_change"
+            " SELECT ward_id, metric, date_trunc('month', day)::date, SUM(value) FROM added"
+            " GROUP BY 1, 2, 3",
+            {"dirty_wards": [ward_id], "dirty_first": first, "dirty_last": last},
+        )
 
 
 def _horizon(cursor, state: RollupState) -> dt.date:
@@ -128,12 +173,55 @@ def _rewrite_months(cursor, horizon: dt.date):
     )
 
 
+def _apply_changes(cursor, horizon: dt.date):
+    """Add the net changes of ``_rollup_change`` to StatMonth: to the month's delta and to the
+    closing of that month and of every later one, up to the horizon.
+
+    The series a change touches are first made dense from the changed month on (rows at zero,
+    where the series had not started yet), so a new metric or an earlier first record is added
+    like any other change. The work follows the changed series and months, not the day rows.
+    """
+    cursor.execute(
+        "INSERT INTO _rollup_net SELECT ward_id, metric, month, SUM(diff) FROM _rollup_change"
+        " GROUP BY 1, 2, 3 HAVING SUM(diff) <> 0"
+    )
+    if not cursor.rowcount:
+        return
+    cursor.execute("ANALYZE _rollup_net")
+    cursor.execute(
+        "INSERT INTO reports_statmonth (ward_id, metric, month, delta, closing)"
+        " SELECT n.ward_id, n.metric, g::date, 0, 0"
+        " FROM (SELECT ward_id, metric, min(month) AS first FROM _rollup_net GROUP BY 1, 2) n"
+        " CROSS JOIN LATERAL generate_series(n.first, %(horizon)s::date, interval '1 month') g"
+        " ON CONFLICT (ward_id, metric, month) DO NOTHING",
+        {"horizon": horizon},
+    )
+    cursor.execute(
+        "UPDATE reports_statmonth s"
+        " SET delta = s.delta + x.delta, closing = s.closing + x.closing"
+        " FROM (SELECT m.ward_id, m.metric, m.month,"
+        "  COALESCE(SUM(n.diff) FILTER (WHERE n.month = m.month), 0) AS delta,"
+        "  SUM(n.diff) AS closing"
+        "  FROM reports_statmonth m JOIN _rollup_net n"
+        "  ON n.ward_id = m.ward_id AND n.metric = m.metric AND n.month <= m.month"
+        "  GROUP BY 1, 2, 3) x"
+        " WHERE s.ward_id = x.ward_id AND s.metric = x.metric AND s.month = x.month"
+    )
+
+
 def _finish(cursor, *, rebuilt: bool):
-    """Extend or rewrite StatMonth for the wards in ``_rollup_wards`` and stamp the state."""
+    """Bring StatMonth up to date and stamp the state.
+
+    After a rebuild the months of the wards in ``_rollup_wards`` are rewritten from the day
+    rows; after an incremental batch the changes in ``_rollup_change`` are added to them.
+    """
     state, _created = RollupState.objects.select_for_update().get_or_create(pk=1)
     horizon = _horizon(cursor, state)
     _extend(cursor, state.horizon, horizon)
-    _rewrite_months(cursor, horizon)
+    if rebuilt:
+        _rewrite_months(cursor, horizon)
+    else:
+        _apply_changes(cursor, horizon)
     state.horizon = horizon
     now = timezone.now()
     state.processed_at = now
@@ -150,8 +238,14 @@ def _temp_tables(cursor):
         "CREATE TEMP TABLE IF NOT EXISTS _rollup_wards (ward_id int PRIMARY KEY, first_month date)"
         " ON COMMIT DROP"
     )
+    for table in ("_rollup_change", "_rollup_net"):
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {table}"
+            " (ward_id int, metric text, month date, diff numeric) ON COMMIT DROP"
+        )
     # Inside an outer transaction (a test, a command's atomic block) they outlive a batch.
-    cursor.execute("TRUNCATE _rollup_dirty, _rollup_wards")
+    cursor.execute("TRUNCATE _rollup_dirty, _rollup_wards, _rollup_change, _rollup_net")
+    cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
 
 
 def process_batch(watermark: int, *, wait: bool = False) -> int | None:
@@ -174,15 +268,7 @@ def process_batch(watermark: int, *, wait: bool = False) -> int | None:
         if not claimed:
             return 0
         cursor.execute("ANALYZE _rollup_dirty")
-        cursor.execute(
-            "DELETE FROM reports_statday s USING _rollup_dirty d"
-            " WHERE s.ward_id = d.ward_id AND s.day = d.day"
-        )
-        _insert_days(cursor, dirty="_rollup_dirty")
-        cursor.execute(
-            "INSERT INTO _rollup_wards SELECT ward_id, date_trunc('month', min(day))::date"
-            " FROM _rollup_dirty GROUP BY ward_id"
-        )
+        _replace_dirty_days(cursor)
         _finish(cursor, rebuilt=False)
         return claimed
 

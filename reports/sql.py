@@ -92,6 +92,10 @@ def day_matches(source: Source, name: str, alias: str, day: str) -> str:
             f"{column} >= ({day}::timestamp AT TIME ZONE '{tz}')"
             f" AND {column} < (({day} + 1)::timestamp AT TIME ZONE '{tz}')"
         )
+    if name == source.year:
+        # Also compare the year column itself, so the (ward, year) index can serve the match.
+        year = f"{column} = date_part('year', {day})::int"
+        return f"{year} AND {day_expr(source, name, alias)} = {day}"
     return f"{day_expr(source, name, alias)} = {day}"
 
 
@@ -139,11 +143,30 @@ def group_expr(source: Source, alias: str) -> str:
     return f"{alias}.{quote(field.column)}"
 
 
+def day_between(source: Source, name: str, alias: str, first: str, last: str) -> str:
+    """``first <= day_expr <= last`` (date placeholders), written so an index can serve it."""
+    column = f"{alias}.{quote(_column(source.model, name))}"
+    field = source.model._meta.get_field(name)
+    if name == source.year:
+        return (
+            f"{column} BETWEEN date_part('year', {first}::date) AND date_part('year', {last}::date)"
+        )
+    if isinstance(field, models.DateTimeField):
+        tz = settings.TIME_ZONE
+        return (
+            f"{column} >= ({first}::date::timestamp AT TIME ZONE '{tz}')"
+            f" AND {column} < (({last}::date + 1)::timestamp AT TIME ZONE '{tz}')"
+        )
+    return f"{column} BETWEEN {first}::date AND {last}::date"
+
+
 def contribution_selects(*, dirty: str | None = None, since=None, ward_filter: str = "") -> list:
     """One SELECT per source and date field yielding (ward_id, day, group_id, metric, value).
 
-    ``dirty``: a table of (ward_id, day) to restrict to those buckets (incremental run);
-    otherwise ``since`` (a date literal placeholder) and ``ward_filter`` bound a rebuild.
+    ``dirty``: a table of (ward_id, day) to restrict to those buckets (incremental run), whose
+    wards and first and last days are also given as the parameters ``dirty_wards``,
+    ``dirty_first`` and ``dirty_last``; otherwise ``since`` (a date literal placeholder) and
+    ``ward_filter`` bound a rebuild.
     """
     selects = []
     for source in SOURCES:
@@ -155,14 +178,24 @@ def contribution_selects(*, dirty: str | None = None, since=None, ward_filter: s
                 f"SELECT {ward} AS ward_id, {day} AS day, {group_expr(source, alias)} AS group_id,"
                 f" {key_expr(source, alias)} AS metric,"
                 f" {sign} * {value_expr(source, alias)} AS value"
-                f" FROM {from_clause(source.model, alias)}"
             )
-            if dirty is not None:
+            source_from = from_clause(source.model, alias)
+            if dirty is None:
+                sql += f" FROM {source_from}"
+            else:
                 sql += (
-                    f" JOIN {dirty} d ON d.ward_id = {ward}"
+                    f" FROM {source_from} JOIN {dirty} d ON d.ward_id = {ward}"
                     f" AND {day_matches(source, name, alias, 'd.day')}"
                 )
             conditions = [where_sql(source, alias), f"{day} IS NOT NULL"]
+            if dirty is not None:
+                # The same bounds as constants: a join alone leaves the planner blind to the
+                # dates, and it reads a large ward's every row through the ward index where
+                # the (ward, date) index finds a bucket's rows in a millisecond.
+                conditions.append(f"{ward} = ANY(%(dirty_wards)s)")
+                conditions.append(
+                    day_between(source, name, alias, "%(dirty_first)s", "%(dirty_last)s")
+                )
             if since is not None:
                 conditions.append(f"{day} >= {since}")
             if ward_filter:
