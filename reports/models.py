@@ -6,10 +6,19 @@ from it per ward × civil month × metric: the month's total and the running tot
 beginning (``closing``), kept dense from a series' first month up to ``RollupState.horizon``,
 so any cumulative figure at a date costs one row per ward and metric plus the days of one month.
 Wards and groups are plain integers, not foreign keys: a rollup never blocks or cascades a write.
+
+Both tables also hold each province's total, under ``ward_id = province_row(province id)`` (the
+province id negated) with no group: a province or the whole country is then read from one row
+per metric (or per province), not summed over every ward's rows on each request.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def province_row(province_id: int) -> int:
+    """The ``ward_id`` under which the rollup keeps a province's total."""
+    return -province_id
 
 
 class StatDay(models.Model):

@@ -19,7 +19,8 @@ import logging
 from django.db import connection, transaction
 from django.utils import timezone
 
-from reports.models import DirtyBucket, RollupState
+from households.models import Ward
+from reports.models import DirtyBucket, RollupState, province_row
 from reports.sql import DIRTY_TABLE, contribution_selects
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,51 @@ def _replace_dirty_days(cursor):
             " GROUP BY 1, 2, 3",
             {"dirty_wards": [ward_id], "dirty_first": first, "dirty_last": last},
         )
+
+
+def _replace_province_days(cursor):
+    """Recompute the province totals of the days in ``_rollup_dirty`` from their wards' rows,
+    noting the net change in ``_rollup_change`` as ``_replace_dirty_days`` does."""
+    cursor.execute(
+        "INSERT INTO _rollup_province_days SELECT DISTINCT -w.province_id, d.day"
+        " FROM _rollup_dirty d JOIN households_ward w ON w.id = d.ward_id"
+    )
+    cursor.execute(
+        "WITH gone AS (DELETE FROM reports_statday s USING _rollup_province_days p"
+        " WHERE s.ward_id = p.ward_id AND s.day = p.day"
+        " RETURNING s.ward_id, s.metric, s.day, s.value)"
+        " INSERT INTO _rollup_change"
+        " SELECT ward_id, metric, date_trunc('month', day)::date, -SUM(value) FROM gone"
+        " GROUP BY 1, 2, 3"
+    )
+    cursor.execute(
+        "WITH added AS (INSERT INTO reports_statday (ward_id, day, group_id, metric, value)"
+        " SELECT p.ward_id, p.day, NULL, s.metric, SUM(s.value) FROM _rollup_province_days p"
+        " JOIN households_ward w ON w.province_id = -p.ward_id"
+        " JOIN reports_statday s ON s.ward_id = w.id AND s.day = p.day"
+        " GROUP BY 1, 2, 4 HAVING SUM(s.value) <> 0"
+        " RETURNING ward_id, metric, day, value)"
+        " INSERT INTO _rollup_change"
+        " SELECT ward_id, metric, date_trunc('month', day)::date, SUM(value) FROM added"
+        " GROUP BY 1, 2, 3"
+    )
+
+
+def _insert_province_days(cursor, *, since=None, province_ids=None):
+    """Insert the province totals of a rebuild (every province, or the given ones)."""
+    conditions = ["s.ward_id > 0"]
+    if since:
+        conditions.append("s.day >= %(since)s")
+    if province_ids is not None:
+        conditions.append("w.province_id = ANY(%(provinces)s)")
+    cursor.execute(
+        "INSERT INTO reports_statday (ward_id, day, group_id, metric, value)"
+        " SELECT -w.province_id, s.day, NULL, s.metric, SUM(s.value)"
+        " FROM reports_statday s JOIN households_ward w ON w.id = s.ward_id"
+        f" WHERE {' AND '.join(conditions)}"
+        " GROUP BY 1, 2, 4 HAVING SUM(s.value) <> 0 ORDER BY 1, 2",
+        {"since": since, "provinces": province_ids},
+    )
 
 
 def _horizon(cursor, state: RollupState) -> dt.date:
@@ -238,13 +284,19 @@ def _temp_tables(cursor):
         "CREATE TEMP TABLE IF NOT EXISTS _rollup_wards (ward_id int PRIMARY KEY, first_month date)"
         " ON COMMIT DROP"
     )
+    cursor.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS _rollup_province_days (ward_id int, day date)"
+        " ON COMMIT DROP"
+    )
     for table in ("_rollup_change", "_rollup_net"):
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {table}"
             " (ward_id int, metric text, month date, diff numeric) ON COMMIT DROP"
         )
     # Inside an outer transaction (a test, a command's atomic block) they outlive a batch.
-    cursor.execute("TRUNCATE _rollup_dirty, _rollup_wards, _rollup_change, _rollup_net")
+    cursor.execute(
+        "TRUNCATE _rollup_dirty, _rollup_wards, _rollup_province_days, _rollup_change, _rollup_net"
+    )
     cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
 
 
@@ -269,6 +321,7 @@ def process_batch(watermark: int, *, wait: bool = False) -> int | None:
             return 0
         cursor.execute("ANALYZE _rollup_dirty")
         _replace_dirty_days(cursor)
+        _replace_province_days(cursor)
         _finish(cursor, rebuilt=False)
         return claimed
 
@@ -306,23 +359,31 @@ def rebuild(*, since: dt.date | None = None, ward_ids=None) -> None:
         watermark = cursor.fetchone()[0] or 0
         # A rebuild from ``since`` recomputes whole months so StatMonth stays consistent.
         delete = ["TRUE"]
-        params = {"since": first_month, "wards": ward_ids, "watermark": watermark}
+        province_ids = None
+        rows = None  # the rollup's ward_ids rebuilt: every one, or these wards and provinces
+        if ward_ids is not None:
+            province_ids = sorted(
+                set(Ward.objects.filter(id__in=ward_ids).values_list("province_id", flat=True))
+            )
+            rows = ward_ids + [province_row(p) for p in province_ids]
+        params = {"since": first_month, "rows": rows, "watermark": watermark}
         if first_month:
             delete.append("day >= %(since)s")
-        if ward_ids is not None:
-            delete.append("ward_id = ANY(%(wards)s)")
+        if rows is not None:
+            delete.append("ward_id = ANY(%(rows)s)")
         where = " AND ".join(delete)
         cursor.execute(f"DELETE FROM reports_statday WHERE {where}", params)
         _insert_days(cursor, since=first_month, ward_ids=ward_ids)
+        _insert_province_days(cursor, since=first_month, province_ids=province_ids)
         cursor.execute(f"DELETE FROM {DIRTY_TABLE} WHERE id <= %(watermark)s AND {where}", params)
-        # Every ward with rows now or before, from the first month rebuilt (or the first ever).
+        # Every series with rows now or before, from the first month rebuilt (or the first ever).
         cursor.execute(
             "INSERT INTO _rollup_wards"
             " SELECT ward_id, COALESCE(%(since)s, min(month)) FROM ("
             "  SELECT ward_id, date_trunc('month', min(day))::date AS month"
             "  FROM reports_statday GROUP BY ward_id"
             "  UNION ALL SELECT ward_id, min(month) FROM reports_statmonth GROUP BY ward_id"
-            f") AS w WHERE {'TRUE' if ward_ids is None else 'ward_id = ANY(%(wards)s)'}"
+            f") AS w WHERE {'TRUE' if rows is None else 'ward_id = ANY(%(rows)s)'}"
             " GROUP BY ward_id",
             params,
         )

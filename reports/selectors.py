@@ -4,7 +4,8 @@
 from the rollup tables only: a value at a date is a running total, read from ``StatMonth`` (one
 row per ward and metric at a month end) plus the ``StatDay`` rows of the days after it, so the
 cost depends on the number of wards and metrics, not on the number of records, and the number
-of queries does not depend on the number of wards in scope.
+of queries does not depend on the number of wards in scope. A whole province, and the whole
+country, are read from the rollup's province totals.
 """
 
 # ruff: noqa: S608 - fixed SQL fragments; values are parameters
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from households.models import ResidentialGroup, Ward, WardCluster
 from reports.metrics import METRICS, RATIO, STOCK, Metric
+from reports.models import province_row
 from wardsecurity.period_spec import Period, change
 from wardsecurity.scope import ALL_WARDS, scope_ward_ids
 
@@ -47,6 +49,14 @@ class Scope:
     code: str | None = None
     id: int | None = None
     name: str = ""
+    province_id: int | None = None  # a whole province
+
+    @property
+    def rollup_rows(self) -> list[int] | None:
+        """The rollup's ``ward_id`` values holding the scope's totals; None: every province's."""
+        if self.kind == "province":
+            return [province_row(self.province_id)]
+        return self.ward_ids
 
     def as_dict(self) -> dict:
         count = None if self.ward_ids is None else len(self.ward_ids)
@@ -77,11 +87,15 @@ def resolve_scope(user, scope: str) -> Scope:
             raise Http404
         return Scope("ward", [ward["id"]], code=key, id=ward["id"], name=ward["name"])
     if kind == "province":
-        wards = list(visible.filter(province__code=key).values_list("id", "province__name"))
+        wards = list(
+            visible.filter(province__code=key).values_list("id", "province__name", "province_id")
+        )
         every = Ward.objects.filter(province__code=key).count()
         if not wards or len(wards) != every:
             raise Http404
-        return Scope("province", [w for w, _n in wards], code=key, name=wards[0][1])
+        _id, name, province_id = wards[0]
+        ids = [w for w, _n, _p in wards]
+        return Scope("province", ids, code=key, name=name, province_id=province_id)
     cluster = WardCluster.objects.filter(pk=int(key)).values("id", "name").first()
     if cluster is None:
         raise Http404
@@ -105,7 +119,14 @@ def _own_scope(user, visible) -> Scope:
     wards = list(visible.values_list("id", flat=True))
     if kind == user.ScopeKind.PROVINCE:
         province = user.scope_province
-        return Scope("province", wards, code=province.code, id=province.pk, name=province.name)
+        return Scope(
+            "province",
+            wards,
+            code=province.code,
+            id=province.pk,
+            name=province.name,
+            province_id=province.pk,
+        )
     cluster = user.scope_cluster
     return Scope("cluster", wards, id=cluster.pk, name=cluster.name)
 
@@ -118,18 +139,36 @@ def _month_end(day: dt.date) -> dt.date:
     return following - _DAY
 
 
-def _state():
-    """The month up to which StatMonth is dense, and the oldest change not yet processed."""
+@dataclass(frozen=True)
+class RollupView:
+    """What a reader needs to know of the rollup, read in one query.
+
+    ``horizon``: the month up to which StatMonth is dense; ``processed_at``: when the rollup
+    tables last changed (a cached answer computed before then is stale); ``as_of``: every change
+    committed before it is in the figures (the oldest unprocessed change, else now).
+    """
+
+    horizon: dt.date | None
+    processed_at: dt.datetime | None
+    as_of: dt.datetime
+
+
+def rollup_view() -> RollupView:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT horizon FROM reports_rollupstate WHERE id = 1),"
-            " (SELECT created_at FROM reports_dirtybucket ORDER BY id LIMIT 1), now()"
+            " (SELECT processed_at FROM reports_rollupstate WHERE id = 1),"
+            " COALESCE((SELECT created_at FROM reports_dirtybucket ORDER BY id LIMIT 1), now())"
         )
-        return cursor.fetchone()
+        return RollupView(*cursor.fetchone())
 
 
 def _running_totals(dates, metric_keys, ward_ids, horizon, *, by_ward=False):
-    """{(date, ward id or 0, metric): total of the metric up to and including the date}."""
+    """{(date, ward id or 0, metric): total of the metric up to and including the date}.
+
+    ``ward_ids``: the rollup rows to add up (``Scope.rollup_rows``: wards, or a province's
+    total); None: every province's total, or with ``by_ward`` every ward's rows.
+    """
     dates = sorted(set(dates))
     months, afters = [], []
     for day in dates:
@@ -143,7 +182,10 @@ def _running_totals(dates, metric_keys, ward_ids, horizon, *, by_ward=False):
             months.append(full.replace(day=1))
             afters.append(full)
     ward = "{t}.ward_id" if by_ward else "0"
-    wards = "" if ward_ids is None else " AND {t}.ward_id = ANY(%(wards)s)"
+    if ward_ids is not None:
+        wards = " AND {t}.ward_id = ANY(%(wards)s)"
+    else:
+        wards = " AND {t}.ward_id > 0" if by_ward else " AND {t}.ward_id < 0"
     sql = (
         "WITH b(idx, month, after, upto) AS (SELECT * FROM unnest("
         "%(idx)s::int[], %(months)s::date[], %(afters)s::date[], %(uptos)s::date[]))"
@@ -264,6 +306,7 @@ def stats_for(
     compare: bool = True,
     metrics: list[str] | None = None,
     by: str | None = None,
+    rollup: RollupView | None = None,
 ) -> dict:
     """The figures of ``scope`` over ``period`` (SPEC §8), each against the same period.
 
@@ -274,7 +317,8 @@ def stats_for(
     Answers ``{"scope", "period", "compare", "as_of", "metrics": {key: {"value", "previous",
     "change", "change_pct"}}}`` (+ ``"breakdown"``); a ratio or a change without a base is None.
     Raises ``StatsError`` (a 400) for an unknown metric or breakdown. Statistics are for every
-    role: counts of sensitive records are figures, never the records.
+    role: counts of sensitive records are figures, never the records. ``rollup``: the state
+    read by the caller (``rollup_view()``), when it has read it already.
     """
     chosen = chosen_metrics(metrics)
     if by is not None and by not in BREAKDOWNS:
@@ -293,8 +337,11 @@ def stats_for(
             if span is not None:
                 dates += [span.start - _DAY, span.end]
     needed = _needed_keys(chosen)
-    horizon, oldest_pending, now = _state()
-    totals = _running_totals(dates, needed, resolved.ward_ids, horizon, by_ward=by == "ward")
+    rollup = rollup or rollup_view()
+    if by == "ward":
+        totals = _running_totals(dates, needed, resolved.ward_ids, rollup.horizon, by_ward=True)
+    else:
+        totals = _running_totals(dates, needed, resolved.rollup_rows, rollup.horizon)
     if by == "ward":
         for (day, _ward, key), value in list(totals.items()):
             totals[(day, 0, key)] = totals.get((day, 0, key), 0) + value
@@ -302,7 +349,7 @@ def stats_for(
         "scope": resolved.as_dict(),
         "period": _period_dict(period),
         "compare": _period_dict(previous) if previous else None,
-        "as_of": oldest_pending or now,
+        "as_of": rollup.as_of,
         "metrics": _compared(chosen, period, previous, totals, 0),
     }
     if by == "ward":

@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import ProvinceFactory, UserFactory, WardClusterFactory, WardFactory
@@ -29,6 +30,12 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
         db = settings.DATABASES["default"]
         test = db.setdefault("TEST", {})
         test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_{suffix}"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """An answer one test cached (the statistics API caches its answers) never reaches another."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,18 @@
-"""``GET /api/v1/stats/``: the statistics of SPEC §7 for any scope and period (SPEC §8)."""
+"""``GET /api/v1/stats/``: the statistics of SPEC §7 for any scope and period (SPEC §8).
 
+Answers are cached: a dashboard asks the same questions again and again, and the figures only
+change when the rollup does. The key holds everything the answer depends on — the question, the
+language, the caller's scope (not the caller: users of one province share answers), and the
+rollup's ``processed_at`` — so a processed change makes every older answer unreachable at once.
+Only ``as_of`` is read fresh on every request. A change of the territory itself (a ward moved
+to another cluster) reaches cached answers within ``STATS_CACHE_SECONDS``.
+"""
+
+import hashlib
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -8,8 +20,26 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reports.api.serializers import StatsQuerySerializer, StatsSerializer
-from reports.selectors import StatsError, stats_for
+from reports.selectors import StatsError, rollup_view, stats_for
 from wardsecurity.period_spec import parse_period
+
+STATS_CACHE_SECONDS = 300
+_AS_OF = serializers.DateTimeField()
+
+
+def _cache_key(user, query: dict, rollup) -> str:
+    """The answer's identity; the scope fields are what ``Ward.objects.visible_to`` reads."""
+    scope = (
+        user.is_active,
+        user.is_superuser,
+        user.scope_kind,
+        user.scope_province_id,
+        user.scope_cluster_id,
+        user.scope_ward_id,
+    )
+    question = sorted(query.items())
+    identity = (scope, question, translation.get_language(), rollup.processed_at, rollup.horizon)
+    return "stats:" + hashlib.sha256(repr(identity).encode()).hexdigest()
 
 
 class StatsView(APIView):
@@ -31,6 +61,11 @@ class StatsView(APIView):
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"period": exc.messages}) from None
         metrics = params["metrics"].split(",") if params.get("metrics") else None
+        rollup = rollup_view()
+        key = _cache_key(request.user, params, rollup)
+        data = cache.get(key)
+        if data is not None:
+            return Response({**data, "as_of": _AS_OF.to_representation(rollup.as_of)})
         try:
             answer = stats_for(
                 user=request.user,
@@ -39,7 +74,10 @@ class StatsView(APIView):
                 compare=params["compare"] == "same_period",
                 metrics=metrics,
                 by=params.get("by"),
+                rollup=rollup,
             )
         except StatsError as exc:
             raise serializers.ValidationError({exc.field: [str(exc)]}) from None
-        return Response(StatsSerializer(answer).data)
+        data = StatsSerializer(answer).data
+        cache.set(key, data, STATS_CACHE_SECONDS)
+        return Response(data)

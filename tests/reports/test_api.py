@@ -250,3 +250,53 @@ def test_query_count_does_not_depend_on_the_number_of_wards(viewer_province, pro
     many, shown = stats_queries(viewer_province, f"province:{province.code}")
     assert shown == 20
     assert few == many
+
+
+# The answer cache ---------------------------------------------------------------------------
+
+
+def test_a_repeated_question_is_answered_from_the_cache(viewer_all, records):
+    """The second answer is the first, but costs one query (the rollup's state)."""
+    params = {"scope": "all", "period": "months:2023:8", "by": "ward"}
+    first = get(viewer_all, **params)
+    assert first.status_code == 200
+    client = APIClient()
+    client.force_authenticate(viewer_all)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(URL, params)
+    assert second.status_code == 200
+    assert len(queries) == 1
+    assert second.json() == first.json()
+
+
+def test_a_processed_change_reaches_the_next_answer(officer_a, records, ward_a):
+    params = {"scope": f"ward:{ward_a.code}", "period": "month:2023-08", "metrics": "incidents"}
+    before = get(officer_a, **params).json()
+    assert before["metrics"]["incidents"]["value"] == 4
+    IncidentFactory(ward=ward_a, occurred_at=at(dt.date(2023, 8, 20)))
+    waiting = get(officer_a, **params).json()
+    # Not processed yet: the same figure, but "as of" now says the change is not in it.
+    assert waiting["metrics"]["incidents"]["value"] == 4
+    pending = rollup.pending()
+    assert dt.datetime.fromisoformat(waiting["as_of"]) == pending.created_at
+    rollup.process_dirty()
+    after = get(officer_a, **params).json()
+    assert after["metrics"]["incidents"]["value"] == 5
+
+
+def test_a_cached_answer_is_not_given_outside_the_callers_scope(
+    viewer_all, officer_a, records, ward_b
+):
+    params = {"scope": f"ward:{ward_b.code}", "period": "year:2023"}
+    assert get(viewer_all, **params).status_code == 200
+    assert get(officer_a, **params).status_code == 404
+
+
+def test_a_cached_answer_follows_the_language(viewer_all, records):
+    params = {"scope": "all", "period": "months:2023:8", "metrics": "incidents"}
+    vietnamese = get(viewer_all, **params).json()
+    client = APIClient()
+    client.force_authenticate(viewer_all)
+    english = client.get(URL, params, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert vietnamese["period"]["label"] == "8 tháng đầu năm 2023"
+    assert english["period"]["label"] != vietnamese["period"]["label"]

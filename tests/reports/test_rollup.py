@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from incidents.models import Incident
 from reports import rollup
-from reports.models import DirtyBucket, StatDay
+from reports.models import DirtyBucket, StatDay, StatMonth, province_row
 from reports.selectors import stats_for
 from reports.sql import source_models
 from reports.triggers import install_triggers, installed_triggers
@@ -134,3 +134,30 @@ def test_the_rollup_command_rebuilds(ward_a, ward_b, viewer_all):
         call_command("rollup", "--ward", "00000", stdout=io.StringIO())
     with pytest.raises(CommandError):
         call_command("rollup", "--since", "2023-02-30", stdout=io.StringIO())
+
+
+def test_province_totals_follow_changes_moves_and_a_rebuild_of_one_ward(
+    ward_a, ward_b, ward_c, viewer_all
+):
+    """A province and the whole country are read from the province totals: they move with
+    every processed change, and a rebuild of one ward recomputes its province's totals."""
+    province = f"province:{ward_a.province.code}"
+    first = IncidentFactory(ward=ward_a, occurred_at=at(dt.date(2023, 5, 3)))
+    IncidentFactory(ward=ward_b, occurred_at=at(dt.date(2023, 5, 3)))
+    IncidentFactory(ward=ward_c, occurred_at=at(dt.date(2023, 5, 4)))
+    rollup.process_dirty()
+    assert incidents(viewer_all, "year:2023", province) == 2
+    assert incidents(viewer_all, "year:2023") == 3
+    first.ward = ward_c
+    first.save()
+    rollup.process_dirty()
+    assert incidents(viewer_all, "year:2023", province) == 1
+    assert incidents(viewer_all, "year:2023", f"province:{ward_c.province.code}") == 2
+    assert incidents(viewer_all, "year:2023") == 3
+    lost = province_row(ward_a.province_id)
+    StatDay.objects.filter(ward_id=lost).delete()
+    StatMonth.objects.filter(ward_id=lost).delete()
+    assert incidents(viewer_all, "year:2023", province) == 0
+    rollup.rebuild(ward_ids=[ward_b.pk])
+    assert incidents(viewer_all, "year:2023", province) == 1
+    assert incidents(viewer_all, "year:2023") == 3
