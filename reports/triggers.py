@@ -4,9 +4,10 @@ Every table a metric is computed from gets three statement-level AFTER triggers 
 delete) with transition tables: whatever wrote the rows — a service, the admin site,
 ``QuerySet.update``, COPY or raw SQL — the transaction also writes one outbox row per distinct
 (ward, day) bucket the old and the new rows count in, so a moved or re-dated record dirties both
-buckets. A model that reaches its ward through a parent (a video extraction through its camera)
-also gets a trigger on the parent: moving the parent to another ward dirties the children's
-buckets in both wards. Installed idempotently after every ``migrate`` (``post_migrate``), never by
+buckets. A fourth, on TRUNCATE, dirties every bucket where the table's metrics have rows. A
+model that reaches its ward through a parent (a video extraction through its camera) also gets a
+trigger on the parent: moving the parent to another ward dirties the children's buckets in both
+wards. Installed idempotently after every ``migrate`` (``post_migrate``), never by
 another app's migrations; the previous generation's triggers are dropped first.
 """
 
@@ -66,6 +67,32 @@ def model_statements(model) -> list[str]:
     ]
 
 
+def truncate_statements(model) -> list[str]:
+    """A TRUNCATE has no transition table: it dirties every bucket the table's metrics hold."""
+    exact, families = [], []
+    for source in SOURCES:
+        if source.model is model:
+            (families if source.by else exact).append(source.key)
+    conditions = []
+    if exact:
+        conditions.append("metric IN (" + ", ".join(_text(key) for key in exact) + ")")
+    conditions += [f"metric LIKE {_text(key + '.%')}" for key in families]
+    function = f"{PREFIX}_truncate_{model._meta.db_table}"
+    select = (
+        "SELECT ward_id, day FROM reports_statday"
+        f" WHERE ward_id > 0 AND ({' OR '.join(conditions)})"
+    )
+    return [
+        _function(function, _insert(select)),
+        f"CREATE TRIGGER {PREFIX}_trunc AFTER TRUNCATE ON {quote(model._meta.db_table)}"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION {function}();",
+    ]
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def parent_statements(model) -> list[str]:
     """A parent moved to another ward dirties its children's buckets in the old and new ward."""
     parent = parent_of(model)
@@ -99,6 +126,7 @@ def install_triggers(using=None):
     statements = []
     for model in source_models():
         statements += model_statements(model)
+        statements += truncate_statements(model)
         statements += parent_statements(model)
     with connection.cursor() as cursor:
         cursor.execute(

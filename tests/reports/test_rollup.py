@@ -34,11 +34,17 @@ def incidents(user, spec, scope="all"):
     return answer["metrics"]["incidents"]["value"]
 
 
-def test_every_source_table_has_its_three_triggers():
+def test_every_source_table_has_its_four_triggers():
     installed = installed_triggers()
     for model in source_models():
         table = model._meta.db_table
-        for name in ("reports_dirty_ins", "reports_dirty_upd", "reports_dirty_del"):
+        names = (
+            "reports_dirty_ins",
+            "reports_dirty_upd",
+            "reports_dirty_del",
+            "reports_dirty_trunc",
+        )
+        for name in names:
             assert (table, name) in installed, (table, name)
 
 
@@ -161,3 +167,25 @@ def test_province_totals_follow_changes_moves_and_a_rebuild_of_one_ward(
     rollup.rebuild(ward_ids=[ward_b.pk])
     assert incidents(viewer_all, "year:2023", province) == 1
     assert incidents(viewer_all, "year:2023") == 3
+
+
+def test_a_truncated_table_leaves_no_figures_behind(ward_a, ward_b, viewer_all):
+    IncidentFactory(ward=ward_a, occurred_at=at(dt.date(2023, 5, 3)), category="drugs")
+    IncidentFactory(ward=ward_b, occurred_at=at(dt.date(2023, 6, 3)))
+    CameraFactory(ward=ward_a, installed_on=dt.date(2023, 1, 5))
+    rollup.process_dirty()
+    assert incidents(viewer_all, "year:2023") == 2
+    with connection.cursor() as cursor:
+        # The test's one transaction still holds the inserts' deferred foreign-key checks.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE incidents_incident CASCADE")
+    assert buckets() == {(ward_a.pk, dt.date(2023, 5, 3)), (ward_b.pk, dt.date(2023, 6, 3))}
+    rollup.process_dirty()
+    answer = stats_for(
+        user=viewer_all,
+        scope="all",
+        period=parse_period("year:2023"),
+        metrics=["incidents", "incidents.drugs", "cameras_active"],
+    )["metrics"]
+    assert answer["incidents"]["value"] == answer["incidents.drugs"]["value"] == 0
+    assert answer["cameras_active"]["value"] == 1
