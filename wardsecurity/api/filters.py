@@ -6,7 +6,7 @@ from operator import or_
 import django_filters
 from django import forms
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Transform
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
@@ -42,9 +42,46 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+MAX_SEARCH_WORDS = 10
+
+
+class Fold(Transform):
+    """``public.ws_fold(col)``: upper case without accents, the IMMUTABLE wrapper around
+    ``unaccent`` (wardsecurity migration 0004) that the trigram search indexes are built on.
+
+    Bilateral, so the user's word is folded by the same SQL function, then LIKE-escaped after
+    folding (Django escapes in SQL when the right-hand side is transformed): the term can never
+    fold differently from the column, and the planner computes the constant pattern before it
+    picks the index.
+    """
+
+    bilateral = True
+    lookup_name = "ws_fold"
+    function = "public.ws_fold"
+    output_field = models.TextField()
+
+
+models.CharField.register_lookup(Fold)
+models.TextField.register_lookup(Fold)
+
+
+def search_words(value: str) -> list[str]:
+    """The words a search filters on: every one, so "le van tam" does not find "Nguyễn Văn Tám".
+
+    A trigram index can only serve words of at least three letters. Beside such a word, a
+    shorter one ("le", "ta") only filters the rows the index found, which costs little; a search
+    of short words alone folds every row in scope.
+    """
+    return value.split()[:MAX_SEARCH_WORDS]
+
+
 class WardRecordFilterSet(django_filters.FilterSet):
     """``ward`` (id), ``ward_code``, and ``search``: accent- and case-insensitive over
-    ``search_fields`` through PostgreSQL ``unaccent`` ("nguyen van" finds "Nguyễn Văn")."""
+    ``search_fields`` ("nguyen van" finds "Nguyễn Văn"), every word in some field.
+
+    Each app's ``search_trigram`` migration indexes ``ws_fold(field)`` for the search fields of
+    its large tables; a new search field on a large table needs such an index too.
+    """
 
     ward = django_filters.NumberFilter(field_name="ward_id", label=_("ward (id)"))
     ward_code = django_filters.CharFilter(field_name="ward__code", label=_("ward code"))
@@ -60,10 +97,9 @@ class WardRecordFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         if not self.search_fields:
             return queryset
-        words = value.split()
-        for word in words[:10]:
+        for word in search_words(value):
             queryset = queryset.filter(
-                reduce(or_, (Q(**{f"{f}__unaccent__icontains": word}) for f in self.search_fields))
+                reduce(or_, (Q(**{f"{f}__ws_fold__contains": word}) for f in self.search_fields))
             )
         return queryset
 
