@@ -8,14 +8,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from wardsecurity.validators import fold_accents
+from wardsecurity.scope import role_may_see
+from wardsecurity.validators import fold_accents, normalise_text
 
-TEXT, NUMBER, DATE, BOOL, CHOICE, LOOKUP, WARD = (
+TEXT, NUMBER, DATE, BOOL, CHOICE, LOOKUP, WARD, MANY, DATETIME = (
     "text",
     "number",
     "date",
@@ -23,7 +25,11 @@ TEXT, NUMBER, DATE, BOOL, CHOICE, LOOKUP, WARD = (
     "choice",
     "lookup",
     "ward",
+    "many",
+    "datetime",
 )
+# A cell of a many-valued column lists its values separated by ";" (or on separate lines).
+SEPARATOR = re.compile(r"[;\n]")
 
 
 @dataclass(frozen=True)
@@ -40,10 +46,115 @@ class Lookup:
         """natural key -> id for the ward; an ambiguous key maps to None."""
         model = apps.get_model(self.model)
         found = {}
-        for pk, value in model.objects.filter(ward=ward).values_list("pk", self.field):
+        records = model.objects.filter(**{model.ward_path: ward})
+        for pk, value in records.values_list("pk", self.field):
             key = self.key(value)
             found[key] = None if key in found else pk
         return found
+
+
+# Cell readers for the column types the import run does not convert itself (MANY, DATETIME).
+# The run hands such a cell to the column's ``lookup``, as for a link: ``key(text)`` first, then
+# ``table(ward)[key]``; a table raises ``CellError`` with the message for a bad cell.
+
+
+@dataclass(frozen=True)
+class ManyLookup:
+    """Several records of the ward, named by their natural keys: "Tổ 1; Tổ 2"."""
+
+    model: str
+    field: str
+
+    def key(self, value: str) -> tuple:
+        return split_many(value)
+
+    def table(self, ward):
+        return _ManyTable(Lookup(self.model, self.field), ward)
+
+
+def split_many(value: str) -> tuple:
+    return tuple(part.strip() for part in SEPARATOR.split(value) if part.strip())
+
+
+class _ManyTable:
+    def __init__(self, lookup, ward):
+        self.lookup = lookup
+        self.ids = lookup.table(ward)
+
+    def __contains__(self, names):
+        return True
+
+    def __getitem__(self, names):
+        found = []
+        for name in names:
+            key = self.lookup.key(name)
+            if key not in self.ids:
+                raise CellError(NAMED_NOT_FOUND % {"value": name[:50]})
+            if self.ids[key] is None:
+                raise CellError(NAMED_AMBIGUOUS % {"value": name[:50]})
+            if self.ids[key] not in found:
+                found.append(self.ids[key])
+        return sorted(found)
+
+
+@dataclass(frozen=True)
+class ChoiceList:
+    """Several values of a list-of-choices field, by value or label: "Công an; Đoàn Thanh niên"."""
+
+    model: str
+    field: str
+
+    def key(self, value: str) -> tuple:
+        return split_many(value)
+
+    def table(self, ward):
+        return _ChoiceListTable(apps.get_model(self.model)._meta.get_field(self.field))
+
+
+class _ChoiceListTable:
+    def __init__(self, model_field):
+        self.order = [value for value, _label in model_field.base_field.choices]
+        self.values = {}
+        for value, label in model_field.base_field.choices:
+            self.values[fold(value)] = value
+            for language in ("vi", "en"):
+                with translation.override(language):
+                    self.values[fold(str(label))] = value
+
+    def __contains__(self, words):
+        return True
+
+    def __getitem__(self, words):
+        chosen = set()
+        for word in words:
+            value = self.values.get(fold(word))
+            if value is None:
+                raise CellError(BAD_CHOICE % {"value": word[:50]})
+            chosen.add(value)
+        return [value for value in self.order if value in chosen]
+
+
+@dataclass(frozen=True)
+class DateTimeCell:
+    """A moment written dd/mm/yyyy hh:mm (or ISO) in the portal's time zone.
+
+    The value is the UTC text a stored datetime prints as, so the natural key of a row and of the
+    record it matches compare equal, and the API's datetime field reads it unchanged.
+    """
+
+    def key(self, value: str) -> str:
+        return value.strip()
+
+    def table(self, ward):
+        return _DateTimeTable()
+
+
+class _DateTimeTable:
+    def __contains__(self, text):
+        return True
+
+    def __getitem__(self, text):
+        return to_datetime_text(text)
 
 
 @dataclass(frozen=True)
@@ -81,11 +192,64 @@ class Kind:
 
     @property
     def service_functions(self):
+        """The resource's create and update; create refuses a natural key the ward already has.
+
+        A row reaches create when no single record of the ward has its natural key: either none
+        has it, or several do (the run cannot tell which to update). Creating then would add one
+        more look-alike record, so the row is refused instead.
+        """
         create, update, _delete = self.viewset.services
-        return create, update
+
+        def create_new(*, actor, data):
+            self.refuse_taken_key(data)
+            return create(actor=actor, data=data)
+
+        return create_new, update
 
     def column(self, key):
         return next(c for c in self.columns if c.key == key)
+
+    def refuse_taken_key(self, data):
+        """Raise a ValidationError on the first key column if the ward has this natural key."""
+        model = self.model_class
+        ward = data.get("ward")
+        if ward is None:
+            link = next(
+                c.key for c in self.columns if c.type == LOOKUP and data.get(c.key) is not None
+            )
+            ward = data[link].ward
+        records = model.objects.filter(**{model.ward_path: ward})
+        folded = {}
+        for key in self.natural_key:
+            value = data.get(key)
+            if isinstance(value, str):
+                value = normalise_text(value)
+            if self.column(key).type == TEXT and key == "name":
+                folded[key] = fold(value or "")
+            elif value is None or value == "":
+                blank_q = models.Q(**{f"{key}__isnull": True})
+                if self.column(key).type == TEXT:
+                    blank_q |= models.Q(**{key: ""})
+                records = records.filter(blank_q)
+            else:
+                records = records.filter(**{key: value})
+        if folded:
+            names = records.values_list(*folded)
+            count = sum(1 for row in names if tuple(fold(v) for v in row) == tuple(folded.values()))
+        else:
+            count = records[:2].count()
+        if count:
+            headers = ", ".join(f"“{self.header(key)}”" for key in self.natural_key)
+            message = KEY_AMBIGUOUS if count > 1 else KEY_TAKEN
+            raise ValidationError({self.natural_key[0]: message % {"columns": headers}})
+
+    def header(self, key):
+        column = self.column(key)
+        return column.aliases[0] if column.aliases else column.key
+
+    def may_import(self, user) -> bool:
+        """Whether ``user``'s role may import this kind at all (sensitive kinds: police only)."""
+        return role_may_see(user, self.model_class)
 
 
 def fold(value) -> str:
@@ -98,6 +262,7 @@ WARD_COLUMN = Column(
     "ward", ("Mã xã/phường", "Mã phường", "Mã xã", "Mã đơn vị hành chính"), WARD, example="22423"
 )
 GROUP = Lookup("households.ResidentialGroup", "name")
+MANY_GROUPS = ManyLookup("households.ResidentialGroup", "name")
 
 KINDS = {
     kind.name: kind
@@ -250,6 +415,256 @@ KINDS = {
                 WARD_COLUMN,
             ),
         ),
+        Kind(
+            name="teams",
+            label=pgettext_lazy("import kind", "Teams"),
+            natural_key=("name",),
+            columns=(
+                Column(
+                    "name",
+                    ("Tên tổ", "Tên tổ, đội", "Tên"),
+                    required=True,
+                    example="Tổ bảo vệ ANTT tổ dân phố 1",
+                ),
+                Column(
+                    "kind",
+                    ("Loại tổ", "Loại hình"),
+                    CHOICE,
+                    required=True,
+                    example="Tổ bảo vệ an ninh, trật tự ở cơ sở",
+                ),
+                Column(
+                    "groups",
+                    ("Địa bàn phụ trách", "Tổ dân phố", "Thôn"),
+                    MANY,
+                    lookup=MANY_GROUPS,
+                    example="Tổ dân phố 1; Tổ dân phố 2",
+                ),
+                Column(
+                    "established_on",
+                    ("Ngày thành lập",),
+                    DATE,
+                    required=True,
+                    example="01/07/2024",
+                ),
+                Column("dissolved_on", ("Ngày giải thể",), DATE),
+                Column(
+                    "decision_no",
+                    ("Số quyết định", "Quyết định thành lập"),
+                    example="125/QĐ-UBND",
+                ),
+                Column("headcount", ("Số thành viên", "Quân số"), NUMBER, example="5"),
+                Column(
+                    "roster_kept",
+                    ("Quản lý danh sách thành viên", "Có danh sách thành viên"),
+                    BOOL,
+                    example="Không",
+                ),
+                Column(
+                    "model",
+                    ("Mô hình tự quản", "Thuộc mô hình"),
+                    LOOKUP,
+                    lookup=Lookup("movement.SelfManagementModel", "name"),
+                ),
+                WARD_COLUMN,
+            ),
+        ),
+        Kind(
+            name="team-members",
+            label=pgettext_lazy("import kind", "Team members"),
+            ward_in_data=False,
+            natural_key=("team", "full_name"),
+            columns=(
+                Column(
+                    "team",
+                    ("Tên tổ", "Tổ, đội", "Thuộc tổ"),
+                    LOOKUP,
+                    required=True,
+                    lookup=Lookup("movement.Team", "name"),
+                    example="Tổ bảo vệ ANTT tổ dân phố 1",
+                ),
+                Column(
+                    "full_name", ("Họ và tên", "Họ tên"), required=True, example="Trần Văn Bình"
+                ),
+                Column("role", ("Chức danh", "Chức vụ"), CHOICE, example="Tổ viên"),
+                Column("phone", ("Số điện thoại", "Điện thoại"), example="+84905123456"),
+                Column("birth_year", ("Năm sinh",), NUMBER, example="1978"),
+                Column("joined_on", ("Ngày tham gia", "Ngày vào tổ"), DATE, example="01/07/2024"),
+                Column("left_on", ("Ngày thôi tham gia", "Ngày ra khỏi tổ"), DATE),
+                WARD_COLUMN,
+            ),
+        ),
+        Kind(
+            name="contributions",
+            label=pgettext_lazy("import kind", "Contributions"),
+            natural_key=("contributor_name", "contributed_on", "purpose"),
+            columns=(
+                Column(
+                    "contributor_name",
+                    ("Người đóng góp", "Tên người đóng góp", "Họ tên người đóng góp"),
+                    required=True,
+                    example="Ông Nguyễn Văn An",
+                ),
+                Column(
+                    "amount_vnd",
+                    ("Số tiền (đồng)", "Số tiền", "Số tiền (VNĐ)"),
+                    NUMBER,
+                    required=True,
+                    example="500000",
+                ),
+                Column(
+                    "contributed_on", ("Ngày đóng góp",), DATE, required=True, example="15/05/2025"
+                ),
+                Column(
+                    "purpose",
+                    ("Mục đích", "Nội dung"),
+                    required=True,
+                    example="Lắp camera ngã ba chợ",
+                ),
+                Column(
+                    "household",
+                    ("Mã hộ",),
+                    LOOKUP,
+                    lookup=Lookup("households.Household", "code"),
+                    example="BN-0001",
+                ),
+                Column(
+                    "organisation",
+                    ("Cơ quan, tổ chức", "Tên tổ chức"),
+                    LOOKUP,
+                    lookup=Lookup("households.Organisation", "name"),
+                ),
+                Column(
+                    "camera",
+                    ("Mã camera",),
+                    LOOKUP,
+                    lookup=Lookup("cameras.Camera", "code"),
+                    example="CAM-001",
+                ),
+                WARD_COLUMN,
+            ),
+        ),
+        Kind(
+            name="outreach-sessions",
+            label=pgettext_lazy("import kind", "Outreach sessions"),
+            natural_key=("held_on", "topic"),
+            columns=(
+                Column(
+                    "held_on", ("Ngày tổ chức", "Ngày"), DATE, required=True, example="20/04/2025"
+                ),
+                Column(
+                    "topic",
+                    ("Chủ đề", "Nội dung tuyên truyền", "Nội dung"),
+                    required=True,
+                    example="Phòng chống lừa đảo qua mạng",
+                ),
+                Column("attendees", ("Số người tham dự", "Số lượt người"), NUMBER, example="120"),
+                Column(
+                    "partners",
+                    ("Đơn vị phối hợp", "Phối hợp"),
+                    MANY,
+                    lookup=ChoiceList("movement.OutreachSession", "partners"),
+                    example="Công an; Đoàn Thanh niên",
+                ),
+                Column(
+                    "group",
+                    ("Tổ dân phố", "Tổ", "Thôn"),
+                    LOOKUP,
+                    lookup=GROUP,
+                    example="Tổ dân phố 1",
+                ),
+                WARD_COLUMN,
+            ),
+        ),
+        Kind(
+            name="mediation-cases",
+            label=pgettext_lazy("import kind", "Mediation cases"),
+            natural_key=("received_on", "parties"),
+            columns=(
+                Column(
+                    "received_on", ("Ngày tiếp nhận",), DATE, required=True, example="03/02/2025"
+                ),
+                Column(
+                    "parties",
+                    ("Các bên", "Các bên tranh chấp", "Đương sự"),
+                    required=True,
+                    example="Hộ ông Lê Văn Cường và hộ bà Phạm Thị Dung",
+                ),
+                Column(
+                    "subject",
+                    ("Lĩnh vực", "Loại việc"),
+                    CHOICE,
+                    required=True,
+                    example="Quan hệ láng giềng",
+                ),
+                Column("outcome", ("Kết quả",), CHOICE, example="Hòa giải thành"),
+                Column("closed_on", ("Ngày kết thúc",), DATE, example="20/02/2025"),
+                Column(
+                    "security_related",
+                    ("Liên quan an ninh, trật tự", "Liên quan ANTT"),
+                    BOOL,
+                    example="Không",
+                ),
+                Column(
+                    "group",
+                    ("Tổ dân phố", "Tổ", "Thôn"),
+                    LOOKUP,
+                    lookup=GROUP,
+                    example="Tổ dân phố 1",
+                ),
+                WARD_COLUMN,
+            ),
+        ),
+        Kind(
+            name="incidents",
+            label=pgettext_lazy("import kind", "Incidents"),
+            natural_key=("occurred_at", "category", "summary"),
+            columns=(
+                Column(
+                    "occurred_at",
+                    ("Thời gian xảy ra", "Thời điểm xảy ra"),
+                    DATETIME,
+                    required=True,
+                    lookup=DateTimeCell(),
+                    example="15/03/2025 21:30",
+                ),
+                Column(
+                    "category",
+                    ("Loại vụ việc", "Lĩnh vực"),
+                    CHOICE,
+                    required=True,
+                    example="Ma túy",
+                ),
+                Column(
+                    "summary",
+                    ("Tóm tắt", "Nội dung vụ việc", "Tóm tắt vụ việc"),
+                    required=True,
+                    example="Phát hiện đối tượng tàng trữ trái phép chất ma túy",
+                ),
+                Column(
+                    "source",
+                    ("Nguồn tin", "Nguồn phát hiện"),
+                    CHOICE,
+                    required=True,
+                    example="Tuần tra, kiểm soát",
+                ),
+                Column("subcategory", ("Phân loại chi tiết", "Tội danh, hành vi")),
+                Column("suspects", ("Số đối tượng",), NUMBER, example="1"),
+                Column(
+                    "status", ("Tình trạng xử lý", "Tình trạng"), CHOICE, example="Đã tiếp nhận"
+                ),
+                Column(
+                    "group",
+                    ("Tổ dân phố", "Tổ", "Thôn"),
+                    LOOKUP,
+                    lookup=GROUP,
+                    example="Tổ dân phố 1",
+                ),
+                Column("latitude", ("Vĩ độ",), NUMBER),
+                Column("longitude", ("Kinh độ",), NUMBER),
+                WARD_COLUMN,
+            ),
+        ),
     )
 }
 
@@ -296,6 +711,20 @@ BAD_CHOICE = _("“%(value)s” is not one of the allowed values.")
 NOT_FOUND = _("No record of this ward has this name or code.")
 AMBIGUOUS = _("Several records of this ward have this name; make the names distinct first.")
 OTHER_WARD = _("This row belongs to another ward; import it in that ward.")
+NAMED_NOT_FOUND = _("“%(value)s”: no record of this ward has this name or code.")
+NAMED_AMBIGUOUS = _(
+    "“%(value)s”: several records of this ward have this name; make the names distinct first."
+)
+BAD_DATETIME = _("Enter a date and time as dd/mm/yyyy hh:mm.")
+NO_TIME = _("Write the time too, as dd/mm/yyyy hh:mm.")
+KEY_AMBIGUOUS = _(
+    "Several records of this ward have the same %(columns)s, so this row cannot tell which one "
+    "to update; make them distinct first."
+)
+KEY_TAKEN = _(
+    "A record of this ward already has the same %(columns)s, written differently; write it as "
+    "it is stored."
+)
 
 
 class CellError(Exception):
@@ -327,6 +756,37 @@ def to_date(cell):
         raise CellError(NO_SUCH_DATE) from exc
 
 
+_DMY_TIME = re.compile(
+    r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})[ T]+([0-9]{1,2})[:h]([0-9]{2})(?::([0-9]{2}))?\Z"
+)
+_ISO_TIME = re.compile(
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})[ T]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?\Z"
+)
+
+
+def to_datetime_text(text):
+    """The UTC text of a local ``dd/mm/yyyy hh:mm[:ss]`` or ISO moment; a date alone is refused."""
+    text = re.sub(r"\s+", " ", str(text)).strip()
+    if match := _DMY_TIME.match(text):
+        day, month, year, hour, minute, second = match.groups()
+    elif match := _ISO_TIME.match(text):
+        year, month, day, hour, minute, second = match.groups()
+    elif _DMY_DATE.match(text) or _ISO_DATE.match(text):
+        raise CellError(NO_TIME)
+    elif _SERIAL.match(text):
+        raise CellError(SERIAL_DATE)
+    else:
+        raise CellError(BAD_DATETIME)
+    try:
+        moment = dt.datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0)
+        )
+    except ValueError as exc:
+        raise CellError(NO_SUCH_DATE) from exc
+    local = timezone.make_aware(moment, timezone.get_default_timezone())
+    return str(local.astimezone(dt.UTC))
+
+
 def to_bool(cell):
     if isinstance(cell, bool):
         return cell
@@ -351,6 +811,8 @@ def to_text(cell):
     """Text exactly as written: "=SUM(A1)" and "+84…" stay text, never evaluated."""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
+    if isinstance(cell, dt.datetime) and cell.time() != dt.time():
+        return cell.strftime("%d/%m/%Y %H:%M:%S" if cell.second else "%d/%m/%Y %H:%M")
     if isinstance(cell, dt.datetime | dt.date):
         return cell.strftime("%d/%m/%Y")
     return str(cell)
@@ -365,4 +827,7 @@ def model_has_default(kind: Kind, key: str) -> bool:
         model_field = kind.model_class._meta.get_field(key)
     except FieldDoesNotExist:  # ``ward`` of a kind whose ward follows a link
         return False
+    if model_field.many_to_many:
+        # An empty cell leaves the links as they are (none, for a new record).
+        return True
     return isinstance(model_field, models.Field) and model_field.has_default()

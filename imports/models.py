@@ -12,9 +12,11 @@ class ImportQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """Imports of the user's wards that the user started (administrators: all of them).
 
-        Incident-like kinds are police-only, like the records they carry.
+        Incident-like kinds are police-only, like the records they carry. The stored file is
+        left out (deferred): the pages and the API poll an import every few seconds and never need
+        its up to 20 MB (or, for commands, hundreds of MB); the services read it on their own.
         """
-        queryset = super().visible_to(user)
+        queryset = super().visible_to(user).defer("content")
         if not getattr(user, "is_authenticated", False):
             return queryset
         if not user.is_admin_role:
@@ -59,6 +61,9 @@ class ImportBatch(models.Model):
     errors = models.JSONField(_("errors"), default=list)  # the first ERRORS_KEPT
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     preview = models.JSONField(_("preview"), default=list)  # the first PREVIEW_ROWS rows
+    # What a fast-path validation relied on besides the file (group names -> ids, the ward): a
+    # commit that finds them unchanged writes the staged rows without checking the file again.
+    resolved = models.JSONField(default=dict, editable=False)
 
     objects = ImportQuerySet.as_manager()
 

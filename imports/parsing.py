@@ -59,18 +59,17 @@ def read_sheet(data: bytes, filename: str = "") -> Sheet:
     if not data.strip():
         raise ImportFileError(EMPTY_FILE)
     if data.startswith(XLSX_MAGIC):
-        rows = _xlsx_rows(data)
+        rows = [(line, cells) for line, cells in _xlsx_rows(data) if any(map(_filled, cells))]
     elif filename.lower().endswith((".xlsx", ".xlsm")):
         raise ImportFileError(NOT_A_WORKBOOK)
     else:
         rows = _csv_rows(_decode(data))
-    rows = [(line, cells) for line, cells in rows if any(_filled(c) for c in cells)]
     if not rows:
         raise ImportFileError(EMPTY_FILE)
-    (_, header), *body = rows
-    if not body:
+    _line, header = rows.pop(0)
+    if not rows:
         raise ImportFileError(HEADER_ONLY)
-    return Sheet(header=[_text(c) for c in header], rows=body)
+    return Sheet(header=[_text(c) for c in header], rows=rows)
 
 
 def _filled(cell):
@@ -119,22 +118,23 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _csv_rows(text: str):
+    """(first line, cells) of every row that is not blank (only commas and spaces)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
     rows = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            if "field larger than field limit" in str(exc):
-                raise ImportFileError(CELL_TOO_LONG, line=start) from exc
-            raise ImportFileError(BAD_QUOTES, line=start) from exc
-        for cell in cells:
-            if len(cell) > MAX_CELL_CHARS:
-                raise ImportFileError(CELL_TOO_LONG, line=start)
-        rows.append((start, cells))
+    append = rows.append
+    end = 0  # the last line of the previous row: a row starts on the next one
+    try:
+        for cells in reader:
+            if max(map(len, cells), default=0) > MAX_CELL_CHARS:
+                raise ImportFileError(CELL_TOO_LONG, line=end + 1)
+            # Same whitespace as str.strip(): a row of blank cells is a blank line.
+            if any(cells) and not "".join(cells).isspace():
+                append((end + 1, cells))
+            end = reader.line_num
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ImportFileError(CELL_TOO_LONG, line=end + 1) from exc
+        raise ImportFileError(BAD_QUOTES, line=end + 1) from exc
     return rows
 
 

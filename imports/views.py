@@ -24,6 +24,11 @@ def _may_import(user):
         raise PermissionDenied
 
 
+def _kinds(user):
+    """The kinds ``user`` may import: a clerk is not offered police-only kinds."""
+    return {name: kind for name, kind in KINDS.items() if kind.may_import(user)}
+
+
 def _batch(user, pk):
     batch = ImportBatch.objects.visible_to(user).select_related("ward").filter(pk=pk).first()
     if batch is None:
@@ -38,7 +43,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(name, kind.label) for name, kind in KINDS.items()]
+        self.fields["kind"].choices = [(name, kind.label) for name, kind in _kinds(user).items()]
         wards = Ward.objects.visible_to(user).order_by("code")
         self.fields["ward"].queryset = wards
         if user.scope_kind == user.ScopeKind.WARD:
@@ -59,7 +64,7 @@ def upload(request):
         except ValueError:
             length = 0
         if length > max_bytes() + 64 * 1024:
-            context = {"form": form, "kinds": KINDS, "error": TOO_LARGE}
+            context = {"form": form, "kinds": _kinds(request.user), "error": TOO_LARGE}
             return render(request, "imports/upload.html", context, status=400)
         form = UploadForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
@@ -78,7 +83,7 @@ def upload(request):
                 form.add_error(None, exc)
             else:
                 return redirect("imports:detail", pk=batch.pk)
-    return render(request, "imports/upload.html", {"form": form, "kinds": KINDS})
+    return render(request, "imports/upload.html", {"form": form, "kinds": _kinds(request.user)})
 
 
 @login_required

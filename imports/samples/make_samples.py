@@ -2,7 +2,9 @@
 
 Run from the project root: ``.venv/bin/python imports/samples/make_samples.py``. The valid files
 import cleanly into the demo (``make run``) in this order: recorders, households, organisations,
-commitments, cameras (cameras name recorders; commitments name households).
+commitments, cameras, teams, team-members, contributions, outreach-sessions, mediation-cases,
+incidents (cameras name recorders; commitments name households; members name teams;
+contributions name households, organisations and cameras). Incidents are police-only.
 """
 
 import csv
@@ -80,6 +82,211 @@ FILES = {
                 "Không" if n % 3 else "Có",
             ]
             for n in range(1, 9)
+        ],
+    ),
+    "teams.csv": (
+        [
+            "Tên tổ",
+            "Loại tổ",
+            "Địa bàn phụ trách",
+            "Ngày thành lập",
+            "Số quyết định",
+            "Số thành viên",
+            "Quản lý danh sách thành viên",
+        ],
+        [
+            # A roster team: its headcount is the number of members imported next.
+            [
+                "Tổ bảo vệ ANTT tổ dân phố 3 (mẫu nhập)",
+                "Tổ bảo vệ an ninh, trật tự ở cơ sở",
+                f"{GROUP.format(3)}; {GROUP.format(4)}",
+                "01/07/2024",
+                "215/QĐ-UBND",
+                "",
+                "Có",
+            ],
+            [
+                "Tổ tự quản khu chợ Ba Ngòi (mẫu nhập)",
+                "Tổ tự quản",
+                GROUP.format(4),
+                "15/08/2024",
+                "",
+                "12",
+                "Không",
+            ],
+            [
+                "Tổ hòa giải tổ dân phố 7 (mẫu nhập)",
+                "mediation_team",
+                GROUP.format(7),
+                "10/01/2025",
+                "08/QĐ-UBND",
+                "5",
+                "Không",
+            ],
+        ],
+    ),
+    "team-members.csv": (
+        ["Tên tổ", "Họ và tên", "Chức danh", "Số điện thoại", "Năm sinh", "Ngày tham gia"],
+        [
+            [
+                "Tổ bảo vệ ANTT tổ dân phố 3 (mẫu nhập)",
+                name,
+                role,
+                phone,
+                year,
+                "01/07/2024",
+            ]
+            for name, role, phone, year in (
+                ("Nguyễn Văn Hùng", "Tổ trưởng", "+84905111001", "1972"),
+                ("Trần Văn Lộc", "Tổ phó", "+84905111002", "1980"),
+                ("Lê Thị Mai", "Tổ viên", "", "1988"),
+                ("Phạm Văn Nam", "Tổ viên", "0905111004", "1991"),
+            )
+        ],
+    ),
+    "contributions.csv": (
+        [
+            "Người đóng góp",
+            "Số tiền (đồng)",
+            "Ngày đóng góp",
+            "Mục đích",
+            "Mã hộ",
+            "Tên tổ chức",
+            "Mã camera",
+        ],
+        [
+            [
+                f"Hộ {FAMILY[n % len(FAMILY)]} {GIVEN[n % len(GIVEN)]}",
+                str(200_000 + 100_000 * (n % 4)),
+                f"{n + 5:02d}/06/2025",
+                "Lắp camera giám sát khu dân cư",
+                f"BN-N{n:04d}",
+                "",
+                f"BN-CAM-N{n % 8 + 1:02d}",
+            ]
+            for n in range(1, 6)
+        ]
+        + [
+            [
+                "Chợ đêm Ba Ngòi (mẫu nhập)",
+                "5000000",
+                "20/06/2025",
+                "Lắp camera giám sát khu chợ",
+                "",
+                "Chợ đêm Ba Ngòi (mẫu nhập)",
+                "BN-CAM-N03",
+            ],
+        ],
+    ),
+    "outreach-sessions.csv": (
+        ["Ngày tổ chức", "Chủ đề", "Số người tham dự", "Đơn vị phối hợp", "Tổ dân phố"],
+        [
+            [
+                "12/03/2025",
+                "Phòng, chống lừa đảo qua mạng (mẫu nhập)",
+                "140",
+                "Công an; Đoàn Thanh niên",
+                GROUP.format(2),
+            ],
+            [
+                "26/04/2025",
+                "Phòng cháy, chữa cháy mùa khô (mẫu nhập)",
+                "95",
+                "Công an; Hội Liên hiệp Phụ nữ",
+                GROUP.format(5),
+            ],
+            [
+                "18/06/2025",
+                "Phòng, chống ma túy trong thanh thiếu niên (mẫu nhập)",
+                "210",
+                "police; youth; front",
+                "",
+            ],
+            [
+                "09/08/2025",
+                "An toàn giao thông cho học sinh (mẫu nhập)",
+                "75",
+                "Công an",
+                GROUP.format(8),
+            ],
+        ],
+    ),
+    "mediation-cases.csv": (
+        ["Ngày tiếp nhận", "Các bên", "Lĩnh vực", "Kết quả", "Ngày kết thúc", "Tổ dân phố"],
+        [
+            [
+                "03/02/2025",
+                "Hộ ông Lê Văn Cường và hộ bà Phạm Thị Dung (mẫu nhập)",
+                "Quan hệ láng giềng",
+                "Hòa giải thành",
+                "20/02/2025",
+                GROUP.format(3),
+            ],
+            [
+                "17/04/2025",
+                "Ông Võ Văn Tám và ông Đặng Văn Chín (mẫu nhập)",
+                "Đất đai",
+                "Hòa giải không thành",
+                "30/05/2025",
+                GROUP.format(6),
+            ],
+            [
+                "05/09/2025",
+                "Bà Ngô Thị Mười và ông Ngô Văn Một (mẫu nhập)",
+                "Vay mượn, nợ nần",
+                "Đang hòa giải",
+                "",
+                GROUP.format(9),
+            ],
+        ],
+    ),
+    "incidents.csv": (
+        [
+            "Thời gian xảy ra",
+            "Loại vụ việc",
+            "Tóm tắt",
+            "Nguồn tin",
+            "Số đối tượng",
+            "Tình trạng xử lý",
+            "Tổ dân phố",
+        ],
+        [
+            [
+                "14/02/2025 22:40",
+                "Ma túy",
+                "Tuần tra phát hiện 2 đối tượng sử dụng trái phép chất ma túy (mẫu nhập)",
+                "Tuần tra, kiểm soát",
+                "2",
+                "Đã giải quyết",
+                GROUP.format(4),
+            ],
+            [
+                "03/04/2025 09:15",
+                "Lừa đảo trên không gian mạng",
+                "Người dân bị lừa chuyển khoản khi mua hàng trực tuyến (mẫu nhập)",
+                "Bị hại trình báo",
+                "0",
+                "Đang xác minh",
+                GROUP.format(2),
+            ],
+            [
+                "2025-06-21 19:05",
+                "traffic_accident",
+                "Va chạm giữa hai xe máy tại ngã tư, không có thương vong (mẫu nhập)",
+                "camera",
+                "0",
+                "Đã giải quyết",
+                GROUP.format(1),
+            ],
+            [
+                "11/08/2025 23:30",
+                "Tệ nạn xã hội (cờ bạc, mại dâm)",
+                "Tụ tập đánh bạc tại quán nước ven chợ (mẫu nhập)",
+                "Tin báo, tố giác",
+                "5",
+                "Đã chuyển cơ quan có thẩm quyền",
+                GROUP.format(4),
+            ],
         ],
     ),
     # Every line is wrong in its own way: the report names row and column for each.

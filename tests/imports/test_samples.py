@@ -1,5 +1,5 @@
 """The demo files of imports/samples/: each valid file imports cleanly into the demo ward
-Ba Ngòi (as its clerk, or its police officer for commitments and cameras); the bad file is
+Ba Ngòi (as its police officer: incidents are police-only); the bad file is
 refused with a row-and-column report. Slow: it loads the territory and the demo."""
 
 from io import StringIO
@@ -17,7 +17,19 @@ from wardsecurity.models import User
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("demo_loaded")]
 
 SAMPLES = Path(__file__).resolve().parents[2] / "imports" / "samples"
-ORDER = ("recorders", "households", "organisations", "commitments", "cameras")
+ORDER = (
+    "recorders",
+    "households",
+    "organisations",
+    "commitments",
+    "cameras",
+    "teams",
+    "team-members",
+    "contributions",
+    "outreach-sessions",
+    "mediation-cases",
+    "incidents",
+)
 
 
 @pytest.fixture(scope="module")
