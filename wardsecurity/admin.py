@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from pghistory import config as pghistory_config
 
 from wardsecurity.admin_site import is_site_admin
-from wardsecurity.models import ApiToken, ClosedPeriod, ReportJob, SensitiveRead, User
+from wardsecurity.models import ApiToken, ClosedPeriod, ExportJob, ReportJob, SensitiveRead, User
 from wardsecurity.scope import ScopedQuerySet
 from wardsecurity.validators import fold_accents
 
@@ -327,6 +327,18 @@ class ReportJobAdmin(ViewOnlyMixin, AdministratorMixin, admin.ModelAdmin):
     list_filter = ("status", "format")
     list_select_related = ("owner",)
     exclude = ("content",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ViewOnlyMixin, AdministratorMixin, admin.ModelAdmin):
+    """Background list exports and who asked for them; the files themselves stay owner-only."""
+
+    list_display = ("created_at", "owner", "entity", "format", "status", "progress", "row_count")
+    list_filter = ("status", "format")
+    list_select_related = ("owner",)
+    # The filters may hold a searched name; the file is served to its owner only.
+    exclude = ("query", "file_path")
     date_hierarchy = "created_at"
 
 

@@ -28,4 +28,6 @@ def _create_filesystem_queue(sender, **kwargs):
 app.conf.beat_schedule = {
     "rollup-process": {"task": "reports.process_dirty", "schedule": 60.0},
     "rollup-rebuild": {"task": "reports.rebuild", "schedule": crontab(hour=2, minute=30)},
+    # Export and report jobs, with their files, are kept EXPORT_KEEP_DAYS (issue 6).
+    "jobs-cleanup": {"task": "wardsecurity.cleanup_jobs", "schedule": crontab(hour=3, minute=15)},
 }

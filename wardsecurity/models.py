@@ -395,3 +395,53 @@ class ReportJob(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.period} {self.format}"
+
+
+class ExportJob(models.Model):
+    """A list export too large for one request, written to a private file by a worker.
+
+    The list's query string may hold searched names: it stays in this row, never in a URL or a
+    log. The worker re-applies the owner's scope and role when it runs, so a right taken away
+    since the request gives no rows (GUARANTEES G2, G14).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(
+        User, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    entity = models.CharField(_("record type"), max_length=100)
+    query = models.TextField(_("filters"), blank=True)
+    format = models.CharField(_("format"), max_length=4)
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress in percent"), default=0)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    file_path = models.CharField(_("file"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="export_job_owner_idx"),
+            models.Index(fields=["created_at"], name="export_job_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="export_job_progress_at_most_100",
+                violation_error_message=_("Progress is a percentage between 0 and 100."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entity} {self.format} #{self.pk}"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from wardsecurity.portal import pages
+from wardsecurity.portal import export_views, pages
 from wardsecurity.views import healthz
 
 urlpatterns = [
@@ -17,6 +17,18 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("periods/", pages.PeriodsView.as_view(), name="periods"),
+    path("exports/", export_views.ExportJobListView.as_view(), name="export_jobs"),
+    path("exports/<int:pk>/", export_views.ExportJobView.as_view(), name="export_job"),
+    path(
+        "exports/<int:pk>/progress/",
+        export_views.ExportJobProgressView.as_view(),
+        name="export_job_progress",
+    ),
+    path(
+        "exports/<int:pk>/download/",
+        export_views.ExportJobDownloadView.as_view(),
+        name="export_job_download",
+    ),
     path("", include("households.urls")),
     path("", include("movement.urls")),
     path("", include("incidents.urls")),

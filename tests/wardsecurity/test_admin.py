@@ -16,7 +16,7 @@ from movement.models import AppraisalThreshold
 from tests import factories as f
 from wardsecurity.admin import STALE_MESSAGE
 from wardsecurity.admin_site import WardAdminSite
-from wardsecurity.models import ReportJob, SensitiveRead, User
+from wardsecurity.models import ExportJob, ReportJob, SensitiveRead, User
 
 PROJECT_APPS = ("households", "movement", "incidents", "cameras", "wardsecurity")
 
@@ -71,6 +71,9 @@ MAKERS = {
     "wardsecurity.ReportJob": lambda: ReportJob.objects.create(
         owner=f.UserFactory(), scope="all", period="year:2023", calendar="civil", format="docx"
     ),
+    "wardsecurity.ExportJob": lambda: ExportJob.objects.create(
+        owner=f.UserFactory(), entity="households.household", format="csv", language="vi"
+    ),
 }
 # Registered by pghistory.admin: a read-only list of every event, with no add or change page.
 # Third-party logs: django-axes (sign-in attempts) and pghistory (every event).
@@ -81,9 +84,16 @@ VIEW_ONLY = {
     "wardsecurity.ApiToken",
     "wardsecurity.SensitiveRead",
     "wardsecurity.ReportJob",
+    "wardsecurity.ExportJob",
 }
-# SensitiveRead is itself a log; a ReportJob is a generated file, not a record anyone edits.
-UNTRACKED = {"auth.Group", "wardsecurity.SensitiveRead", "wardsecurity.ReportJob"}
+# SensitiveRead is itself a log; report and export jobs are generated files, not records anyone
+# edits.
+UNTRACKED = {
+    "auth.Group",
+    "wardsecurity.SensitiveRead",
+    "wardsecurity.ReportJob",
+    "wardsecurity.ExportJob",
+}
 
 
 def admin_url(model, view, *args):

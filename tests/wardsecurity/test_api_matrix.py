@@ -936,7 +936,15 @@ PORTAL_NAMESPACES = {
     ("household_sheets",),
     ("camera_map",),
 }
-PORTAL_PAGES = {"home", "periods", "set_language"}
+PORTAL_PAGES = {
+    "home",
+    "periods",
+    "set_language",
+    "export_jobs",
+    "export_job",
+    "export_job_progress",
+    "export_job_download",
+}
 
 
 def anonymous_expectation(pattern):

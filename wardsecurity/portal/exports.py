@@ -1,20 +1,43 @@
-"""CSV and XLSX exports of a filtered list: formula-safe, scope- and role-honouring (G14)."""
+"""CSV and XLSX exports of a filtered list: formula-safe, scope- and role-honouring (G14).
+
+A list up to ``EXPORT_SYNC_LIMIT`` rows answers in the request (the CSV streamed); a longer one
+is written to a file by a worker (``export_jobs``) with the same ``rows`` and ``write_csv`` /
+``write_xlsx``, so both give the same file.
+
+Each column gets its formatter once per export (field lookup, choice labels, number and date
+formats), not once per cell: a province's million rows spend their time on values, not on
+finding out how to show them.
+"""
 
 import csv
 import datetime as dt
 import io
+import operator
 from decimal import Decimal
 
+from django.db import models
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import dateformat, numberformat, timezone
+from django.utils.formats import get_format
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from wardsecurity.portal.display import EMPTY, display_value
+from wardsecurity.portal.display import (
+    EMPTY,
+    NO,
+    YES,
+    display_value,
+    is_money,
+    is_year,
+    local_datetime,
+)
 
 # A cell starting with one of these is read as a formula by Excel and LibreOffice.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
+CSV_BATCH = 200  # rows per piece of a streamed CSV
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def formula_safe(value):
@@ -42,36 +65,149 @@ def _has_field(model, name):
     return any(f.name == name for f in model._meta.get_fields())
 
 
-def cell(record, model, name, *, for_xlsx):
-    """A typed cell for XLSX (numbers, dates) or a display string for CSV."""
+def column_formatter(model, name, *, for_xlsx):
+    """``record -> cell`` for one column, with everything that does not depend on the row
+    looked up now. Formats are read in the active language, so call it where the rows are made.
+    """
     if name == "ward" and not _has_field(model, "ward"):
+        return _ward_cell(model.ward_path.split("__"))
+    model_field = model._meta.get_field(name)
+    if model_field.primary_key:
+        return operator.attrgetter("pk")  # an identifier, never grouped like a quantity
+    if model_field.many_to_many:
+        return _many_cell(name)
+    if model_field.is_relation:
+        return _related_cell(name)
+    value_of = operator.attrgetter(name)
+    typed = _typed(model_field) if for_xlsx else None
+    show = _shown(model_field)
+
+    if typed is not None:
+
+        def typed_cell(record):
+            value = value_of(record)
+            return "" if value is None else typed(value)
+
+        return typed_cell
+
+    def shown_cell(record):
+        shown = show(value_of(record))
+        return "" if shown == EMPTY else formula_safe(shown)
+
+    return shown_cell
+
+
+def _ward_cell(hops):
+    def ward_cell(record):
         obj = record
-        for hop in model.ward_path.split("__"):
+        for hop in hops:
             obj = getattr(obj, hop)
         return formula_safe(str(obj))
-    model_field = model._meta.get_field(name)
-    if model_field.many_to_many:
+
+    return ward_cell
+
+
+def _many_cell(name):
+    def many_cell(record):
         return formula_safe(", ".join(str(o) for o in getattr(record, name).all()))
-    value = getattr(record, name)
-    if model_field.is_relation:
+
+    return many_cell
+
+
+def _related_cell(name):
+    def related_cell(record):
+        value = getattr(record, name)
         return formula_safe(str(value)) if value is not None else ""
-    if for_xlsx and not model_field.choices and not isinstance(value, list):
-        if isinstance(value, dt.datetime):
-            return timezone.localtime(value).replace(tzinfo=None)
-        if isinstance(value, bool):
-            return str(display_value(model_field, value))
-        if isinstance(value, int | Decimal | dt.date):
-            return value
-    shown = display_value(model_field, value)
-    return "" if shown == EMPTY else formula_safe(shown)
+
+    return related_cell
 
 
-def rows(entity, queryset, *, for_xlsx):
+def _typed(model_field):
+    """The XLSX value of a column that keeps its type (dates, numbers), or None for text."""
+    if model_field.choices or getattr(model_field, "base_field", None) is not None:
+        return None
+    if isinstance(model_field, models.DateTimeField):
+        return lambda value: timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(model_field, models.DateField | models.IntegerField | models.DecimalField):
+        return _identity
+    return None
+
+
+def _identity(value):
+    return value
+
+
+def _shown(model_field):
+    """``value -> text`` as ``display_value`` reads it, specialised for the column's type."""
+    if getattr(model_field, "base_field", None) is not None:
+        return lambda value: display_value(model_field, value)
+    if model_field.choices:
+        labels = {key: str(label) for key, label in model_field.flatchoices}
+
+        def label(value):
+            return EMPTY if value is None or value == "" else str(labels.get(value, value))
+
+        return label
+    if isinstance(model_field, models.BooleanField):
+        yes, no = str(YES), str(NO)
+        return lambda value: EMPTY if value is None else (yes if value else no)
+    if isinstance(model_field, models.DateTimeField):
+        pattern = get_format("SHORT_DATETIME_FORMAT")
+        return lambda value: (
+            EMPTY if value is None else dateformat.format(local_datetime(value), pattern)
+        )
+    if isinstance(model_field, models.DateField):
+        pattern = get_format("SHORT_DATE_FORMAT")
+        return lambda value: EMPTY if value is None else dateformat.format(value, pattern)
+    if isinstance(model_field, models.IntegerField | models.DecimalField):
+        return _number_shown(model_field)
+    if isinstance(model_field, models.CharField | models.TextField):
+        return lambda value: EMPTY if value is None or value == "" else str(value)
+    return lambda value: display_value(model_field, value)
+
+
+def _number_shown(model_field):
+    language = get_language()
+    separator = get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
+    grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
+    thousands = get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
+
+    # Python groups whole numbers by three itself, many times faster than numberformat.
+    by_three = grouping == 3
+
+    def grouped(value, places=None):
+        if by_three and places is None and type(value) is int:
+            return f"{value:,}".replace(",", thousands)
+        return numberformat.format(
+            value, separator, places, grouping, thousands, force_grouping=True, use_l10n=True
+        )
+
+    if is_year(model_field):
+        return lambda value: EMPTY if value is None else str(value)
+    if is_money(model_field):
+        return lambda value: EMPTY if value is None else f"{grouped(value)} ₫"
+
+    def number(value):
+        if value is None:
+            return EMPTY
+        if isinstance(value, Decimal):
+            value = value.normalize()
+            return grouped(value, max(0, -value.as_tuple().exponent))
+        return grouped(value)
+
+    return number
+
+
+def rows(entity, records, *, for_xlsx):
+    """The header, then one list of cells per record of ``records`` (a queryset or iterable)."""
     model = entity.model
     names = export_columns(entity)
     yield [column_label(model, name) for name in names]
-    for record in queryset.iterator(chunk_size=CHUNK):
-        yield [cell(record, model, name, for_xlsx=for_xlsx) for name in names]
+    formatters = [column_formatter(model, name, for_xlsx=for_xlsx) for name in names]
+    if isinstance(records, models.QuerySet):
+        records = records.iterator(chunk_size=CHUNK)
+    for record in records:
+        yield [format_cell(record) for format_cell in formatters]
 
 
 class _Echo:
@@ -79,21 +215,31 @@ class _Echo:
         return value
 
 
-def csv_response(entity, queryset, filename):
-    """A streamed UTF-8 CSV with a BOM, so that Excel opens Vietnamese text correctly."""
+def csv_pieces(entity, records):
+    """The CSV as text pieces: a BOM (Excel then reads Vietnamese right), then rows in batches."""
     writer = csv.writer(_Echo())
+    yield "\ufeff"
+    batch = []
+    for row in rows(entity, records, for_xlsx=False):
+        batch.append(writer.writerow(row))
+        if len(batch) == CSV_BATCH:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
 
-    def stream():
-        yield "\ufeff"
-        for row in rows(entity, queryset, for_xlsx=False):
-            yield writer.writerow(row)
 
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+def write_csv(entity, records, target):
+    """Write the CSV to the text file ``target`` (opened with ``newline=""``)."""
+    for piece in csv_pieces(entity, records):
+        target.write(piece)
 
 
-def xlsx_response(entity, queryset, filename):
+def write_xlsx(entity, records, target):
+    """Write the workbook to ``target`` (a path or a binary file).
+
+    openpyxl's write-only mode keeps the rows in a temporary file, not in memory.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -101,7 +247,7 @@ def xlsx_response(entity, queryset, filename):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(capfirst(entity.label_plural))[:31])
     bold = Font(bold=True)
-    for index, row in enumerate(rows(entity, queryset, for_xlsx=True)):
+    for index, row in enumerate(rows(entity, records, for_xlsx=True)):
         if index == 0:
             header = []
             for value in row:
@@ -121,11 +267,22 @@ def xlsx_response(entity, queryset, filename):
                 c.data_type = "s"  # never a formula, whatever the text
             out.append(c)
         sheet.append(out)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    workbook.save(target)
+
+
+def csv_response(entity, queryset, filename):
+    """A streamed UTF-8 CSV with a BOM, so that Excel opens Vietnamese text correctly."""
+    response = StreamingHttpResponse(
+        csv_pieces(entity, queryset), content_type="text/csv; charset=utf-8"
     )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(entity, queryset, filename):
+    """A short list's workbook, built in the request (a long one is an export job)."""
+    buffer = io.BytesIO()
+    write_xlsx(entity, queryset, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response

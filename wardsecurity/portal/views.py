@@ -7,21 +7,23 @@ signed in (else the login page) → the role may see the kind of record (else 40
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from wardsecurity.api.pagination import EstimatingPaginator
 from wardsecurity.models import SensitiveRead
-from wardsecurity.portal import exports
+from wardsecurity.portal import EXPORT_FORMATS, exports
 from wardsecurity.portal.display import display_value
+from wardsecurity.portal.export_jobs import export_job_create, over_sync_limit
 from wardsecurity.portal.filters import filter_panel
 from wardsecurity.portal.history import record_history
 
@@ -143,7 +145,9 @@ class RecordListView(EntityMixin, TemplateView):
         entity, request = self.entity, self.request
         queryset, filterset = self.filtered()
         queryset, sort_key = self.sort(queryset)
-        paginator = Paginator(queryset, PAGE_SIZE)
+        # Counted exactly up to API_EXACT_COUNT_LIMIT rows, estimated past it: a province's
+        # million households are never counted on every page.
+        paginator = EstimatingPaginator(queryset, PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         records = list(page.object_list)
         self.log_sensitive_read(r.pk for r in records)
@@ -177,6 +181,7 @@ class RecordListView(EntityMixin, TemplateView):
             panel=filter_panel(filterset, request.user),
             filters_valid=not filterset.errors,
             total=paginator.count,
+            estimated=paginator.estimated,
             export_csv=f"{entity.url('export', fmt='csv')}?{params.urlencode()}",
             export_xlsx=f"{entity.url('export', fmt='xlsx')}?{params.urlencode()}",
             sort_key=sort_key,
@@ -328,17 +333,51 @@ class RecordDeleteView(EntityMixin, TemplateView):
 
 
 class RecordExportView(RecordListView):
-    """The filtered, sorted list as CSV (streamed) or XLSX, with every column of the record."""
+    """The filtered, sorted list as CSV (streamed) or XLSX, with every column of the record.
 
-    def get(self, request, *args, **kwargs):
-        fmt = kwargs["fmt"]
-        if fmt not in ("csv", "xlsx"):
+    Up to ``EXPORT_SYNC_LIMIT`` rows the file is the answer; past it (a gunicorn worker has 30
+    seconds, a province minutes of rows) a GET asks to confirm and the form's POST queues an
+    export job, then leads to the job's page.
+    """
+
+    def export_format(self):
+        fmt = self.kwargs["fmt"]
+        if fmt not in EXPORT_FORMATS:
             raise Http404
+        return fmt
+
+    def export_queryset(self):
         queryset, _filterset = self.filtered()
         queryset, _key = self.sort(queryset)
+        return queryset
+
+    def get(self, request, *args, **kwargs):
+        fmt = self.export_format()
+        queryset = self.export_queryset()
+        if over_sync_limit(queryset):
+            return render(
+                request,
+                "portal/export_job_confirm.html",
+                {
+                    "entity": self.entity,
+                    "format": fmt,
+                    "limit": settings.EXPORT_SYNC_LIMIT,
+                    "list_url": self.entity.url("list"),
+                    "crumbs": self.breadcrumbs(),
+                },
+            )
         if self.entity.model.sensitive:
             self.log_sensitive_read(queryset.values_list("pk", flat=True))
         filename = self.entity.prefix
         if fmt == "csv":
             return exports.csv_response(self.entity, queryset, filename)
         return exports.xlsx_response(self.entity, queryset, filename)
+
+    def post(self, request, *args, **kwargs):
+        fmt = self.export_format()
+        params = request.GET.copy()
+        params.pop("page", None)
+        job = export_job_create(
+            actor=request.user, entity=self.entity, query=params.urlencode(), fmt=fmt
+        )
+        return redirect("export_job", pk=job.pk)

@@ -166,6 +166,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# List exports (SPEC §9, issue 6): past EXPORT_SYNC_LIMIT rows a worker writes the file under
+# EXPORT_ROOT, a private folder served only to the job's owner; jobs and report jobs are deleted
+# after EXPORT_KEEP_DAYS.
+EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "10000"))
+EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / ".data" / "exports"))
+EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
+
 # History: every tracked table records insert, update and delete; history tables are append-only.
 PGHISTORY_APPEND_ONLY = True
 # Link tables that Django creates for many-to-many fields have no migration of their own, so

@@ -1,0 +1,228 @@
+"""Export jobs: a list too long for one request is written by a worker, then fetched by its owner.
+
+Through gunicorn a request has 30 seconds, and a province's households take minutes; so past
+``EXPORT_SYNC_LIMIT`` rows the export button queues an ``ExportJob``. The worker rebuilds the
+list as its owner sees it when it runs (scope, role and the stored filters), writes the file
+under ``EXPORT_ROOT`` (private: served only by ``ExportJobDownloadView``), and reports progress
+chunk by chunk. ``export_jobs_cleanup`` deletes old jobs, their files, and old report jobs.
+"""
+
+import logging
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, QueryDict
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from wardsecurity.models import ExportJob, ReportJob, SensitiveRead
+from wardsecurity.portal import exports, registry
+
+logger = logging.getLogger(__name__)
+
+BROKER_TIMEOUT = 1.0  # seconds: asking for an export never hangs on a broker that is down
+STALLED_AFTER = 120  # seconds queued before a poll sends the job to the broker again
+PARTIAL_SUFFIX = ".part"
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": exports.XLSX_CONTENT_TYPE}
+
+
+def export_root() -> Path:
+    return Path(settings.EXPORT_ROOT)
+
+
+def over_sync_limit(queryset) -> bool:
+    """Whether the list is too long for the request: one count of at most limit + 1 rows."""
+    limit = settings.EXPORT_SYNC_LIMIT
+    return queryset.order_by().values("pk")[: limit + 1].count() > limit
+
+
+def entity_key(entity) -> str:
+    return entity.model._meta.label_lower
+
+
+def entity_for_key(key: str):
+    return next((entity for entity in registry() if entity_key(entity) == key), None)
+
+
+def export_job_filename(job: ExportJob) -> str:
+    entity = entity_for_key(job.entity)
+    return f"{entity.prefix if entity else 'export'}.{job.format}"
+
+
+def export_job_create(*, actor, entity, query: str, fmt: str) -> ExportJob:
+    """Queue the export of ``entity``'s list filtered by ``query``; the worker starts after the
+    commit, so it never looks for a job that is not there yet."""
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            owner=actor,
+            entity=entity_key(entity),
+            query=query,
+            format=fmt,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id):
+    from wardsecurity.tasks import run_export_job
+
+    try:
+        run_export_job.apply_async(
+            (job_id,), retry=False, connect_timeout=BROKER_TIMEOUT, timeout=BROKER_TIMEOUT
+        )
+    except Exception:  # the broker is down: the job stays queued and is sent again when polled
+        logger.warning("export job %s could not be queued", job_id, exc_info=True)
+
+
+def export_job_for(*, user, job_id) -> ExportJob:
+    """The caller's own job; anyone else's, or none, is a 404 (it does not say which)."""
+    job = ExportJob.objects.filter(pk=job_id, owner=user).first()
+    if job is None or not user.is_active:
+        raise Http404
+    return job
+
+
+def export_job_requeue_if_stalled(*, job: ExportJob) -> None:
+    """A job still queued long after it was created lost its message (broker outage): resend."""
+    age = (timezone.now() - job.created_at).total_seconds()
+    if job.status == ExportJob.Status.QUEUED and age > STALLED_AFTER:
+        _enqueue(job.pk)
+
+
+def export_job_file(job: ExportJob) -> Path:
+    """The finished file of ``job``; 404 while it is not done or after the file was cleaned up."""
+    if job.status != ExportJob.Status.DONE or not job.file_path:
+        raise Http404
+    path = export_root() / Path(job.file_path).name
+    if not path.is_file():
+        raise Http404
+    return path
+
+
+def owner_list(job: ExportJob):
+    """The entity and the list ``job``'s owner would export now, with the stored filters.
+
+    The same view code as the list page answers, fed the stored query string: the owner's scope
+    and role today, not when the job was queued.
+    """
+    from wardsecurity.portal.views import RecordExportView
+
+    owner = job.owner
+    entity = entity_for_key(job.entity)
+    if not owner.is_active or entity is None or not entity.may_view(owner):
+        raise PermissionDenied
+    request = HttpRequest()
+    request.method = "GET"
+    request.user = owner
+    request.GET = QueryDict(job.query)
+    view = RecordExportView(entity=entity)
+    view.setup(request, fmt=job.format)
+    return entity, view.export_queryset()
+
+
+class _Progress:
+    """Walks the records, saving the progress (and, for sensitive records, the read) per chunk."""
+
+    def __init__(self, job, entity, queryset):
+        from wardsecurity.api.pagination import planner_estimate
+
+        self.job, self.entity, self.queryset = job, entity, queryset
+        self.expected = max(planner_estimate(queryset), 1)
+        self.count = 0
+
+    def __iter__(self):
+        sensitive = self.entity.model.sensitive
+        ids = []
+        for record in self.queryset.iterator(chunk_size=exports.CHUNK):
+            self.count += 1
+            if sensitive:
+                ids.append(record.pk)
+            yield record
+            if self.count % exports.CHUNK == 0:
+                self.chunk_done(ids)
+                ids = []
+        self.chunk_done(ids)
+
+    def chunk_done(self, ids):
+        if ids:
+            SensitiveRead.objects.create(
+                user=self.job.owner,
+                model=self.entity.model._meta.label_lower,
+                object_ids=ids,
+                path=reverse("export_job", kwargs={"pk": self.job.pk}),
+            )
+        self.expected = max(self.expected, self.count)
+        progress = min(99, 1 + self.count * 98 // self.expected)
+        ExportJob.objects.filter(pk=self.job.pk).update(progress=progress)
+
+
+def export_job_run(*, job_id) -> None:
+    """Write the job's file as its owner. Safe to run twice: only a queued job is claimed."""
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, progress=1
+    )
+    if not claimed:
+        return
+    job = ExportJob.objects.select_related("owner").get(pk=job_id)
+    root = export_root()
+    root.mkdir(parents=True, exist_ok=True)
+    # An unguessable name: the folder is private, but a leaked listing still names nobody.
+    name = f"{job.pk}-{secrets.token_hex(8)}.{job.format}"
+    partial = root / f"{name}{PARTIAL_SUFFIX}"
+    try:
+        with translation.override(job.language):
+            entity, queryset = owner_list(job)
+            records = _Progress(job, entity, queryset)
+            if job.format == "csv":
+                with partial.open("w", encoding="utf-8", newline="") as target:
+                    exports.write_csv(entity, records, target)
+            else:
+                exports.write_xlsx(entity, records, str(partial))
+        partial.rename(root / name)
+    except Exception as error:
+        # The class only: a message could quote a cell, and logs never hold personal data.
+        logger.error("export job %s failed: %s", job_id, type(error).__name__)
+        partial.unlink(missing_ok=True)
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.FAILED, finished_at=timezone.now()
+        )
+        return
+    ExportJob.objects.filter(pk=job_id).update(
+        status=ExportJob.Status.DONE,
+        progress=100,
+        row_count=records.count,
+        file_path=name,
+        finished_at=timezone.now(),
+    )
+
+
+def export_jobs_cleanup(*, now=None) -> dict[str, int]:
+    """Delete export jobs (with their files) and report jobs older than ``EXPORT_KEEP_DAYS``.
+
+    A job counts from when it finished, or, never finished, from when it was asked for; a file
+    a crashed worker left half-written goes after the same time.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_KEEP_DAYS)
+    old = Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
+    root = export_root()
+    files = 0
+    jobs = ExportJob.objects.filter(old)
+    for file_path in jobs.exclude(file_path="").values_list("file_path", flat=True).iterator():
+        path = root / Path(file_path).name
+        if path.is_file():
+            path.unlink()
+            files += 1
+    if root.is_dir():
+        for path in root.glob(f"*{PARTIAL_SUFFIX}"):
+            if path.stat().st_mtime < cutoff.timestamp():
+                path.unlink(missing_ok=True)
+                files += 1
+    export_jobs = jobs.delete()[0]
+    report_jobs = ReportJob.objects.filter(old).delete()[0]
+    return {"export_jobs": export_jobs, "files": files, "report_jobs": report_jobs}
