@@ -262,6 +262,10 @@ WARD_COLUMN = Column(
     "ward", ("Mã xã/phường", "Mã phường", "Mã xã", "Mã đơn vị hành chính"), WARD, example="22423"
 )
 GROUP = Lookup("households.ResidentialGroup", "name")
+# The optional residential group of a ward record, written by its name.
+GROUP_COLUMN = Column(
+    "group", ("Tổ dân phố", "Tổ", "Thôn"), LOOKUP, lookup=GROUP, example="Tổ dân phố 1"
+)
 MANY_GROUPS = ManyLookup("households.ResidentialGroup", "name")
 
 KINDS = {
@@ -313,13 +317,7 @@ KINDS = {
                 Column(
                     "kind", ("Loại", "Loại hình"), CHOICE, required=True, example="Cơ sở giáo dục"
                 ),
-                Column(
-                    "group",
-                    ("Tổ dân phố", "Tổ", "Thôn"),
-                    LOOKUP,
-                    lookup=GROUP,
-                    example="Tổ dân phố 1",
-                ),
+                GROUP_COLUMN,
                 WARD_COLUMN,
             ),
         ),
@@ -394,13 +392,7 @@ KINDS = {
                 ),
                 Column("status", ("Tình trạng",), CHOICE, example="Đang hoạt động"),
                 Column("removed_on", ("Ngày tháo dỡ",), DATE),
-                Column(
-                    "group",
-                    ("Tổ dân phố", "Tổ", "Thôn"),
-                    LOOKUP,
-                    lookup=GROUP,
-                    example="Tổ dân phố 1",
-                ),
+                GROUP_COLUMN,
                 Column(
                     "recorder",
                     ("Mã đầu thu", "Đầu thu"),
@@ -566,13 +558,7 @@ KINDS = {
                     lookup=ChoiceList("movement.OutreachSession", "partners"),
                     example="Công an; Đoàn Thanh niên",
                 ),
-                Column(
-                    "group",
-                    ("Tổ dân phố", "Tổ", "Thôn"),
-                    LOOKUP,
-                    lookup=GROUP,
-                    example="Tổ dân phố 1",
-                ),
+                GROUP_COLUMN,
                 WARD_COLUMN,
             ),
         ),
@@ -605,13 +591,7 @@ KINDS = {
                     BOOL,
                     example="Không",
                 ),
-                Column(
-                    "group",
-                    ("Tổ dân phố", "Tổ", "Thôn"),
-                    LOOKUP,
-                    lookup=GROUP,
-                    example="Tổ dân phố 1",
-                ),
+                GROUP_COLUMN,
                 WARD_COLUMN,
             ),
         ),
@@ -653,13 +633,7 @@ KINDS = {
                 Column(
                     "status", ("Tình trạng xử lý", "Tình trạng"), CHOICE, example="Đã tiếp nhận"
                 ),
-                Column(
-                    "group",
-                    ("Tổ dân phố", "Tổ", "Thôn"),
-                    LOOKUP,
-                    lookup=GROUP,
-                    example="Tổ dân phố 1",
-                ),
+                GROUP_COLUMN,
                 Column("latitude", ("Vĩ độ",), NUMBER),
                 Column("longitude", ("Kinh độ",), NUMBER),
                 WARD_COLUMN,

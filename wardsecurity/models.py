@@ -349,6 +349,15 @@ class SensitiveRead(models.Model):
         return f"{self.user} {self.model} {self.at:%d/%m/%Y %H:%M}"
 
 
+class JobStatus(models.TextChoices):
+    """Where a background job (a report, an export) stands."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class ReportJob(models.Model):
     """A period report built in the background for a large scope; only its owner may fetch it.
 
@@ -356,11 +365,7 @@ class ReportJob(models.Model):
     authenticated view that checks the owner (SPEC §10, GUARANTEES G2).
     """
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    Status = JobStatus
 
     owner = models.ForeignKey(
         User, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="report_jobs"
@@ -405,11 +410,7 @@ class ExportJob(models.Model):
     since the request gives no rows (GUARANTEES G2, G14).
     """
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    Status = JobStatus
 
     owner = models.ForeignKey(
         User, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="export_jobs"
