@@ -4,6 +4,7 @@ import datetime as dt
 import socket
 import time
 
+import kombu.pools
 import pytest
 from rest_framework.test import APIClient
 
@@ -26,11 +27,20 @@ def broker_down(request):
         listener.listen(8)  # the kernel completes the handshake; nothing ever replies
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=f"redis://127.0.0.1:{port}/0", task_always_eager=False)
-    app.pool.force_close_all()
+    _new_broker_pools()
     yield
     app.conf.update(saved)
-    app.pool.force_close_all()
+    _new_broker_pools()
     listener.close()
+
+
+def _new_broker_pools():
+    """Close the app's broker connections and forget the pools, so the next publish connects
+    to the broker now configured. A closed pool left in place makes every later publish in
+    this process fail with "Acquire on closed pool"."""
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def test_a_save_answers_fast_and_the_statistics_heal(
