@@ -12,12 +12,12 @@ import json
 
 from django.conf import settings
 from django.core import signing
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
@@ -52,9 +52,24 @@ class EstimatedPage(Page):
 
 
 class EstimatingPaginator(Paginator):
-    """Counts exactly up to the limit in one bounded query; past it, takes the planner's figure."""
+    """Counts exactly up to the limit in one bounded query; past it, takes the planner's figure.
+
+    ``rows``, when given, turns a page's slice of the queryset into the rows to serialise (the
+    lean path's tuples): the count and the estimate still read the queryset itself, so they are
+    the same queries, with the same answers, as on the full path.
+    """
 
     estimated = False
+
+    def __init__(self, *args, rows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+
+    def _get_page(self, object_list, number, paginator):
+        return Page(self._page_rows(object_list), number, paginator)
+
+    def _page_rows(self, object_list):
+        return object_list if self.rows is None else self.rows(object_list)
 
     @cached_property
     def count(self):
@@ -84,7 +99,8 @@ class EstimatingPaginator(Paginator):
         if not self.estimated:
             return super().page(number)
         bottom = (number - 1) * self.per_page
-        return EstimatedPage(self.object_list[bottom : bottom + self.per_page], number, self)
+        rows = self._page_rows(self.object_list[bottom : bottom + self.per_page])
+        return EstimatedPage(rows, number, self)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -104,13 +120,24 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise ValidationError({self.page_size_query_param: [PAGE_SIZE_MESSAGE]})
         return min(int(raw), self.max_page_size)
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, *, rows=None):
+        """The page's rows; ``rows`` as in EstimatingPaginator (DRF's own steps otherwise)."""
+        self.request = request
         self.cursor_page = None
         if self.cursor_query_param in request.query_params:
-            self.request = request
-            self.cursor_page = CursorPage(self, queryset, request)
+            self.cursor_page = CursorPage(self, queryset, request, rows=rows)
             return self.cursor_page.rows
-        return super().paginate_queryset(queryset, request, view)
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request), rows=rows)
+        page_number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage as exc:
+            raise NotFound(
+                self.invalid_page_message.format(page_number=page_number, message=str(exc))
+            ) from exc
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True
+        return list(self.page)
 
     def get_paginated_response(self, data):
         if self.cursor_page is not None:
@@ -152,7 +179,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 class CursorPage:
     """One page of a keyset walk over ``id`` (descending unless ``ordering=id``)."""
 
-    def __init__(self, paginator: PageNumberPagination, queryset, request):
+    def __init__(self, paginator: PageNumberPagination, queryset, request, *, rows=None):
         self.paginator = paginator
         self.request = request
         self.size = paginator.get_page_size(request)
@@ -166,7 +193,8 @@ class CursorPage:
         if key is not None:
             queryset = queryset.filter(**{"pk__lt" if forward_desc else "pk__gt": key})
         queryset = queryset.order_by("-pk" if forward_desc else "pk")
-        rows = list(queryset[: self.size + 1])
+        page = queryset[: self.size + 1]
+        rows = list(page if rows is None else rows(page))
         more = len(rows) > self.size
         rows = rows[: self.size]
         if backwards:
