@@ -12,7 +12,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -27,8 +27,13 @@ STATS_CACHE_SECONDS = 300
 _AS_OF = serializers.DateTimeField()
 
 
-def _cache_key(user, query: dict, rollup) -> str:
-    """The answer's identity; the scope fields are what ``Ward.objects.visible_to`` reads."""
+def _cache_key(user, query, rollup) -> str:
+    """The answer's identity; the scope fields are what ``Ward.objects.visible_to`` reads.
+
+    ``query`` is the query string as sent: only a question that was answered is ever cached, so
+    a repeat needs no validation. Today's date is in the key for the periods relative to it
+    (``ytd:``).
+    """
     scope = (
         user.is_active,
         user.is_superuser,
@@ -37,8 +42,16 @@ def _cache_key(user, query: dict, rollup) -> str:
         user.scope_cluster_id,
         user.scope_ward_id,
     )
-    question = sorted(query.items())
-    identity = (scope, question, translation.get_language(), rollup.processed_at, rollup.horizon)
+    question = sorted(query.lists())
+    language = translation.get_language()
+    identity = (
+        scope,
+        question,
+        language,
+        timezone.localdate(),
+        rollup.processed_at,
+        rollup.horizon,
+    )
     return "stats:" + hashlib.sha256(repr(identity).encode()).hexdigest()
 
 
@@ -48,6 +61,11 @@ class StatsView(APIView):
     @extend_schema(parameters=[StatsQuerySerializer], responses={200: StatsSerializer})
     def get(self, request):
         params = request.query_params
+        rollup = rollup_view()
+        key = _cache_key(request.user, params, rollup)
+        data = cache.get(key)
+        if data is not None:
+            return Response({**data, "as_of": _AS_OF.to_representation(rollup.as_of)})
         repeated = [name for name in params if len(params.getlist(name)) > 1]
         if repeated:
             raise serializers.ValidationError(
@@ -61,11 +79,6 @@ class StatsView(APIView):
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"period": exc.messages}) from None
         metrics = params["metrics"].split(",") if params.get("metrics") else None
-        rollup = rollup_view()
-        key = _cache_key(request.user, params, rollup)
-        data = cache.get(key)
-        if data is not None:
-            return Response({**data, "as_of": _AS_OF.to_representation(rollup.as_of)})
         try:
             answer = stats_for(
                 user=request.user,

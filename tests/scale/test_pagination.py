@@ -78,6 +78,22 @@ def test_the_count_reads_at_most_the_limit_plus_one_row(api, group_a, settings):
     assert "LIMIT 4" in counts[0]
 
 
+def test_the_next_pages_of_a_large_list_reuse_its_estimate(api, group_a, settings):
+    settings.API_EXACT_COUNT_LIMIT = 3
+    households(group_a, 6)
+    first = api.get(URL, {"page_size": 2})
+    with CaptureQueriesContext(connection) as captured:
+        second = api.get(URL, {"page_size": 2, "page": 2})
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert not [q for q in sql if "COUNT(*)" in q or q.startswith("EXPLAIN")]
+    assert second.headers["X-Count-Estimated"] == "true"
+    assert second.json()["count"] == first.json()["count"]
+    # Another list (another filter) is counted on its own.
+    with CaptureQueriesContext(connection) as captured:
+        api.get(URL, {"page_size": 2, "search": "khác"})
+    assert [q for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+
+
 def test_cursor_pages_walk_every_row_once_without_a_count(api, group_a):
     made = sorted((h.pk for h in households(group_a, 7)), reverse=True)
     first = api.get(URL, {"cursor": "", "page_size": 3})

@@ -3,15 +3,18 @@
 Page numbers keep the answer ``{"count", "next", "previous", "results"}``, but a list is never
 counted past ``API_EXACT_COUNT_LIMIT`` rows: beyond it ``count`` is PostgreSQL's estimate and
 the ``X-Count-Estimated`` header says so (a COUNT(*) over a million households costs more than
-the page); every page number is then served, and ``next`` follows the rows, not the estimate.
+the page), and the estimate of a list is kept a minute; every page number is then served, and
+``next`` follows the rows, not the estimate.
 ``?cursor=`` walks a list in id order without counting it at all; the answer is
 ``{"next", "previous", "results"}`` and the links carry a signed cursor.
 """
 
+import hashlib
 import json
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -44,6 +47,16 @@ def planner_estimate(queryset) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+ESTIMATE_SECONDS = 60
+
+
+def _estimate_key(queryset) -> str:
+    """The list's identity: its SQL (scope and filters included) and the limit it was cut at."""
+    sql, params = queryset.query.sql_with_params()
+    identity = (queryset.db, sql, params, exact_count_limit())
+    return "count-estimate:" + hashlib.sha256(repr(identity).encode()).hexdigest()
+
+
 class EstimatedPage(Page):
     """A page of an estimated list: there is a next page while this one is full."""
 
@@ -73,13 +86,23 @@ class EstimatingPaginator(Paginator):
 
     @cached_property
     def count(self):
+        """Exact up to the limit; past it the planner's estimate, kept ``ESTIMATE_SECONDS``
+        for the same query, so paging through a large list does not count it again each time
+        (an estimate a minute old is as good as a new one)."""
         limit = exact_count_limit()
         queryset = self.object_list
+        key = _estimate_key(queryset)
+        known = cache.get(key)
+        if known is not None:
+            self.estimated = True
+            return known
         exact = queryset.values("pk")[: limit + 1].count()
         if exact <= limit:
             return exact
         self.estimated = True
-        return max(exact, planner_estimate(queryset))
+        estimate = max(exact, planner_estimate(queryset))
+        cache.set(key, estimate, ESTIMATE_SECONDS)
+        return estimate
 
     def validate_number(self, number):
         if not (self.count and self.estimated):
