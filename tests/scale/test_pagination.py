@@ -6,8 +6,9 @@ from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from households.models import Household
 from tests.factories import HouseholdFactory, ResidentialGroupFactory
-from wardsecurity.api.pagination import CURSOR_SALT
+from wardsecurity.api.pagination import CURSOR_SALT, EstimatingPaginator
 
 URL = "/api/v1/households/"
 
@@ -92,6 +93,15 @@ def test_the_next_pages_of_a_large_list_reuse_its_estimate(api, group_a, setting
     with CaptureQueriesContext(connection) as captured:
         api.get(URL, {"page_size": 2, "search": "khác"})
     assert [q for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+
+
+def test_a_list_no_row_can_match_counts_zero(group_a):
+    """Found by the schemathesis run: a filter that compiles to no SQL (``IN ()``) is empty."""
+    households(group_a, 2)
+    for queryset in (Household.objects.none(), Household.objects.filter(pk__in=[])):
+        paginator = EstimatingPaginator(queryset, 2)
+        assert paginator.count == 0
+        assert list(paginator.page(1).object_list) == []
 
 
 def test_cursor_pages_walk_every_row_once_without_a_count(api, group_a):

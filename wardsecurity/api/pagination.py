@@ -15,6 +15,7 @@ import json
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -91,7 +92,10 @@ class EstimatingPaginator(Paginator):
         (an estimate a minute old is as good as a new one)."""
         limit = exact_count_limit()
         queryset = self.object_list
-        key = _estimate_key(queryset)
+        try:
+            key = _estimate_key(queryset)
+        except EmptyResultSet:  # a filter no row can match (``none()``, ``IN ()``)
+            return 0
         known = cache.get(key)
         if known is not None:
             self.estimated = True
