@@ -262,6 +262,20 @@ WARD_COLUMN = Column(
     "ward", ("Mã xã/phường", "Mã phường", "Mã xã", "Mã đơn vị hành chính"), WARD, example="22423"
 )
 GROUP = Lookup("households.ResidentialGroup", "name")
+# A household by its code, an organisation by its name (a commitment's or contribution's signer).
+HOUSEHOLD_COLUMN = Column(
+    "household",
+    ("Mã hộ",),
+    LOOKUP,
+    lookup=Lookup("households.Household", "code"),
+    example="BN-0001",
+)
+ORGANISATION_COLUMN = Column(
+    "organisation",
+    ("Cơ quan, tổ chức", "Tên tổ chức"),
+    LOOKUP,
+    lookup=Lookup("households.Organisation", "name"),
+)
 # The optional residential group of a ward record, written by its name.
 GROUP_COLUMN = Column(
     "group", ("Tổ dân phố", "Tổ", "Thôn"), LOOKUP, lookup=GROUP, example="Tổ dân phố 1"
@@ -327,19 +341,8 @@ KINDS = {
             ward_in_data=False,
             natural_key=("household", "organisation", "year", "kind"),
             columns=(
-                Column(
-                    "household",
-                    ("Mã hộ",),
-                    LOOKUP,
-                    lookup=Lookup("households.Household", "code"),
-                    example="BN-0001",
-                ),
-                Column(
-                    "organisation",
-                    ("Cơ quan, tổ chức", "Tên tổ chức"),
-                    LOOKUP,
-                    lookup=Lookup("households.Organisation", "name"),
-                ),
+                HOUSEHOLD_COLUMN,
+                ORGANISATION_COLUMN,
                 Column("year", ("Năm",), NUMBER, required=True, example="2025"),
                 Column(
                     "kind",
@@ -513,19 +516,8 @@ KINDS = {
                     required=True,
                     example="Lắp camera ngã ba chợ",
                 ),
-                Column(
-                    "household",
-                    ("Mã hộ",),
-                    LOOKUP,
-                    lookup=Lookup("households.Household", "code"),
-                    example="BN-0001",
-                ),
-                Column(
-                    "organisation",
-                    ("Cơ quan, tổ chức", "Tên tổ chức"),
-                    LOOKUP,
-                    lookup=Lookup("households.Organisation", "name"),
-                ),
+                HOUSEHOLD_COLUMN,
+                ORGANISATION_COLUMN,
                 Column(
                     "camera",
                     ("Mã camera",),
