@@ -11,7 +11,7 @@ from wardsecurity.admin import WardRecordAdmin, ward_filters
 class RecorderAdmin(WardRecordAdmin):
     list_display = ("code", "location", "channels", "installed_on", "ward")
     list_filter = (*ward_filters(),)
-    search_fields = ("code", "location__unaccent")
+    search_fields = ("code", "location__ws_fold__contains")
     autocomplete_fields = ("ward",)
     date_hierarchy = "installed_on"
     ordering = ("ward__code", "code")
@@ -40,7 +40,7 @@ class CameraAdmin(WardRecordAdmin):
         "signage",
     )
     list_select_related = ("ward", "group", "recorder")
-    search_fields = ("code", "location__unaccent")
+    search_fields = ("code", "location__ws_fold__contains")
     autocomplete_fields = ("ward", "group", "recorder", "model")
     date_hierarchy = "installed_on"
     ordering = ("ward__code", "code")
@@ -60,7 +60,7 @@ class ContributionAdmin(WardRecordAdmin):
     )
     list_filter = (*ward_filters(),)
     list_select_related = ("ward", "household", "organisation", "camera")
-    search_fields = ("contributor_name__unaccent", "purpose__unaccent")
+    search_fields = ("contributor_name__ws_fold__contains", "purpose__ws_fold__contains")
     autocomplete_fields = ("ward", "household", "organisation", "camera")
     date_hierarchy = "contributed_on"
     ordering = ("-contributed_on", "ward__code")
@@ -80,7 +80,7 @@ class VideoExtractionAdmin(WardRecordAdmin):
     )
     list_filter = (*ward_filters("camera__ward"), "useful")
     list_select_related = ("camera", "camera__ward", "requested_by", "incident")
-    search_fields = ("purpose__unaccent", "notes__unaccent", "camera__code")
+    search_fields = ("purpose__ws_fold__contains", "notes__ws_fold__contains", "camera__code")
     autocomplete_fields = ("camera", "requested_by", "incident")
     date_hierarchy = "requested_at"
     ordering = ("-requested_at",)

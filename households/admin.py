@@ -38,7 +38,7 @@ class WardAdmin(TerritoryAdmin):
 @admin.register(WardCluster)
 class WardClusterAdmin(ScopedModelAdmin):
     list_display = ("name", "ward_count")
-    search_fields = ("name__unaccent",)
+    search_fields = ("name__ws_fold__contains",)
     autocomplete_fields = ("wards",)
     ordering = ("name",)
 
@@ -54,7 +54,7 @@ class WardClusterAdmin(ScopedModelAdmin):
 class ResidentialGroupAdmin(WardRecordAdmin):
     list_display = ("name", "kind", "ward")
     list_filter = (*ward_filters(), "kind")
-    search_fields = ("name__unaccent", "ward__search_name", "ward__code")
+    search_fields = ("name__ws_fold__contains", "ward__search_name", "ward__code")
     autocomplete_fields = ("ward",)
     ordering = ("ward__code", "name")
 
@@ -73,7 +73,7 @@ class HouseholdAdmin(WardRecordAdmin):
     )
     list_filter = (*ward_filters(), "residence", "active")
     list_select_related = ("ward", "group")
-    search_fields = ("code", "head_name__unaccent", "address__unaccent", "phone")
+    search_fields = ("code", "head_name__ws_fold__contains", "address__ws_fold__contains", "phone")
     autocomplete_fields = ("group",)
     # The ward follows the group (Household.derive_fields); a group of another ward is refused.
     derived_fields = ("ward",)
@@ -85,6 +85,6 @@ class OrganisationAdmin(WardRecordAdmin):
     list_display = ("name", "kind", "ward", "group")
     list_filter = (*ward_filters(), "kind")
     list_select_related = ("ward", "group")
-    search_fields = ("name__unaccent",)
+    search_fields = ("name__ws_fold__contains",)
     autocomplete_fields = ("ward", "group")
     ordering = ("ward__code", "name")

@@ -10,7 +10,7 @@ from wardsecurity.admin import WardRecordAdmin, ward_filters
 class TipAdmin(WardRecordAdmin):
     list_display = ("__str__", "received_at", "channel", "category", "status", "ward")
     list_filter = (*ward_filters(), "category", "channel", "status")
-    search_fields = ("content__unaccent", "reporter__unaccent")
+    search_fields = ("content__ws_fold__contains", "reporter__ws_fold__contains")
     autocomplete_fields = ("ward",)
     date_hierarchy = "received_at"
     ordering = ("-received_at", "ward__code")
@@ -31,7 +31,7 @@ class IncidentAdmin(WardRecordAdmin):
     )
     list_filter = (*ward_filters(), "category", "source", "status")
     list_select_related = ("ward", "group")
-    search_fields = ("summary__unaccent", "subcategory__unaccent")
+    search_fields = ("summary__ws_fold__contains", "subcategory__ws_fold__contains")
     autocomplete_fields = ("ward", "group", "tip")
     date_hierarchy = "occurred_at"
     ordering = ("-occurred_at", "ward__code")
@@ -42,7 +42,7 @@ class HotspotAdmin(WardRecordAdmin):
     list_display = ("name", "status", "designated_on", "transformed_on", "group", "ward")
     list_filter = (*ward_filters(), "status")
     list_select_related = ("ward", "group")
-    search_fields = ("name__unaccent", "reasons__unaccent")
+    search_fields = ("name__ws_fold__contains", "reasons__ws_fold__contains")
     autocomplete_fields = ("ward", "group")
     date_hierarchy = "designated_on"
     ordering = ("-designated_on", "ward__code")

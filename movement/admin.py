@@ -38,7 +38,7 @@ class SelfManagementModelAdmin(WardRecordAdmin):
     list_display = ("name", "kind", "status", "exemplary", "founded_on", "lead_org", "ward")
     list_filter = (*ward_filters(), "kind", "status", "exemplary")
     list_select_related = ("ward", "lead_org")
-    search_fields = ("name__unaccent",)
+    search_fields = ("name__ws_fold__contains",)
     autocomplete_fields = ("ward", "groups", "lead_org")
     date_hierarchy = "founded_on"
     ordering = ("ward__code", "name")
@@ -64,7 +64,7 @@ class TeamAdmin(WardRecordAdmin):
     )
     list_filter = (*ward_filters(), "kind", "roster_kept")
     list_select_related = ("ward", "model")
-    search_fields = ("name__unaccent", "decision_no")
+    search_fields = ("name__ws_fold__contains", "decision_no")
     autocomplete_fields = ("ward", "groups", "model")
     date_hierarchy = "established_on"
     ordering = ("ward__code", "kind", "name")
@@ -76,7 +76,7 @@ class TeamMemberAdmin(WardRecordAdmin):
     list_display = ("full_name", "role", "team", "team_ward", "phone", "joined_on", "left_on")
     list_filter = (*ward_filters("team__ward"), "role", "team__kind")
     list_select_related = ("team", "team__ward")
-    search_fields = ("full_name__unaccent", "phone", "team__name__unaccent")
+    search_fields = ("full_name__ws_fold__contains", "phone", "team__name__ws_fold__contains")
     autocomplete_fields = ("team",)
     ordering = ("team__ward__code", "team__name", "role", "full_name")
 
@@ -92,8 +92,8 @@ class CommitmentAdmin(WardRecordAdmin):
     list_select_related = ("ward", "household", "organisation")
     search_fields = (
         "household__code",
-        "household__head_name__unaccent",
-        "organisation__name__unaccent",
+        "household__head_name__ws_fold__contains",
+        "organisation__name__ws_fold__contains",
     )
     autocomplete_fields = ("household", "organisation")
     # The ward follows the signer (Commitment.derive_fields); a signer of another ward is refused.
@@ -116,7 +116,7 @@ class MediationCaseAdmin(WardRecordAdmin):
     )
     list_filter = (*ward_filters(), "subject", "outcome", "security_related")
     list_select_related = ("ward", "group")
-    search_fields = ("parties__unaccent",)
+    search_fields = ("parties__ws_fold__contains",)
     autocomplete_fields = ("ward", "group")
     date_hierarchy = "received_on"
     ordering = ("-received_on", "ward__code")
@@ -127,7 +127,7 @@ class OutreachSessionAdmin(WardRecordAdmin):
     list_display = ("topic", "held_on", "attendees", "partner_list", "group", "ward")
     list_filter = (*ward_filters(),)
     list_select_related = ("ward", "group")
-    search_fields = ("topic__unaccent",)
+    search_fields = ("topic__ws_fold__contains",)
     autocomplete_fields = ("ward", "group")
     date_hierarchy = "held_on"
     ordering = ("-held_on", "ward__code")
@@ -153,7 +153,11 @@ class OutreachSessionAdmin(WardRecordAdmin):
 class CommendationAdmin(WardRecordAdmin):
     list_display = ("recipient_name", "recipient_kind", "level", "issuer", "awarded_on", "ward")
     list_filter = (*ward_filters(), "recipient_kind", "level")
-    search_fields = ("recipient_name__unaccent", "issuer__unaccent", "reason__unaccent")
+    search_fields = (
+        "recipient_name__ws_fold__contains",
+        "issuer__ws_fold__contains",
+        "reason__ws_fold__contains",
+    )
     autocomplete_fields = ("ward",)
     date_hierarchy = "awarded_on"
     ordering = ("-awarded_on", "ward__code")
@@ -183,7 +187,7 @@ class ReintegrationCaseAdmin(WardRecordAdmin):
     )
     list_filter = (*ward_filters(), "category", "status")
     list_select_related = ("ward", "group")
-    search_fields = ("person_name__unaccent", "sponsor__unaccent")
+    search_fields = ("person_name__ws_fold__contains", "sponsor__ws_fold__contains")
     autocomplete_fields = ("ward", "group")
     date_hierarchy = "started_on"
     ordering = ("-started_on", "ward__code")
@@ -202,7 +206,7 @@ class EidTallyAdmin(WardRecordAdmin):
     )
     list_filter = (*ward_filters(),)
     list_select_related = ("ward", "group")
-    search_fields = ("ward__search_name", "ward__code", "group__name__unaccent")
+    search_fields = ("ward__search_name", "ward__code", "group__name__ws_fold__contains")
     autocomplete_fields = ("ward", "group")
     date_hierarchy = "recorded_on"
     ordering = ("-recorded_on", "ward__code")
@@ -213,7 +217,11 @@ class SafetyRecognitionAdmin(WardRecordAdmin):
     list_display = ("year", "subject", "subject_name", "recognised", "decision_no", "ward")
     list_filter = (*ward_filters(), "year", "subject", "recognised")
     list_select_related = ("ward", "group", "organisation")
-    search_fields = ("decision_no", "group__name__unaccent", "organisation__name__unaccent")
+    search_fields = (
+        "decision_no",
+        "group__name__ws_fold__contains",
+        "organisation__name__ws_fold__contains",
+    )
     autocomplete_fields = ("ward", "group", "organisation")
     ordering = ("-year", "ward__code")
 
@@ -237,9 +245,9 @@ class AppraisalAdmin(WardRecordAdmin):
     list_filter = (*ward_filters(), "year", "subject", "grade")
     list_select_related = ("ward", "group", "organisation", "team")
     search_fields = (
-        "group__name__unaccent",
-        "organisation__name__unaccent",
-        "team__name__unaccent",
+        "group__name__ws_fold__contains",
+        "organisation__name__ws_fold__contains",
+        "team__name__ws_fold__contains",
     )
     autocomplete_fields = ("ward", "group", "organisation", "team")
     # The grade follows the configured thresholds (Appraisal.clean).

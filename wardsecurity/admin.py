@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from pghistory import config as pghistory_config
 
 from wardsecurity.admin_site import is_site_admin
+from wardsecurity.api import filters as _registers_ws_fold  # noqa: F401 - the lookup
 from wardsecurity.models import ApiToken, ClosedPeriod, ExportJob, ReportJob, SensitiveRead, User
 from wardsecurity.scope import ScopedQuerySet
 from wardsecurity.validators import fold_accents
@@ -163,8 +164,9 @@ class ScopedModelAdmin(AdministratorMixin, admin.ModelAdmin):
     """Admin of a model with ``visible_to``: every read (list, change page, autocomplete, the
     choices of a foreign key) starts from it; search ignores Vietnamese accents.
 
-    Write ``search_fields`` on text as ``"name__unaccent"``: the term is folded the same way, so
-    "nguyen" finds "Nguyễn".
+    Write ``search_fields`` on text as ``"name__ws_fold__contains"``: the column and the term
+    are folded by ``ws_fold`` (accents, case, đ), so "nguyen" finds "Nguyễn", and the trigram
+    indexes of the large tables serve it (``wardsecurity.api.filters.Fold``).
     """
 
     def get_queryset(self, request):
@@ -294,7 +296,7 @@ class ClosedPeriodAdmin(ViewOnlyMixin, WardRecordAdmin):
     list_display = ("ward", "start", "end", "closed_by", "reopened_at", "reopened_by")
     list_filter = (*ward_filters(), "reopened_at")
     list_select_related = ("ward", "closed_by", "reopened_by")
-    search_fields = ("ward__name__unaccent", "ward__code")
+    search_fields = ("ward__name__ws_fold__contains", "ward__code")
     date_hierarchy = "start"
     ordering = ("-start",)
 
