@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from wardsecurity.scope import role_may_see
-from wardsecurity.validators import fold_accents, normalise_text
+from wardsecurity.validators import fold_accents
 
 TEXT, NUMBER, DATE, BOOL, CHOICE, LOOKUP, WARD, MANY, DATETIME = (
     "text",
@@ -53,9 +53,8 @@ class Lookup:
         return found
 
 
-# Cell readers for the column types the import run does not convert itself (MANY, DATETIME).
-# The run hands such a cell to the column's ``lookup``, as for a link: ``key(text)`` first, then
-# ``table(ward)[key]``; a table raises ``CellError`` with the message for a bad cell.
+# Cell readers of the MANY and DATETIME columns: ``table(ward)`` is built once per import, and
+# the run reads each cell's text with its ``read``, which raises ``CellError`` for a bad cell.
 
 
 @dataclass(frozen=True)
@@ -64,9 +63,6 @@ class ManyLookup:
 
     model: str
     field: str
-
-    def key(self, value: str) -> tuple:
-        return split_many(value)
 
     def table(self, ward):
         return _ManyTable(Lookup(self.model, self.field), ward)
@@ -81,12 +77,9 @@ class _ManyTable:
         self.lookup = lookup
         self.ids = lookup.table(ward)
 
-    def __contains__(self, names):
-        return True
-
-    def __getitem__(self, names):
+    def read(self, text):
         found = []
-        for name in names:
+        for name in split_many(text):
             key = self.lookup.key(name)
             if key not in self.ids:
                 raise CellError(NAMED_NOT_FOUND % {"value": name[:50]})
@@ -104,9 +97,6 @@ class ChoiceList:
     model: str
     field: str
 
-    def key(self, value: str) -> tuple:
-        return split_many(value)
-
     def table(self, ward):
         return _ChoiceListTable(apps.get_model(self.model)._meta.get_field(self.field))
 
@@ -121,12 +111,9 @@ class _ChoiceListTable:
                 with translation.override(language):
                     self.values[fold(str(label))] = value
 
-    def __contains__(self, words):
-        return True
-
-    def __getitem__(self, words):
+    def read(self, text):
         chosen = set()
-        for word in words:
+        for word in split_many(text):
             value = self.values.get(fold(word))
             if value is None:
                 raise CellError(BAD_CHOICE % {"value": word[:50]})
@@ -142,19 +129,11 @@ class DateTimeCell:
     record it matches compare equal, and the API's datetime field reads it unchanged.
     """
 
-    def key(self, value: str) -> str:
-        return value.strip()
-
     def table(self, ward):
-        return _DateTimeTable()
+        return self
 
-
-class _DateTimeTable:
-    def __contains__(self, text):
-        return True
-
-    def __getitem__(self, text):
-        return to_datetime_text(text)
+    def read(self, text):
+        return to_datetime_text(text.strip())
 
 
 @dataclass(frozen=True)
@@ -192,56 +171,11 @@ class Kind:
 
     @property
     def service_functions(self):
-        """The resource's create and update; create refuses a natural key the ward already has.
-
-        A row reaches create when no single record of the ward has its natural key: either none
-        has it, or several do (the run cannot tell which to update). Creating then would add one
-        more look-alike record, so the row is refused instead.
-        """
         create, update, _delete = self.viewset.services
-
-        def create_new(*, actor, data):
-            self.refuse_taken_key(data)
-            return create(actor=actor, data=data)
-
-        return create_new, update
+        return create, update
 
     def column(self, key):
         return next(c for c in self.columns if c.key == key)
-
-    def refuse_taken_key(self, data):
-        """Raise a ValidationError on the first key column if the ward has this natural key."""
-        model = self.model_class
-        ward = data.get("ward")
-        if ward is None:
-            link = next(
-                c.key for c in self.columns if c.type == LOOKUP and data.get(c.key) is not None
-            )
-            ward = data[link].ward
-        records = model.objects.filter(**{model.ward_path: ward})
-        folded = {}
-        for key in self.natural_key:
-            value = data.get(key)
-            if isinstance(value, str):
-                value = normalise_text(value)
-            if self.column(key).type == TEXT and key == "name":
-                folded[key] = fold(value or "")
-            elif value is None or value == "":
-                blank_q = models.Q(**{f"{key}__isnull": True})
-                if self.column(key).type == TEXT:
-                    blank_q |= models.Q(**{key: ""})
-                records = records.filter(blank_q)
-            else:
-                records = records.filter(**{key: value})
-        if folded:
-            names = records.values_list(*folded)
-            count = sum(1 for row in names if tuple(fold(v) for v in row) == tuple(folded.values()))
-        else:
-            count = records[:2].count()
-        if count:
-            headers = ", ".join(f"“{self.header(key)}”" for key in self.natural_key)
-            message = KEY_AMBIGUOUS if count > 1 else KEY_TAKEN
-            raise ValidationError({self.natural_key[0]: message % {"columns": headers}})
 
     def header(self, key):
         column = self.column(key)
@@ -686,10 +620,6 @@ NO_TIME = _("Write the time too, as dd/mm/yyyy hh:mm.")
 KEY_AMBIGUOUS = _(
     "Several records of this ward have the same %(columns)s, so this row cannot tell which one "
     "to update; make them distinct first."
-)
-KEY_TAKEN = _(
-    "A record of this ward already has the same %(columns)s, written differently; write it as "
-    "it is stored."
 )
 
 

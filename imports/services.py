@@ -377,6 +377,8 @@ def _convert(column, cell, tables, choices):
         if value is None:
             raise K.CellError(K.BAD_CHOICE % {"value": K.to_text(cell)[:50]})
         return value
+    if column.type in (K.MANY, K.DATETIME):
+        return tables[column.key].read(K.to_text(cell))
     table = tables[column.key]
     key = column.lookup.key(K.to_text(cell))
     if key not in table:
@@ -400,8 +402,13 @@ def natural_key(spec, data):
     return tuple(values)
 
 
+# Several records of the ward have this natural key: the row cannot tell which to update.
+AMBIGUOUS_KEY = object()
+
+
 def _existing(spec, ward, keys):
-    """natural key -> the current record, for the keys the file names (name keys: whole ward)."""
+    """natural key -> the current record (or AMBIGUOUS_KEY), for the keys the file names (name
+    keys: whole ward)."""
     model = spec.model_class
     queryset = model.objects.filter(**{model.ward_path: ward})
     by_name = any(spec.column(k).type == K.TEXT and k == "name" for k in spec.natural_key)
@@ -422,7 +429,7 @@ def _existing(spec, ward, keys):
         for key in spec.natural_key:
             data[key] = getattr(record, f"{key}_id" if spec.column(key).type == K.LOOKUP else key)
         nk = natural_key(spec, data)
-        found[nk] = None if nk in found else record
+        found[nk] = AMBIGUOUS_KEY if nk in found else record
     return found
 
 
@@ -465,6 +472,9 @@ def _rows_through_services(batch, actor, spec, sheet, columns, report, *, write)
             else:
                 first_seen[nk] = line
         action = None
+        if not errors and existing.get(nk) is AMBIGUOUS_KEY:
+            headers = ", ".join(f"“{spec.header(key)}”" for key in spec.natural_key)
+            errors[spec.natural_key[0]] = K.KEY_AMBIGUOUS % {"columns": headers}
         if errors:
             # Check the other cells too, so the report names every bad cell of the row at once.
             shape = _shape_errors(spec, request, {k: v for k, v in data.items() if k not in errors})
