@@ -3,10 +3,10 @@
 import logging
 
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone, translation
 
 from reports.documents.generate import ReportRequest, report_build, report_render, report_request
+from wardsecurity.jobs import job_enqueue, job_for, job_requeue_if_stalled
 from wardsecurity.models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -25,37 +25,19 @@ def report_job_create(*, actor, request: ReportRequest, calendar: str) -> Report
             format=request.format,
             language=translation.get_language() or "vi",
         )
-        transaction.on_commit(lambda: _enqueue(run_report_job, job.pk))
+        transaction.on_commit(lambda: job_enqueue(run_report_job, job))
     return job
-
-
-BROKER_TIMEOUT = 1.0  # seconds: asking for a report never hangs on a broker that is down
-
-
-def _enqueue(task, job_id):
-    try:
-        task.apply_async(
-            (job_id,), retry=False, connect_timeout=BROKER_TIMEOUT, timeout=BROKER_TIMEOUT
-        )
-    except Exception:  # the broker is down: the job stays queued and is sent again when polled
-        logger.warning("report job %s could not be queued", job_id, exc_info=True)
 
 
 def report_job_for(*, user, job_id) -> ReportJob:
-    """The caller's own job; anyone else's, or none, is a 404 (it does not say which)."""
-    job = ReportJob.objects.filter(pk=job_id, owner=user).defer("content").first()
-    if job is None or not user.is_active:
-        raise Http404
-    return job
+    """The caller's own job (its file left unread); anyone else's, or none, is a 404."""
+    return job_for(ReportJob.objects.defer("content"), user=user, job_id=job_id)
 
 
-def report_job_requeue_if_stalled(*, job: ReportJob, after_seconds=120) -> None:
-    """A job still queued long after it was created lost its message (broker outage): resend."""
+def report_job_requeue_if_stalled(*, job: ReportJob) -> None:
     from reports.tasks_documents import run_report_job
 
-    age = (timezone.now() - job.created_at).total_seconds()
-    if job.status == ReportJob.Status.QUEUED and age > after_seconds:
-        _enqueue(run_report_job, job.pk)
+    job_requeue_if_stalled(run_report_job, job)
 
 
 def _progress(job_id, progress):

@@ -20,13 +20,12 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from wardsecurity.jobs import job_enqueue, job_for, job_requeue_if_stalled
 from wardsecurity.models import ExportJob, ReportJob, SensitiveRead
 from wardsecurity.portal import exports, registry
 
 logger = logging.getLogger(__name__)
 
-BROKER_TIMEOUT = 1.0  # seconds: asking for an export never hangs on a broker that is down
-STALLED_AFTER = 120  # seconds queued before a poll sends the job to the broker again
 PARTIAL_SUFFIX = ".part"
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": exports.XLSX_CONTENT_TYPE}
 
@@ -65,34 +64,22 @@ def export_job_create(*, actor, entity, query: str, fmt: str) -> ExportJob:
             format=fmt,
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        transaction.on_commit(lambda: job_enqueue(_task(), job))
     return job
 
 
-def _enqueue(job_id):
+def _task():
     from wardsecurity.tasks import run_export_job
 
-    try:
-        run_export_job.apply_async(
-            (job_id,), retry=False, connect_timeout=BROKER_TIMEOUT, timeout=BROKER_TIMEOUT
-        )
-    except Exception:  # the broker is down: the job stays queued and is sent again when polled
-        logger.warning("export job %s could not be queued", job_id, exc_info=True)
+    return run_export_job
 
 
 def export_job_for(*, user, job_id) -> ExportJob:
-    """The caller's own job; anyone else's, or none, is a 404 (it does not say which)."""
-    job = ExportJob.objects.filter(pk=job_id, owner=user).first()
-    if job is None or not user.is_active:
-        raise Http404
-    return job
+    return job_for(ExportJob.objects.all(), user=user, job_id=job_id)
 
 
 def export_job_requeue_if_stalled(*, job: ExportJob) -> None:
-    """A job still queued long after it was created lost its message (broker outage): resend."""
-    age = (timezone.now() - job.created_at).total_seconds()
-    if job.status == ExportJob.Status.QUEUED and age > STALLED_AFTER:
-        _enqueue(job.pk)
+    job_requeue_if_stalled(_task(), job)
 
 
 def export_job_file(job: ExportJob) -> Path:
