@@ -18,7 +18,6 @@ from their ``RETURNING`` rows — the columns the trigger writes, the import's c
 
 # ruff: noqa: S608 - SQL built from this module's constants and the models (see "SQL" below)
 
-import re
 import unicodedata
 
 import pgtrigger
@@ -29,9 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import Household
 from imports import kinds as K
-from wardsecurity.api.serializers import ASCII_DIGITS
 from wardsecurity.services import CONFLICT_MESSAGE
-from wardsecurity.validators import validate_clean_text
+from wardsecurity.validators import ASCII_DIGITS, ASCII_INTEGER, CODE_PATTERN, validate_clean_text
 
 BATCH = 10_000
 # The columns written, in the staging table's order (the natural key first).
@@ -47,8 +45,6 @@ DB_COLUMNS = (
     "active",
 )
 HISTORY_TRIGGERS = ("households.Household:insert_insert", "households.Household:update_update")
-_ASCII_INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*\Z")
-_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._/-]*\Z")  # wardsecurity.validators.validate_code
 REQUIRED = _("This field is required.")
 
 
@@ -108,7 +104,7 @@ class _Checker:
         if (
             len(value) > self.limits[key]
             or (not value and not self.may_be_blank[key])
-            or (key == "code" and not _CODE.match(value))
+            or (key == "code" and not CODE_PATTERN.match(value))
             or not value.isprintable()
         ):
             try:
@@ -196,7 +192,7 @@ class _Checker:
                 errors["member_count"] = REQUIRED
             else:
                 raw = cell.strip() if cell.__class__ is str else K.to_number_text(cell)
-                if (raw.isdigit() and raw.isascii()) or _ASCII_INTEGER.match(raw):
+                if (raw.isdigit() and raw.isascii()) or ASCII_INTEGER.match(raw):
                     count = int(raw)
                 else:
                     errors["member_count"] = str(ASCII_DIGITS)

@@ -18,7 +18,6 @@ every model:
 
 import copy
 import math
-import re
 from collections.abc import Mapping
 from contextlib import contextmanager
 from datetime import date, time
@@ -37,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from wardsecurity.models import SAME_WARD_MESSAGE
 from wardsecurity.periods import check_period_open
 from wardsecurity.scope import role_may_see
+from wardsecurity.validators import is_ascii_decimal, is_ascii_integer
 
 # Set by the database or by the write machinery, never by the caller.
 NEVER_WRITABLE = frozenset({"id", "version", "created_at", "updated_at"})
@@ -54,9 +54,6 @@ WHOLE_NUMBER_MESSAGE = _("Enter a whole number written with the digits 0-9.")
 SHAPE_MESSAGE = _("Enter a single value of the right kind.")
 LIST_MESSAGE = _("Enter a list of values.")
 MAPPING_MESSAGE = _("Send the fields as names with their values.")
-
-_ASCII_INTEGER = re.compile(r"[+-]?[0-9]+\Z")
-_ASCII_DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?\Z")
 
 
 class OutOfScope(Http404):
@@ -271,7 +268,7 @@ def _check_names(data, fields):
 def _check_version(record, expected):
     if expected is None:
         return
-    if isinstance(expected, str) and _ASCII_INTEGER.match(expected.strip()):
+    if isinstance(expected, str) and is_ascii_integer(expected):
         expected = int(expected)
     if type(expected) is not int or expected != record.version:
         raise StaleVersion
@@ -353,7 +350,7 @@ def _shape_error(field, value):
     if isinstance(field, models.IntegerField | models.DecimalField):
         whole = isinstance(field, models.IntegerField)
         if isinstance(value, str):
-            ok = (_ASCII_INTEGER if whole else _ASCII_DECIMAL).match(value.strip())
+            ok = (is_ascii_integer if whole else is_ascii_decimal)(value)
         elif isinstance(value, float):
             ok = math.isfinite(value) and (not whole or value.is_integer())
         elif isinstance(value, Decimal):

@@ -15,8 +15,23 @@ from django.utils.translation import gettext_lazy as _
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # C0/C1 control characters other than tab and line breaks (NUL makes PostgreSQL fail).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# ASCII only on purpose: \d would accept full-width and Arabic-Indic digits.
-_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._/-]*\Z")
+# ASCII only on purpose: \d would accept full-width and Arabic-Indic digits. These patterns are
+# the one definition of "a number" and "a code" that the models, forms, serializers, services and
+# the import fast path share.
+CODE_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z._/-]*\Z")
+ASCII_INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*\Z")
+ASCII_DECIMAL = re.compile(r"\s*[+-]?[0-9]+(\.[0-9]+)?\s*\Z")
+ASCII_DIGITS = _("Write numbers with the digits 0-9 only, without separators.")
+
+
+def is_ascii_integer(text: str) -> bool:
+    """Whether ``text`` is a whole number written with the digits 0-9 (spaces around allowed)."""
+    return ASCII_INTEGER.match(text) is not None
+
+
+def is_ascii_decimal(text: str) -> bool:
+    """Whether ``text`` is a number written with the digits 0-9 and at most one dot."""
+    return ASCII_DECIMAL.match(text) is not None
 
 
 def normalise_text(value):
@@ -44,7 +59,7 @@ def validate_clean_text(value):
 
 def validate_code(value):
     """A record code: ASCII letters and digits 0-9, with . _ / - inside."""
-    if not _CODE.match(value or ""):
+    if not CODE_PATTERN.match(value or ""):
         raise ValidationError(
             _(
                 "A code may contain only the digits 0-9, unaccented letters and . _ / - "

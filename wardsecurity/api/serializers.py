@@ -4,7 +4,6 @@ import copy
 import functools
 import inspect
 import keyword
-import re
 from collections.abc import Mapping
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
@@ -12,22 +11,18 @@ from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.dispatch import receiver
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from wardsecurity.models import SAME_WARD_MESSAGE
 from wardsecurity.services import NOT_WRITABLE_MESSAGE
-
-_ASCII_INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*\Z")
-_ASCII_DECIMAL = re.compile(r"\s*[+-]?[0-9]+(\.[0-9]+)?\s*\Z")
-ASCII_DIGITS = _("Write numbers with the digits 0-9 only, without separators.")
+from wardsecurity.validators import ASCII_DIGITS, is_ascii_decimal, is_ascii_integer
 
 
 class StrictIntegerField(serializers.IntegerField):
     """An integer, as a JSON number or a string of ASCII digits (``"１２"`` and ``1.5`` refused)."""
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or (isinstance(data, str) and not _ASCII_INTEGER.match(data)):
+        if isinstance(data, bool) or (isinstance(data, str) and not is_ascii_integer(data)):
             raise serializers.ValidationError(ASCII_DIGITS, code="invalid")
         return super().to_internal_value(data)
 
@@ -36,7 +31,7 @@ class StrictDecimalField(serializers.DecimalField):
     """A decimal, as a JSON number or a string of ASCII digits and one dot."""
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or (isinstance(data, str) and not _ASCII_DECIMAL.match(data)):
+        if isinstance(data, bool) or (isinstance(data, str) and not is_ascii_decimal(data)):
             raise serializers.ValidationError(ASCII_DIGITS, code="invalid")
         return super().to_internal_value(data)
 
@@ -62,7 +57,7 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        if isinstance(data, str) and not _ASCII_INTEGER.match(data):
+        if isinstance(data, str) and not is_ascii_integer(data):
             self.fail("does_not_exist", pk_value=data)
         try:
             return self.get_queryset().get(pk=int(data))

@@ -1,24 +1,19 @@
 """Forms of the portal: they check the shape of input; the services decide the rules (STYLE)."""
 
-import re
-
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from wardsecurity.api.serializers import ASCII_DIGITS
-
-_ASCII_NUMBER = re.compile(r"\s*[+-]?[0-9]+(\.[0-9]+)?\s*\Z")
-_ASCII_INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*\Z")
+from wardsecurity.validators import ASCII_DIGITS, is_ascii_decimal, is_ascii_integer
 
 
 class AsciiIntegerField(forms.IntegerField):
     """Only the digits 0-9: Python's ``int`` would take "１２" and "٣" silently."""
 
     def to_python(self, value):
-        if value not in self.empty_values and not _ASCII_INTEGER.match(str(value)):
+        if value not in self.empty_values and not is_ascii_integer(str(value)):
             raise ValidationError(ASCII_DIGITS, code="invalid")
         return super().to_python(value)
 
@@ -31,7 +26,7 @@ class AsciiDecimalField(forms.DecimalField):
             value = str(value).strip()
             if "," in value and "." not in value and value.count(",") == 1:
                 value = value.replace(",", ".")  # the Vietnamese decimal comma
-            if not _ASCII_NUMBER.match(value):
+            if not is_ascii_decimal(value):
                 raise ValidationError(ASCII_DIGITS, code="invalid")
         return super().to_python(value)
 
