@@ -8,6 +8,7 @@ August) and year Y from 15 December Y-1 to 14 December Y; the boundary day is
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -51,6 +52,83 @@ _PATTERNS = {
     "range": re.compile(rf"(?P<start>{DATE})\.\.(?P<end>{DATE})"),
 }
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+# How people write a period in a report or a search box, read besides the machine codes. The
+# text is folded first (lower case, no accents, "đ" as "d", runs of spaces as one), so "Quý
+# III/2023", "quy iii/2023" and "QUÝ 3 NĂM 2023" are one period. Shown in the error message.
+WRITTEN_FORMATS = (
+    "tháng 8/2023",
+    "quý III/2023",
+    "6 tháng đầu năm 2023",
+    "6 tháng cuối năm 2023",
+    "8 tháng đầu năm 2023",
+    "năm 2023",
+    "từ 15/12/2022 đến 14/06/2023",
+)
+_YEAR = r"(?P<year>[0-9]{4})"
+_NUMBER = r"(?P<number>[0-9]{1,2})"
+_OF_YEAR = rf"(?:\s*/\s*|\s+nam\s+|\s+of\s+|\s+)(?:nam\s+)?{_YEAR}"
+_DMY = r"[0-9]{1,2}\s*/\s*[0-9]{1,2}\s*/\s*[0-9]{4}"
+_WRITTEN = (
+    ("month", re.compile(rf"(?:thang|month|t)\s*{_NUMBER}{_OF_YEAR}")),
+    ("month", re.compile(rf"{_NUMBER}\s*/\s*{_YEAR}")),
+    ("quarter", re.compile(rf"(?:quy|quarter|q)\s*(?P<quarter>iv|iii|ii|i|[1-4]){_OF_YEAR}")),
+    ("half", re.compile(rf"6 thang (?P<half>dau|cuoi) nam\s+{_YEAR}")),
+    ("half", re.compile(rf"(?P<half>first|last) 6 months of\s+{_YEAR}")),
+    ("months", re.compile(rf"{_NUMBER} thang(?: dau)? nam\s+{_YEAR}")),
+    ("months", re.compile(rf"first {_NUMBER} months of\s+{_YEAR}")),
+    ("year", re.compile(rf"(?:nam|year)\s+{_YEAR}")),
+    ("range", re.compile(rf"(?:tu|from)\s+(?P<start>{_DMY})\s+(?:den|to)\s+(?P<end>{_DMY})")),
+    ("range", re.compile(rf"(?P<start>{_DMY})\s*(?:-|–|den|to)\s*(?P<end>{_DMY})")),
+)
+_ROMAN_NUMBERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return re.sub(r"\s+", " ", plain).strip()
+
+
+def _iso(day_month_year: str) -> str:
+    """``15/12/2022`` as ``2022-12-15``; a date that does not exist is refused as written."""
+    written = day_month_year.replace(" ", "")
+    day, month, year = (int(part) for part in written.split("/"))
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        message = _("%(value)s is not a valid date (write it as dd/mm/yyyy).") % {"value": written}
+        raise _invalid(message) from None
+
+
+def read_written_period(text: str) -> str | None:
+    """The machine code of a written period: "quý III/2023" gives ``quarter:2023-Q3``.
+
+    None when ``text`` is no written period. A date that does not exist is refused here; the
+    other values (a month 13) are checked by ``parse_period`` on the code, with its messages.
+    """
+    folded = _fold(text)
+    for kind, pattern in _WRITTEN:
+        match = pattern.fullmatch(folded)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        if kind == "month":
+            return f"month:{parts['year']}-{parts['number']}"
+        if kind == "quarter":
+            quarter = parts["quarter"]
+            number = _ROMAN_NUMBERS.get(quarter) or int(quarter)
+            return f"quarter:{parts['year']}-Q{number}"
+        if kind == "half":
+            return f"half:{parts['year']}-H{1 if parts['half'] in ('dau', 'first') else 2}"
+        if kind == "months":
+            if parts["number"] == "6":
+                return f"half:{parts['year']}-H1"
+            return f"months:{parts['year']}:{parts['number']}"
+        if kind == "year":
+            return f"year:{parts['year']}"
+        return f"range:{_iso(parts['start'])}..{_iso(parts['end'])}"
+    return None
 
 
 def boundary_day() -> int:
@@ -202,16 +280,26 @@ def _parse_date(text: str) -> dt.date:
 
 
 def parse_period(spec: str, *, calendar: str = CIVIL, today: dt.date | None = None) -> Period:
-    """Read a period spec such as ``months:2023:8``; a ``ValidationError`` explains any mistake."""
+    """Read a period such as ``months:2023:8`` or "8 tháng đầu năm 2023".
+
+    The machine codes of ``SPEC_FORMATS`` and the written forms of ``WRITTEN_FORMATS`` (in
+    Vietnamese, with or without accents, or in English) are read; a ``ValidationError`` explains
+    any mistake.
+    """
     if calendar not in CALENDARS:
         raise _invalid(_("Unknown calendar; use civil or reporting."))
-    kind, _sep, rest = (spec or "").strip().partition(":")
+    text = (spec or "").strip()
+    kind, _sep, rest = text.partition(":")
     pattern = _PATTERNS.get(kind)
     match = pattern.fullmatch(rest) if pattern else None
     if match is None:
-        raise _invalid(
-            _("Unknown period. Use one of: %(formats)s.") % {"formats": ", ".join(SPEC_FORMATS)}
-        )
+        written = read_written_period(text)
+        if written is None:
+            raise _invalid(
+                _("Unknown period. Write it as %(written)s, or use one of: %(formats)s.")
+                % {"written": "; ".join(WRITTEN_FORMATS), "formats": ", ".join(SPEC_FORMATS)}
+            )
+        return parse_period(written, calendar=calendar, today=today)
     parts = match.groupdict()
     if kind in NAMED_KINDS:
         year = int(parts["year"])

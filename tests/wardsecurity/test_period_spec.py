@@ -192,3 +192,73 @@ def test_unknown_calendar_is_refused():
 )
 def test_change_against_the_same_period(value, previous, expected):
     assert change(value, previous) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "spec"),
+    [
+        ("tháng 8/2023", "month:2023-08"),
+        ("Tháng 08/2023", "month:2023-08"),
+        ("tháng 8 năm 2023", "month:2023-08"),
+        ("thang 8/2023", "month:2023-08"),  # typed without accents
+        ("T8/2023", "month:2023-08"),
+        ("8/2023", "month:2023-08"),
+        ("8 tháng đầu năm 2023", "months:2023:8"),
+        ("9 tháng năm 2023", "months:2023:9"),
+        ("quý III/2023", "quarter:2023-Q3"),
+        ("Quý 3/2023", "quarter:2023-Q3"),
+        ("QUÝ IV NĂM 2023", "quarter:2023-Q4"),
+        ("6 tháng đầu năm 2023", "half:2023-H1"),
+        ("6 tháng cuối năm 2023", "half:2023-H2"),
+        ("năm 2023", "year:2023"),
+        ("năm  2013", "year:2013"),
+        ("từ 15/12/2022 đến 14/06/2023", "range:2022-12-15..2023-06-14"),
+        ("15/12/2022 - 14/6/2023", "range:2022-12-15..2023-06-14"),
+        ("first 8 months of 2023", "months:2023:8"),
+        ("quarter III/2023", "quarter:2023-Q3"),
+        ("from 15/12/2022 to 14/06/2023", "range:2022-12-15..2023-06-14"),
+    ],
+)
+def test_periods_written_as_people_write_them(written, spec):
+    assert parse_period(written) == parse_period(spec)
+
+
+@given(
+    kind=st.sampled_from(["month", "quarter", "half", "year", "months", "range"]),
+    year=st.integers(2013, 2030),
+    number=st.integers(1, 12),
+    calendar=st.sampled_from(["civil", REPORTING]),
+    language=st.sampled_from(["vi", "en"]),
+)
+def test_every_label_reads_back_as_its_period(kind, year, number, calendar, language):
+    """The name a report prints for a period is accepted in the period box, in both languages."""
+    specs = {
+        "month": f"month:{year}-{number}",
+        "quarter": f"quarter:{year}-Q{(number - 1) // 3 + 1}",
+        "half": f"half:{year}-H{(number - 1) // 6 + 1}",
+        "year": f"year:{year}",
+        "months": f"months:{year}:{number}",
+        "range": f"range:{year - 1}-12-15..{year}-{number:02d}-14",
+    }
+    period = parse_period(specs[kind], calendar=calendar)
+    with translation.override(language):
+        read_back = parse_period(str(period.label), calendar=calendar)
+    assert (read_back.start, read_back.end) == (period.start, period.end)
+
+
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        ("tháng 13/2023", "Tháng phải từ 1 đến 12"),
+        ("quý V/2023", "quý III/2023"),  # the message shows how to write one
+        ("từ 31/02/2023 đến 01/03/2023", "31/02/2023 không phải là ngày hợp lệ"),
+        ("từ 14/06/2023 đến 15/12/2022", "không được trước ngày bắt đầu"),
+        ("năm 1800", "1990"),
+        ("tháng ８/2023", "quý III/2023"),  # full-width digit
+    ],
+)
+def test_bad_written_periods_are_refused_in_vietnamese(written, says):
+    with translation.override("vi"), pytest.raises(ValidationError) as error:
+        parse_period(written)
+    assert error.value.code == "invalid_period"
+    assert says in error.value.messages[0]
