@@ -329,14 +329,30 @@ def parse_period(spec: str, *, calendar: str = CIVIL, today: dt.date | None = No
     return Period(start, end, f"{kind}:{rest}", calendar, kind)
 
 
-def change(value, previous) -> dict:
-    """The difference from the same period and the % change (one decimal, half away from zero)."""
+ONE_DECIMAL = Decimal("0.1")
+
+
+def exact(value: int | float | Decimal) -> Decimal:
+    """A figure as the Decimal it prints as (a float's shortest repr, not its binary value)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def one_decimal(value: Decimal) -> float:
+    """``value`` rounded half away from zero to one decimal, as the JSON number that prints so."""
+    return float(value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP))
+
+
+def change(value: float | None, previous: float | None) -> dict[str, float | int | None]:
+    """The difference from the same period and the % change, in decimal arithmetic.
+
+    A difference of whole numbers stays whole; any other is rounded half away from zero to one
+    decimal (96.8 - 95.2 is 1.6, never 1.5999999999999943), as is the % change.
+    """
     if value is None or previous is None:
         return {"change": None, "change_pct": None}
-    difference = value - previous
+    difference = exact(value) - exact(previous)
+    whole = isinstance(value, int) and isinstance(previous, int)
+    shown: float | int = int(difference) if whole else one_decimal(difference)
     if not previous:
-        return {"change": difference, "change_pct": None}
-    pct = (Decimal(str(difference)) * 100 / Decimal(str(previous))).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
-    return {"change": difference, "change_pct": float(pct)}
+        return {"change": shown, "change_pct": None}
+    return {"change": shown, "change_pct": one_decimal(difference * 100 / exact(previous))}

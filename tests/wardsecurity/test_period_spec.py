@@ -262,3 +262,16 @@ def test_bad_written_periods_are_refused_in_vietnamese(written, says):
         parse_period(written)
     assert error.value.code == "invalid_period"
     assert says in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "previous", "expected"),
+    [
+        (96.8, 95.2, {"change": 1.6, "change_pct": 1.7}),  # float arithmetic gives 1.5999999…
+        (0.3, 0.1, {"change": 0.2, "change_pct": 200.0}),
+        (100.0, 96.75, {"change": 3.3, "change_pct": 3.4}),  # 3.25 rounds half away from zero
+        (12.25, 0.0, {"change": 12.3, "change_pct": None}),
+    ],
+)
+def test_changes_of_ratios_have_no_float_noise(value, previous, expected):
+    assert change(value, previous) == expected
