@@ -262,6 +262,30 @@ def test_typed_headcount_differing_from_a_kept_roster_is_refused(officer_a, ward
     assert snapshot(Team) == before
 
 
+def test_new_team_keeping_a_roster_refuses_a_typed_headcount(officer_a, ward_a):
+    data = {
+        "ward": ward_a.pk,
+        "kind": "security_team",
+        "name": "Tổ bảo vệ ANTT",
+        "established_on": "2024-07-01",
+        "roster_kept": True,
+        "headcount": 4,
+    }
+    with pytest.raises(ValidationError) as exc_info:
+        s.team_create(actor=officer_a, data=data)
+    assert error_codes(exc_info, "headcount") == ["roster_kept"]
+    assert not Team.objects.exists()
+
+
+def test_roster_headcount_is_checked_only_once_the_team_is_clean(officer_a, ward_a):
+    team = f.TeamFactory(ward=ward_a, headcount=0, roster_kept=True)
+    with pytest.raises(ValidationError) as exc_info:
+        s.team_update(
+            actor=officer_a, instance=team, data={"headcount": 5, "established_on": "2024-02-30"}
+        )
+    assert set(exc_info.value.error_dict) == {"established_on"}
+
+
 def test_team_groups_must_be_of_the_teams_ward(officer_a, ward_a, ward_b):
     team = f.TeamFactory(ward=ward_a)
     own = f.ResidentialGroupFactory(ward=ward_a)

@@ -14,7 +14,15 @@ from households.services import household_create, household_delete, household_up
 from movement.models import Commitment
 from tests.factories import CommitmentFactory, HouseholdFactory, ResidentialGroupFactory
 from tests.service_matrix import snapshot
-from wardsecurity.services import OutOfScope, StaleVersion, create_record, writable_fields
+from wardsecurity import services as engine
+from wardsecurity.services import (
+    OutOfScope,
+    StaleVersion,
+    prepare_create,
+    record_write,
+    save_record,
+    writable_fields,
+)
 
 SERVICES = {
     "households": ["residential_group", "household", "organisation"],
@@ -49,6 +57,61 @@ def test_every_entity_has_named_keyword_only_services(app, noun):
         assert service.__doc__ and "\n" not in service.__doc__
         parameters = inspect.signature(service).parameters.values()
         assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters)
+
+
+@pytest.mark.parametrize(
+    ("app", "noun"), [(app, noun) for app, nouns in SERVICES.items() for noun in nouns]
+)
+def test_every_service_is_written_out_in_its_apps_module(app, noun):
+    module = importlib.import_module(f"{app}.services")
+    for verb in ("create", "update", "delete"):
+        name = f"{noun}_{verb}"
+        service = getattr(module, name)
+        assert inspect.isfunction(service)
+        assert service.__qualname__ == name  # defined at module level, not made by a factory
+        assert inspect.getsourcefile(service) == inspect.getsourcefile(module)
+        assert inspect.getsource(service).startswith(f"def {name}(")
+        signature = inspect.signature(service)
+        assert signature.return_annotation is not inspect.Signature.empty
+        assert all(
+            p.annotation is not inspect.Parameter.empty for p in signature.parameters.values()
+        )
+
+
+def test_the_apps_define_all_66_services_and_no_factory_remains():
+    names = {
+        (app, name)
+        for app in SERVICES
+        for name, value in vars(importlib.import_module(f"{app}.services")).items()
+        if inspect.isfunction(value)
+        and value.__module__ == f"{app}.services"
+        and name.endswith(("_create", "_update", "_delete"))
+    }
+    expected = {
+        (app, f"{noun}_{verb}")
+        for app, nouns in SERVICES.items()
+        for noun in nouns
+        for verb in ("create", "update", "delete")
+    }
+    assert names == expected
+    assert len(expected) == 66  # 22 kinds of record
+    assert not hasattr(engine, "make_services")
+
+
+def test_every_step_of_the_engine_is_annotated():
+    steps = [
+        value
+        for value in vars(engine).values()
+        if inspect.isfunction(value) and value.__module__ == engine.__name__
+    ]
+    assert {"record_write", "prepare_create", "prepare_update", "save_record"} <= {
+        step.__name__ for step in steps
+    }
+    for step in steps:
+        signature = inspect.signature(step)
+        assert signature.return_annotation is not inspect.Signature.empty, step.__name__
+        for parameter in signature.parameters.values():
+            assert parameter.annotation is not inspect.Parameter.empty, step.__name__
 
 
 def test_out_of_scope_answers_as_not_found_and_stale_version_as_invalid():
@@ -149,18 +212,15 @@ def wait_until_a_session_waits_for_a_lock(timeout=5.0):
 
 def test_unique_clash_lost_to_a_concurrent_writer_is_a_validation_error(officer_a, ward_a):
     group = ResidentialGroupFactory(ward=ward_a)
-
-    def concurrent_writer_wins(record, *, data):
-        HouseholdFactory(group=group, code=record.code)  # passes full_clean, then saves first
-
     data = {"group": group.pk, "code": "HK-1", "address": "1 Lê Lợi", "head_name": "An"}
-    with pytest.raises(ValidationError) as exc_info:
-        create_record(
-            Household,
-            actor=officer_a,
-            data={**data, "member_count": 1},
-            before_save=concurrent_writer_wins,
-        )
+    with (
+        pytest.raises(ValidationError) as exc_info,
+        record_write(actor=officer_a, service="household_create"),
+    ):
+        prepared = prepare_create(Household, actor=officer_a, data={**data, "member_count": 1})
+        # A concurrent writer saves the same code after full_clean passed, before the save.
+        HouseholdFactory(group=group, code=prepared.record.code)
+        save_record(prepared)
     assert exc_info.value.code == "conflict"
     assert not Household.objects.exists()
 
