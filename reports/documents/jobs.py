@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 def report_job_create(*, actor, request: ReportRequest, calendar: str) -> ReportJob:
     """Queue the report of ``request`` for ``actor``; the worker starts after the commit."""
-    from reports.tasks_documents import run_report_job
+    from reports.documents.tasks import run_report_job
 
     with transaction.atomic():
         job = ReportJob.objects.create(
@@ -35,7 +35,7 @@ def report_job_for(*, user, job_id) -> ReportJob:
 
 
 def report_job_requeue_if_stalled(*, job: ReportJob) -> None:
-    from reports.tasks_documents import run_report_job
+    from reports.documents.tasks import run_report_job
 
     job_requeue_if_stalled(run_report_job, job)
 

@@ -5,7 +5,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import demo, rollup
+from reports import demo
+from reports.statistics import rollup
 
 
 class Command(BaseCommand):
