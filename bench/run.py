@@ -559,12 +559,12 @@ def measure_export(ctx: Context) -> None:
 
 def measure_stats(ctx: Context) -> None:
     try:
-        from reports import rollup
+        from reports.statistics import rollup
     except ImportError as exc:
-        ctx.unavailable("d", "rollup rebuild", f"reports.rollup: {exc}")
+        ctx.unavailable("d", "rollup rebuild", f"reports.statistics.rollup: {exc}")
         return
     if not hasattr(rollup, "rebuild"):
-        ctx.unavailable("d", "rollup rebuild", "reports.rollup.rebuild missing")
+        ctx.unavailable("d", "rollup rebuild", "reports.statistics.rollup.rebuild missing")
         return
     started = time.perf_counter()
     rollup.rebuild()

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Organisation, ResidentialGroup
-from reports.metrics import STOCK, Metric, Source, register
+from reports.statistics.metrics import STOCK, Metric, Source, register
 
 # Households, groups and organisations carry no date of their own: each counts from the local day
 # it was entered (``created_at``) for as long as it exists (and, for a household, is resident).

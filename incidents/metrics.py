@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Category, Hotspot, Incident, Tip
-from reports.metrics import FLOW, STOCK, Metric, Source, family, register
+from reports.statistics.metrics import FLOW, STOCK, Metric, Source, family, register
 
 register(
     Metric(

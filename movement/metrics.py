@@ -14,7 +14,7 @@ from movement.models import (
     Team,
     WeaponSurrender,
 )
-from reports.metrics import FLOW, RATIO, STOCK, Metric, Source, family, register
+from reports.statistics.metrics import FLOW, RATIO, STOCK, Metric, Source, family, register
 
 SAFE_AREA = Commitment.Kind.SAFE_AREA_REGISTRATION.value
 

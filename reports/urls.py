@@ -2,16 +2,21 @@
 
 from django.urls import path
 
-from reports import views
+from reports.dashboard import views as dashboard
+from reports.documents import views as documents
 
 app_name = "reports"
-report_page = views.ReportPageView.as_view()
+report_page = documents.ReportPageView.as_view()
 urlpatterns = [
-    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("reports/", report_page, name="report"),
     # The portal's navigation names the same page "index".
     path("reports/", report_page, name="index"),
-    path("reports/print/", views.PrintView.as_view(), name="print"),
-    path("reports/jobs/<int:pk>/", views.JobProgressView.as_view(), name="job-progress"),
-    path("reports/jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job-download"),
+    path("reports/print/", documents.PrintView.as_view(), name="print"),
+    path("reports/jobs/<int:pk>/", documents.JobProgressView.as_view(), name="job-progress"),
+    path(
+        "reports/jobs/<int:pk>/download/",
+        documents.JobDownloadView.as_view(),
+        name="job-download",
+    ),
 ]

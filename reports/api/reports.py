@@ -1,6 +1,5 @@
 """``GET /api/v1/reports/`` (the period report of SPEC §10) and its background jobs."""
 
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -10,18 +9,16 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reports.documents.generate import DOCX, XLSX, report_build, report_render, report_request
+from reports.documents.generate import (
+    DOCX,
+    XLSX,
+    file_response,
+    report_build,
+    report_render,
+    report_request,
+)
 from reports.documents.jobs import report_job_create, report_job_for, report_job_requeue_if_stalled
 from wardsecurity.models import ReportJob
-
-
-def file_response(filename, content_type, content):
-    """The file with a download name made of codes and dates (no personal data)."""
-    response = HttpResponse(content, content_type=content_type)
-    if filename:  # none: a page shown in the browser (the print view)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 class ReportJobSerializer(serializers.ModelSerializer):

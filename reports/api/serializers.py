@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from reports.selectors import BREAKDOWNS, SCOPE_PATTERN
+from reports.statistics.selectors import BREAKDOWNS, SCOPE_PATTERN
 from wardsecurity.api.serializers import StrictSerializer
 from wardsecurity.period_spec import CALENDARS
 

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reports.api.serializers import StatsQuerySerializer, StatsSerializer
-from reports.selectors import StatsError, rollup_view, stats_for
+from reports.statistics.selectors import StatsError, rollup_view, stats_for
 from wardsecurity.period_spec import parse_period
 
 STATS_CACHE_SECONDS = 300

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from reports.documents.layout import SECTIONS, Item
-from reports.documents.numbers import Unit, change_of, comparison, format_number, format_percent
+from reports.figures.numbers import Unit, change_of, comparison, format_number, format_percent
+from reports.figures.scope import ReportScope
 
 
 @dataclass(frozen=True)
@@ -90,17 +91,6 @@ class Letterhead:
     place_date: str  # "Ba Ngòi, ngày 22 tháng 11 năm 2026"
     signer: str  # "TRƯỞNG CÔNG AN PHƯỜNG"
     recipients: tuple
-
-
-@dataclass(frozen=True)
-class ReportScope:
-    """The territory a report covers and the names its letterhead needs."""
-
-    spec: str  # "ward:22423"
-    kind: str  # ward | province | cluster | all
-    name: str  # "Phường Ba Ngòi"
-    province_name: str = ""
-    ward_count: int = 1
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,16 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.documents.content import Report, ReportScope, build_report
+from reports.documents.content import Report, build_report
 from reports.documents.render_csv import render_csv
 from reports.documents.render_docx import render_docx
 from reports.documents.render_xlsx import render_xlsx
-from reports.documents.scope import report_scope
-from wardsecurity.period_spec import CALENDARS, CIVIL, parse_period
+from reports.figures.scope import ReportScope, Selection, selection_check
+from reports.statistics.selectors import stats_for
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,11 +22,9 @@ SYNC_WARD_LIMIT = 1
 
 
 @dataclass(frozen=True)
-class ReportRequest:
+class ReportRequest(Selection):
     """Checked parameters of a report: scope, period and format."""
 
-    scope: ReportScope
-    period: object
     format: str
 
     @property
@@ -36,26 +35,19 @@ class ReportRequest:
 def report_request(*, user, scope: str, period: str, calendar: str, fmt: str) -> ReportRequest:
     """Check the parameters: ``ValidationError`` (400) for bad ones, ``Http404`` out of scope."""
     errors = {}
-    calendar = calendar or CIVIL
     if fmt not in FORMATS:
         errors["format"] = [_("Unknown format; use docx, xlsx, csv or pdf.")]
     try:
-        parsed_period = parse_period(period or "", calendar=calendar)
+        selection = selection_check(user=user, scope=scope, period=period, calendar=calendar)
     except ValidationError as exc:
-        errors["calendar" if calendar not in CALENDARS else "period"] = exc.messages
-    try:
-        parsed_scope = report_scope(user=user, spec=scope)
-    except ValidationError as exc:
-        errors["scope"] = exc.messages
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    return ReportRequest(parsed_scope, parsed_period, fmt)
+    return ReportRequest(selection.scope, selection.period, fmt)
 
 
 def report_build(*, user, scope: ReportScope, period) -> Report:
     """The report's content, from the statistics the caller may see."""
-    from reports.selectors import stats_for  # the statistics engine
-
     stats = stats_for(user=user, scope=scope.spec, period=period, compare=True)
     return build_report(stats=stats, scope=scope, period=period, issued_on=timezone.localdate())
 
@@ -71,3 +63,12 @@ def report_render(report: Report, fmt: str) -> tuple[str, str, bytes]:
     from reports.documents.render_print import render_print
 
     return f"{report.filename_stem}.html", "text/html; charset=utf-8", render_print(report)
+
+
+def file_response(filename: str | None, content_type: str, content: bytes) -> HttpResponse:
+    """The file with a download name made of codes and dates (no personal data)."""
+    response = HttpResponse(content, content_type=content_type)
+    if filename:  # none: a page shown in the browser (the print view)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

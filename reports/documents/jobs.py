@@ -1,21 +1,34 @@
-"""Report jobs: a large scope's report is built by a worker, then fetched by its owner only."""
+"""Report jobs: a large scope's report is built by a worker, then fetched by its owner only.
+
+The worker runs ``report_job_run`` through the Celery task ``reports.run_report_job``
+(``reports.documents.tasks``, the module above this one); this module queues it by that
+registered name, so it never imports the task module.
+"""
 
 import logging
 
+from celery import Task
 from django.db import transaction
 from django.utils import timezone, translation
 
 from reports.documents.generate import ReportRequest, report_build, report_render, report_request
+from wardsecurity.celery import app
 from wardsecurity.jobs import job_enqueue, job_for, job_requeue_if_stalled
 from wardsecurity.models import ReportJob
 
 logger = logging.getLogger(__name__)
 
+# The name the task is registered under; queued messages and the worker know it by this name.
+RUN_REPORT_JOB = "reports.run_report_job"
+
+
+def _run_task() -> Task:
+    """The task that runs a report job (registered when ``reports`` is ready)."""
+    return app.tasks[RUN_REPORT_JOB]
+
 
 def report_job_create(*, actor, request: ReportRequest, calendar: str) -> ReportJob:
     """Queue the report of ``request`` for ``actor``; the worker starts after the commit."""
-    from reports.tasks_documents import run_report_job
-
     with transaction.atomic():
         job = ReportJob.objects.create(
             owner=actor,
@@ -25,7 +38,7 @@ def report_job_create(*, actor, request: ReportRequest, calendar: str) -> Report
             format=request.format,
             language=translation.get_language() or "vi",
         )
-        transaction.on_commit(lambda: job_enqueue(run_report_job, job))
+        transaction.on_commit(lambda: job_enqueue(_run_task(), job))
     return job
 
 
@@ -35,9 +48,7 @@ def report_job_for(*, user, job_id) -> ReportJob:
 
 
 def report_job_requeue_if_stalled(*, job: ReportJob) -> None:
-    from reports.tasks_documents import run_report_job
-
-    job_requeue_if_stalled(run_report_job, job)
+    job_requeue_if_stalled(_run_task(), job)
 
 
 def _progress(job_id, progress):

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from reports import rollup
+from reports.statistics import rollup
 from tests.factories import (
     CameraFactory,
     HouseholdFactory,

@@ -8,9 +8,9 @@ import kombu.pools
 import pytest
 from rest_framework.test import APIClient
 
-from reports import rollup
 from reports.models import DirtyBucket
-from reports.selectors import stats_for
+from reports.statistics import rollup
+from reports.statistics.selectors import stats_for
 from wardsecurity.celery import app
 from wardsecurity.period_spec import parse_period
 

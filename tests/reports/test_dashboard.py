@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from reports import rollup
+from reports.statistics import rollup
 from tests.factories import (
     CameraFactory,
     IncidentFactory,
@@ -180,7 +180,7 @@ def test_a_bad_report_request_shows_the_form_again(client, officer_a):
 
 
 def test_a_long_ranking_shows_its_head(client, viewer_city, cluster_a, figures, monkeypatch):
-    monkeypatch.setattr("reports.views.RANKING_ROWS", 1)
+    monkeypatch.setattr("reports.dashboard.views.RANKING_ROWS", 1)
     client.force_login(viewer_city)
     page = client.get(DASHBOARD, {"scope": f"cluster:{cluster_a.pk}", **MARCH}).content.decode()
     assert "1 xã, phường đầu tiên trong tổng số 2 xã, phường theo thứ tự này." in page

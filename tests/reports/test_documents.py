@@ -11,12 +11,13 @@ from docx import Document
 from openpyxl import load_workbook
 
 from reports.documents.cells import plain_number, safe_text
-from reports.documents.content import ReportScope, build_report, date_line, place_name
-from reports.documents.layout import INCIDENT, KG, MONEY, PERCENT, SESSION
-from reports.documents.numbers import comparison, format_number, format_percent
+from reports.documents.content import build_report, date_line, place_name
 from reports.documents.render_csv import render_csv
 from reports.documents.render_docx import render_docx
 from reports.documents.render_xlsx import render_xlsx
+from reports.figures.numbers import comparison, format_number, format_percent
+from reports.figures.scope import ReportScope
+from reports.figures.units import INCIDENT, KG, MONEY, PERCENT, SESSION
 from wardsecurity.period_spec import parse_period
 
 PERIOD = parse_period("months:2023:8")

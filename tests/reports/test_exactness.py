@@ -32,9 +32,9 @@ from movement.models import (
     Team,
     WeaponSurrender,
 )
-from reports import rollup
-from reports.metrics import METRICS
-from reports.selectors import stats_for
+from reports.statistics import rollup
+from reports.statistics.metrics import METRICS
+from reports.statistics.selectors import stats_for
 from tests.factories import ResidentialGroupFactory, UserFactory
 from wardsecurity.models import User
 from wardsecurity.period_spec import parse_period

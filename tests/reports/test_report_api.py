@@ -9,7 +9,7 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
-from reports import rollup
+from reports.statistics import rollup
 from tests.factories import HouseholdFactory, IncidentFactory, OutreachSessionFactory
 from wardsecurity.models import ReportJob
 
@@ -171,7 +171,7 @@ def test_a_multi_ward_report_runs_as_a_job_for_its_owner_only(
 
 
 def test_a_job_runs_once_even_if_its_task_runs_twice(viewer_city, cluster_a, figures):
-    from reports.tasks_documents import run_report_job
+    from reports.documents.tasks import run_report_job
 
     job = ReportJob.objects.create(
         owner=viewer_city,
@@ -190,7 +190,7 @@ def test_a_job_runs_once_even_if_its_task_runs_twice(viewer_city, cluster_a, fig
 
 
 def test_a_job_whose_owner_lost_the_scope_fails(viewer_city, cluster_a, figures, ward_b):
-    from reports.tasks_documents import run_report_job
+    from reports.documents.tasks import run_report_job
 
     job = ReportJob.objects.create(
         owner=viewer_city,
@@ -227,7 +227,7 @@ def test_the_download_of_an_unfinished_job_is_not_found(client, viewer_city):
 def test_a_broker_outage_leaves_the_job_queued_and_polling_resends_it(
     client, viewer_city, cluster_a, figures, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from reports.tasks_documents import run_report_job
+    from reports.documents.tasks import run_report_job
 
     sent = []
 

@@ -10,11 +10,11 @@ from django.db import connection
 from django.utils import timezone
 
 from incidents.models import Incident
-from reports import rollup
 from reports.models import DirtyBucket, StatDay, StatMonth, province_row
-from reports.selectors import stats_for
-from reports.sql import source_models
-from reports.triggers import install_triggers, installed_triggers
+from reports.statistics import rollup
+from reports.statistics.selectors import stats_for
+from reports.statistics.sql import source_models
+from reports.statistics.triggers import install_triggers, installed_triggers
 from tests.factories import CameraFactory, IncidentFactory, VideoExtractionFactory
 from wardsecurity.period_spec import parse_period
 

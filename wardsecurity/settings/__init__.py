@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "incidents",
     "cameras",
     "reports",
+    "demo",
     "imports",
 ]
 

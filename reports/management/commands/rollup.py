@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from households.models import Ward
-from reports import rollup
+from reports.statistics import rollup
 
 
 def _date(text):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from reports.metrics import SOURCES, Source
+from reports.statistics.metrics import SOURCES, Source
 
 DIRTY_TABLE = "reports_dirtybucket"
 

@@ -488,13 +488,13 @@ def test_sample_demo_records_pass_model_validation(db):
 
 @pytest.fixture
 def rolled_up(db):
-    from reports import rollup
+    from reports.statistics import rollup
 
     rollup.process_dirty()
 
 
 def demo_stats(username, scope, spec, metrics):
-    from reports.selectors import stats_for
+    from reports.statistics.selectors import stats_for
     from wardsecurity.period_spec import parse_period
 
     user = User.objects.get(username=username)

@@ -11,7 +11,7 @@ proportional to its buckets (and to the months after them), not to the size of t
 rebuild recomputes the months from the day rows.
 """
 
-# ruff: noqa: S608 - SQL built from the registry (reports.sql); values are parameters
+# ruff: noqa: S608 - SQL built from the registry (reports.statistics.sql); values are parameters
 
 import datetime as dt
 import logging
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from households.models import Ward
 from reports.models import DirtyBucket, RollupState, province_row
-from reports.sql import DIRTY_TABLE, contribution_selects
+from reports.statistics.sql import DIRTY_TABLE, contribution_selects
 
 logger = logging.getLogger(__name__)
 

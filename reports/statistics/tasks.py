@@ -12,7 +12,7 @@ from celery import shared_task
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
-from reports import rollup
+from reports.statistics import rollup
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def _after_write(sender, **kwargs):
 
 
 def connect_signals():
-    from reports.sql import source_models
+    from reports.statistics.sql import source_models
 
     for model in source_models():
         post_save.connect(_after_write, sender=model, dispatch_uid=f"rollup_{model._meta.label}")

@@ -11,11 +11,11 @@ wards. Installed idempotently after every ``migrate`` (``post_migrate``), never 
 another app's migrations; the previous generation's triggers are dropped first.
 """
 
-# ruff: noqa: S608 - SQL built from the registry (reports.sql)
+# ruff: noqa: S608 - SQL built from the registry (reports.statistics.sql)
 
 from django.db import connection
 
-from reports.sql import (
+from reports.statistics.sql import (
     DIRTY_TABLE,
     SOURCES,
     bucket_select,

@@ -1,11 +1,12 @@
-"""Load the demo wards of SPEC §13 and the demo users (idempotent; see ``reports.demo``)."""
+"""Load the demo wards of SPEC §13 and the demo users (idempotent; see ``demo.loader``)."""
 
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import demo, rollup
+from demo import loader
+from reports.statistics import rollup
 
 
 class Command(BaseCommand):
@@ -17,14 +18,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         try:
-            lines = demo.load_demo(password=settings.DEMO_PASSWORD)
-        except demo.TerritoryMissing as exc:
+            lines = loader.load_demo(password=settings.DEMO_PASSWORD)
+        except loader.TerritoryMissing as exc:
             raise CommandError(str(exc)) from exc
         # The dashboard shows the demo at once, without waiting for the worker's next run.
         processed = rollup.process_dirty(wait=True)
         for line in lines:
             self.stdout.write(line)
         self.stdout.write(f"statistics: {processed} changed days processed")
-        users = ", ".join(user.username for user in demo.DEMO_USERS)
+        users = ", ".join(user.username for user in loader.DEMO_USERS)
         self.stdout.write(f"demo users: {users} (password: DEMO_PASSWORD)")
         self.stdout.write(f"load_demo finished in {time.monotonic() - started:.1f} s")

@@ -5,9 +5,19 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from reports.documents.layout import SECTIONS
-from reports.documents.numbers import Unit, comparison, format_number, format_percent
-from reports.metrics import METRICS
+from reports.figures.numbers import Unit, comparison, format_number, format_percent
+from reports.figures.units import (
+    CAMERA,
+    HOUSEHOLD,
+    INCIDENT,
+    MODEL,
+    MONEY,
+    PERCENT,
+    SESSION,
+    SPOT,
+    TIP,
+)
+from reports.statistics.metrics import METRICS
 
 # (metric, which way is good): fewer incidents is good, more cameras is good; None: neither.
 TILES = (
@@ -32,17 +42,19 @@ RANKING = (
 )
 
 
-def _units():
-    units = {}
-    for section in SECTIONS:
-        for heading in section.headings:
-            for item in heading.items:
-                if item.choices is None:
-                    units[item.key] = item.unit
-    return units
-
-
-UNITS = _units()
+# The unit of each figure shown, the one the period report counts it in.
+UNITS = {
+    "incidents": INCIDENT,
+    "tips_received": TIP,
+    "hotspots_active": SPOT,
+    "outreach_sessions": SESSION,
+    "commitment_coverage_pct": PERCENT,
+    "self_management_models": MODEL,
+    "cameras_active": CAMERA,
+    "mediation_success_pct": PERCENT,
+    "contributions_vnd": MONEY,
+    "households": HOUSEHOLD,
+}
 
 
 def unit_of(key) -> Unit:

@@ -20,8 +20,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from households.models import ResidentialGroup, Ward, WardCluster
-from reports.metrics import METRICS, RATIO, STOCK, Metric
 from reports.models import province_row
+from reports.statistics.metrics import METRICS, RATIO, STOCK, Metric
 from wardsecurity.period_spec import Period, change
 from wardsecurity.scope import ALL_WARDS, scope_ward_ids
 
@@ -312,8 +312,9 @@ def stats_for(
 
     ``scope``: ``all`` (the user's whole scope), ``ward:<code>``, ``province:<code>`` or
     ``cluster:<id>``, all of whose wards the user must see (else ``Http404``). ``metrics``: keys
-    of ``reports.metrics.METRICS`` (all when None). ``by``: ``ward``, ``group`` (a one-ward scope
-    only) or ``month`` (the months of the period's calendar) adds a ``breakdown`` list.
+    of ``reports.statistics.metrics.METRICS`` (all when None). ``by``: ``ward``, ``group`` (a
+    one-ward scope only) or ``month`` (the months of the period's calendar) adds a ``breakdown``
+    list.
     Answers ``{"scope", "period", "compare", "as_of", "metrics": {key: {"value", "previous",
     "change", "change_pct"}}}`` (+ ``"breakdown"``); a ratio or a change without a base is None.
     Raises ``StatsError`` (a 400) for an unknown metric or breakdown. Statistics are for every

@@ -17,7 +17,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from households.models import WardCluster
-from reports import rollup
+from reports.statistics import rollup
 from wardsecurity.models import User
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("demo_loaded")]
