@@ -3,12 +3,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cameras import selectors, services
 from cameras.models import Camera, Contribution, Recorder, VideoExtraction
 from wardsecurity.admin import WardRecordAdmin, ward_filters
 
 
 @admin.register(Recorder)
 class RecorderAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.recorder_list)
+    services = (services.recorder_create, services.recorder_update, services.recorder_delete)
     list_display = ("code", "location", "channels", "installed_on", "ward")
     list_filter = (*ward_filters(),)
     search_fields = ("code", "location__ws_fold__contains")
@@ -19,6 +22,8 @@ class RecorderAdmin(WardRecordAdmin):
 
 @admin.register(Camera)
 class CameraAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.camera_list)
+    services = (services.camera_create, services.camera_update, services.camera_delete)
     list_display = (
         "code",
         "location",
@@ -39,7 +44,6 @@ class CameraAdmin(WardRecordAdmin):
         "connected_to_police",
         "signage",
     )
-    list_select_related = ("ward", "group", "recorder")
     search_fields = ("code", "location__ws_fold__contains")
     autocomplete_fields = ("ward", "group", "recorder", "model")
     date_hierarchy = "installed_on"
@@ -48,6 +52,12 @@ class CameraAdmin(WardRecordAdmin):
 
 @admin.register(Contribution)
 class ContributionAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.contribution_list)
+    services = (
+        services.contribution_create,
+        services.contribution_update,
+        services.contribution_delete,
+    )
     list_display = (
         "contributor_name",
         "amount_vnd",
@@ -59,7 +69,6 @@ class ContributionAdmin(WardRecordAdmin):
         "ward",
     )
     list_filter = (*ward_filters(),)
-    list_select_related = ("ward", "household", "organisation", "camera")
     search_fields = ("contributor_name__ws_fold__contains", "purpose__ws_fold__contains")
     autocomplete_fields = ("ward", "household", "organisation", "camera")
     date_hierarchy = "contributed_on"
@@ -68,6 +77,12 @@ class ContributionAdmin(WardRecordAdmin):
 
 @admin.register(VideoExtraction)
 class VideoExtractionAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.video_extraction_list)
+    services = (
+        services.video_extraction_create,
+        services.video_extraction_update,
+        services.video_extraction_delete,
+    )
     list_display = (
         "__str__",
         "requested_at",
@@ -79,15 +94,13 @@ class VideoExtractionAdmin(WardRecordAdmin):
         "useful",
     )
     list_filter = (*ward_filters("camera__ward"), "useful")
-    list_select_related = ("camera", "camera__ward", "requested_by", "incident")
     search_fields = ("purpose__ws_fold__contains", "notes__ws_fold__contains", "camera__code")
-    autocomplete_fields = ("camera", "requested_by", "incident")
+    autocomplete_fields = ("camera", "incident")
+    # Who asked for the footage is always the user who records the request (the service).
+    derived_fields = ("requested_by",)
     date_hierarchy = "requested_at"
     ordering = ("-requested_at",)
 
     @admin.display(description=_("ward"), ordering="camera__ward__code")
     def camera_ward(self, obj):
         return obj.camera.ward
-
-    def get_changeform_initial_data(self, request):
-        return {"requested_by": request.user.pk, **super().get_changeform_initial_data(request)}

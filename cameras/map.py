@@ -7,7 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cameras.models import Camera
-from households.models import Ward
+from cameras.selectors import camera_list
+from households.selectors import ward_list
 
 # Fill colour by status, ring colour by owner kind: two readings of one marker, legend to match.
 STATUS_COLOURS = {
@@ -26,16 +27,14 @@ OWNER_COLOURS = {
 
 def camera_map_list(*, user, ward=None):
     """Cameras the user may see (optionally of one ward), with their ward and group."""
-    cameras = Camera.objects.visible_to(user).select_related("ward", "group")
-    if ward is not None:
-        cameras = cameras.filter(ward=ward)
-    return cameras.order_by("ward__code", "code")
+    filters = None if ward is None else {"ward": ward.pk}
+    return camera_list(user=user, filters=filters).order_by("ward__code", "code")
 
 
 def map_wards(*, user):
     """The wards in the user's scope that have cameras, for the ward picker."""
-    visible = Camera.objects.visible_to(user).values("ward_id")
-    return Ward.objects.visible_to(user).filter(pk__in=visible).order_by("code")
+    visible = camera_list(user=user).values("ward_id")
+    return ward_list(user=user).filter(pk__in=visible).order_by("code")
 
 
 def marker(camera):

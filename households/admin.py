@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from households import selectors, services
 from households.models import Household, Organisation, Province, ResidentialGroup, Ward, WardCluster
 from wardsecurity.admin import ScopedModelAdmin, WardRecordAdmin, ward_filters
 from wardsecurity.validators import fold_accents
@@ -19,6 +20,7 @@ class TerritoryAdmin(ScopedModelAdmin):
 
 @admin.register(Province)
 class ProvinceAdmin(TerritoryAdmin):
+    selector = staticmethod(selectors.province_list)
     list_display = ("code", "name", "kind")
     list_filter = ("kind",)
     search_fields = ("code", "search_name")
@@ -27,9 +29,9 @@ class ProvinceAdmin(TerritoryAdmin):
 
 @admin.register(Ward)
 class WardAdmin(TerritoryAdmin):
+    selector = staticmethod(selectors.ward_list)
     list_display = ("code", "name", "kind", "province")
     list_filter = ("kind", "province")
-    list_select_related = ("province",)
     search_fields = ("code", "search_name", "province__search_name")
     autocomplete_fields = ("province",)
     ordering = ("code",)
@@ -37,6 +39,7 @@ class WardAdmin(TerritoryAdmin):
 
 @admin.register(WardCluster)
 class WardClusterAdmin(ScopedModelAdmin):
+    selector = staticmethod(selectors.ward_cluster_list)
     list_display = ("name", "ward_count")
     search_fields = ("name__ws_fold__contains",)
     autocomplete_fields = ("wards",)
@@ -52,6 +55,12 @@ class WardClusterAdmin(ScopedModelAdmin):
 
 @admin.register(ResidentialGroup)
 class ResidentialGroupAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.residential_group_list)
+    services = (
+        services.residential_group_create,
+        services.residential_group_update,
+        services.residential_group_delete,
+    )
     list_display = ("name", "kind", "ward")
     list_filter = (*ward_filters(), "kind")
     search_fields = ("name__ws_fold__contains", "ward__search_name", "ward__code")
@@ -61,6 +70,8 @@ class ResidentialGroupAdmin(WardRecordAdmin):
 
 @admin.register(Household)
 class HouseholdAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.household_list)
+    services = (services.household_create, services.household_update, services.household_delete)
     list_display = (
         "code",
         "head_name",
@@ -72,7 +83,6 @@ class HouseholdAdmin(WardRecordAdmin):
         "ward",
     )
     list_filter = (*ward_filters(), "residence", "active")
-    list_select_related = ("ward", "group")
     search_fields = ("code", "head_name__ws_fold__contains", "address__ws_fold__contains", "phone")
     autocomplete_fields = ("group",)
     # The ward follows the group (Household.derive_fields); a group of another ward is refused.
@@ -82,9 +92,14 @@ class HouseholdAdmin(WardRecordAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.organisation_list)
+    services = (
+        services.organisation_create,
+        services.organisation_update,
+        services.organisation_delete,
+    )
     list_display = ("name", "kind", "ward", "group")
     list_filter = (*ward_filters(), "kind")
-    list_select_related = ("ward", "group")
     search_fields = ("name__ws_fold__contains",)
     autocomplete_fields = ("ward", "group")
     ordering = ("ward__code", "name")

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Organisation, Province, ResidentialGroup, Ward, WardCluster
-from wardsecurity.api.filters import WardRecordFilterSet
+from wardsecurity.filters import WardRecordFilterSet
 
 
 class ProvinceFilterSet(django_filters.FilterSet):

@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from households.models import Household, ResidentialGroup
+from households.models import Household
+from households.selectors import household_list, residential_group_get
 from households.services import household_create
 from movement.models import Commitment
+from movement.selectors import commitment_list
 from movement.services import commitment_create, commitment_delete
 from wardsecurity.portal.forms import DateInput
 from wardsecurity.services import StaleVersion
@@ -38,9 +40,7 @@ SIGNED_ON_MISSING = _("Enter the signing date of the newly ticked commitments.")
 
 def group_for_sheet(*, user, pk):
     """The residential group ``pk`` if the user may see it (else 404) and may write (else 403)."""
-    group = ResidentialGroup.objects.visible_to(user).select_related("ward").filter(pk=pk).first()
-    if group is None:
-        raise Http404
+    group = residential_group_get(user=user, pk=pk)
     if not user.can_write:
         raise PermissionDenied
     return group
@@ -48,12 +48,13 @@ def group_for_sheet(*, user, pk):
 
 def group_households(*, user, group):
     """The group's households, by code, as the user may see them."""
-    return Household.objects.visible_to(user).filter(group=group).order_by("code", "pk")
+    return household_list(user=user, filters={"group": group.pk}).order_by("code", "pk")
 
 
 def group_commitments(*, user, group, year):
     """The group's households' commitments of ``year``, keyed on (household id, kind)."""
-    rows = Commitment.objects.visible_to(user).filter(household__group=group, year=year)
+    # Signed by a household of the group (the ``group`` filter takes organisations' too).
+    rows = commitment_list(user=user, filters={"year": year}).filter(household__group=group)
     return {(c.household_id, c.kind): c for c in rows}
 
 

@@ -2,12 +2,15 @@
 
 from django.contrib import admin
 
+from incidents import selectors, services
 from incidents.models import Hotspot, Incident, Tip
 from wardsecurity.admin import WardRecordAdmin, ward_filters
 
 
 @admin.register(Tip)
 class TipAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.tip_list)
+    services = (services.tip_create, services.tip_update, services.tip_delete)
     list_display = ("__str__", "received_at", "channel", "category", "status", "ward")
     list_filter = (*ward_filters(), "category", "channel", "status")
     search_fields = ("content__ws_fold__contains", "reporter__ws_fold__contains")
@@ -18,6 +21,8 @@ class TipAdmin(WardRecordAdmin):
 
 @admin.register(Incident)
 class IncidentAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.incident_list)
+    services = (services.incident_create, services.incident_update, services.incident_delete)
     list_display = (
         "__str__",
         "occurred_at",
@@ -30,7 +35,6 @@ class IncidentAdmin(WardRecordAdmin):
         "ward",
     )
     list_filter = (*ward_filters(), "category", "source", "status")
-    list_select_related = ("ward", "group")
     search_fields = ("summary__ws_fold__contains", "subcategory__ws_fold__contains")
     autocomplete_fields = ("ward", "group", "tip")
     date_hierarchy = "occurred_at"
@@ -39,9 +43,10 @@ class IncidentAdmin(WardRecordAdmin):
 
 @admin.register(Hotspot)
 class HotspotAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.hotspot_list)
+    services = (services.hotspot_create, services.hotspot_update, services.hotspot_delete)
     list_display = ("name", "status", "designated_on", "transformed_on", "group", "ward")
     list_filter = (*ward_filters(), "status")
-    list_select_related = ("ward", "group")
     search_fields = ("name__ws_fold__contains", "reasons__ws_fold__contains")
     autocomplete_fields = ("ward", "group")
     date_hierarchy = "designated_on"

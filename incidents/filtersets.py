@@ -9,7 +9,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Hotspot, Incident, Tip
-from wardsecurity.api.filters import WardRecordFilterSet, date_range
+from wardsecurity.filters import WardRecordFilterSet, date_range
 
 
 class IncidentFilterSet(WardRecordFilterSet):

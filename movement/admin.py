@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from movement import selectors, services
 from movement.models import (
     Appraisal,
     AppraisalThreshold,
@@ -35,9 +36,14 @@ def subject_record(obj):
 
 @admin.register(SelfManagementModel)
 class SelfManagementModelAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.self_management_model_list)
+    services = (
+        services.self_management_model_create,
+        services.self_management_model_update,
+        services.self_management_model_delete,
+    )
     list_display = ("name", "kind", "status", "exemplary", "founded_on", "lead_org", "ward")
     list_filter = (*ward_filters(), "kind", "status", "exemplary")
-    list_select_related = ("ward", "lead_org")
     search_fields = ("name__ws_fold__contains",)
     autocomplete_fields = ("ward", "groups", "lead_org")
     date_hierarchy = "founded_on"
@@ -46,12 +52,20 @@ class SelfManagementModelAdmin(WardRecordAdmin):
 
 class TeamMemberInline(ScopedInline):
     model = TeamMember
+    selector = staticmethod(selectors.team_member_list)
+    services = (
+        services.team_member_create,
+        services.team_member_update,
+        services.team_member_delete,
+    )
     fields = ("full_name", "role", "phone", "birth_year", "joined_on", "left_on")
     ordering = ("role", "full_name")
 
 
 @admin.register(Team)
 class TeamAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.team_list)
+    services = (services.team_create, services.team_update, services.team_delete)
     list_display = (
         "name",
         "kind",
@@ -63,7 +77,6 @@ class TeamAdmin(WardRecordAdmin):
         "ward",
     )
     list_filter = (*ward_filters(), "kind", "roster_kept")
-    list_select_related = ("ward", "model")
     search_fields = ("name__ws_fold__contains", "decision_no")
     autocomplete_fields = ("ward", "groups", "model")
     date_hierarchy = "established_on"
@@ -73,9 +86,14 @@ class TeamAdmin(WardRecordAdmin):
 
 @admin.register(TeamMember)
 class TeamMemberAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.team_member_list)
+    services = (
+        services.team_member_create,
+        services.team_member_update,
+        services.team_member_delete,
+    )
     list_display = ("full_name", "role", "team", "team_ward", "phone", "joined_on", "left_on")
     list_filter = (*ward_filters("team__ward"), "role", "team__kind")
-    list_select_related = ("team", "team__ward")
     search_fields = ("full_name__ws_fold__contains", "phone", "team__name__ws_fold__contains")
     autocomplete_fields = ("team",)
     ordering = ("team__ward__code", "team__name", "role", "full_name")
@@ -87,9 +105,10 @@ class TeamMemberAdmin(WardRecordAdmin):
 
 @admin.register(Commitment)
 class CommitmentAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.commitment_list)
+    services = (services.commitment_create, services.commitment_update, services.commitment_delete)
     list_display = ("kind", "year", "household", "organisation", "signed_on", "ward")
     list_filter = (*ward_filters(), "year", "kind")
-    list_select_related = ("ward", "household", "organisation")
     search_fields = (
         "household__code",
         "household__head_name__ws_fold__contains",
@@ -104,6 +123,12 @@ class CommitmentAdmin(WardRecordAdmin):
 
 @admin.register(MediationCase)
 class MediationCaseAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.mediation_case_list)
+    services = (
+        services.mediation_case_create,
+        services.mediation_case_update,
+        services.mediation_case_delete,
+    )
     list_display = (
         "__str__",
         "subject",
@@ -115,7 +140,6 @@ class MediationCaseAdmin(WardRecordAdmin):
         "ward",
     )
     list_filter = (*ward_filters(), "subject", "outcome", "security_related")
-    list_select_related = ("ward", "group")
     search_fields = ("parties__ws_fold__contains",)
     autocomplete_fields = ("ward", "group")
     date_hierarchy = "received_on"
@@ -124,9 +148,14 @@ class MediationCaseAdmin(WardRecordAdmin):
 
 @admin.register(OutreachSession)
 class OutreachSessionAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.outreach_session_list)
+    services = (
+        services.outreach_session_create,
+        services.outreach_session_update,
+        services.outreach_session_delete,
+    )
     list_display = ("topic", "held_on", "attendees", "partner_list", "group", "ward")
     list_filter = (*ward_filters(),)
-    list_select_related = ("ward", "group")
     search_fields = ("topic__ws_fold__contains",)
     autocomplete_fields = ("ward", "group")
     date_hierarchy = "held_on"
@@ -151,6 +180,12 @@ class OutreachSessionAdmin(WardRecordAdmin):
 
 @admin.register(Commendation)
 class CommendationAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.commendation_list)
+    services = (
+        services.commendation_create,
+        services.commendation_update,
+        services.commendation_delete,
+    )
     list_display = ("recipient_name", "recipient_kind", "level", "issuer", "awarded_on", "ward")
     list_filter = (*ward_filters(), "recipient_kind", "level")
     search_fields = (
@@ -165,6 +200,12 @@ class CommendationAdmin(WardRecordAdmin):
 
 @admin.register(WeaponSurrender)
 class WeaponSurrenderAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.weapon_surrender_list)
+    services = (
+        services.weapon_surrender_create,
+        services.weapon_surrender_update,
+        services.weapon_surrender_delete,
+    )
     list_display = ("__str__", "item", "quantity", "unit", "received_on", "ward")
     list_filter = (*ward_filters(), "item", "unit")
     search_fields = ("ward__search_name", "ward__code")
@@ -175,6 +216,12 @@ class WeaponSurrenderAdmin(WardRecordAdmin):
 
 @admin.register(ReintegrationCase)
 class ReintegrationCaseAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.reintegration_case_list)
+    services = (
+        services.reintegration_case_create,
+        services.reintegration_case_update,
+        services.reintegration_case_delete,
+    )
     list_display = (
         "person_name",
         "birth_year",
@@ -186,7 +233,6 @@ class ReintegrationCaseAdmin(WardRecordAdmin):
         "ward",
     )
     list_filter = (*ward_filters(), "category", "status")
-    list_select_related = ("ward", "group")
     search_fields = ("person_name__ws_fold__contains", "sponsor__ws_fold__contains")
     autocomplete_fields = ("ward", "group")
     date_hierarchy = "started_on"
@@ -195,6 +241,8 @@ class ReintegrationCaseAdmin(WardRecordAdmin):
 
 @admin.register(EidTally)
 class EidTallyAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.eid_tally_list)
+    services = (services.eid_tally_create, services.eid_tally_update, services.eid_tally_delete)
     list_display = (
         "recorded_on",
         "chip_cards",
@@ -205,7 +253,6 @@ class EidTallyAdmin(WardRecordAdmin):
         "ward",
     )
     list_filter = (*ward_filters(),)
-    list_select_related = ("ward", "group")
     search_fields = ("ward__search_name", "ward__code", "group__name__ws_fold__contains")
     autocomplete_fields = ("ward", "group")
     date_hierarchy = "recorded_on"
@@ -214,9 +261,14 @@ class EidTallyAdmin(WardRecordAdmin):
 
 @admin.register(SafetyRecognition)
 class SafetyRecognitionAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.safety_recognition_list)
+    services = (
+        services.safety_recognition_create,
+        services.safety_recognition_update,
+        services.safety_recognition_delete,
+    )
     list_display = ("year", "subject", "subject_name", "recognised", "decision_no", "ward")
     list_filter = (*ward_filters(), "year", "subject", "recognised")
-    list_select_related = ("ward", "group", "organisation")
     search_fields = (
         "decision_no",
         "group__name__ws_fold__contains",
@@ -241,9 +293,10 @@ class AppraisalThresholdAdmin(AdministratorMixin, admin.ModelAdmin):
 
 @admin.register(Appraisal)
 class AppraisalAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.appraisal_list)
+    services = (services.appraisal_create, services.appraisal_update, services.appraisal_delete)
     list_display = ("year", "subject", "subject_name", "score", "grade", "ward")
     list_filter = (*ward_filters(), "year", "subject", "grade")
-    list_select_related = ("ward", "group", "organisation", "team")
     search_fields = (
         "group__name__ws_fold__contains",
         "organisation__name__ws_fold__contains",

@@ -19,7 +19,7 @@ from movement.models import (
     TeamMember,
     WeaponSurrender,
 )
-from wardsecurity.api.filters import StrictBooleanFilter, WardRecordFilterSet, date_range
+from wardsecurity.filters import StrictBooleanFilter, WardRecordFilterSet, date_range
 
 # Links are filtered by id, not through a ModelChoiceFilter: that one validates the id against
 # every ward's rows, so "no such group" (400) and "another ward's group" (empty page) would differ.

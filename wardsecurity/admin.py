@@ -1,17 +1,24 @@
 """Admin building blocks every app shares, and the user admin.
 
-Only administrators reach these pages (``wardsecurity.admin_site.WardAdminSite``). Reads still go
-through ``visible_to`` like everywhere else; each change page shows the record's history.
+Only administrators reach these pages (``wardsecurity.admin_site.WardAdminSite``). The admin is
+one more entry point beside the API and the portal: a ward record's admin reads through the app's
+list selector and writes through the app's services (scope, same-ward links, versions, closed
+periods, roster recounts), so a change made here obeys the rules a change made anywhere else
+does, with the same messages. Each change page shows the record's history.
 """
 
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import router, transaction
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,20 +26,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from pghistory import config as pghistory_config
 
+from wardsecurity import search as _registers_ws_fold  # noqa: F401 - the lookup
 from wardsecurity.admin_site import is_site_admin
-from wardsecurity.api import filters as _registers_ws_fold  # noqa: F401 - the lookup
 from wardsecurity.models import ApiToken, ClosedPeriod, ExportJob, ReportJob, SensitiveRead, User
 from wardsecurity.scope import ScopedQuerySet
+from wardsecurity.services import STALE_MESSAGE as STALE_MESSAGE  # the admin's refusal too
 from wardsecurity.validators import fold_accents
 
 RECORD_FIELDS = ("created_at", "updated_at", "version")
 EVENT_LABELS = {"insert": _("created"), "update": _("changed"), "delete": _("deleted")}
 # Bookkeeping columns that change on every update; listing them as "changed" says nothing.
 UNINTERESTING_FIELDS = {"updated_at", "version"}
-STALE_MESSAGE = _(
-    "Someone else changed this record after you opened it. Reload the page, check their "
-    "change and enter yours again."
-)
 
 
 def ward_filters(ward_path="ward"):
@@ -160,17 +164,32 @@ class AdministratorMixin(AdministratorPermissionsMixin):
         return format_html('<p><a href="{}?{}">{}</a></p>', url, query, _("All events"))
 
 
+def _through_selector(selector, request, model):
+    """The admin's rows: the app's list selector without its prefetches (no admin list shows a
+    many-valued link: they would cost a query a page), or ``visible_to`` without a selector."""
+    if selector is None:
+        return model.objects.visible_to(request.user)
+    return selector(user=request.user).prefetch_related(None)
+
+
 class ScopedModelAdmin(AdministratorMixin, admin.ModelAdmin):
     """Admin of a model with ``visible_to``: every read (list, change page, autocomplete, the
     choices of a foreign key) starts from it; search ignores Vietnamese accents.
 
+    ``selector``, the app's ``<noun>_list`` (``staticmethod(...)``), is where the reads start
+    when it is set: it applies ``visible_to`` and joins what the list shows.
+
     Write ``search_fields`` on text as ``"name__ws_fold__contains"``: the column and the term
     are folded by ``ws_fold`` (accents, case, đ), so "nguyen" finds "Nguyễn", and the trigram
-    indexes of the large tables serve it (``wardsecurity.api.filters.Fold``).
+    indexes of the large tables serve it (``wardsecurity.search.Fold``).
     """
 
+    selector = None
+    # The selector joins what the list shows (without one, declare the joins here).
+    list_select_related = ()
+
     def get_queryset(self, request):
-        queryset = self.model.objects.visible_to(request.user)
+        queryset = _through_selector(self.selector, request, self.model)
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 
@@ -186,57 +205,193 @@ class ScopedModelAdmin(AdministratorMixin, admin.ModelAdmin):
         return super().get_search_results(request, queryset, fold_accents(search_term))
 
 
-class ScopedInline(AdministratorPermissionsMixin, admin.TabularInline):
-    """An inline whose rows are read through ``visible_to`` too."""
+# Writes through the services (how: see WardRecordAdmin) ------------------------------------
 
-    extra = 0
 
-    def get_queryset(self, request):
-        queryset = self.model.objects.visible_to(request.user)
-        ordering = self.get_ordering(request)
-        return queryset.order_by(*ordering) if ordering else queryset
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the fields it names that the form shows (their
+    codes kept), the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = form.fields.get(name)
+        shown = field is not None and not field.disabled and not field.widget.is_hidden
+        form.add_error(name if shown else None, errors)
+
+
+def service_data(form, names) -> dict:
+    """The cleaned values of the fields ``names`` in the shape the services take."""
+    data = {}
+    for name in names:
+        field = form.fields.get(name)
+        if field is None or field.disabled or name not in form.cleaned_data:
+            continue
+        value = form.cleaned_data[name]
+        data[name] = list(value) if isinstance(value, QuerySet) else value
+    return data
+
+
+def adopt(instance, record) -> None:
+    """Give ``instance`` (the form's) the values of ``record`` (the service's saved row), so that
+    the admin logs, names and redirects to the saved record and inline rows go under it."""
+    for field in type(record)._meta.concrete_fields:
+        setattr(instance, field.attname, getattr(record, field.attname))
+    instance._state.adding = False
+    instance._state.db = record._state.db
+
+
+class ServiceRefusal(Exception):
+    """A service refused to delete ``record``: shown as an error message, nothing deleted."""
+
+    def __init__(self, record, error: ValidationError):
+        super().__init__(record, error)
+        self.record, self.error = record, error
+
+    def message(self) -> str:
+        return f"{self.record}: {' '.join(self.error.messages)}"
 
 
 class WardRecordAdminForm(forms.ModelForm):
-    """Refuses a save based on a stale version (GUARANTEES G7): the form carries the version it
-    was rendered with, and the row is locked while it is compared (the admin wraps the change
-    view in a transaction)."""
+    """A ward record's admin form: its model-validation step is the record's service, which
+    validates and saves (see ``WardRecordAdmin``); ``loaded_version`` carries the version the
+    form was opened with, so a save based on a stale one is refused (GUARANTEES G7).
+
+    ``WardRecordAdmin.get_form`` sets ``actor`` and ``services`` on the form class it makes.
+    """
 
     loaded_version = forms.IntegerField(
         label=_("version when opened"), widget=forms.HiddenInput, required=False
     )
+    actor = None
+    services = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["loaded_version"].initial = self.instance.version
 
+    def _post_clean(self):
+        if self._errors:  # a field or the form is refused already: nothing to save
+            return
+        create, update, _delete = self.services
+        data = service_data(self, [name for name in self.fields if name != "loaded_version"])
+        try:
+            if self.instance.pk is None:
+                record = create(actor=self.actor, data=data)
+            else:
+                record = update(
+                    actor=self.actor,
+                    instance=self.instance,
+                    data=data,
+                    expected_version=self.cleaned_data.get("loaded_version"),
+                )
+        except ValidationError as error:
+            add_service_errors(self, error)
+        else:
+            adopt(self.instance, record)
+
+
+class WardRecordInlineForm(forms.ModelForm):
+    """An inline row of a ward record: the fields' own checks; the formset's validation runs the
+    row's service, which does the model's (see ``WardRecordAdmin``)."""
+
+    def _post_clean(self):
+        pass
+
+
+class WardRecordInlineFormSet(BaseInlineFormSet):
+    """Inline rows written through their services in the formset's validation step, under the
+    parent record the parent's form saved just before. ``ScopedInline.get_formset`` sets
+    ``actor`` and ``services``."""
+
+    actor = None
+    services = ()
+
     def clean(self):
-        cleaned_data = super().clean()
-        loaded = cleaned_data.get("loaded_version")
-        if self.instance.pk is not None and loaded is not None:
-            current = (
-                type(self.instance)
-                .objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current != loaded:
-                raise ValidationError(STALE_MESSAGE, code="stale")
-        return cleaned_data
+        super().clean()
+        # What Django's save_formset would have listed, for the change message.
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        if any(self.errors) or self._non_form_errors or self.instance.pk is None:
+            return  # the page shows the rows again: nothing is written
+        create, update, delete = self.services
+        for form in self.forms:
+            deleting = self.can_delete and self._should_delete_form(form)
+            adding = form.instance.pk is None
+            if (adding and deleting) or not (deleting or form.has_changed()):
+                continue
+            names = [name for name in form._meta.fields if name != self.fk.name]
+            try:
+                if deleting:
+                    delete(actor=self.actor, instance=form.instance)
+                    self.deleted_objects.append(form.instance)
+                elif adding:
+                    data = {self.fk.name: self.instance.pk, **service_data(form, names)}
+                    self.new_objects.append(create(actor=self.actor, data=data))
+                else:
+                    record = update(
+                        actor=self.actor, instance=form.instance, data=service_data(form, names)
+                    )
+                    self.changed_objects.append((record, form.changed_data))
+            except ValidationError as error:
+                add_service_errors(form, error)
+
+
+class ScopedInline(AdministratorPermissionsMixin, admin.TabularInline):
+    """An inline of ward records: rows read through the app's list selector (``selector``) and
+    written through its services (``services``: create, update, delete)."""
+
+    extra = 0
+    selector = None
+    services = ()
+    form = WardRecordInlineForm
+    formset = WardRecordInlineFormSet
+
+    def get_queryset(self, request):
+        queryset = _through_selector(self.selector, request, self.model)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # ``inlineformset_factory`` made this class for this request: it says who writes, how.
+        formset.actor = request.user
+        formset.services = self.services
+        return formset
 
 
 class WardRecordAdmin(ScopedModelAdmin):
-    """Base admin of a ``WardRecord``: timestamps and version read-only, stale saves refused.
+    """Base admin of a ``WardRecord``: reads through the app's list selector, writes through its
+    services, timestamps and version read-only, stale saves refused.
 
-    Subclasses set ``list_display``, ``list_filter`` (start it with ``ward_filters()``),
-    ``search_fields``, ``ordering``, ``date_hierarchy``, ``autocomplete_fields`` and
-    ``list_select_related`` (every foreign key shown in the list, so rows cost no query).
+    How a record is written here. Django validates a model form in two steps: each field's own
+    checks, then the model's (``ModelForm._post_clean``: ``full_clean`` on the instance). In
+    this admin the second step is the record's service (``WardRecordAdminForm._post_clean``): it
+    checks what ``full_clean`` would and what only the services know (scope, the version the
+    form was opened with, closed periods) and saves, in one transaction. Its ``ValidationError``
+    thus becomes the form's errors like any validation error (never a 500, nothing saved), and
+    Django's own flow goes on: an invalid form is shown again; a valid one reaches
+    ``save_model``, which keeps the record the service saved. Inline rows are written the same
+    way, in their formset's validation step (``WardRecordInlineFormSet.clean``), under the
+    parent the form has just saved. Running the service after validation instead, in
+    ``save_model``, would leave its refusals nowhere to go but a 500.
+
+    One case needs more: the form can be valid and an inline row refused, or the other way
+    round, after the other's service wrote. ``changeform_view`` therefore undoes the whole
+    submission whenever the answer shows the form again: such an answer never saved anything.
+    Deletes have no form: a refused delete (a closed period, a record still in use) is an error
+    message on the page it came from, and nothing is deleted (``delete_view``; the deletion of
+    selected records, all or nothing, in ``changelist_view``).
+
+    Subclasses set ``selector`` (``staticmethod(<noun>_list)``: it joins every foreign key the
+    list shows, so rows cost no query), ``services`` (``<noun>_create``, ``_update``,
+    ``_delete``), ``list_display``, ``list_filter`` (start it with ``ward_filters()``),
+    ``search_fields``, ``ordering``, ``date_hierarchy`` and ``autocomplete_fields``; the fields a
+    service sets itself are ``derived_fields`` (shown, never written).
     """
 
     form = WardRecordAdminForm
-    list_select_related = ("ward",)
+    services = ()
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *RECORD_FIELDS]
@@ -244,6 +399,67 @@ class WardRecordAdmin(ScopedModelAdmin):
     def get_tail_fieldsets(self, request, obj=None):
         record = (_("Record"), {"fields": [*RECORD_FIELDS, "loaded_version"]})
         return [record, *super().get_tail_fieldsets(request, obj)]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # ``modelform_factory`` made this class for this request: it says who writes, and how.
+        form.actor = request.user
+        form.services = self.services
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if "adminform" in (getattr(response, "context_data", None) or {}):
+                # The form is shown again: something was refused, so nothing is kept, not even
+                # what a service wrote while the rest was being validated.
+                transaction.set_rollback(True)
+        return response
+
+    def save_model(self, request, obj, form, change):
+        """The form's service saved the record while validating it; ``obj`` holds its row."""
+        if not isinstance(form, WardRecordAdminForm):  # e.g. list_editable: it would not save
+            raise ImproperlyConfigured(f"{type(self).__name__} saves through WardRecordAdminForm")
+
+    def save_related(self, request, form, formsets, change):
+        # The service set the many-to-many links with the record; the formsets saved their rows.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        if not isinstance(formset, WardRecordInlineFormSet):
+            super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        _create, _update, delete = self.services
+        try:
+            delete(actor=request.user, instance=obj)
+        except ValidationError as error:
+            raise ServiceRefusal(obj, error) from error
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ServiceRefusal as refusal:
+            self.message_user(request, refusal.message(), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method != "POST":
+            return super().changelist_view(request, extra_context)
+        try:
+            # An action (the deletion of the selected records) is all or nothing.
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changelist_view(request, extra_context)
+        except ServiceRefusal as refusal:
+            self.message_user(request, refusal.message(), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(User)

@@ -4,8 +4,13 @@ Every ward-owned model's manager exposes ``visible_to(user)`` (``ScopedQuerySet`
 pages, exports, statistics and the API all start from it.
 """
 
+from typing import TYPE_CHECKING, Self
+
 from django.apps import apps
 from django.db import models
+
+if TYPE_CHECKING:
+    from wardsecurity.models import User
 
 ALL_WARDS = None  # sentinel: the scope has no ward restriction
 _CACHE_ATTR = "_scope_ward_ids_cache"
@@ -46,7 +51,7 @@ def role_may_see(user, model) -> bool:
 class ScopedQuerySet(models.QuerySet):
     """QuerySet of a model that belongs to wards; ``visible_to`` is the security boundary."""
 
-    def visible_to(self, user):
+    def visible_to(self, user: "User") -> Self:
         if not role_may_see(user, self.model):
             return self.none()
         ids = scope_ward_ids(user)

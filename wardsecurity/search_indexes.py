@@ -1,6 +1,6 @@
 """Migration operations for the list search's trigram indexes (each app's ``search_trigram``).
 
-``search`` (wardsecurity/api/filters.py) filters with ``ws_fold(column) LIKE '%WORD%'``; GIN
+``search`` (wardsecurity/filters.py) filters with ``ws_fold(column) LIKE '%WORD%'``; GIN
 indexes on ``ws_fold(column)`` answer that from the word's trigrams instead of folding every row
 in scope. They are built concurrently (the migration must be ``atomic = False``) so that a live
 table keeps taking writes. Statistics on the same expressions, collected by the closing ANALYZE,

@@ -1,12 +1,22 @@
-"""Thin Celery tasks of the portal's exports: they take ids and call the services.
+"""Celery tasks of the portal's exports, and the two calls that send a job to them.
 
-Celery's autodiscovery imports this module in the worker; the web process imports it when it
-queues a job.
+The top of the export machinery: this module imports ``wardsecurity.portal.export_jobs`` (which
+builds and writes the files and knows nothing of Celery), never the other way round; the export
+pages queue and resend jobs through ``export_job_queue`` and ``export_job_requeue_if_stalled``.
+Celery's autodiscovery imports this module in the worker; the tasks take ids and call the
+services.
 """
 
 from celery import shared_task
+from django.db import transaction
 
-from wardsecurity.portal.export_jobs import export_job_run, export_jobs_cleanup
+from wardsecurity.jobs import job_enqueue, job_requeue_if_stalled
+from wardsecurity.models import ExportJob
+from wardsecurity.portal.export_jobs import (
+    export_job_create,
+    export_job_run,
+    export_jobs_cleanup,
+)
 
 
 @shared_task(name="wardsecurity.run_export_job", ignore_result=True)
@@ -18,3 +28,17 @@ def run_export_job(job_id):
 def cleanup_jobs():
     """Delete export and report jobs past ``EXPORT_KEEP_DAYS`` (nightly)."""
     return export_jobs_cleanup()
+
+
+def export_job_queue(*, actor, entity, query: str, fmt: str) -> ExportJob:
+    """Queue the export of ``entity``'s list filtered by ``query``; the worker starts after the
+    commit, so it never looks for a job that is not there yet."""
+    with transaction.atomic():
+        job = export_job_create(actor=actor, entity=entity, query=query, fmt=fmt)
+        transaction.on_commit(lambda: job_enqueue(run_export_job, job))
+    return job
+
+
+def export_job_requeue_if_stalled(*, job: ExportJob) -> None:
+    """Send ``job`` again when its message was lost (it is still queued long after)."""
+    job_requeue_if_stalled(run_export_job, job)

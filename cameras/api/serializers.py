@@ -1,5 +1,11 @@
 from rest_framework import serializers
 
+from cameras.fields import (
+    CAMERA_FIELDS,
+    CONTRIBUTION_FIELDS,
+    RECORDER_FIELDS,
+    VIDEO_EXTRACTION_FIELDS,
+)
 from cameras.models import Camera, Contribution, Recorder, VideoExtraction
 from wardsecurity.api.serializers import WardRecordSerializer
 
@@ -9,49 +15,21 @@ RECORD_FIELDS = ("id", "version", "created_at", "updated_at")
 class RecorderSerializer(WardRecordSerializer):
     class Meta:
         model = Recorder
-        fields = (*RECORD_FIELDS, "ward", "code", "location", "channels", "installed_on")
+        fields = (*RECORD_FIELDS, *RECORDER_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
 class CameraSerializer(WardRecordSerializer):
     class Meta:
         model = Camera
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "group",
-            "code",
-            "location",
-            "latitude",
-            "longitude",
-            "owner_kind",
-            "funding",
-            "installed_on",
-            "removed_on",
-            "status",
-            "recorder",
-            "model",
-            "signage",
-            "retention_days",
-            "connected_to_police",
-        )
+        fields = (*RECORD_FIELDS, *CAMERA_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
 class ContributionSerializer(WardRecordSerializer):
     class Meta:
         model = Contribution
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "contributor_name",
-            "household",
-            "organisation",
-            "amount_vnd",
-            "contributed_on",
-            "purpose",
-            "camera",
-        )
+        fields = (*RECORD_FIELDS, *CONTRIBUTION_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
@@ -66,12 +44,9 @@ class VideoExtractionSerializer(WardRecordSerializer):
         fields = (
             *RECORD_FIELDS,
             "ward",
-            "camera",
-            "requested_at",
+            # Who asked is shown after when: the service sets it to the requesting user.
+            *VIDEO_EXTRACTION_FIELDS[:2],
             "requested_by",
-            "purpose",
-            "incident",
-            "useful",
-            "notes",
+            *VIDEO_EXTRACTION_FIELDS[2:],
         )
         read_only_fields = (*RECORD_FIELDS, "ward", "requested_by")

@@ -1,9 +1,19 @@
-from cameras import services
+from cameras import selectors, services
 from cameras.api.serializers import (
     CameraSerializer,
     ContributionSerializer,
     RecorderSerializer,
     VideoExtractionSerializer,
+)
+from cameras.fields import (
+    CAMERA_ORDERING,
+    CAMERA_SORTABLE,
+    CONTRIBUTION_ORDERING,
+    CONTRIBUTION_SORTABLE,
+    RECORDER_ORDERING,
+    RECORDER_SORTABLE,
+    VIDEO_EXTRACTION_ORDERING,
+    VIDEO_EXTRACTION_SORTABLE,
 )
 from cameras.filtersets import (
     CameraFilterSet,
@@ -19,38 +29,34 @@ class RecorderViewSet(WardRecordViewSet):
     model = Recorder
     serializer_class = RecorderSerializer
     filterset_class = RecorderFilterSet
+    selectors = (selectors.recorder_list, selectors.recorder_get)
     services = (services.recorder_create, services.recorder_update, services.recorder_delete)
-    ordering_fields = ("id", "code", "installed_on", "created_at", "updated_at")
-    ordering = ("code", "id")
+    ordering_fields = RECORDER_SORTABLE
+    ordering = RECORDER_ORDERING
 
 
 class CameraViewSet(WardRecordViewSet):
     model = Camera
     serializer_class = CameraSerializer
     filterset_class = CameraFilterSet
+    selectors = (selectors.camera_list, selectors.camera_get)
     services = (services.camera_create, services.camera_update, services.camera_delete)
-    ordering_fields = ("id", "code", "installed_on", "created_at", "updated_at")
-    ordering = ("code", "id")
+    ordering_fields = CAMERA_SORTABLE
+    ordering = CAMERA_ORDERING
 
 
 class ContributionViewSet(WardRecordViewSet):
     model = Contribution
     serializer_class = ContributionSerializer
     filterset_class = ContributionFilterSet
+    selectors = (selectors.contribution_list, selectors.contribution_get)
     services = (
         services.contribution_create,
         services.contribution_update,
         services.contribution_delete,
     )
-    ordering_fields = (
-        "id",
-        "contributed_on",
-        "contributor_name",
-        "amount_vnd",
-        "created_at",
-        "updated_at",
-    )
-    ordering = ("-contributed_on", "-id")
+    ordering_fields = CONTRIBUTION_SORTABLE
+    ordering = CONTRIBUTION_ORDERING
 
 
 class VideoExtractionViewSet(WardRecordViewSet):
@@ -59,15 +65,14 @@ class VideoExtractionViewSet(WardRecordViewSet):
     model = VideoExtraction
     serializer_class = VideoExtractionSerializer
     filterset_class = VideoExtractionFilterSet
+    selectors = (selectors.video_extraction_list, selectors.video_extraction_get)
     services = (
         services.video_extraction_create,
         services.video_extraction_update,
         services.video_extraction_delete,
     )
-    # The ward shown on each row is the camera's.
-    list_select_related = ("camera",)
-    ordering_fields = ("id", "requested_at", "created_at", "updated_at")
-    ordering = ("-requested_at", "-id")
+    ordering_fields = VIDEO_EXTRACTION_SORTABLE
+    ordering = VIDEO_EXTRACTION_ORDERING
 
 
 ROUTES = [

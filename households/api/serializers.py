@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from households.fields import HOUSEHOLD_FIELDS, ORGANISATION_FIELDS, RESIDENTIAL_GROUP_FIELDS
 from households.models import Household, Organisation, Province, ResidentialGroup, Ward, WardCluster
 from wardsecurity.api.serializers import WardRecordSerializer
 
@@ -32,31 +33,20 @@ class WardClusterSerializer(serializers.ModelSerializer):
 class ResidentialGroupSerializer(WardRecordSerializer):
     class Meta:
         model = ResidentialGroup
-        fields = (*RECORD_FIELDS, "ward", "name", "kind")
+        fields = (*RECORD_FIELDS, *RESIDENTIAL_GROUP_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
 class HouseholdSerializer(WardRecordSerializer):
     class Meta:
         model = Household
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "group",
-            "code",
-            "address",
-            "head_name",
-            "member_count",
-            "phone",
-            "residence",
-            "active",
-        )
         # The ward follows the residential group.
+        fields = (*RECORD_FIELDS, "ward", *HOUSEHOLD_FIELDS)
         read_only_fields = (*RECORD_FIELDS, "ward")
 
 
 class OrganisationSerializer(WardRecordSerializer):
     class Meta:
         model = Organisation
-        fields = (*RECORD_FIELDS, "ward", "group", "name", "kind")
+        fields = (*RECORD_FIELDS, *ORGANISATION_FIELDS)
         read_only_fields = RECORD_FIELDS

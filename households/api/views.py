@@ -1,6 +1,6 @@
 from rest_framework import viewsets
 
-from households import services
+from households import selectors, services
 from households.api.serializers import (
     HouseholdSerializer,
     OrganisationSerializer,
@@ -8,6 +8,14 @@ from households.api.serializers import (
     ResidentialGroupSerializer,
     WardClusterSerializer,
     WardSerializer,
+)
+from households.fields import (
+    HOUSEHOLD_ORDERING,
+    HOUSEHOLD_SORTABLE,
+    ORGANISATION_ORDERING,
+    ORGANISATION_SORTABLE,
+    RESIDENTIAL_GROUP_ORDERING,
+    RESIDENTIAL_GROUP_SORTABLE,
 )
 from households.filtersets import (
     HouseholdFilterSet,
@@ -24,11 +32,14 @@ from wardsecurity.api.viewsets import WardRecordViewSet
 class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
     """The territory is reference data: read-only, limited to the caller's scope."""
 
+    # (The docstring is the resources' published description.) Subclasses set ``list_selector``,
+    # the app's ``<noun>_list``.
+
     read_only_resource = True
     ordering_fields = ("code", "name")
 
     def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user).order_by(*self.ordering)
+        return self.list_selector(user=self.request.user).order_by(*self.ordering)
 
 
 class ProvinceViewSet(TerritoryViewSet):
@@ -36,6 +47,7 @@ class ProvinceViewSet(TerritoryViewSet):
     serializer_class = ProvinceSerializer
     filterset_class = ProvinceFilterSet
     ordering = ("code",)
+    list_selector = staticmethod(selectors.province_list)
 
 
 class WardViewSet(TerritoryViewSet):
@@ -43,9 +55,7 @@ class WardViewSet(TerritoryViewSet):
     serializer_class = WardSerializer
     filterset_class = WardFilterSet
     ordering = ("code",)
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("province")
+    list_selector = staticmethod(selectors.ward_list)
 
 
 class WardClusterViewSet(TerritoryViewSet):
@@ -54,41 +64,45 @@ class WardClusterViewSet(TerritoryViewSet):
     filterset_class = WardClusterFilterSet
     ordering_fields = ("name",)
     ordering = ("name",)
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("wards")
+    list_selector = staticmethod(selectors.ward_cluster_list)
 
 
 class ResidentialGroupViewSet(WardRecordViewSet):
     model = ResidentialGroup
     serializer_class = ResidentialGroupSerializer
     filterset_class = ResidentialGroupFilterSet
+    selectors = (selectors.residential_group_list, selectors.residential_group_get)
     services = (
         services.residential_group_create,
         services.residential_group_update,
         services.residential_group_delete,
     )
-    ordering_fields = ("id", "name", "created_at", "updated_at")
+    ordering_fields = RESIDENTIAL_GROUP_SORTABLE
+    ordering = RESIDENTIAL_GROUP_ORDERING
 
 
 class HouseholdViewSet(WardRecordViewSet):
     model = Household
     serializer_class = HouseholdSerializer
     filterset_class = HouseholdFilterSet
+    selectors = (selectors.household_list, selectors.household_get)
     services = (services.household_create, services.household_update, services.household_delete)
-    ordering_fields = ("id", "code", "head_name", "member_count", "created_at", "updated_at")
+    ordering_fields = HOUSEHOLD_SORTABLE
+    ordering = HOUSEHOLD_ORDERING
 
 
 class OrganisationViewSet(WardRecordViewSet):
     model = Organisation
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilterSet
+    selectors = (selectors.organisation_list, selectors.organisation_get)
     services = (
         services.organisation_create,
         services.organisation_update,
         services.organisation_delete,
     )
-    ordering_fields = ("id", "name", "created_at", "updated_at")
+    ordering_fields = ORGANISATION_SORTABLE
+    ordering = ORGANISATION_ORDERING
 
 
 ROUTES = [

@@ -1,3 +1,4 @@
+from incidents.fields import HOTSPOT_FIELDS, INCIDENT_FIELDS, TIP_FIELDS
 from incidents.models import Hotspot, Incident, Tip
 from wardsecurity.api.serializers import ScopedRelatedField, WardRecordSerializer
 
@@ -14,17 +15,7 @@ class TipSerializer(WardRecordSerializer):
 
     class Meta:
         model = Tip
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "received_at",
-            "channel",
-            "reporter",
-            "content",
-            "category",
-            "status",
-            "incidents",
-        )
+        fields = (*RECORD_FIELDS, *TIP_FIELDS, "incidents")
         read_only_fields = (*RECORD_FIELDS, "incidents")
 
 
@@ -33,35 +24,12 @@ class IncidentSerializer(WardRecordSerializer):
 
     class Meta:
         model = Incident
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "group",
-            "occurred_at",
-            "category",
-            "subcategory",
-            "summary",
-            "source",
-            "tip",
-            "suspects",
-            "status",
-            "latitude",
-            "longitude",
-        )
+        fields = (*RECORD_FIELDS, *INCIDENT_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
 class HotspotSerializer(WardRecordSerializer):
     class Meta:
         model = Hotspot
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "group",
-            "name",
-            "reasons",
-            "designated_on",
-            "status",
-            "transformed_on",
-        )
+        fields = (*RECORD_FIELDS, *HOTSPOT_FIELDS)
         read_only_fields = RECORD_FIELDS

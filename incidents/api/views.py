@@ -1,7 +1,13 @@
-from django.db.models import Prefetch
-
-from incidents import services
+from incidents import selectors, services
 from incidents.api.serializers import HotspotSerializer, IncidentSerializer, TipSerializer
+from incidents.fields import (
+    HOTSPOT_ORDERING,
+    HOTSPOT_SORTABLE,
+    INCIDENT_ORDERING,
+    INCIDENT_SORTABLE,
+    TIP_ORDERING,
+    TIP_SORTABLE,
+)
 from incidents.filtersets import HotspotFilterSet, IncidentFilterSet, TipFilterSet
 from incidents.models import Hotspot, Incident, Tip
 from wardsecurity.api.viewsets import WardRecordViewSet
@@ -13,9 +19,10 @@ class IncidentViewSet(WardRecordViewSet):
     model = Incident
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
+    selectors = (selectors.incident_list, selectors.incident_get)
     services = (services.incident_create, services.incident_update, services.incident_delete)
-    ordering_fields = ("id", "occurred_at", "created_at", "updated_at")
-    ordering = ("-occurred_at", "-id")
+    ordering_fields = INCIDENT_SORTABLE
+    ordering = INCIDENT_ORDERING
 
 
 class TipViewSet(WardRecordViewSet):
@@ -24,22 +31,20 @@ class TipViewSet(WardRecordViewSet):
     model = Tip
     serializer_class = TipSerializer
     filterset_class = TipFilterSet
+    selectors = (selectors.tip_list, selectors.tip_get)
     services = (services.tip_create, services.tip_update, services.tip_delete)
-    # The ids of the incidents that name each tip, in one query for the whole page.
-    list_prefetch_related = (
-        Prefetch("incidents", queryset=Incident.objects.only("id", "tip_id").order_by("id")),
-    )
-    ordering_fields = ("id", "received_at", "created_at", "updated_at")
-    ordering = ("-received_at", "-id")
+    ordering_fields = TIP_SORTABLE
+    ordering = TIP_ORDERING
 
 
 class HotspotViewSet(WardRecordViewSet):
     model = Hotspot
     serializer_class = HotspotSerializer
     filterset_class = HotspotFilterSet
+    selectors = (selectors.hotspot_list, selectors.hotspot_get)
     services = (services.hotspot_create, services.hotspot_update, services.hotspot_delete)
-    ordering_fields = ("id", "name", "designated_on", "created_at", "updated_at")
-    ordering = ("-designated_on", "-id")
+    ordering_fields = HOTSPOT_SORTABLE
+    ordering = HOTSPOT_ORDERING
 
 
 ROUTES = [

@@ -1,6 +1,20 @@
 from rest_framework import serializers
 
 from households.api.serializers import RECORD_FIELDS
+from movement.fields import (
+    APPRAISAL_FIELDS,
+    COMMENDATION_FIELDS,
+    COMMITMENT_FIELDS,
+    EID_TALLY_FIELDS,
+    MEDIATION_CASE_FIELDS,
+    OUTREACH_SESSION_FIELDS,
+    REINTEGRATION_CASE_FIELDS,
+    SAFETY_RECOGNITION_FIELDS,
+    SELF_MANAGEMENT_MODEL_FIELDS,
+    TEAM_FIELDS,
+    TEAM_MEMBER_FIELDS,
+    WEAPON_SURRENDER_FIELDS,
+)
 from movement.models import (
     Appraisal,
     AppraisalThreshold,
@@ -22,60 +36,28 @@ from wardsecurity.api.serializers import WardRecordSerializer
 class SelfManagementModelSerializer(WardRecordSerializer):
     class Meta:
         model = SelfManagementModel
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "groups",
-            "name",
-            "kind",
-            "founded_on",
-            "status",
-            "exemplary",
-            "lead_org",
-        )
+        fields = (*RECORD_FIELDS, *SELF_MANAGEMENT_MODEL_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
 class TeamSerializer(WardRecordSerializer):
     class Meta:
         model = Team
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "groups",
-            "kind",
-            "name",
-            "model",
-            "established_on",
-            "dissolved_on",
-            "decision_no",
-            "roster_kept",
-            # Writable: the service refuses a typed value that disagrees with a kept roster.
-            "headcount",
-        )
+        fields = (*RECORD_FIELDS, *TEAM_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
 class TeamMemberSerializer(WardRecordSerializer):
     class Meta:
         model = TeamMember
-        fields = (
-            *RECORD_FIELDS,
-            "team",
-            "full_name",
-            "role",
-            "phone",
-            "birth_year",
-            "joined_on",
-            "left_on",
-        )
+        fields = (*RECORD_FIELDS, *TEAM_MEMBER_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
 class CommitmentSerializer(WardRecordSerializer):
     class Meta:
         model = Commitment
-        fields = (*RECORD_FIELDS, "ward", "household", "organisation", "year", "kind", "signed_on")
+        fields = (*RECORD_FIELDS, "ward", *COMMITMENT_FIELDS)
         # The ward follows the signer.
         read_only_fields = (*RECORD_FIELDS, "ward")
 
@@ -83,97 +65,49 @@ class CommitmentSerializer(WardRecordSerializer):
 class MediationCaseSerializer(WardRecordSerializer):
     class Meta:
         model = MediationCase
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "group",
-            "received_on",
-            "subject",
-            "parties",
-            "security_related",
-            "outcome",
-            "closed_on",
-        )
+        fields = (*RECORD_FIELDS, *MEDIATION_CASE_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
 class OutreachSessionSerializer(WardRecordSerializer):
     class Meta:
         model = OutreachSession
-        fields = (*RECORD_FIELDS, "ward", "group", "held_on", "topic", "attendees", "partners")
+        fields = (*RECORD_FIELDS, *OUTREACH_SESSION_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
 class CommendationSerializer(WardRecordSerializer):
     class Meta:
         model = Commendation
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "recipient_kind",
-            "recipient_name",
-            "level",
-            "issuer",
-            "awarded_on",
-            "reason",
-        )
+        fields = (*RECORD_FIELDS, *COMMENDATION_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
 class WeaponSurrenderSerializer(WardRecordSerializer):
     class Meta:
         model = WeaponSurrender
-        fields = (*RECORD_FIELDS, "ward", "received_on", "item", "quantity", "unit")
+        fields = (*RECORD_FIELDS, *WEAPON_SURRENDER_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
 class ReintegrationCaseSerializer(WardRecordSerializer):
     class Meta:
         model = ReintegrationCase
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "group",
-            "person_name",
-            "birth_year",
-            "category",
-            "started_on",
-            "ended_on",
-            "sponsor",
-            "status",
-        )
+        fields = (*RECORD_FIELDS, *REINTEGRATION_CASE_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
 class EidTallySerializer(WardRecordSerializer):
     class Meta:
         model = EidTally
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "group",
-            "recorded_on",
-            "chip_cards",
-            "vneid_level1",
-            "vneid_level2_collected",
-            "vneid_level2_activated",
-        )
+        fields = (*RECORD_FIELDS, *EID_TALLY_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
 class SafetyRecognitionSerializer(WardRecordSerializer):
     class Meta:
         model = SafetyRecognition
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "subject",
-            "group",
-            "organisation",
-            "year",
-            "recognised",
-            "decision_no",
-        )
+        fields = (*RECORD_FIELDS, *SAFETY_RECOGNITION_FIELDS)
         read_only_fields = RECORD_FIELDS
 
 
@@ -185,17 +119,7 @@ class AppraisalSerializer(WardRecordSerializer):
 
     class Meta:
         model = Appraisal
-        fields = (
-            *RECORD_FIELDS,
-            "ward",
-            "subject",
-            "group",
-            "organisation",
-            "team",
-            "year",
-            "score",
-            "grade",
-        )
+        fields = (*RECORD_FIELDS, *APPRAISAL_FIELDS, "grade")
         # The grade follows the configured thresholds.
         read_only_fields = (*RECORD_FIELDS, "grade")
 

@@ -1,22 +1,29 @@
 """The Django admin: every model registered and working, administrators only, history recorded."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django import forms as django_forms
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
+from cameras.models import VideoExtraction
 from households.models import Household
-from movement.models import AppraisalThreshold
+from movement.models import AppraisalThreshold, Team, TeamMember, WeaponSurrender
 from tests import factories as f
 from wardsecurity.admin import STALE_MESSAGE
 from wardsecurity.admin_site import WardAdminSite
 from wardsecurity.models import ExportJob, ReportJob, SensitiveRead, User
+from wardsecurity.services import STALE_MESSAGE as SERVICE_STALE_MESSAGE
 
 PROJECT_APPS = ("households", "movement", "incidents", "cameras", "wardsecurity")
 
@@ -364,3 +371,343 @@ def test_autocomplete_finds_a_group_without_accents(admin_client, ward_a):
         },
     )
     assert [r["id"] for r in response.json()["results"]] == [str(group.pk)]
+
+
+# Writes go through the services ----------------------------------------------------------------
+#
+# The admin saves a ward record through the app's service, like the API and the portal: a closed
+# period, a stale version and a roster recount behave here as they do there, with the same
+# messages, and a refused change saves nothing.
+
+JANUARY = dt.date(2024, 1, 15)
+
+
+def changeform(admin_client, model, *args):
+    """The admin form of ``model`` (its add page, or the change page of the record ``args``)."""
+    view = "change" if args else "add"
+    response = admin_client.get(admin_url(model, view, *args))
+    assert response.status_code == 200
+    return response.context["adminform"].form
+
+
+def form_post(form, **changes):
+    """What a browser posts for the admin ``form`` as rendered, with ``changes`` (values)."""
+    data = {"_save": "Save"}
+    for name, field in form.fields.items():
+        value = changes[name] if name in changes else form[name].value()
+        widget = field.widget
+        if isinstance(widget, django_forms.MultiWidget):
+            parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+            for index, (part_widget, part) in enumerate(zip(widget.widgets, parts, strict=True)):
+                data[f"{name}_{index}"] = part_widget.format_value(part) or ""
+        elif isinstance(widget, django_forms.CheckboxInput):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, list | tuple):
+            data[name] = [str(getattr(v, "pk", v)) for v in value]
+        elif value is None or value == "":
+            data[name] = ""
+        elif isinstance(widget, django_forms.Select):
+            data[name] = str(getattr(value, "pk", value))
+        else:
+            data[name] = widget.format_value(value)
+    return data
+
+
+def page_text(response):
+    return response.content.decode()
+
+
+def api_error(response, field):
+    assert response.status_code == 400, response.content
+    return response.json()[field][0]
+
+
+@pytest.fixture
+def closed_january(ward_a):
+    return f.ClosedPeriodFactory(ward=ward_a, start=dt.date(2024, 1, 1), end=dt.date(2024, 1, 31))
+
+
+def test_an_edit_in_a_closed_period_is_refused_as_the_api_refuses_it(
+    admin_client, ward_a, closed_january
+):
+    surrender = f.WeaponSurrenderFactory(ward=ward_a, received_on=JANUARY)
+    before = WeaponSurrender.objects.filter(pk=surrender.pk).values().get()
+    api = admin_client.patch(
+        f"/api/v1/weapon-surrenders/{surrender.pk}/",
+        {"quantity": "9"},
+        content_type="application/json",
+    )
+    message = api_error(api, "received_on")
+    form = changeform(admin_client, WeaponSurrender, surrender.pk)
+
+    response = admin_client.post(
+        admin_url(WeaponSurrender, "change", surrender.pk),
+        form_post(form, quantity=Decimal("9")),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors.as_data()
+    assert [e.code for e in errors["received_on"]] == ["period_closed"]
+    assert [str(e.message) for e in errors["received_on"]] == [message]
+    assert escape(message) in page_text(response)
+    assert WeaponSurrender.objects.filter(pk=surrender.pk).values().get() == before
+
+
+def test_an_addition_in_a_closed_period_is_refused_as_the_api_refuses_it(
+    admin_client, ward_a, closed_january
+):
+    fields = {"received_on": JANUARY, "item": "firecracker", "quantity": "2", "unit": "kg"}
+    api = admin_client.post(
+        "/api/v1/weapon-surrenders/",
+        {"ward": ward_a.pk, **fields, "received_on": JANUARY.isoformat()},
+        content_type="application/json",
+    )
+    message = api_error(api, "received_on")
+    form = changeform(admin_client, WeaponSurrender)
+
+    response = admin_client.post(
+        admin_url(WeaponSurrender, "add"), form_post(form, ward=ward_a.pk, **fields)
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors.as_data()
+    assert [str(e.message) for e in errors["received_on"]] == [message]
+    assert escape(message) in page_text(response)
+    assert not WeaponSurrender.objects.exists()
+
+
+def test_a_deletion_in_a_closed_period_is_refused_as_the_api_refuses_it(
+    admin_client, ward_a, closed_january
+):
+    surrender = f.WeaponSurrenderFactory(ward=ward_a, received_on=JANUARY)
+    api = admin_client.delete(f"/api/v1/weapon-surrenders/{surrender.pk}/")
+    message = api_error(api, "received_on")
+    url = admin_url(WeaponSurrender, "delete", surrender.pk)
+
+    response = admin_client.post(url, {"post": "yes"}, follow=True)
+
+    assert response.redirect_chain == [(url, 302)]
+    assert escape(message) in page_text(response)
+    assert WeaponSurrender.objects.filter(pk=surrender.pk).exists()
+    assert not LogEntry.objects.exists()  # the deletion was not logged either
+
+
+def test_deleting_selected_records_is_all_or_nothing(admin_client, ward_a, closed_january):
+    open_one = f.WeaponSurrenderFactory(ward=ward_a, received_on=dt.date(2024, 2, 15))
+    closed_one = f.WeaponSurrenderFactory(ward=ward_a, received_on=JANUARY)
+    message = api_error(
+        admin_client.delete(f"/api/v1/weapon-surrenders/{closed_one.pk}/"), "received_on"
+    )
+    url = admin_url(WeaponSurrender, "changelist")
+
+    response = admin_client.post(
+        url,
+        {
+            "action": "delete_selected",
+            "_selected_action": [open_one.pk, closed_one.pk],
+            "post": "yes",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert escape(message) in page_text(response)
+    assert WeaponSurrender.objects.count() == 2
+
+
+def test_deleting_selected_records_goes_through_the_service(admin_client, admin_user, ward_a):
+    surrenders = f.WeaponSurrenderFactory.create_batch(2, ward=ward_a)
+    response = admin_client.post(
+        admin_url(WeaponSurrender, "changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [s.pk for s in surrenders],
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    assert not WeaponSurrender.objects.exists()
+    deletions = WeaponSurrender.pgh_event_model.objects.filter(pgh_label="delete")
+    contexts = [e.pgh_context.metadata for e in deletions.select_related("pgh_context")]
+    assert [(c["user"], c["service"]) for c in contexts] == [
+        (admin_user.pk, "weapon_surrender_delete")
+    ] * 2
+
+
+@pytest.fixture
+def roster(ward_a):
+    """A team that keeps its roster: two current members, so a headcount of 2."""
+    team = f.TeamFactory(ward=ward_a, roster_kept=True, headcount=2)
+    members = f.TeamMemberFactory.create_batch(2, team=team, joined_on=dt.date(2024, 3, 1))
+    return team, members
+
+
+def test_an_admin_edit_of_a_team_member_recounts_the_team(admin_client, roster):
+    team, (leaving, _staying) = roster
+    form = changeform(admin_client, TeamMember, leaving.pk)
+
+    response = admin_client.post(
+        admin_url(TeamMember, "change", leaving.pk),
+        form_post(form, left_on=dt.date(2024, 6, 1)),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    team.refresh_from_db()
+    assert team.headcount == 1
+
+
+def inline_rows(formset, rows=None):
+    """What a browser posts for an inline ``formset``: its rows as rendered, changed by ``rows``
+    (index → values, "DELETE" to delete), plus the new rows listed under "new"."""
+    rows = rows or {}
+    prefix, initial, new = formset.prefix, formset.initial_forms, rows.get("new", [])
+    data = {
+        f"{prefix}-TOTAL_FORMS": len(initial) + len(new),
+        f"{prefix}-INITIAL_FORMS": len(initial),
+    }
+    for index, row in enumerate(initial):
+        values = {k: v for k, v in rows.get(index, {}).items() if k != "DELETE"}
+        for name, value in form_post(row, **values).items():
+            if name != "_save":
+                data[f"{prefix}-{index}-{name}"] = value
+        if rows.get(index, {}).get("DELETE"):
+            data[f"{prefix}-{index}-DELETE"] = "on"
+    for offset, values in enumerate(new, start=len(initial)):
+        data.update({f"{prefix}-{offset}-{name}": value for name, value in values.items()})
+    return data
+
+
+def inline_post(form, inline, rows, **changes):
+    """The team's change form with its member inline (see ``inline_rows``)."""
+    return {**form_post(form, **changes), **inline_rows(inline.formset, rows)}
+
+
+def team_page(admin_client, team):
+    response = admin_client.get(admin_url(Team, "change", team.pk))
+    return response.context["adminform"].form, response.context["inline_admin_formsets"][0]
+
+
+def test_team_members_added_and_removed_inline_recount_the_team(admin_client, admin_user, roster):
+    team, (leaving, _staying) = roster
+    form, inline = team_page(admin_client, team)
+    index = [row.instance.pk for row in inline.formset.initial_forms].index(leaving.pk)
+    new = [{"full_name": "Lê Văn Mới", "role": "member", "joined_on": "2024-04-01"}] * 2
+
+    response = admin_client.post(
+        admin_url(Team, "change", team.pk),
+        inline_post(form, inline, {index: {"DELETE": True}, "new": new}),
+    )
+
+    assert response.status_code == 302, response.context["errors"]
+    team.refresh_from_db()
+    assert team.headcount == 3
+    assert not TeamMember.objects.filter(pk=leaving.pk).exists()
+    added = TeamMember.pgh_event_model.objects.filter(pgh_label="insert", full_name="Lê Văn Mới")
+    services = {e.pgh_context.metadata["service"] for e in added.select_related("pgh_context")}
+    assert services == {"team_member_create"}
+
+
+def test_a_refused_team_change_keeps_its_inline_members_unsaved(admin_client, roster):
+    """The team's own change is refused (a roster's headcount is counted, not typed) after the
+    new member's row was valid: the page shows the form again and nothing at all is saved."""
+    team, _members = roster
+    form, inline = team_page(admin_client, team)
+    new = [{"full_name": "Lê Văn Mới", "role": "member", "joined_on": "2024-04-01"}]
+
+    response = admin_client.post(
+        admin_url(Team, "change", team.pk), inline_post(form, inline, {"new": new}, headcount=7)
+    )
+
+    assert response.status_code == 200
+    assert "headcount" in response.context["adminform"].form.errors
+    assert not TeamMember.objects.filter(full_name="Lê Văn Mới").exists()
+    team.refresh_from_db()
+    assert (team.headcount, team.version) == (2, 1)
+
+
+def test_a_refused_inline_member_keeps_the_team_change_unsaved(
+    admin_client, ward_a, roster, closed_january
+):
+    """The team's change is valid and saved by its service first; a new member dated in a closed
+    period is then refused: the page shows the error on the row and the team is unchanged."""
+    team, _members = roster
+    form, inline = team_page(admin_client, team)
+    new = [{"full_name": "Lê Văn Mới", "role": "member", "joined_on": JANUARY.isoformat()}]
+
+    response = admin_client.post(
+        admin_url(Team, "change", team.pk),
+        inline_post(form, inline, {"new": new}, name="Tên mới"),
+    )
+
+    assert response.status_code == 200
+    row_errors = response.context["inline_admin_formsets"][0].formset.errors
+    assert [e.code for e in row_errors[-1]["joined_on"].as_data()] == ["period_closed"]
+    team.refresh_from_db()
+    assert team.name != "Tên mới" and team.version == 1
+    assert not TeamMember.objects.filter(full_name="Lê Văn Mới").exists()
+
+
+def test_a_stale_edit_is_refused_with_the_services_message(admin_client, ward_a):
+    surrender = f.WeaponSurrenderFactory(ward=ward_a)
+    form = changeform(admin_client, WeaponSurrender, surrender.pk)
+    WeaponSurrender.objects.filter(pk=surrender.pk).update(quantity=Decimal("3"))
+
+    response = admin_client.post(
+        admin_url(WeaponSurrender, "change", surrender.pk), form_post(form, unit="piece")
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors().as_data()
+    assert [(e.code, str(e.message)) for e in errors] == [("stale", str(SERVICE_STALE_MESSAGE))]
+    surrender.refresh_from_db()
+    assert (surrender.quantity, surrender.unit, surrender.version) == (Decimal("3"), "kg", 2)
+
+
+def test_a_video_extraction_added_in_the_admin_names_the_administrator(
+    admin_client, admin_user, ward_a
+):
+    camera = f.CameraFactory(ward=ward_a)
+    form = changeform(admin_client, VideoExtraction)
+    assert "requested_by" not in form.fields  # the service sets it
+
+    response = admin_client.post(
+        admin_url(VideoExtraction, "add"),
+        form_post(
+            form,
+            camera=camera.pk,
+            requested_at=timezone.make_aware(dt.datetime(2024, 5, 2, 9, 30)),
+            purpose="Xác minh vụ trộm",
+        ),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert VideoExtraction.objects.get().requested_by == admin_user
+
+
+def ward_record_admins():
+    return sorted(
+        label
+        for label in MAKERS
+        if getattr(admin.site.get_model_admin(apps.get_model(label)), "services", ())
+    )
+
+
+@pytest.mark.parametrize("label", ward_record_admins())
+def test_every_ward_record_admin_saves_through_its_service(admin_client, admin_user, label):
+    """The change page, posted back as rendered, is saved by the model's update service."""
+    record = MAKERS[label]()
+    model = type(record)
+    page = admin_client.get(admin_url(model, "change", record.pk))
+    data = form_post(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        data.update(inline_rows(inline.formset))
+
+    response = admin_client.post(admin_url(model, "change", record.pk), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event = model.pgh_event_model.objects.filter(pgh_obj=record, pgh_label="update").last()
+    noun = admin.site.get_model_admin(model).services[1].__name__
+    assert event.pgh_context.metadata["service"] == noun
+    assert event.pgh_context.metadata["user"] == admin_user.pk

@@ -1,16 +1,21 @@
 """The browser portal's shared machinery: one ``Entity`` declaration gives a model its pages.
 
-Each app's ``views.py`` declares its entities from the API viewset (model, filterset, services and
-sortable fields are the API's, so the list page, the export and the API answer the same filters)
+The portal is an entry point beside the API, not on top of it: each app's ``views.py`` declares
+its entities from the app's own pieces, the model, its FilterSet (the API's filters too, so the
+list page, the export and the API answer the same filters), its services and selectors, and the
+writable and sortable fields of its ``fields.py`` (which the API's serializers read as well),
 plus what only the browser needs: the list columns and the form. ``<app>/urls.py`` includes
 ``entity.urls()``. The navigation is built from the same declarations, so a page the role may not
 open is never offered.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import import_module
+from typing import Any
 
+from django.db.models import F, Model, QuerySet
 from django.forms import modelform_factory
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import Promise
@@ -42,32 +47,24 @@ REGISTRY: list["Entity"] = []
 class Entity:
     """The pages of one ward-owned model: list, detail with history, forms, delete, export."""
 
-    viewset: type  # the API viewset: model, filterset_class, services, ordering_fields
-    prefix: str  # the URL segment, the API's resource name
+    model: type[Model]
+    prefix: str  # the URL segment (the API's resource name)
+    filterset_class: type  # the app's FilterSet: the list's filters
+    services: tuple[Callable[..., Any], ...]  # the app's <noun>_create, _update, _delete
+    selectors: tuple[Callable[..., Any], ...]  # the app's <noun>_list, _get
+    fields: tuple[str, ...]  # the writable fields (the app's fields.py): the form's
+    sortable: tuple[str, ...]  # the fields a list may be sorted by (the app's fields.py)
+    ordering: tuple[str, ...]  # the order of a list nobody sorted (the app's fields.py)
     columns: tuple[str, ...]  # list columns, field names of the model
     nav: str = NAV_TERRITORY
     # Exported columns (after id and ward); default: the form's fields.
     export_fields: tuple[str, ...] | None = None
-    # A ``RecordForm`` of its own; by default one is built from the fields the API lets a client
-    # write, so the browser and the API can never accept different fields.
+    # A ``RecordForm`` of its own; by default one is built from ``fields``, the fields the API
+    # lets a client write too, so the browser and the API can never accept different fields.
     form: type | None = None
 
     def __post_init__(self):
         REGISTRY.append(self)
-
-    # What the viewset already says -------------------------------------------------------
-
-    @property
-    def model(self):
-        return self.viewset.model
-
-    @property
-    def filterset_class(self):
-        return self.viewset.filterset_class
-
-    @property
-    def services(self):
-        return self.viewset.services
 
     @cached_property
     def form_class(self) -> type:
@@ -75,17 +72,7 @@ class Entity:
             return self.form
         from wardsecurity.portal.forms import RecordForm
 
-        serializer = self.viewset.serializer_class()
-        writable = tuple(name for name, field in serializer.fields.items() if not field.read_only)
-        return modelform_factory(self.model, form=RecordForm, fields=writable)
-
-    @property
-    def sortable(self) -> frozenset[str]:
-        return frozenset(self.viewset.ordering_fields)
-
-    @property
-    def default_ordering(self) -> tuple[str, ...]:
-        return tuple(self.viewset.ordering)
+        return modelform_factory(self.model, form=RecordForm, fields=self.fields)
 
     # Names --------------------------------------------------------------------------------
 
@@ -157,21 +144,51 @@ class Entity:
     def may_write(self, user) -> bool:
         return self.may_view(user) and user.can_write
 
-    def queryset(self, user):
-        """The selector of every page: ``visible_to(user)`` plus the joins the columns need."""
-        queryset = self.model.objects.visible_to(user)
-        # The ward (breadcrumbs, exports) and every linked record a column shows, in one query.
-        related, many = [self.model.ward_path], []
-        for name in {*self.columns, *self.export_columns}:
-            model_field = self.model._meta.get_field(name)
-            if model_field.many_to_many:
-                many.append(name)
-            elif model_field.is_relation:
-                related.append(name)
-        if related:
-            queryset = queryset.select_related(*sorted(set(related)))
-        if many:
-            queryset = queryset.prefetch_related(*sorted(many))
+    # Reads --------------------------------------------------------------------------------
+
+    @cached_property
+    def shows_many(self) -> bool:
+        """Whether a column or an exported column is a many-to-many link (the selector's
+        prefetches are read), or none is (they would cost a query a page for nothing)."""
+        return any(
+            self.model._meta.get_field(name).many_to_many
+            for name in {*self.columns, *self.export_columns}
+        )
+
+    def queryset(self, user) -> QuerySet:
+        """The records of every list and export: the app's list selector (scope and joins)."""
+        list_selector, _get = self.selectors
+        queryset = list_selector(user=user)
+        return queryset if self.shows_many else queryset.prefetch_related(None)
+
+    def record(self, user, pk: int) -> Model:
+        """One record of the detail and form pages: the app's get selector (else a 404)."""
+        _list, get_selector = self.selectors
+        return get_selector(user=user, pk=pk)
+
+    def filtered(self, user, params: Mapping[str, Any]):
+        """The list filtered by ``params`` (a query string) and its FilterSet, for the panel.
+
+        Invalid filters give no rows, never the unfiltered list; the FilterSet holds the errors.
+        """
+        queryset = self.queryset(user)
+        filterset = self.filterset_class(params, queryset=queryset)
+        return (filterset.qs if filterset.is_valid() else queryset.none()), filterset
+
+    def sorted(self, queryset: QuerySet, key: str) -> tuple[QuerySet, str]:
+        """``queryset`` sorted by ``key`` (a sortable field, "-" first for descending), and the
+        key applied; the default order (and "") for any other key."""
+        name = key.removeprefix("-")
+        if name in self.sortable:
+            # NULLs last either way, so the empty dates do not head the list.
+            expression = F(name).desc(nulls_last=True) if key.startswith("-") else F(name).asc()
+            return queryset.order_by(expression, "-pk"), key
+        return queryset.order_by(*self.ordering), ""
+
+    def export_queryset(self, user, params: Mapping[str, Any]) -> QuerySet:
+        """What an export of the list with ``params`` (filters and sort) holds for ``user``."""
+        queryset, _filterset = self.filtered(user, params)
+        queryset, _key = self.sorted(queryset, params.get("sort", ""))
         return queryset
 
 

@@ -5,6 +5,9 @@ Through gunicorn a request has 30 seconds, and a province's households take minu
 list as its owner sees it when it runs (scope, role and the stored filters), writes the file
 under ``EXPORT_ROOT`` (private: served only by ``ExportJobDownloadView``), and reports progress
 chunk by chunk. ``export_jobs_cleanup`` deletes old jobs, their files, and old report jobs.
+
+The imports go one way: the pages and ``wardsecurity.tasks`` (which sends a job to the worker)
+import this module; it imports neither.
 """
 
 import logging
@@ -14,14 +17,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, QueryDict
+from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from wardsecurity.jobs import job_enqueue, job_for, job_requeue_if_stalled
-from wardsecurity.models import ExportJob, ReportJob, SensitiveRead
+from wardsecurity.audit import sensitive_read_log
+from wardsecurity.jobs import job_for
+from wardsecurity.models import ExportJob, ReportJob
+from wardsecurity.pagination import planner_estimate
 from wardsecurity.portal import exports, registry
 
 logger = logging.getLogger(__name__)
@@ -54,32 +58,20 @@ def export_job_filename(job: ExportJob) -> str:
 
 
 def export_job_create(*, actor, entity, query: str, fmt: str) -> ExportJob:
-    """Queue the export of ``entity``'s list filtered by ``query``; the worker starts after the
-    commit, so it never looks for a job that is not there yet."""
-    with transaction.atomic():
-        job = ExportJob.objects.create(
-            owner=actor,
-            entity=entity_key(entity),
-            query=query,
-            format=fmt,
-            language=translation.get_language() or settings.LANGUAGE_CODE,
-        )
-        transaction.on_commit(lambda: job_enqueue(_task(), job))
-    return job
+    """The job of exporting ``entity``'s list filtered by ``query``, in the actor's language.
 
-
-def _task():
-    from wardsecurity.tasks import run_export_job
-
-    return run_export_job
+    Only the row: ``wardsecurity.tasks.export_job_queue`` sends it to the worker."""
+    return ExportJob.objects.create(
+        owner=actor,
+        entity=entity_key(entity),
+        query=query,
+        format=fmt,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
 
 
 def export_job_for(*, user, job_id) -> ExportJob:
     return job_for(ExportJob.objects.all(), user=user, job_id=job_id)
-
-
-def export_job_requeue_if_stalled(*, job: ExportJob) -> None:
-    job_requeue_if_stalled(_task(), job)
 
 
 def export_job_file(job: ExportJob) -> Path:
@@ -95,30 +87,20 @@ def export_job_file(job: ExportJob) -> Path:
 def owner_list(job: ExportJob):
     """The entity and the list ``job``'s owner would export now, with the stored filters.
 
-    The same view code as the list page answers, fed the stored query string: the owner's scope
-    and role today, not when the job was queued.
+    The same code as the list page and its export answer with, fed the stored query string:
+    the owner's scope and role today, not when the job was queued.
     """
-    from wardsecurity.portal.views import RecordExportView
-
     owner = job.owner
     entity = entity_for_key(job.entity)
     if not owner.is_active or entity is None or not entity.may_view(owner):
         raise PermissionDenied
-    request = HttpRequest()
-    request.method = "GET"
-    request.user = owner
-    request.GET = QueryDict(job.query)
-    view = RecordExportView(entity=entity)
-    view.setup(request, fmt=job.format)
-    return entity, view.export_queryset()
+    return entity, entity.export_queryset(owner, QueryDict(job.query))
 
 
 class _Progress:
     """Walks the records, saving the progress (and, for sensitive records, the read) per chunk."""
 
     def __init__(self, job, entity, queryset):
-        from wardsecurity.api.pagination import planner_estimate
-
         self.job, self.entity, self.queryset = job, entity, queryset
         self.expected = max(planner_estimate(queryset), 1)
         self.count = 0
@@ -138,10 +120,10 @@ class _Progress:
 
     def chunk_done(self, ids):
         if ids:
-            SensitiveRead.objects.create(
+            sensitive_read_log(
                 user=self.job.owner,
-                model=self.entity.model._meta.label_lower,
-                object_ids=ids,
+                model=self.entity.model,
+                ids=ids,
                 path=reverse("export_job", kwargs={"pk": self.job.pk}),
             )
         self.expected = max(self.expected, self.count)

@@ -16,9 +16,9 @@ from wardsecurity.portal.export_jobs import (
     export_job_file,
     export_job_filename,
     export_job_for,
-    export_job_requeue_if_stalled,
 )
 from wardsecurity.portal.views import PrivatePageMixin
+from wardsecurity.tasks import export_job_requeue_if_stalled
 
 RECENT_JOBS = 20
 

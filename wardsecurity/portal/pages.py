@@ -96,7 +96,7 @@ class HomeView(PrivatePageMixin, TemplateView):
             dated = model_field.get_internal_type() == "DateTimeField"
             lookup = f"{field}__date" if dated else field
             entered = (
-                entity.model.objects.visible_to(user)
+                entity.queryset(user)
                 .filter(**{f"{lookup}__gte": start, f"{lookup}__lte": end})
                 .exists()
             )

@@ -11,21 +11,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
-from wardsecurity.api.pagination import EstimatingPaginator
-from wardsecurity.models import SensitiveRead
+from wardsecurity.audit import sensitive_read_log
+from wardsecurity.pagination import EstimatingPaginator
 from wardsecurity.portal import EXPORT_FORMATS, exports
 from wardsecurity.portal.display import display_value
-from wardsecurity.portal.export_jobs import export_job_create, over_sync_limit
+from wardsecurity.portal.export_jobs import over_sync_limit
 from wardsecurity.portal.filters import filter_panel
 from wardsecurity.portal.history import record_history
+from wardsecurity.tasks import export_job_queue
 
 PAGE_SIZE = 50
 
@@ -54,17 +55,13 @@ class EntityMixin(PrivatePageMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_record(self):
-        record = get_object_or_404(self.entity.queryset(self.request.user), pk=self.kwargs["pk"])
-        return record
+        """The record of the URL, through the app's selector: a 404 when it is not in scope."""
+        return self.entity.record(self.request.user, self.kwargs["pk"])
 
     def log_sensitive_read(self, ids):
-        if self.entity.model.sensitive:
-            SensitiveRead.objects.create(
-                user=self.request.user,
-                model=self.entity.model._meta.label_lower,
-                object_ids=list(ids),
-                path=self.request.path[:255],
-            )
+        sensitive_read_log(
+            user=self.request.user, model=self.entity.model, ids=ids, path=self.request.path
+        )
 
     def breadcrumbs(self, record=None):
         """Ward → group → the list → the record (the ward and group when the record has them)."""
@@ -113,26 +110,6 @@ def _follow(record, path):
 class RecordListView(EntityMixin, TemplateView):
     template_name = "portal/record_list.html"
 
-    def filtered(self):
-        """The filtered queryset, the filter panel, and whether the filters were valid."""
-        entity, user = self.entity, self.request.user
-        queryset = entity.queryset(user)
-        filterset = entity.filterset_class(
-            self.request.GET, queryset=queryset, request=self.request
-        )
-        # Invalid filters show their errors and no rows, never the unfiltered list.
-        queryset = filterset.qs if filterset.is_valid() else queryset.none()
-        return queryset, filterset
-
-    def sort(self, queryset):
-        key = self.request.GET.get("sort", "")
-        name = key.removeprefix("-")
-        if name in self.entity.sortable:
-            # NULLs last either way, so the empty dates do not head the list.
-            expression = F(name).desc(nulls_last=True) if key.startswith("-") else F(name).asc()
-            return queryset.order_by(expression, "-pk"), key
-        return queryset.order_by(*self.entity.default_ordering), ""
-
     def get_template_names(self):
         if self.request.headers.get("HX-Request") and self.request.headers.get("HX-Target") == (
             "list-results"
@@ -143,8 +120,9 @@ class RecordListView(EntityMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         entity, request = self.entity, self.request
-        queryset, filterset = self.filtered()
-        queryset, sort_key = self.sort(queryset)
+        # Invalid filters show their errors and no rows, never the unfiltered list.
+        queryset, filterset = entity.filtered(request.user, request.GET)
+        queryset, sort_key = entity.sorted(queryset, request.GET.get("sort", ""))
         # Counted exactly up to API_EXACT_COUNT_LIMIT rows, estimated past it: a province's
         # million households are never counted on every page.
         paginator = EstimatingPaginator(queryset, PAGE_SIZE)
@@ -332,7 +310,7 @@ class RecordDeleteView(EntityMixin, TemplateView):
         return redirect(self.entity.url("list"))
 
 
-class RecordExportView(RecordListView):
+class RecordExportView(EntityMixin, View):
     """The filtered, sorted list as CSV (streamed) or XLSX, with every column of the record.
 
     Up to ``EXPORT_SYNC_LIMIT`` rows the file is the answer; past it (a gunicorn worker has 30
@@ -346,14 +324,9 @@ class RecordExportView(RecordListView):
             raise Http404
         return fmt
 
-    def export_queryset(self):
-        queryset, _filterset = self.filtered()
-        queryset, _key = self.sort(queryset)
-        return queryset
-
     def get(self, request, *args, **kwargs):
         fmt = self.export_format()
-        queryset = self.export_queryset()
+        queryset = self.entity.export_queryset(request.user, request.GET)
         if over_sync_limit(queryset):
             return render(
                 request,
@@ -377,7 +350,7 @@ class RecordExportView(RecordListView):
         fmt = self.export_format()
         params = request.GET.copy()
         params.pop("page", None)
-        job = export_job_create(
+        job = export_job_queue(
             actor=request.user, entity=self.entity, query=params.urlencode(), fmt=fmt
         )
         return redirect("export_job", pk=job.pk)

@@ -1,0 +1,79 @@
+"""The filter base every app's FilterSet extends: one set serves the API, the portal's lists and
+exports, and the selectors' ``filters``."""
+
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django import forms
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
+
+from wardsecurity.search import search_words
+
+BOOLEAN_MESSAGE = _("Enter true or false.")
+_BOOLEANS = {"1": True, "0": False, "true": True, "false": False}
+
+
+class StrictBooleanWidget(BooleanWidget):
+    """Like django-filter's, but hands an unknown value on instead of turning it into "any"."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, str):
+            return _BOOLEANS.get(value.lower(), value)
+        return value
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """``?useful=maybe`` is a 400, not a silently ignored filter (GUARANTEES G12)."""
+
+    widget = StrictBooleanWidget
+
+    def to_python(self, value):
+        if value in (None, "", True, False):
+            return None if value == "" else value
+        raise forms.ValidationError(BOOLEAN_MESSAGE, code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class WardRecordFilterSet(django_filters.FilterSet):
+    """``ward`` (id), ``ward_code``, and ``search``: accent- and case-insensitive over
+    ``search_fields`` ("nguyen van" finds "Nguyễn Văn"), every word in some field.
+
+    Each app's ``search_trigram`` migration indexes ``ws_fold(field)`` for the search fields of
+    its large tables; a new search field on a large table needs such an index too.
+    """
+
+    ward = django_filters.NumberFilter(field_name="ward_id", label=_("ward (id)"))
+    ward_code = django_filters.CharFilter(field_name="ward__code", label=_("ward code"))
+    search = django_filters.CharFilter(method="filter_search", label=_("search"))
+
+    search_fields: tuple[str, ...] = ()
+
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
+    def filter_search(self, queryset, name, value):
+        if not self.search_fields:
+            return queryset
+        for word in search_words(value):
+            queryset = queryset.filter(
+                reduce(or_, (Q(**{f"{f}__ws_fold__contains": word}) for f in self.search_fields))
+            )
+        return queryset
+
+
+def date_range(field_name, label):
+    """``<field>_after`` / ``<field>_before`` (inclusive, local dates) as SPEC §8 names them."""
+    return django_filters.DateFromToRangeFilter(field_name=field_name, label=label)
