@@ -207,7 +207,7 @@ class Clock:
         self.years = list(range(FIRST_YEAR, today.year + 1))
         # The movement grows: each year carries a little more activity than the one before.
         self.year_cum = list(accumulate(1 + 0.08 * n for n in range(len(self.years))))
-        self.month_cum = {}
+        self.month_cum: dict[int, list[float]] = {}
 
     def day(self, months=FLAT_MONTHS, year=None) -> date:
         rng = self.rng

@@ -131,6 +131,8 @@ def prepare_csv(ctx: Context) -> None:
     rows = csv_rows(ctx)
     used = set(ctx.facts["wards"])
     ward = Ward.objects.exclude(id__in=used).order_by("-code").first()
+    if ward is None:
+        raise SystemExit("The territory has no ward outside the benchmark province to import into.")
     groups = []
     for n in range(1, 21):
         group, _created = ResidentialGroup.objects.get_or_create(
@@ -594,7 +596,7 @@ def measure_incremental(ctx: Context, rollup) -> None:
     timings = {}
     for count in (1, 10):
         wards = ward_ids_by_size(ctx)[:count]
-        changed = [Incident.objects.filter(ward_id=w).order_by("-id").first() for w in wards]
+        changed = [Incident.objects.filter(ward_id=w).latest("id") for w in wards]
         started = time.perf_counter()
         for incident in changed:
             incident_update(

@@ -7,6 +7,8 @@ periods, roster recounts), so a change made here obeys the rules a change made a
 does, with the same messages. Each change page shows the record's history.
 """
 
+from collections.abc import Callable
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from django import forms
@@ -73,7 +75,7 @@ class AdministratorMixin(AdministratorPermissionsMixin):
     history_limit = 20
     # Read-only fields that the model derives from others (e.g. a household's ward from its
     # group): shown on the change page, left out of the add page.
-    derived_fields = ()
+    derived_fields: tuple[str, ...] = ()
 
     def get_tail_fieldsets(self, request, obj=None):
         """Sections closing the change page, whatever the subclass lists (none on the add page)."""
@@ -184,9 +186,9 @@ class ScopedModelAdmin(AdministratorMixin, admin.ModelAdmin):
     indexes of the large tables serve it (``wardsecurity.search.Fold``).
     """
 
-    selector = None
+    selector: Callable[..., QuerySet[Any]] | None = None
     # The selector joins what the list shows (without one, declare the joins here).
-    list_select_related = ()
+    list_select_related: ClassVar[bool | list[str] | tuple[str, ...]] = ()
 
     def get_queryset(self, request):
         queryset = _through_selector(self.selector, request, self.model)
@@ -263,8 +265,8 @@ class WardRecordAdminForm(forms.ModelForm):
     loaded_version = forms.IntegerField(
         label=_("version when opened"), widget=forms.HiddenInput, required=False
     )
-    actor = None
-    services = ()
+    actor: Any = None
+    services: tuple[Callable[..., Any], ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -305,8 +307,8 @@ class WardRecordInlineFormSet(BaseInlineFormSet):
     parent record the parent's form saved just before. ``ScopedInline.get_formset`` sets
     ``actor`` and ``services``."""
 
-    actor = None
-    services = ()
+    actor: Any = None
+    services: tuple[Callable[..., Any], ...] = ()
 
     def clean(self):
         super().clean()
@@ -342,8 +344,8 @@ class ScopedInline(AdministratorPermissionsMixin, admin.TabularInline):
     written through its services (``services``: create, update, delete)."""
 
     extra = 0
-    selector = None
-    services = ()
+    selector: Callable[..., QuerySet[Any]] | None = None
+    services: tuple[Callable[..., Any], ...] = ()
     form = WardRecordInlineForm
     formset = WardRecordInlineFormSet
 
@@ -391,7 +393,7 @@ class WardRecordAdmin(ScopedModelAdmin):
     """
 
     form = WardRecordAdminForm
-    services = ()
+    services: tuple[Callable[..., Any], ...] = ()
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *RECORD_FIELDS]
@@ -466,11 +468,11 @@ class WardRecordAdmin(ScopedModelAdmin):
 class WardUserAdmin(AdministratorMixin, UserAdmin):
     """Users with their role (SPEC §1) and scope (SPEC §4)."""
 
-    role_fieldset = (
+    role_fieldset: Any = (
         _("Role and scope"),
         {"fields": ("role", "scope_kind", "scope_province", "scope_cluster", "scope_ward")},
     )
-    fieldsets = (*UserAdmin.fieldsets, role_fieldset)
+    fieldsets = (*(UserAdmin.fieldsets or ()), role_fieldset)
     add_fieldsets = (*UserAdmin.add_fieldsets, role_fieldset)
     list_display = (
         "username",

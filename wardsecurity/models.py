@@ -1,6 +1,7 @@
 """What every app shares: the ward-owned record base, and the user with a role and a scope."""
 
-from typing import ClassVar
+from collections.abc import Collection, Iterable
+from typing import Any, ClassVar
 
 import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -38,7 +39,7 @@ class WardRecord(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.derive_fields()
         if not self._state.adding:
             # The bump_version trigger computes the real value; assigning an expression makes
@@ -50,11 +51,11 @@ class WardRecord(models.Model):
         super().save(*args, **kwargs)
 
     @classmethod
-    def scope_q(cls, ward_ids):
+    def scope_q(cls, ward_ids: Iterable[int]) -> Q:
         return Q(**{f"{cls.ward_path}__in": ward_ids})
 
     @property
-    def owner_ward_id(self):
+    def owner_ward_id(self) -> int | None:
         """The id of the ward this record belongs to, following ``ward_path``."""
         obj = self
         *hops, last = self.ward_path.split("__")
@@ -64,21 +65,26 @@ class WardRecord(models.Model):
             obj = getattr(obj, hop)
         return getattr(obj, f"{last}_id", None)
 
-    def normalise_text_fields(self):
+    def normalise_text_fields(self) -> None:
         for field in self._meta.concrete_fields:
             if isinstance(field, (models.CharField, models.TextField)):
                 setattr(self, field.attname, normalise_text(getattr(self, field.attname)))
 
-    def derive_fields(self):
+    def derive_fields(self) -> None:
         """Fill fields that follow from others (e.g. a household's ward from its group)."""
 
-    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+    def full_clean(
+        self,
+        exclude: Iterable[str] | None = None,
+        validate_unique: bool = True,
+        validate_constraints: bool = True,
+    ) -> None:
         self.normalise_text_fields()
         self.derive_fields()
         super().full_clean(exclude, validate_unique, validate_constraints)
 
-    def clean_fields(self, exclude=None):
-        errors = {}
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        errors: dict[str, list[ValidationError]] = {}
         try:
             super().clean_fields(exclude)
         except ValidationError as exc:
@@ -95,7 +101,7 @@ class WardRecord(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         ward_id = self.owner_ward_id
         errors = {}
@@ -181,7 +187,7 @@ class User(AbstractUser):
         related_name="+",
     )
 
-    objects = WardUserManager()
+    objects = WardUserManager()  # type: ignore[misc]  # the stubs declare it a ClassVar
 
     class Meta:
         verbose_name = _("user")

@@ -186,7 +186,7 @@ class Period:
 
     def same_period(self) -> "Period":
         """The same span one year earlier."""
-        if self.kind in NAMED_KINDS:
+        if self.kind in NAMED_KINDS and self.year is not None:
             return _named(self.kind, self.year - 1, self.number, self.calendar)
         start, end = _last_year(self.start), _last_year(self.end)
         if self.kind == "ytd":
@@ -195,7 +195,7 @@ class Period:
 
     def months(self) -> list["Period"]:
         """The months of this period's calendar that overlap it, each clipped to the period."""
-        result = []
+        result: list[Period] = []
         year, month = month_of(self.start, self.calendar)
         while True:
             start, end = month_span(year, month, self.calendar)
@@ -224,7 +224,7 @@ class Period:
         if self.kind == "month":
             return _("month %(number)d/%(year)d") % values
         if self.kind == "quarter":
-            roman = ROMAN[self.number]
+            roman = ROMAN[self.number or 1]
             return _("quarter %(roman)s/%(year)d") % {"roman": roman, "year": self.year}
         if self.kind == "half":
             if self.number == 1:
@@ -239,11 +239,16 @@ class Period:
             "end": f"{self.end:%d/%m/%Y}",
         }
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
 
 
 def _named(kind: str, year: int, number: int | None, calendar: str) -> Period:
+    if kind == "year":
+        start, end = _months_span(year, 1, 12, calendar)
+        return Period(start, end, f"year:{year:04d}", calendar, kind, year, None)
+    if number is None:
+        raise ValueError(f"a {kind} period needs its number")
     if kind == "month":
         start, end = month_span(year, number, calendar)
         spec = f"month:{year:04d}-{number:02d}"
@@ -253,9 +258,6 @@ def _named(kind: str, year: int, number: int | None, calendar: str) -> Period:
     elif kind == "half":
         start, end = _months_span(year, 6 * number - 5, 6 * number, calendar)
         spec = f"half:{year:04d}-H{number}"
-    elif kind == "year":
-        start, end = _months_span(year, 1, 12, calendar)
-        spec = f"year:{year:04d}"
     else:
         start, end = _months_span(year, 1, number, calendar)
         spec = f"months:{year:04d}:{number}"
@@ -306,7 +308,7 @@ def parse_period(spec: str, *, calendar: str = CIVIL, today: dt.date | None = No
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise _year_out_of_range()
         number = int(parts["number"]) if parts.get("number") else None
-        if kind in ("month", "months") and not 1 <= number <= 12:
+        if kind in ("month", "months") and (number is None or not 1 <= number <= 12):
             raise _invalid(_("The month must be between 1 and 12."))
         return _named(kind, year, number, calendar)
 

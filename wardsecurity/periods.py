@@ -1,6 +1,7 @@
 """Closed reporting periods (SPEC §6): closing, reopening with a reason, and the write check."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pghistory
 from django.apps import apps
@@ -9,7 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wardsecurity.models import ClosedPeriod
+from wardsecurity.models import ClosedPeriod, User, WardRecord
+
+if TYPE_CHECKING:
+    from households.models import Ward
 
 PERIOD_CLOSED = _(
     "This record is dated in a closed reporting period; a ward police officer must reopen "
@@ -18,14 +22,14 @@ PERIOD_CLOSED = _(
 OVERLAP = _("This period overlaps a period of the ward that is already closed.")
 
 
-def _may_close(actor, ward_id) -> bool:
+def _may_close(actor: User, ward_id: int) -> bool:
     if not (actor.is_active and (actor.is_admin_role or actor.role == actor.Role.WARD_POLICE)):
         return False
     ward_model = apps.get_model("households", "Ward")
     return ward_model.objects.visible_to(actor).filter(pk=ward_id).exists()
 
 
-def period_close(*, actor, ward, start: dt.date, end: dt.date) -> ClosedPeriod:
+def period_close(*, actor: User, ward: "Ward", start: dt.date, end: dt.date) -> ClosedPeriod:
     """Close ``start``–``end`` for ``ward`` (ward police of that ward, or an administrator)."""
     if not _may_close(actor, ward.pk):
         raise PermissionDenied
@@ -43,7 +47,7 @@ def period_close(*, actor, ward, start: dt.date, end: dt.date) -> ClosedPeriod:
     return period
 
 
-def period_reopen(*, actor, period: ClosedPeriod, reason: str) -> ClosedPeriod:
+def period_reopen(*, actor: User, period: ClosedPeriod, reason: str) -> ClosedPeriod:
     """Reopen ``period`` with ``reason``; the reopening is kept in the period's history."""
     if not _may_close(actor, period.ward_id):
         raise PermissionDenied
@@ -67,7 +71,7 @@ def period_reopen(*, actor, period: ClosedPeriod, reason: str) -> ClosedPeriod:
     return period
 
 
-def record_day(record):
+def record_day(record: WardRecord) -> dt.date | None:
     """The local date that places ``record`` in a period, or None for undated records."""
     field = getattr(type(record), "period_date_field", None)
     value = getattr(record, field, None) if field else None
@@ -76,7 +80,7 @@ def record_day(record):
     return value if isinstance(value, dt.date) else None
 
 
-def check_period_open(record) -> None:
+def check_period_open(record: WardRecord) -> None:
     """Refuse a write that touches a record dated inside a closed period of its ward (G8)."""
     day = record_day(record)
     ward_id = record.owner_ward_id
@@ -86,5 +90,5 @@ def check_period_open(record) -> None:
         ward_id=ward_id, reopened_at__isnull=True, start__lte=day, end__gte=day
     )
     if closed.exists():
-        field = type(record).period_date_field
+        field = type(record).period_date_field or "__all__"
         raise ValidationError({field: ValidationError(PERIOD_CLOSED, code="period_closed")})

@@ -4,7 +4,7 @@ Every ward-owned model's manager exposes ``visible_to(user)`` (``ScopedQuerySet`
 pages, exports, statistics and the API all start from it.
 """
 
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.apps import apps
 from django.db import models
@@ -57,4 +57,6 @@ class ScopedQuerySet(models.QuerySet):
         ids = scope_ward_ids(user)
         if ids is ALL_WARDS:
             return self
-        return self.filter(self.model.scope_q(ids))
+        # Only WardRecord models (which define scope_q) use this queryset.
+        model: Any = self.model
+        return self.filter(model.scope_q(ids))

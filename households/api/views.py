@@ -36,7 +36,7 @@ class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
     # the app's ``<noun>_list``.
 
     read_only_resource = True
-    ordering_fields = ("code", "name")
+    ordering_fields: tuple[str, ...] = ("code", "name")
 
     def get_queryset(self):
         return self.list_selector(user=self.request.user).order_by(*self.ordering)

@@ -1,6 +1,10 @@
 """The base viewset of every ward-owned resource: reads through the app's selector, writes through
 its services, ETags."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Model
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
@@ -40,11 +44,11 @@ class WardRecordViewSet(viewsets.ModelViewSet):
     # starts from ``visible_to`` and owns the joins), ``services`` (``<noun>_create``, ``_update``
     # and ``_delete``), and ``ordering_fields`` and ``ordering`` from the app's ``fields.py``.
 
-    model = None
-    selectors = ()
-    services = ()
-    ordering_fields = ("id", "created_at", "updated_at")
-    ordering = ("-id",)
+    model: type[Model] | None = None
+    selectors: tuple[Callable[..., Any], ...] = ()
+    services: tuple[Callable[..., Any], ...] = ()
+    ordering_fields: tuple[str, ...] = ("id", "created_at", "updated_at")
+    ordering: tuple[str, ...] = ("-id",)
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

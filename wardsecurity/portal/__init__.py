@@ -16,7 +16,7 @@ from importlib import import_module
 from typing import Any
 
 from django.db.models import F, Model, QuerySet
-from django.forms import modelform_factory
+from django.forms import ModelForm, modelform_factory
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
@@ -61,13 +61,13 @@ class Entity:
     export_fields: tuple[str, ...] | None = None
     # A ``RecordForm`` of its own; by default one is built from ``fields``, the fields the API
     # lets a client write too, so the browser and the API can never accept different fields.
-    form: type | None = None
+    form: "type[ModelForm[Any]] | None" = None
 
     def __post_init__(self):
         REGISTRY.append(self)
 
     @cached_property
-    def form_class(self) -> type:
+    def form_class(self) -> "type[ModelForm[Any]]":
         if self.form is not None:
             return self.form
         from wardsecurity.portal.forms import RecordForm
@@ -82,15 +82,15 @@ class Entity:
 
     @property
     def name(self) -> str:
-        return self.model._meta.model_name
+        return str(self.model._meta.model_name)
 
     @property
-    def label_plural(self) -> Promise:
-        return self.model._meta.verbose_name_plural
+    def label_plural(self) -> str | Promise:
+        return self.model._meta.verbose_name_plural or ""
 
     @property
-    def label(self) -> Promise:
-        return self.model._meta.verbose_name
+    def label(self) -> str | Promise:
+        return self.model._meta.verbose_name or ""
 
     def url_name(self, action: str) -> str:
         return f"{self.app_label}:{self.name}_{action}"
@@ -102,12 +102,12 @@ class Entity:
 
     @property
     def export_columns(self) -> tuple[str, ...]:
-        return self.export_fields or tuple(self.form_class._meta.fields)
+        return self.export_fields or tuple(self.form_class._meta.fields or ())
 
     @property
     def ward_field(self) -> str:
         """The lookup from the record to its ward id, for filters and breadcrumbs."""
-        return self.model.ward_path
+        return str(getattr(self.model, "ward_path"))  # noqa: B009 - a WardRecord's, untyped here
 
     # URLs ---------------------------------------------------------------------------------
 
