@@ -93,6 +93,12 @@ TEMPLATES = [
     },
 ]
 
+# The production profile never starts the embedded server. This package loads before
+# production.py does, so the refusal for a missing DATABASE_URL is made here.
+if os.environ.get("DJANGO_SETTINGS_MODULE") == "wardsecurity.settings.production" and not (
+    os.environ.get("DATABASE_URL")
+):
+    raise ImproperlyConfigured("DATABASE_URL must be set in production (see docs/deployment.md).")
 # The application's connection (DATABASE_URL) and the schema owner's (DATABASE_OWNER_URL), which
 # ``migrate`` and ``restore`` use; the embedded server provides both (docs/security.md).
 _APP_URL, _OWNER_URL = database_urls(BASE_DIR)

@@ -7,6 +7,8 @@ from wardsecurity.settings import DATABASE_OWNER, DATABASES
 # transactional tests empty every table with TRUNCATE between tests, and a few tests truncate a
 # table on purpose; the application's role may do none of that. What that role may and may not
 # do is proved by switching to it inside a test (tests/wardsecurity/test_db_role.py).
+# The application's own credentials, for the tests that start the application in a subprocess.
+DATABASE_APP = {key: DATABASES["default"].get(key) or "" for key in ("USER", "PASSWORD")}
 if DATABASE_OWNER:
     DATABASES["default"].update(
         {key: DATABASE_OWNER.get(key) or "" for key in ("USER", "PASSWORD", "HOST", "PORT")}

@@ -17,5 +17,5 @@ class Command(migrate.Command):
         with as_owner(using):
             super().handle(*args, **options)
             role = getattr(settings, "DATABASE_APP_ROLE", None)
-            if role and using == "default":
+            if role and using == "default" and not (options["plan"] or options["check_unapplied"]):
                 grant_app_role(role=role, using=using)
