@@ -35,11 +35,13 @@ def event_tables() -> list[str]:
     )
 
 
-def grant_app_role(*, role: str, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Grant ``role`` the application's privileges on the current schema (run as the owner)."""
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    who = quote(role)
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def grant_statements(*, role: str, pg_version: int) -> list[str]:
+    """The SQL that grants ``role`` the application's privileges (run by the owner)."""
+    who = _quote(role)
     statements = [
         f"CREATE SCHEMA IF NOT EXISTS {who} AUTHORIZATION {who}",
         f"GRANT USAGE ON SCHEMA public TO {who}",
@@ -51,13 +53,19 @@ def grant_app_role(*, role: str, using: str = DEFAULT_DB_ALIAS) -> None:
         "ALTER DEFAULT PRIVILEGES IN SCHEMA public"
         f" GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {who}",
     ]
-    events = ", ".join(quote(table) for table in event_tables())
+    events = ", ".join(_quote(table) for table in event_tables())
     if events:
         statements.append(f"REVOKE UPDATE, DELETE, TRUNCATE ON {events} FROM {who}")
-    if connection.pg_version >= 170000:
+    if pg_version >= 170000:
         statements.append(f"GRANT MAINTAIN ON ALL TABLES IN SCHEMA public TO {who}")
+    return statements
+
+
+def grant_app_role(*, role: str, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Grant ``role`` the application's privileges on the current schema (run as the owner)."""
+    connection = connections[using]
     with connection.cursor() as cursor:
-        for statement in statements:
+        for statement in grant_statements(role=role, pg_version=connection.pg_version):
             cursor.execute(statement)
 
 
