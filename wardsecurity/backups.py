@@ -29,6 +29,7 @@ from typing import Any
 import psycopg
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 from psycopg import sql
 
 MANIFEST_VERSION = 1
@@ -85,8 +86,11 @@ def client_tool(name: str, server_major: int) -> str:
             if found and int(found.group(1)) == server_major:
                 return str(candidate)
     raise CommandError(
-        f"No {name} for PostgreSQL {server_major} (tried {', '.join(map(str, candidates))}):"
-        f" install the PostgreSQL {server_major} client tools or set PG_BINDIR."
+        _(
+            "No %(tool)s for PostgreSQL %(major)s (tried %(paths)s): install the PostgreSQL"
+            " %(major)s client tools or set PG_BINDIR."
+        )
+        % {"tool": name, "major": server_major, "paths": ", ".join(map(str, candidates))}
     )
 
 
@@ -158,7 +162,7 @@ def backup(*, output: Path) -> dict[str, Any]:
         )
     if result.returncode:
         output.unlink(missing_ok=True)
-        raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
+        raise CommandError(_("pg_dump failed: %(error)s") % {"error": result.stderr.strip()})
     manifest = {
         "version": MANIFEST_VERSION,
         "created_at": datetime.now(UTC).isoformat(),
@@ -179,13 +183,22 @@ def compare(expected: dict[str, dict], actual: dict[str, dict]) -> list[str]:
     for table in sorted(set(expected) | set(actual)):
         want, got = expected.get(table), actual.get(table)
         if want is None:
-            problems.append(f"{table}: not in the backup")
+            problems.append(_("%(table)s: not in the backup") % {"table": table})
         elif got is None:
-            problems.append(f"{table}: missing after the restore")
+            problems.append(_("%(table)s: missing after the restore") % {"table": table})
         elif want != got:
             problems.append(
-                f"{table}: {want['rows']} rows ({want['checksum']}) in the backup,"
-                f" {got['rows']} rows ({got['checksum']}) restored"
+                _(
+                    "%(table)s: %(rows)s rows (%(checksum)s) in the backup,"
+                    " %(restored)s rows (%(restored_checksum)s) restored"
+                )
+                % {
+                    "table": table,
+                    "rows": want["rows"],
+                    "checksum": want["checksum"],
+                    "restored": got["rows"],
+                    "restored_checksum": got["checksum"],
+                }
             )
     return problems
 
@@ -194,15 +207,22 @@ def restore(*, dump: Path, into: str) -> dict[str, Any]:
     """Restore ``dump`` into the new database ``into``; verify it against the manifest."""
     manifest_file = manifest_path(dump)
     if not dump.is_file() or not manifest_file.is_file():
-        raise CommandError(f"{dump} and {manifest_file} are both needed.")
+        raise CommandError(
+            _("%(dump)s and %(manifest)s are both needed.")
+            % {"dump": dump, "manifest": manifest_file}
+        )
     manifest = json.loads(manifest_file.read_text())
     if sha256(dump) != manifest["dump_sha256"]:
-        raise CommandError(f"{dump} does not match its manifest (SHA-256 differs).")
+        raise CommandError(
+            _("%(dump)s does not match its manifest (SHA-256 differs).") % {"dump": dump}
+        )
     params = owner_settings()
     with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as conn:
         version = int(conn.execute("SELECT current_setting('server_version_num')").fetchone()[0])
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [into]).fetchone():
-            raise CommandError(f"Database {into} exists: restore only into a new database.")
+            raise CommandError(
+                _("Database %(name)s exists: restore only into a new database.") % {"name": into}
+            )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(into)))
     target = {**params, "dbname": into}
     pg_restore = client_tool("pg_restore", version // 10000)
@@ -215,7 +235,7 @@ def restore(*, dump: Path, into: str) -> dict[str, Any]:
         check=False,
     )
     if result.returncode:
-        raise CommandError(f"pg_restore failed: {result.stderr.strip()}")
+        raise CommandError(_("pg_restore failed: %(error)s") % {"error": result.stderr.strip()})
     with psycopg.connect(**target) as conn, conn.cursor() as cursor:
         role = getattr(settings, "DATABASE_APP_ROLE", None)
         if role:
@@ -227,5 +247,7 @@ def restore(*, dump: Path, into: str) -> dict[str, Any]:
         restored = table_manifest(cursor)
     problems = compare(manifest["tables"], restored)
     if problems:
-        raise CommandError("The restored data differ from the backup:\n" + "\n".join(problems))
+        raise CommandError(
+            _("The restored data differ from the backup:") + "\n" + "\n".join(problems)
+        )
     return {"tables": len(restored), "rows": sum(t["rows"] for t in restored.values())}

@@ -6,6 +6,7 @@ database and compares every table's row count and checksum; the test compares ag
 
 import json
 import os
+import re
 from pathlib import Path
 
 import psycopg
@@ -72,7 +73,7 @@ def test_a_restore_that_differs_from_the_manifest_fails(data, tmp_path, scratch_
     manifest = json.loads(manifest_path(dump).read_text())
     manifest["tables"]["households_household"]["rows"] = 3
     manifest_path(dump).write_text(json.dumps(manifest))
-    with pytest.raises(CommandError, match="households_household: 3 rows"):
+    with pytest.raises(CommandError, match="households_household: 3 "):
         call_command("restore", str(dump), into=scratch_database)
 
 
@@ -85,8 +86,9 @@ def test_a_damaged_dump_is_refused_before_anything_is_restored(data, tmp_path, s
 
 def test_restore_never_overwrites_an_existing_database(data, tmp_path):
     dump = _dump(tmp_path)
-    with pytest.raises(CommandError, match="exists"):
-        call_command("restore", str(dump), into=connection.settings_dict["NAME"])
+    name = connection.settings_dict["NAME"]
+    with pytest.raises(CommandError, match=re.escape(name)):
+        call_command("restore", str(dump), into=name)
     assert Household.objects.count() == 4
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from wardsecurity.backups import backup, manifest_path
 
@@ -33,6 +34,11 @@ class Command(BaseCommand):
         dump = Path(str(output)).with_name(manifest["dump"])
         rows = sum(table["rows"] for table in manifest["tables"].values())
         self.stdout.write(
-            f"{dump} ({len(manifest['tables'])} tables, {rows} rows); manifest"
-            f" {manifest_path(dump)}"
+            _("%(dump)s (%(tables)s tables, %(rows)s rows); manifest %(manifest)s")
+            % {
+                "dump": dump,
+                "tables": len(manifest["tables"]),
+                "rows": rows,
+                "manifest": manifest_path(dump),
+            }
         )

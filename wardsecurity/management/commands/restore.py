@@ -4,6 +4,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from wardsecurity.backups import restore
 
@@ -21,6 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         summary = restore(dump=Path(str(options["dump"])), into=str(options["into"]))
         self.stdout.write(
-            f"Restored into {options['into']}: {summary['tables']} tables and"
-            f" {summary['rows']} rows identical to the backup."
+            _(
+                "Restored into %(name)s: %(tables)s tables and %(rows)s rows identical to the"
+                " backup."
+            )
+            % {"name": options["into"], "tables": summary["tables"], "rows": summary["rows"]}
         )
