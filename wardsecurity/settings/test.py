@@ -1,6 +1,18 @@
 """Test profile: fast password hashing, eager Celery, the same PostgreSQL as everywhere."""
 
 from wardsecurity.settings import *  # noqa: F403
+from wardsecurity.settings import DATABASE_OWNER, DATABASES
+
+# The suite connects as the schema's owner: pytest-django creates and drops the test databases,
+# transactional tests empty every table with TRUNCATE between tests, and a few tests truncate a
+# table on purpose; the application's role may do none of that. What that role may and may not
+# do is proved by switching to it inside a test (tests/wardsecurity/test_db_role.py).
+# The application's own credentials, for the tests that start the application in a subprocess.
+DATABASE_APP = {key: DATABASES["default"].get(key) or "" for key in ("USER", "PASSWORD")}
+if DATABASE_OWNER:
+    DATABASES["default"].update(
+        {key: DATABASE_OWNER.get(key) or "" for key in ("USER", "PASSWORD", "HOST", "PORT")}
+    )
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
