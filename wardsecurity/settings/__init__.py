@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "wardsecurity.middleware.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: an idle session ends with a message on the sign-in page.
+    "wardsecurity.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
@@ -190,6 +192,18 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "wardsecurity.backends.client_ip"
 AXES_LOCKOUT_CALLABLE = "wardsecurity.backends.lockout_response"
 AXES_VERBOSE = False
+
+# Sessions (issue 15): a browser session ends after this many idle minutes, by role (ward roles
+# and administrators 30, steering viewers 120), and in any case SESSION_MAX_AGE_HOURS after
+# sign-in. API tokens have their own expiry (API_TOKEN_TTL_DAYS) and no idle timeout.
+_WARD_IDLE = int(os.environ.get("SESSION_IDLE_MINUTES_WARD", "30"))
+SESSION_IDLE_MINUTES = {
+    "ward_police": _WARD_IDLE,
+    "ward_staff": _WARD_IDLE,
+    "admin": int(os.environ.get("SESSION_IDLE_MINUTES_ADMIN", "30")),
+    "steering_viewer": int(os.environ.get("SESSION_IDLE_MINUTES_VIEWER", "120")),
+}
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_AGE_HOURS", "12")) * 3600
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
