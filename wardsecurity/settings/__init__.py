@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a session: N sign-in attempts per client address a minute (G9).
+    "wardsecurity.throttle.SignInThrottleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -189,9 +191,18 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The client address is REMOTE_ADDR, or behind a proxy listed in TRUSTED_PROXIES the right-most
+# X-Forwarded-For hop that is not one of them (wardsecurity.proxies); never a client's own claim.
 AXES_CLIENT_IP_CALLABLE = "wardsecurity.backends.client_ip"
 AXES_LOCKOUT_CALLABLE = "wardsecurity.backends.lockout_response"
 AXES_VERBOSE = False
+# Addresses or networks (comma separated, e.g. "127.0.0.1,10.0.0.0/8") of the reverse proxies
+# whose X-Forwarded-For is believed. Empty: the header is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# Sign-in attempts (browser, admin, API token) per client address per minute, whoever the user;
+# over it: 429 with Retry-After. Kept in the default cache (no Redis needed; with the in-process
+# cache each server process counts for itself).
+SIGNIN_THROTTLE_PER_MINUTE = int(os.environ.get("SIGNIN_THROTTLE_PER_MINUTE", "10"))
 
 # Sessions (issue 15): a browser session ends after this many idle minutes, by role (ward roles
 # and administrators 30, steering viewers 120), and in any case SESSION_MAX_AGE_HOURS after
