@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside the views: every answer to a signed-in request is "no-store" unless it says else.
+    "wardsecurity.middleware.PrivateCacheMiddleware",
     "wardsecurity.middleware.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: an idle session ends with a message on the sign-in page.
