@@ -218,6 +218,13 @@ SESSION_IDLE_MINUTES = {
 }
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_AGE_HOURS", "12")) * 3600
 
+# Retention (issue 15): after this many days the personal values in history entries are
+# redacted and sensitive-read log rows deleted (wardsecurity.retention; nightly, and
+# ``manage.py apply_retention``). Five years: see docs/security.md, "Retention".
+HISTORY_RETENTION_DAYS = int(os.environ.get("HISTORY_RETENTION_DAYS", str(5 * 365)))
+if HISTORY_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("HISTORY_RETENTION_DAYS must be at least 1.")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "wardsecurity.api.authentication.BearerTokenAuthentication",
@@ -284,3 +291,4 @@ LOGGING = {
 }
 # The worker logs through the handlers above (and their filter) instead of its own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_IMPORTS = ["wardsecurity.retention"]
