@@ -30,4 +30,5 @@ cat <<BANNER
 BANNER
 
 .venv/bin/gunicorn wardsecurity.wsgi:application --bind "$HOST:$PORT" --workers 2 \
-    --access-logfile - --forwarded-allow-ips 127.0.0.1
+    --access-logfile - --forwarded-allow-ips 127.0.0.1 \
+    --logger-class wardsecurity.gunicorn_logging.RedactingLogger

@@ -7,6 +7,9 @@ class WardSecurityConfig(AppConfig):
     name = "wardsecurity"
     verbose_name = _("Users and access")
 
+    def ready(self) -> None:
+        from wardsecurity import signals  # noqa: F401 - connects the receivers
+
 
 class WardAdminConfig(admin_apps.AdminConfig):
     """``django.contrib.admin`` with ``WardAdminSite`` as the default site (administrators only).

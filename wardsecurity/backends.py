@@ -4,6 +4,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpResponseForbidden, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
+from wardsecurity.proxies import client_address
+
 LOCKED_OUT = _("Too many failed sign-ins: this account is locked here for 15 minutes.")
 
 
@@ -22,8 +24,8 @@ class RoleBackend(ModelBackend):
 
 
 def client_ip(request):
-    """The client address for lockouts: REMOTE_ADDR, which the reverse proxy must set."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client address for lockouts: REMOTE_ADDR, or the one a trusted proxy forwarded."""
+    return client_address(request)
 
 
 def lockout_response(request, credentials, *args, **kwargs):

@@ -30,4 +30,6 @@ app.conf.beat_schedule = {
     "rollup-rebuild": {"task": "reports.rebuild", "schedule": crontab(hour=2, minute=30)},
     # Export and report jobs, with their files, are kept EXPORT_KEEP_DAYS (issue 6).
     "jobs-cleanup": {"task": "wardsecurity.cleanup_jobs", "schedule": crontab(hour=3, minute=15)},
+    # Personal values leave history entries past HISTORY_RETENTION_DAYS (issue 15).
+    "retention": {"task": "wardsecurity.apply_retention", "schedule": crontab(hour=3, minute=45)},
 }

@@ -4,8 +4,13 @@ Triggers run in PostgreSQL, so bulk updates, imports, tasks and commands are rec
 request or command sets the actor in the history context (``pghistory.context``).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pghistory
 import pgtrigger
+from django.db import transaction
+from django.db.models import Model
 
 # Each UPDATE increments ``version`` (optimistic concurrency) and stamps ``updated_at``,
 # whichever path made it: service, admin, QuerySet.update() or raw SQL.
@@ -45,3 +50,20 @@ def track_links(through, *, model_name, app_label):
         model_name=model_name,
         app_label=app_label,
     )(through)
+
+
+APPEND_ONLY_TRIGGER = "append_only"
+
+
+@contextmanager
+def append_only_bypass(*models: type[Model]) -> Iterator[None]:
+    """Let this thread's statements UPDATE or DELETE rows of ``models`` despite the guard.
+
+    For the retention job only (``wardsecurity.retention``): the append-only triggers refuse
+    every UPDATE and DELETE unless the transaction-local setting ``pgtrigger.ignore`` names
+    them, which ``pgtrigger.ignore`` sets on this connection's statements inside this block and
+    nowhere else. Other connections, and this one outside the block, are still refused.
+    """
+    uris = [f"{model._meta.label}:{APPEND_ONLY_TRIGGER}" for model in models]
+    with transaction.atomic(), pgtrigger.ignore(*uris):
+        yield

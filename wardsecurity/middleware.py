@@ -4,6 +4,7 @@ import uuid
 
 import pghistory
 from django.db import connection
+from django.utils.cache import patch_cache_control
 
 
 class HistoryContextMiddleware:
@@ -34,3 +35,26 @@ class HistoryContextMiddleware:
             request_id=request.request_id,
         ):
             return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: no-store, private`` on every answer to a signed-in request (G15).
+
+    Pages, API answers, imports and downloads for a signed-in user hold personal data: no
+    browser, proxy or back-forward cache may keep them. A view that sets its own Cache-Control
+    keeps it. Static files never get here (WhiteNoise answers them first), and answers to
+    anonymous requests are left alone. The user may be known only after the view ran (an API
+    token is checked by DRF, which sets ``request.user``), so the check runs on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

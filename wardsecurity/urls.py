@@ -39,3 +39,4 @@ urlpatterns = [
 ]
 
 handler404 = "wardsecurity.views.not_found"
+handler500 = "wardsecurity.outage.server_error"

@@ -74,3 +74,10 @@ class BearerTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
+
+
+def tokens_revoke_all(*, user) -> int:
+    """Revoke every live token of ``user`` (a password change ends them all); how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

