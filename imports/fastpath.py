@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import Household
 from imports import kinds as K
+from imports.report import PREVIEW_ROWS, duplicate_row, set_progress
 from wardsecurity.services import CONFLICT_MESSAGE
 from wardsecurity.validators import ASCII_DIGITS, ASCII_INTEGER, CODE_PATTERN, validate_clean_text
 
@@ -233,8 +234,6 @@ def households_fast(batch, actor, spec, sheet, columns, report, *, write):
 
     A sheet with errors leaves no staging table behind.
     """
-    from imports.services import PREVIEW_ROWS, _set_progress
-
     ward = batch.ward
     checker = _Checker(ward, spec, columns)
     convert = checker.compile()
@@ -254,7 +253,7 @@ def households_fast(batch, actor, spec, sheet, columns, report, *, write):
                 if "code" not in errors:
                     code = row[0]
                     if code in first_seen:
-                        errors["code"] = _duplicate(first_seen[code])
+                        errors["code"] = duplicate_row(first_seen[code])
                     else:
                         first_seen[code] = line
                 if len(preview) < PREVIEW_ROWS:
@@ -277,7 +276,7 @@ def households_fast(batch, actor, spec, sheet, columns, report, *, write):
                         copy.write_row(values)
                 staged += len(valid)
             if not write:
-                _set_progress(batch, min(start + BATCH, total), total)
+                set_progress(batch, min(start + BATCH, total), total)
         created, updated = _counts(cursor, table, ward.pk)
     report.summary["create"] += created
     report.summary["update"] += updated
@@ -299,12 +298,6 @@ def _action(current, row):
     if existing is None:
         return "create"
     return "unchanged" if existing == row[1:] else "update"
-
-
-def _duplicate(line):
-    from imports.services import DUPLICATE_ROW
-
-    return DUPLICATE_ROW % {"row": line}
 
 
 # Committing ----------------------------------------------------------------------------------

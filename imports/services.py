@@ -5,11 +5,12 @@ Validation and commit run one code path (``_process``): each row goes through th
 periods), so an import accepts exactly what the API and the forms accept. Validation rolls every
 row back; commit writes all rows in one transaction or none. Large household files take the fast
 path (``imports.fastpath``): the same rules in precompiled form, and PostgreSQL COPY.
+
+Uploading records the file; the caller queues its validation (``imports.tasks``).
 """
 
 import re
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -23,22 +24,21 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from imports import fastpath
 from imports import kinds as K
 from imports.models import ImportBatch
-from imports.parsing import ImportFileError, max_bytes, read_sheet
+from imports.parsing import TOO_LARGE, ImportFileError, max_bytes, read_sheet
+from imports.report import Report, duplicate_row, set_progress
 from wardsecurity.scope import role_may_see
 from wardsecurity.services import OutOfScope
 from wardsecurity.validators import normalise_text
 
-ERRORS_KEPT = 1000
-PREVIEW_ROWS = 200
 DEFAULT_FAST_THRESHOLD = 5000
 
 UNKNOWN_KIND = _("This kind of record cannot be imported.")
 UNKNOWN_COLUMN = _("Unknown column; use the column names of the import template.")
 DUPLICATE_COLUMN = _("This column appears twice.")
 MISSING_COLUMN = _("This required column is missing.")
-DUPLICATE_ROW = _("The same record appears on row %(row)s of this file.")
 NOT_READY = _("This import cannot be committed: it is not ready (it has errors or is finished).")
 NOT_OPEN = _("This import is already finished.")
 ROW_HAS_ERRORS = _("The file has errors; correct them and upload it again.")
@@ -55,37 +55,6 @@ class ImportNotReady(Exception):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
-
-
-@dataclass
-class Report:
-    """What a run found: counts, errors (row, column, message), and a preview of the rows."""
-
-    summary: dict = field(
-        default_factory=lambda: {"create": 0, "update": 0, "unchanged": 0, "error": 0}
-    )
-    errors: list = field(default_factory=list)
-    error_count: int = 0
-    preview: list = field(default_factory=list)
-    row_count: int = 0
-
-    def error(self, row, column, message):
-        self.error_count += 1
-        if len(self.errors) < ERRORS_KEPT:
-            self.errors.append({"row": row, "column": column, "message": str(message)})
-
-    def wants_values(self):
-        """Whether the next row's cells are kept (for the preview)."""
-        return len(self.preview) < PREVIEW_ROWS
-
-    def row(self, line, action, values):
-        self.summary[action] += 1
-        self.row_preview(line, action, values)
-
-    def row_preview(self, line, action, values):
-        """Show a row in the preview without counting it (the fast path counts in SQL)."""
-        if len(self.preview) < PREVIEW_ROWS:
-            self.preview.append({"row": line, "action": action, "values": values})
 
 
 def get_kind(name) -> K.Kind:
@@ -110,18 +79,14 @@ def _check_may_import(actor, kind, ward):
 
 
 def import_start(*, actor, ward, kind, filename, content: bytes) -> ImportBatch:
-    """Record an uploaded file for ``ward`` and queue its validation."""
-    return _create_batch(
-        actor=actor, ward=ward, kind=kind, filename=filename, content=content, queue=True
-    )
+    """Record an uploaded file for ``ward``, waiting to be checked.
 
-
-def _create_batch(*, actor, ward, kind, filename, content, queue):
+    The caller queues the check (``imports.tasks.queue_validation``) or runs it
+    (``import_validate``).
+    """
     spec = get_kind(kind)
     _check_may_import(actor, spec, ward)
     if len(content) > max_bytes():
-        from imports.parsing import TOO_LARGE
-
         raise ValidationError({"file": ValidationError(TOO_LARGE, code="too_large")})
     with transaction.atomic(), pghistory.context(user=actor.pk, service="import_start"):
         batch = ImportBatch.objects.create(
@@ -132,10 +97,6 @@ def _create_batch(*, actor, ward, kind, filename, content, queue):
             filename=_CONTROL.sub("", Path(filename or "").name)[:255],
         )
         _write_content(batch.pk, content)
-        if queue:
-            from imports.tasks import validate_import
-
-            transaction.on_commit(lambda: validate_import.delay(batch.pk))
     return batch
 
 
@@ -172,9 +133,7 @@ def import_commit(*, actor, batch) -> ImportBatch:
         else:
             _store(batch, report, ImportBatch.Status.COMMITTED)
     if failed is not None:
-        from imports.fastpath import drop_stage
-
-        drop_stage(batch.pk)
+        fastpath.drop_stage(batch.pk)
         _store(batch, failed, ImportBatch.Status.INVALID)
         raise ValidationError(CHANGED_SINCE, code="changed")
     return batch
@@ -195,9 +154,7 @@ def import_cancel(*, actor, batch) -> ImportBatch:
         batch.status = ImportBatch.Status.CANCELLED
         batch.content = b""
         batch.save(update_fields=["status", "content", "updated_at"])
-        from imports.fastpath import drop_stage
-
-        drop_stage(batch.pk)
+        fastpath.drop_stage(batch.pk)
     return batch
 
 
@@ -206,13 +163,8 @@ def import_run(*, actor, ward, kind, path) -> ImportBatch:
 
     The validation runs here, so none is queued for a worker.
     """
-    batch = _create_batch(
-        actor=actor,
-        ward=ward,
-        kind=kind,
-        filename=str(path),
-        content=Path(path).read_bytes(),
-        queue=False,
+    batch = import_start(
+        actor=actor, ward=ward, kind=kind, filename=str(path), content=Path(path).read_bytes()
     )
     batch = import_validate(batch_id=batch.pk) or ImportBatch.objects.get(pk=batch.pk)
     if batch.status != ImportBatch.Status.READY:
@@ -264,13 +216,6 @@ def _read_content(batch_id) -> bytes:
         return cursor.fetchone()[0]
 
 
-def _set_progress(batch, done, total):
-    percent = min(99, done * 100 // max(total, 1))
-    if percent != batch.progress:
-        batch.progress = percent
-        ImportBatch.objects.filter(pk=batch.pk).update(progress=percent)
-
-
 # The run -------------------------------------------------------------------------------------
 
 
@@ -287,13 +232,10 @@ def _process(batch, *, write, actor=None) -> Report:
                 cursor.execute(
                     "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, batch.ward_id]
                 )
-            if spec.name == "households":
-                from imports import fastpath
-
-                # Validation staged the checked rows: write them unless what they rely on moved.
-                if fastpath.stage_is_current(batch):
-                    fastpath.commit_staged(batch, report)
-                    return report
+            # Validation staged the checked rows: write them unless what they rely on moved.
+            if spec.name == "households" and fastpath.stage_is_current(batch):
+                fastpath.commit_staged(batch, report)
+                return report
         try:
             sheet = read_sheet(_read_content(batch.pk), batch.filename)
         except ImportFileError as exc:
@@ -305,9 +247,7 @@ def _process(batch, *, write, actor=None) -> Report:
             return report
         threshold = getattr(settings, "IMPORT_FAST_THRESHOLD", DEFAULT_FAST_THRESHOLD)
         if spec.name == "households" and len(sheet.rows) >= threshold:
-            from imports.fastpath import households_fast
-
-            households_fast(batch, actor, spec, sheet, columns, report, write=write)
+            fastpath.households_fast(batch, actor, spec, sheet, columns, report, write=write)
         else:
             _rows_through_services(batch, actor, spec, sheet, columns, report, write=write)
     return report
@@ -468,7 +408,7 @@ def _rows_through_services(batch, actor, spec, sheet, columns, report, *, write)
         if not any(key in errors for key in spec.natural_key):
             nk = natural_key(spec, data)
             if nk in first_seen:
-                errors[spec.natural_key[0]] = DUPLICATE_ROW % {"row": first_seen[nk]}
+                errors[spec.natural_key[0]] = duplicate_row(first_seen[nk])
             else:
                 first_seen[nk] = line
         action = None
@@ -491,7 +431,7 @@ def _rows_through_services(batch, actor, spec, sheet, columns, report, *, write)
         else:
             report.row(line, action, values)
         if not write and done % 100 == 0:
-            _set_progress(batch, done, len(parsed))
+            set_progress(batch, done, len(parsed))
 
 
 def _mapped(columns, key):
