@@ -1,7 +1,9 @@
 """The fast path for large household files: one check in Python, a staging table, set-based writes.
 
-Validation checks every row once (the model fields' own validators for anything unusual, no ORM
-object per row) and copies the valid rows into an UNLOGGED table of their own,
+Validation checks every row once, by the row path's rules compiled for the file's columns (the
+cell readers of ``imports.kinds``, the model's fields through ``imports.shape``, the model's
+clean-text check; no ORM object per row), so both paths give the same report for the same file,
+and copies the valid rows into an UNLOGGED table of their own,
 ``imports_stage_<batch id>``. What the check relied on besides the file — the residential groups
 it resolved by name, the ward it compared the ward column with — goes into
 ``ImportBatch.resolved``. The commit then reads neither the file nor the rows in Python: if the
@@ -18,38 +20,29 @@ from their ``RETURNING`` rows — the columns the trigger writes, the import's c
 
 # ruff: noqa: S608 - SQL built from this module's constants and the models (see "SQL" below)
 
+import sys
 import unicodedata
 
 import pgtrigger
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils.translation import gettext_lazy as _
 
 from households.models import Household
 from imports import kinds as K
+from imports import shape
+from imports.report import PREVIEW_ROWS, duplicate_row, set_progress
 from wardsecurity.services import CONFLICT_MESSAGE
-from wardsecurity.validators import ASCII_DIGITS, ASCII_INTEGER, CODE_PATTERN, validate_clean_text
+from wardsecurity.validators import normalise_text, validate_clean_text
 
 BATCH = 10_000
 # The columns written, in the staging table's order (the natural key first).
 FIELDS = ("code", "group", "address", "head_name", "member_count", "phone", "residence", "active")
-DB_COLUMNS = (
-    "code",
-    "group_id",
-    "address",
-    "head_name",
-    "member_count",
-    "phone",
-    "residence",
-    "active",
-)
+DB_COLUMNS = tuple(Household._meta.get_field(name).column for name in FIELDS)
 HISTORY_TRIGGERS = ("households.Household:insert_insert", "households.Household:update_update")
-REQUIRED = _("This field is required.")
-
-
-def _messages(exc):
-    return exc.messages[0] if exc.messages else ""
+# Where a row's complaint comes from; the row path reports them in this precedence (see
+# ``_Checker.errors``).
+CELL, SHAPE, CLEAN = 0, 1, 2
 
 
 def stage_table(batch_id) -> str:
@@ -71,78 +64,134 @@ def _cache_key(cell):
 
 
 class _Checker:
-    """One row of cells -> (row tuple in DB_COLUMNS order, {column key: message})."""
+    """One row of cells -> (row tuple in DB_COLUMNS order, natural key, complaints or None).
+
+    The rules are the row path's (``imports.rows``), compiled once for the file's columns: the
+    cell readers of ``imports.kinds``, the model's fields through ``imports.shape``, and the
+    clean-text check of the model's ``full_clean`` (``validate_clean_text``). Each reader takes a
+    cell and the row's list of complaints, (CELL | SHAPE | CLEAN, field, message), and returns the
+    value to store. In the row tuple, None is a value the file does not give (no column, or a
+    blank cell of a field with a default): a new household takes the field's default, an existing
+    one keeps its own.
+    """
 
     def __init__(self, ward, spec, columns):
-        self.model_fields = {name: Household._meta.get_field(name) for name in FIELDS}
+        self.spec = spec
+        self.rules = shape.field_rules(Household, FIELDS)
         self.index_of = {key: index for index, (key, _t) in columns.items()}
         self.groups = K.GROUP.table(ward) if "group" in self.index_of else {}
-        self.residence_choices = K.choice_map(spec, "residence")
-        self.residence_default = self.model_fields["residence"].default
         self.ward_code, self.ward_name = ward.code, K.fold(ward.name)
-        self.limits = {
-            key: self.model_fields[key].max_length
-            for key in ("code", "address", "head_name", "phone")
-        }
-        self.may_be_blank = {key: self.model_fields[key].blank for key in self.limits}
+        # Where a complaint stands in the row's report: a bad cell by its place in the file, a
+        # field's by the model's order (as the row path reports them).
+        self.field_order = {name: position for position, name in enumerate(self.rules)}
         # Cell text -> result, for the columns whose values repeat (a few groups, yes/no…).
         self.group_ids = {}
         self.resolved_groups = {}
-        self.residences = {}
-        self.actives = {}
         self.wards = {}
 
-    def _text(self, cell, key, errors):
-        """The stored form of a text cell (NFC, stripped); an unusual value goes through the
-        model field's own ``clean`` so that the message is Django's."""
-        if cell is None:
-            value = ""
-        else:
-            if cell.__class__ is not str:
-                cell = K.to_text(cell)
-            value = (cell if cell.isascii() else unicodedata.normalize("NFC", cell)).strip()
-        if (
-            len(value) > self.limits[key]
-            or (not value and not self.may_be_blank[key])
-            or (key == "code" and not CODE_PATTERN.match(value))
-            or not value.isprintable()
-        ):
+    def _text(self, key):
+        """A text field's reader: stripped NFC text, as ``full_clean`` stores it."""
+        rule = self.rules[key]
+        longest = sys.maxsize if rule.max_length is None else rule.max_length
+        shortest = max(rule.min_length or 0, 1)
+        validators = rule.validators
+        check = rule.check
+
+        def exact(text, problems):
+            value, message = check(text)
+            if message is not None:
+                problems.append((SHAPE, key, message))
+                return None
+            value = normalise_text(value)
             try:
                 validate_clean_text(value)
-                self.model_fields[key].clean(value, None)
             except ValidationError as exc:
-                errors[key] = _messages(exc)
-        return value
+                problems.append((CLEAN, key, exc.messages[0]))
+            return value
 
-    def _group(self, cell):
+        def read(cell, problems):
+            text = cell if cell.__class__ is str else "" if cell is None else K.to_text(cell)
+            stripped = text.strip()
+            # Most cells: printable text within the limits, which the field's validators accept.
+            if not shortest <= len(stripped) <= longest or not stripped.isprintable():
+                return exact(text, problems)
+            if validators:
+                try:
+                    for validator in validators:
+                        validator(stripped)
+                except ValidationError:
+                    return exact(text, problems)
+            return stripped if stripped.isascii() else unicodedata.normalize("NFC", stripped)
+
+        return read
+
+    def _number(self, key):
+        """A whole-number field's reader."""
+        rule = self.rules[key]
+        low = -sys.maxsize if rule.min_value is None else rule.min_value
+        high = sys.maxsize if rule.max_value is None else rule.max_value
+        plain = not rule.validators
+        check = rule.check
+
+        def read(cell, problems):
+            raw = cell.strip() if cell.__class__ is str else K.to_number_text(cell)
+            if plain and raw.isdigit() and raw.isascii() and low <= (number := int(raw)) <= high:
+                return number
+            number, message = check(raw)
+            if message is not None:
+                problems.append((SHAPE, key, message))
+            return number
+
+        return read
+
+    def _group(self, cell, problems):
+        """The residential group's reader: its id, by its name among the ward's groups."""
         text = K.to_text(cell)
         found = self.group_ids.get(text)
         if found is None and text not in self.group_ids:
-            key = K.GROUP.key(text)
-            found = self.groups.get(key, 0)
+            name = K.GROUP.key(text)
+            found = self.groups.get(name, 0)
             self.group_ids[text] = found
             if found:
-                self.resolved_groups[key] = found
-        return found
+                self.resolved_groups[name] = found
+        if found == 0:
+            problems.append((CELL, "group", K.NOT_FOUND))
+        elif found is None:
+            problems.append((CELL, "group", K.AMBIGUOUS))
+        return found or None
 
-    def _residence(self, cell):
-        key = _cache_key(cell)
-        if key not in self.residences:
-            value = self.residence_choices.get(K.fold(cell))
-            error = None
+    def _cached(self, key, convert):
+        """The reader of a field whose cells repeat (a choice, yes/no): ``convert`` (a cell
+        reader of ``imports.kinds``) and the field's rule, once per distinct cell."""
+        check = self.rules[key].check
+        results = {}
+
+        def read(cell, problems):
+            cache_key = _cache_key(cell)
+            found = results.get(cache_key)
+            if found is None:
+                try:
+                    value, complaint = check(convert(cell))
+                    found = (value, None if complaint is None else (SHAPE, key, complaint))
+                except K.CellError as exc:
+                    found = (None, (CELL, key, exc.args[0]))
+                results[cache_key] = found
+            if found[1] is not None:
+                problems.append(found[1])
+            return found[0]
+
+        return read
+
+    def _choice(self, key):
+        choices = K.choice_map(self.spec, key)
+
+        def convert(cell):
+            value = choices.get(K.fold(cell))
             if value is None:
-                error = K.BAD_CHOICE % {"value": K.to_text(cell)[:50]}
-            self.residences[key] = (value, error)
-        return self.residences[key]
+                raise K.CellError(K.BAD_CHOICE % {"value": K.to_text(cell)[:50]})
+            return value
 
-    def _active(self, cell):
-        key = _cache_key(cell)
-        if key not in self.actives:
-            try:
-                self.actives[key] = (K.to_bool(cell), None)
-            except K.CellError as exc:
-                self.actives[key] = (None, exc.args[0])
-        return self.actives[key]
+        return self._cached(key, convert)
 
     def _other_ward(self, cell):
         key = _cache_key(cell)
@@ -153,72 +202,81 @@ class _Checker:
         return self.wards[key]
 
     def compile(self):
-        """The row function, with every column position bound once."""
+        """The row function, with every column position and reader bound once."""
         index_of = self.index_of
-        width = max(index_of.values()) + 1 if index_of else 0
-        text = self._text
+        rules = self.rules
         blank = K.blank
+        readers = {
+            "code": self._text("code"),
+            "group": self._group,
+            "address": self._text("address"),
+            "head_name": self._text("head_name"),
+            "member_count": self._number("member_count"),
+            "phone": self._text("phone"),
+            "residence": self._choice("residence"),
+            "active": self._cached("active", K.to_bool),
+        }
+        # A column the file does not have: a complaint if the field is required, else nothing.
+        missing = tuple(
+            (SHAPE, key, str(shape.REQUIRED))
+            for key in FIELDS
+            if key not in index_of and rules[key].required
+        )
+        # A blank cell: text is empty text; another field's is nothing if it has a default (the
+        # row path leaves it out), else the field's complaint.
+        on_blank = {
+            key: None
+            if rules[key].sort == shape.TEXT or K.model_has_default(self.spec, key)
+            else (SHAPE, key, rules[key].check(None)[1])
+            for key in FIELDS
+        }
+        steps = tuple(
+            (position, index_of[key], readers[key], rules[key].sort == shape.TEXT, on_blank[key])
+            for position, key in enumerate(FIELDS)
+            if key in index_of
+        )
         code_at = index_of.get("code")
-        group_at = index_of.get("group")
-        address_at = index_of.get("address")
-        head_at = index_of.get("head_name")
-        count_at = index_of.get("member_count")
-        phone_at = index_of.get("phone")
-        residence_at = index_of.get("residence")
-        active_at = index_of.get("active")
         ward_at = index_of.get("ward")
-        member_field = self.model_fields["member_count"]
-        residence_default = self.residence_default
+        width = max(index_of.values()) + 1 if index_of else 0
+        empty = (None,) * len(FIELDS)
 
         def convert(cells):
             if len(cells) < width:
                 cells = [*cells, *([None] * (width - len(cells)))]
-            errors = {}
-            code = text(cells[code_at], "code", errors) if code_at is not None else ""
-            if group_at is None or blank(cells[group_at]):
-                errors["group"] = REQUIRED
-                group_id = None
-            else:
-                group_id = self._group(cells[group_at])
-                if group_id == 0:
-                    errors["group"] = K.NOT_FOUND
-                elif group_id is None:
-                    errors["group"] = K.AMBIGUOUS
-            address = text(cells[address_at], "address", errors) if address_at is not None else ""
-            head = text(cells[head_at], "head_name", errors) if head_at is not None else ""
-            count = None
-            cell = cells[count_at] if count_at is not None else None
-            if blank(cell):
-                errors["member_count"] = REQUIRED
-            else:
-                raw = cell.strip() if cell.__class__ is str else K.to_number_text(cell)
-                if (raw.isdigit() and raw.isascii()) or ASCII_INTEGER.match(raw):
-                    count = int(raw)
-                else:
-                    errors["member_count"] = str(ASCII_DIGITS)
-                if count is not None and not 1 <= count <= 32767:
-                    try:
-                        member_field.clean(count, None)
-                    except ValidationError as exc:
-                        errors["member_count"] = _messages(exc)
-            phone = text(cells[phone_at], "phone", errors) if phone_at is not None else ""
-            residence = residence_default
-            if residence_at is not None and not blank(cells[residence_at]):
-                residence, error = self._residence(cells[residence_at])
-                if error is not None:
-                    errors["residence"] = error
-            active = True
-            if active_at is not None and not blank(cells[active_at]):
-                active, error = self._active(cells[active_at])
-                if error is not None:
-                    errors["active"] = error
+            problems = [*missing]
+            row = [*empty]
+            for position, at, read, text, blank_complaint in steps:
+                cell = cells[at]
+                if text or not blank(cell):
+                    row[position] = read(cell, problems)
+                elif blank_complaint is not None:
+                    problems.append(blank_complaint)
+            code = row[0]
+            if not code and code_at is not None and not blank(cells[code_at]):
+                code = normalise_text(K.to_text(cells[code_at]))
             if ward_at is not None:
                 cell = cells[ward_at]
                 if not blank(cell) and self._other_ward(cell):
-                    errors["ward"] = K.OTHER_WARD
-            return (code, group_id, address, head, count, phone, residence, active), errors
+                    problems.append((CELL, "ward", K.OTHER_WARD))
+            return tuple(row), code or None, problems or None
 
         return convert
+
+    def errors(self, problems, duplicate=None) -> dict:
+        """{column key: message} of a row, as the row path reports it: bad cells (and a repeated
+        natural key) with the other fields' shape; else the shape; else what ``full_clean``
+        refuses."""
+        cells = sorted((p for p in problems if p[0] == CELL), key=lambda p: self.index_of[p[1]])
+        found = {key: message for _stage, key, message in cells}
+        if duplicate is not None:
+            found["code"] = duplicate
+        fields = sorted((p for p in problems if p[0] != CELL), key=lambda p: self.field_order[p[1]])
+        shaped = {key: message for stage, key, message in fields if stage == SHAPE}
+        if found:
+            return {**{k: m for k, m in shaped.items() if k not in found}, **found}
+        if shaped:
+            return shaped
+        return {key: message for _stage, key, message in fields}
 
     def resolved(self):
         """What the check relied on besides the file (``ImportBatch.resolved``)."""
@@ -233,8 +291,6 @@ def households_fast(batch, actor, spec, sheet, columns, report, *, write):
 
     A sheet with errors leaves no staging table behind.
     """
-    from imports.services import PREVIEW_ROWS, _set_progress
-
     ward = batch.ward
     checker = _Checker(ward, spec, columns)
     convert = checker.compile()
@@ -250,13 +306,15 @@ def households_fast(batch, actor, spec, sheet, columns, report, *, write):
         for start in range(0, total, BATCH):
             valid = []
             for line, cells in sheet.rows[start : start + BATCH]:
-                row, errors = convert(cells)
-                if "code" not in errors:
-                    code = row[0]
-                    if code in first_seen:
-                        errors["code"] = _duplicate(first_seen[code])
-                    else:
-                        first_seen[code] = line
+                row, natural, problems = convert(cells)
+                duplicate = None
+                if natural in first_seen:
+                    duplicate = duplicate_row(first_seen[natural])
+                else:
+                    first_seen[natural] = line
+                errors = None
+                if problems is not None or duplicate is not None:
+                    errors = checker.errors(problems or (), duplicate)
                 if len(preview) < PREVIEW_ROWS:
                     values = {
                         header_text[k]: K.to_text(cells[i])
@@ -277,7 +335,7 @@ def households_fast(batch, actor, spec, sheet, columns, report, *, write):
                         copy.write_row(values)
                 staged += len(valid)
             if not write:
-                _set_progress(batch, min(start + BATCH, total), total)
+                set_progress(batch, min(start + BATCH, total), total)
         created, updated = _counts(cursor, table, ward.pk)
     report.summary["create"] += created
     report.summary["update"] += updated
@@ -298,13 +356,8 @@ def _action(current, row):
     existing = current.get(row[0])
     if existing is None:
         return "create"
-    return "unchanged" if existing == row[1:] else "update"
-
-
-def _duplicate(line):
-    from imports.services import DUPLICATE_ROW
-
-    return DUPLICATE_ROW % {"row": line}
+    given = all(new is None or new == old for new, old in zip(row[1:], existing, strict=True))
+    return "unchanged" if given else "update"
 
 
 # Committing ----------------------------------------------------------------------------------
@@ -362,7 +415,7 @@ def write_staged(batch, report, *, staged):
                 # A household another user created meanwhile makes the unique index refuse it.
                 cursor.execute(
                     INSERT_FROM_STAGE.format(table=table),
-                    [batch.ward_id, batch.ward_id, context_id],
+                    [batch.ward_id, *_DEFAULTS, batch.ward_id, context_id],
                 )
                 created = cursor.rowcount
             cursor.execute(f"DROP TABLE {table}")
@@ -388,9 +441,13 @@ def _history_columns():
 
 _COLUMNS = ", ".join(DB_COLUMNS)
 _REST = DB_COLUMNS[1:]
+# A staged NULL is a value the file does not give: an existing household keeps its own, a new one
+# takes the field's default (``_DEFAULTS``, in ``_REST``'s order).
+_GIVEN = {c: f"COALESCE(s.{c}, h.{c})" for c in _REST}
+_DEFAULTS = [Household._meta.get_field(name).get_default() for name in FIELDS[1:]]
 _DIFFERS = (
     f"({', '.join(f'h.{c}' for c in _REST)})"
-    f" IS DISTINCT FROM ({', '.join(f's.{c}' for c in _REST)})"
+    f" IS DISTINCT FROM ({', '.join(_GIVEN[c] for c in _REST)})"
 )
 _TRACKED = ", ".join(_history_columns())
 _EVENT_INSERT = (
@@ -419,7 +476,7 @@ PREVIEW_ACTIONS = (
 )
 UPDATE_FROM_STAGE = (
     "WITH changed AS ("
-    f" UPDATE households_household h SET {', '.join(f'{c} = s.{c}' for c in _REST)}"
+    f" UPDATE households_household h SET {', '.join(f'{c} = {_GIVEN[c]}' for c in _REST)}"
     f" FROM {{table}} s WHERE h.ward_id = %s AND h.code = s.code AND {_DIFFERS}"
     " RETURNING h.*)"
     f" {_EVENT_INSERT} SELECT now(), 'update', %s, id, {_TRACKED} FROM changed"
@@ -427,7 +484,8 @@ UPDATE_FROM_STAGE = (
 INSERT_FROM_STAGE = (
     "WITH added AS ("
     f" INSERT INTO households_household (ward_id, {_COLUMNS}, version, created_at, updated_at)"
-    f" SELECT %s, {', '.join(f's.{c}' for c in DB_COLUMNS)}, 1, now(), now() FROM {{table}} s"
+    f" SELECT %s, s.{DB_COLUMNS[0]}, {', '.join(f'COALESCE(s.{c}, %s)' for c in _REST)},"
+    " 1, now(), now() FROM {table} s"
     " WHERE NOT EXISTS (SELECT FROM households_household h"
     " WHERE h.ward_id = %s AND h.code = s.code)"
     " RETURNING *)"

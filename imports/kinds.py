@@ -1,9 +1,11 @@
-"""What can be imported: per kind, the columns (API field names, Vietnamese aliases), the natural
-key that decides create or update, and how a cell's text becomes a value the API accepts."""
+"""What can be imported: per kind, the model and its services, the columns (model field names,
+Vietnamese aliases), the natural key that decides create or update, and how a cell's text becomes
+a value the service takes."""
 
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,6 +16,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cameras import services as camera_services
+from cameras.models import Camera, Contribution, Recorder
+from households import services as household_services
+from households.models import Household, Organisation
+from incidents import services as incident_services
+from incidents.models import Incident
+from movement import services as movement_services
+from movement.models import Commitment, MediationCase, OutreachSession, Team, TeamMember
 from wardsecurity.scope import role_may_see
 from wardsecurity.validators import fold_accents
 
@@ -126,7 +136,7 @@ class DateTimeCell:
     """A moment written dd/mm/yyyy hh:mm (or ISO) in the portal's time zone.
 
     The value is the UTC text a stored datetime prints as, so the natural key of a row and of the
-    record it matches compare equal, and the API's datetime field reads it unchanged.
+    record it matches compare equal, and the model's datetime field reads it unchanged.
     """
 
     def table(self, ward):
@@ -138,7 +148,7 @@ class DateTimeCell:
 
 @dataclass(frozen=True)
 class Column:
-    key: str  # the API field name
+    key: str  # the model field name (the API's name too)
     aliases: tuple = ()  # Vietnamese headers
     type: str = TEXT
     required: bool = False
@@ -148,31 +158,18 @@ class Column:
 
 @dataclass(frozen=True)
 class Kind:
-    name: str  # the API resource name: model, serializer and services are its viewset's
+    """One kind of record: a row creates a record through ``create`` or, when its natural key
+    names a record of the ward, updates that one through ``update`` (the entity's services)."""
+
+    name: str  # the kind's name in URLs and in ``ImportBatch.kind``
+    model: type[models.Model]
+    create: Callable  # create(*, actor, data) -> record
+    update: Callable  # update(*, actor, instance, data, expected_version=None) -> record
     columns: tuple
     natural_key: tuple  # column keys
-    ward_in_data: bool = True  # the serializer takes ``ward`` (else it follows a link)
+    ward_in_data: bool = True  # the row names its ``ward`` (else it follows a link: a group…)
     label: str = ""
     aliases: dict = field(default_factory=dict, compare=False)
-
-    @property
-    def viewset(self):
-        from wardsecurity.api.urls import router
-
-        return next(vs for prefix, vs, _basename in router.registry if prefix == self.name)
-
-    @property
-    def model_class(self):
-        return self.viewset.model
-
-    @property
-    def serializer_class(self):
-        return self.viewset.serializer_class
-
-    @property
-    def service_functions(self):
-        create, update, _delete = self.viewset.services
-        return create, update
 
     def column(self, key):
         return next(c for c in self.columns if c.key == key)
@@ -183,7 +180,7 @@ class Kind:
 
     def may_import(self, user) -> bool:
         """Whether ``user``'s role may import this kind at all (sensitive kinds: police only)."""
-        return role_may_see(user, self.model_class)
+        return role_may_see(user, self.model)
 
 
 def fold(value) -> str:
@@ -221,6 +218,9 @@ KINDS = {
     for kind in (
         Kind(
             name="households",
+            model=Household,
+            create=household_services.household_create,
+            update=household_services.household_update,
             label=_("Households"),
             ward_in_data=False,
             natural_key=("code",),
@@ -253,6 +253,9 @@ KINDS = {
         ),
         Kind(
             name="organisations",
+            model=Organisation,
+            create=household_services.organisation_create,
+            update=household_services.organisation_update,
             label=_("Organisations"),
             natural_key=("name",),
             columns=(
@@ -271,6 +274,9 @@ KINDS = {
         ),
         Kind(
             name="commitments",
+            model=Commitment,
+            create=movement_services.commitment_create,
+            update=movement_services.commitment_update,
             label=_("Commitments"),
             ward_in_data=False,
             natural_key=("household", "organisation", "year", "kind"),
@@ -291,6 +297,9 @@ KINDS = {
         ),
         Kind(
             name="recorders",
+            model=Recorder,
+            create=camera_services.recorder_create,
+            update=camera_services.recorder_update,
             label=_("Recorders"),
             natural_key=("code",),
             columns=(
@@ -307,6 +316,9 @@ KINDS = {
         ),
         Kind(
             name="cameras",
+            model=Camera,
+            create=camera_services.camera_create,
+            update=camera_services.camera_update,
             label=_("Cameras"),
             natural_key=("code",),
             columns=(
@@ -346,6 +358,9 @@ KINDS = {
         ),
         Kind(
             name="teams",
+            model=Team,
+            create=movement_services.team_create,
+            update=movement_services.team_update,
             label=pgettext_lazy("import kind", "Teams"),
             natural_key=("name",),
             columns=(
@@ -400,6 +415,9 @@ KINDS = {
         ),
         Kind(
             name="team-members",
+            model=TeamMember,
+            create=movement_services.team_member_create,
+            update=movement_services.team_member_update,
             label=pgettext_lazy("import kind", "Team members"),
             ward_in_data=False,
             natural_key=("team", "full_name"),
@@ -425,6 +443,9 @@ KINDS = {
         ),
         Kind(
             name="contributions",
+            model=Contribution,
+            create=camera_services.contribution_create,
+            update=camera_services.contribution_update,
             label=pgettext_lazy("import kind", "Contributions"),
             natural_key=("contributor_name", "contributed_on", "purpose"),
             columns=(
@@ -464,6 +485,9 @@ KINDS = {
         ),
         Kind(
             name="outreach-sessions",
+            model=OutreachSession,
+            create=movement_services.outreach_session_create,
+            update=movement_services.outreach_session_update,
             label=pgettext_lazy("import kind", "Outreach sessions"),
             natural_key=("held_on", "topic"),
             columns=(
@@ -490,6 +514,9 @@ KINDS = {
         ),
         Kind(
             name="mediation-cases",
+            model=MediationCase,
+            create=movement_services.mediation_case_create,
+            update=movement_services.mediation_case_update,
             label=pgettext_lazy("import kind", "Mediation cases"),
             natural_key=("received_on", "parties"),
             columns=(
@@ -523,6 +550,9 @@ KINDS = {
         ),
         Kind(
             name="incidents",
+            model=Incident,
+            create=incident_services.incident_create,
+            update=incident_services.incident_update,
             label=pgettext_lazy("import kind", "Incidents"),
             natural_key=("occurred_at", "category", "summary"),
             columns=(
@@ -580,7 +610,7 @@ def header_map(kind: Kind) -> dict:
 
 def choice_map(kind: Kind, key: str) -> dict:
     """folded value or label (Vietnamese or English) -> stored value."""
-    model_field = kind.model_class._meta.get_field(key)
+    model_field = kind.model._meta.get_field(key)
     found = {}
     for value, label in model_field.choices:
         found[fold(value)] = value
@@ -590,7 +620,7 @@ def choice_map(kind: Kind, key: str) -> dict:
     return found
 
 
-# Cells -> values the API serializer accepts --------------------------------------------------
+# Cells -> values the shape step and the service take ------------------------------------------
 
 TRUE_WORDS = {"1", "x", "co", "true", "yes", "dung", "đung"}
 FALSE_WORDS = {"0", "khong", "false", "no", "sai"}
@@ -695,7 +725,8 @@ def to_bool(cell):
 
 
 def to_number_text(cell):
-    """Numbers stay text for the API's strict number fields ("1.500.000" is refused there)."""
+    """Numbers stay text for the shape step (``imports.shape``), which reads only the digits 0-9
+    ("1.500.000" is refused there)."""
     if isinstance(cell, bool):
         return str(cell)
     if isinstance(cell, float) and cell.is_integer():
@@ -720,7 +751,7 @@ def blank(cell) -> bool:
 
 def model_has_default(kind: Kind, key: str) -> bool:
     try:
-        model_field = kind.model_class._meta.get_field(key)
+        model_field = kind.model._meta.get_field(key)
     except FieldDoesNotExist:  # ``ward`` of a kind whose ward follows a link
         return False
     if model_field.many_to_many:

@@ -14,6 +14,7 @@ from imports import services
 from imports.kinds import KINDS
 from imports.models import ImportBatch
 from imports.parsing import TOO_LARGE, max_bytes
+from imports.tasks import queue_validation
 
 COMMITTED_MESSAGE = _("The file has been imported.")
 CANCELLED_MESSAGE = _("The import has been cancelled.")
@@ -82,6 +83,7 @@ def upload(request):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                queue_validation(batch)
                 return redirect("imports:detail", pk=batch.pk)
     return render(request, "imports/upload.html", {"form": form, "kinds": _kinds(request.user)})
 

@@ -21,6 +21,7 @@ from imports import services
 from imports.kinds import KINDS
 from imports.models import ImportBatch
 from imports.parsing import TOO_LARGE, max_bytes
+from imports.tasks import queue_validation
 from imports.templates import template_workbook
 from wardsecurity.api.serializers import StrictSerializer
 
@@ -158,6 +159,7 @@ class ImportUploadView(APIView):
             filename=upload.name or "",
             content=upload.read(),
         )
+        queue_validation(batch)
         batch.refresh_from_db()
         return Response(ImportSerializer(batch).data, status=status.HTTP_201_CREATED)
 

@@ -320,3 +320,18 @@ def test_a_file_over_the_limit_is_refused(clerk_a, ward_a, groups_a):
             actor=clerk_a, ward=ward_a, kind="households", filename="x.csv", content=content
         )
     assert not ImportBatch.objects.exists()
+
+
+def test_a_bad_number_in_a_natural_key_column_is_reported_on_its_cell(officer_a, ward_a, groups_a):
+    from wardsecurity.validators import ASCII_DIGITS
+
+    run(officer_a, ward_a, "households", csv_bytes(HOUSEHOLD_HEADER, ROW))
+    content = csv_bytes(
+        "Mã hộ,Năm,Loại cam kết,Ngày ký",
+        "HK-1,2O25,no_firecrackers,15/01/2025",  # the letter O: the year is a key column
+        "HK-1,2025,no_firecrackers,15/01/2025",
+    )
+    batch = run(officer_a, ward_a, "commitments", content)
+    assert batch.status == ImportBatch.Status.INVALID
+    assert messages(batch) == [(2, "Năm", str(ASCII_DIGITS))]
+    assert batch.summary == {"create": 1, "update": 0, "unchanged": 0, "error": 1}

@@ -12,7 +12,14 @@ from imports import services
 from imports.models import ImportBatch
 from imports.services import import_cancel, import_commit
 from tests.factories import HouseholdFactory, ResidentialGroupFactory
-from tests.imports.helpers import HOUSEHOLD_HEADER, csv_bytes, household_lines, run, validate
+from tests.imports.helpers import (
+    HOUSEHOLD_HEADER,
+    csv_bytes,
+    household_lines,
+    messages,
+    run,
+    validate,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_path")]
 
@@ -140,3 +147,125 @@ def test_no_staging_table_outlives_an_import(clerk_a, ward_a, groups_a):
     committed = run(clerk_a, ward_a, "households", csv_bytes(HOUSEHOLD_HEADER, *lines))
     assert committed.status == ImportBatch.Status.COMMITTED
     assert staging_tables() == 0
+
+
+# The two paths agree ------------------------------------------------------------------------
+
+
+def both_paths(content_for, *runs):
+    """Run files through the row path (``runs[0]``) and the COPY path (``runs[1]``); each run is
+    (actor, ward). Their reports: status, counts, errors with their messages, preview actions."""
+    reports = []
+    for (actor, ward), threshold in zip(runs, (10**9, 1), strict=True):
+        with override_settings(IMPORT_FAST_THRESHOLD=threshold):
+            batch = run(actor, ward, "households", content_for(ward))
+        reports.append(
+            (
+                batch.status,
+                batch.summary,
+                messages(batch),
+                [(p["row"], p["action"]) for p in batch.preview],
+            )
+        )
+    return reports
+
+
+def test_both_paths_report_every_bad_cell_in_the_same_words(
+    clerk_a, officer_b, ward_a, ward_b, groups_a, groups_b
+):
+    wards = {ward_a.pk: ward_b, ward_b.pk: ward_a}
+
+    def content_for(ward):
+        other = wards[ward.pk].code
+        return csv_bytes(
+            f"{HOUSEHOLD_HEADER},Cư trú,Còn cư trú,Mã xã/phường",
+            f"HK-1,Nguyễn Văn An,Tổ dân phố 1,12 Ba Ngòi,4,,Thường trú,Có,{ward.code}",
+            ",Lê Văn Bình,Tổ dân phố 1,1 Hẻm,2,,,,",  # no code
+            "  ,Lê Văn Bình,Tổ dân phố 1,1 Hẻm,2,,,,",  # no code again: the same natural key
+            "HK 2,An,Tổ dân phố 1,x,2,,,,",  # a space in a code
+            f"HK-3,{'X' * 151},Tổ dân phố 1,x,2,,,,",
+            "HK-4,An\x0bBình,Tổ dân phố 1,x,2,,,,",  # refused by full_clean, not by the shape
+            "HK-5,,Tổ 9,,0,,,,",  # a bad cell and the other fields' shape
+            "HK-6,An,Tổ dân phố 1,x,１２,,,,",
+            "HK-7,An,Tổ dân phố 1,x,40000,,,,",
+            "HK-8,An,Tổ dân phố 1,x,,,,,",
+            "HK-9,An,,x,3,,,,",
+            "HK-10,An,Tổ dân phố 1,x,3,,Nơi khác,Chưa rõ,",
+            f"HK-11,An,Tổ dân phố 1,x,3,,,,{other}",
+            f"HK-1,An,Tổ dân phố 1,{'x' * 256},3,,,,",  # a repeated code and a long address
+            f"HK-12,\u202eAn,Tổ dân phố 1,{'x' * 256},3,,,,",  # the shape before full_clean
+            "HK-13,Nguye\u0302\u0303n Văn Út,Tổ dân phố 1,x,3,+84 90 123 4567 8910 1112,,,",
+        )
+
+    small, fast = both_paths(content_for, (clerk_a, ward_a), (officer_b, ward_b))
+    assert small == fast
+    status, summary, errors, _preview = small
+    assert status == ImportBatch.Status.INVALID
+    assert summary == {"create": 1, "update": 0, "unchanged": 0, "error": 15}
+    # A bad cell comes with the other fields' complaints (in the model's order), so a row's
+    # report names all of them at once; the clean-text check of full_clean comes only after.
+    assert [(row, column) for row, column, _message in errors] == [
+        (3, "Mã hộ"),
+        (4, "Mã hộ"),
+        (5, "Mã hộ"),
+        (6, "Chủ hộ"),
+        (7, "Chủ hộ"),
+        (8, "Địa chỉ"),
+        (8, "Chủ hộ"),
+        (8, "Số nhân khẩu"),
+        (8, "Tổ dân phố"),
+        (9, "Số nhân khẩu"),
+        (10, "Số nhân khẩu"),
+        (11, "Số nhân khẩu"),
+        (12, "Tổ dân phố"),
+        (13, "Cư trú"),
+        (13, "Còn cư trú"),
+        (14, "Mã xã/phường"),
+        (15, "Địa chỉ"),
+        (15, "Mã hộ"),
+        (16, "Địa chỉ"),
+        (17, "Số điện thoại"),
+    ]
+    assert errors[1][2] == "Bản ghi này trùng với dòng 3 của tệp."
+    assert errors[9][2] == "Vui lòng nhập số chỉ bằng các chữ số 0–9, không dùng dấu phân cách."
+
+
+def test_a_column_the_file_leaves_out_keeps_its_value_on_both_paths(
+    clerk_a, officer_b, ward_a, ward_b, groups_a, groups_b
+):
+    for group in (groups_a[0], groups_b[0]):
+        HouseholdFactory(
+            group=group,
+            code="HK-00001",
+            head_name="Nguyễn Văn 1",
+            address="1 Đường Ba Ngòi",
+            member_count=2,
+            phone="0905111222",
+            residence=Household.Residence.TEMPORARY,
+            active=False,
+        )
+
+    def content_for(ward):
+        # No phone column; the residence and still-resident cells are blank.
+        return csv_bytes(
+            "Mã hộ,Chủ hộ,Tổ dân phố,Địa chỉ,Số nhân khẩu,Cư trú,Còn cư trú",
+            "HK-00001,Nguyễn Văn 1,Tổ dân phố 1,1 Đường Ba Ngòi,2,,",
+            "HK-00002,Nguyễn Văn 2,Tổ dân phố 1,2 Đường Ba Ngòi,3,,",
+        )
+
+    small, fast = both_paths(content_for, (clerk_a, ward_a), (officer_b, ward_b))
+    assert small == fast
+    assert small[1] == {"create": 1, "update": 0, "unchanged": 1, "error": 0}
+    fields = ("code", "phone", "residence", "active", "version")
+    rows = {
+        ward.code: list(Household.objects.filter(ward=ward).order_by("code").values_list(*fields))
+        for ward in (ward_a, ward_b)
+    }
+    assert (
+        rows[ward_a.code]
+        == rows[ward_b.code]
+        == [
+            ("HK-00001", "0905111222", "temporary", False, 1),
+            ("HK-00002", "", "permanent", True, 1),
+        ]
+    )

@@ -11,7 +11,14 @@ from imports.models import ImportBatch
 from imports.services import OutOfScope, import_start
 from movement.models import Commitment
 from tests.factories import ClosedPeriodFactory, HouseholdFactory
-from tests.imports.helpers import HOUSEHOLD_HEADER, csv_bytes, household_lines, run, validate
+from tests.imports.helpers import (
+    HOUSEHOLD_HEADER,
+    csv_bytes,
+    household_lines,
+    messages,
+    run,
+    validate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -261,6 +268,7 @@ def test_the_copy_path_gives_the_small_paths_results(clerk_a, officer_b, ward_a,
             "versions": sorted(Household.objects.filter(ward=ward).values_list("code", "version")),
             "summaries": [b.summary for b in summaries],
             "errors": [sorted((e["row"], e["column"]) for e in b.errors) for b in summaries],
+            "messages": [messages(b) for b in summaries],
             "history": history(ward, actor, summaries),
         }
     small, fast = results[ward_a.code], results[ward_b.code]
