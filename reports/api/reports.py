@@ -9,6 +9,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from reports.api.serializers import PERIOD_HELP
 from reports.documents.generate import (
     DOCX,
     XLSX,
@@ -18,6 +19,7 @@ from reports.documents.generate import (
     report_request,
 )
 from reports.documents.jobs import report_job_create, report_job_for, report_job_requeue_if_stalled
+from reports.figures.picker import PERIOD_MAX_LENGTH
 from wardsecurity.models import ReportJob
 
 
@@ -58,10 +60,9 @@ REPORT_PARAMETERS = [
     ),
     OpenApiParameter(
         "period",
-        str,
+        {"type": "string", "maxLength": PERIOD_MAX_LENGTH},
         required=True,
-        description="month:2023-08, quarter:2023-Q3, half:2023-H1, year:2023, months:2023:8, "
-        "ytd:2023-08-20 or range:2023-01-01..2023-08-31",
+        description=PERIOD_HELP,
     ),
     OpenApiParameter("calendar", str, enum=["civil", "reporting"], required=False),
     OpenApiParameter(

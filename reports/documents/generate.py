@@ -11,6 +11,7 @@ from reports.documents.content import Report, build_report
 from reports.documents.render_csv import render_csv
 from reports.documents.render_docx import render_docx
 from reports.documents.render_xlsx import render_xlsx
+from reports.figures.picker import PERIOD_MAX_LENGTH
 from reports.figures.scope import ReportScope, Selection, selection_check
 from reports.statistics.selectors import stats_for
 
@@ -37,10 +38,14 @@ def report_request(*, user, scope: str, period: str, calendar: str, fmt: str) ->
     errors = {}
     if fmt not in FORMATS:
         errors["format"] = [_("Unknown format; use docx, xlsx, csv or pdf.")]
-    try:
-        selection = selection_check(user=user, scope=scope, period=period, calendar=calendar)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    if len(period or "") > PERIOD_MAX_LENGTH:
+        message = _("Write the period in at most %(count)d characters.")
+        errors["period"] = [message % {"count": PERIOD_MAX_LENGTH}]
+    else:
+        try:
+            selection = selection_check(user=user, scope=scope, period=period, calendar=calendar)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     return ReportRequest(selection.scope, selection.period, fmt)
