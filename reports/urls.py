@@ -13,6 +13,7 @@ urlpatterns = [
     # The portal's navigation names the same page "index".
     path("reports/", report_page, name="index"),
     path("reports/print/", documents.PrintView.as_view(), name="print"),
+    path("reports/scopes/", dashboard.ScopeSearchView.as_view(), name="scope-search"),
     path("reports/jobs/<int:pk>/", documents.JobProgressView.as_view(), name="job-progress"),
     path(
         "reports/jobs/<int:pk>/download/",

@@ -9,15 +9,18 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from reports.api.serializers import PERIOD_HELP
 from reports.documents.generate import (
+    DOCUMENT_LANGUAGE,
+    DOCUMENT_LANGUAGES,
     DOCX,
     XLSX,
     file_response,
-    report_build,
-    report_render,
+    report_file,
     report_request,
 )
 from reports.documents.jobs import report_job_create, report_job_for, report_job_requeue_if_stalled
+from reports.figures.picker import PERIOD_MAX_LENGTH
 from wardsecurity.models import ReportJob
 
 
@@ -33,6 +36,7 @@ class ReportJobSerializer(serializers.ModelSerializer):
             "period",
             "calendar",
             "format",
+            "language",
             "status",
             "progress",
             "status_url",
@@ -58,10 +62,9 @@ REPORT_PARAMETERS = [
     ),
     OpenApiParameter(
         "period",
-        str,
+        {"type": "string", "maxLength": PERIOD_MAX_LENGTH},
         required=True,
-        description="month:2023-08, quarter:2023-Q3, half:2023-H1, year:2023, months:2023:8, "
-        "ytd:2023-08-20 or range:2023-01-01..2023-08-31",
+        description=PERIOD_HELP,
     ),
     OpenApiParameter("calendar", str, enum=["civil", "reporting"], required=False),
     OpenApiParameter(
@@ -70,6 +73,15 @@ REPORT_PARAMETERS = [
         enum=["docx", "xlsx", "csv", "pdf"],
         required=False,
         description="pdf answers a print-ready HTML page (print it to PDF from the browser)",
+    ),
+    OpenApiParameter(
+        "lang",
+        str,
+        enum=list(DOCUMENT_LANGUAGES),
+        required=False,
+        description="the document's language: vi (the default) whatever Accept-Language says, "
+        "for official documents are Vietnamese; en for an English copy to read. A report job "
+        "keeps the language it was asked in.",
     ),
 ]
 FILE_RESPONSES = {
@@ -108,6 +120,7 @@ class ReportView(APIView):
             period=params.get("period", ""),
             calendar=params.get("calendar", ""),
             fmt=params.get("format", "docx"),
+            lang=params.get("lang", DOCUMENT_LANGUAGE),
         )
         if wanted.background:
             job = report_job_create(
@@ -115,8 +128,9 @@ class ReportView(APIView):
             )
             job.refresh_from_db()
             return Response(ReportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
-        report = report_build(user=request.user, scope=wanted.scope, period=wanted.period)
-        return file_response(*report_render(report, wanted.format))
+        return file_response(
+            *report_file(user=request.user, request=wanted), language=wanted.language
+        )
 
 
 class ReportJobView(APIView):
@@ -144,4 +158,4 @@ class ReportJobDownloadView(APIView):
                 {"detail": _("The report is not ready yet.")}, status=status.HTTP_404_NOT_FOUND
             )
         content = ReportJob.objects.values_list("content", flat=True).get(pk=job.pk)
-        return file_response(job.filename, job.content_type, bytes(content))
+        return file_response(job.filename, job.content_type, bytes(content), language=job.language)

@@ -2,19 +2,28 @@
 
 import re
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from reports.figures.picker import PERIOD_MAX_LENGTH
 from reports.statistics.selectors import BREAKDOWNS, SCOPE_PATTERN
 from wardsecurity.api.serializers import StrictSerializer
-from wardsecurity.period_spec import CALENDARS
+from wardsecurity.period_spec import CALENDARS, SPEC_FORMATS, WRITTEN_FORMATS, parse_period
 
-DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
-# Exactly what wardsecurity.period_spec.parse_period reads (it then checks the values).
-PERIOD_PATTERN = (
-    r"month:[0-9]{4}-[0-9]{1,2}|quarter:[0-9]{4}-[Qq][1-4]|half:[0-9]{4}-[Hh][12]"
-    rf"|year:[0-9]{{4}}|months:[0-9]{{4}}:[0-9]{{1,2}}|ytd:({DATE})?|range:{DATE}\.\.{DATE}"
+# A period as typed: no space or line break at either end (a period with one is refused, not
+# repaired); what it says is then read by wardsecurity.period_spec.parse_period.
+PERIOD_PATTERN = r"\S([\s\S]*\S)?"
+PERIOD_HELP = (
+    "A period written as in a report, with or without accents: "
+    + "; ".join(WRITTEN_FORMATS)
+    + " (or in English: month 8/2023, quarter III/2023, first 8 months of 2023, year 2023, "
+    "from 15/12/2022 to 14/06/2023); or as a code: "
+    + ", ".join(SPEC_FORMATS)
+    + " (months:2023:8 is the first 8 months, ytd: alone the year to date). "
+    f"At most {PERIOD_MAX_LENGTH} characters; default: the year to date. A period that cannot "
+    "be read is a 400 saying how to write one."
 )
 METRICS_PATTERN = r"[a-z0-9_.]{1,64}(,[a-z0-9_.]{1,64}){0,199}"
 
@@ -36,14 +45,10 @@ class StatsQuerySerializer(StrictSerializer):
         PERIOD_PATTERN,
         required=False,
         default="ytd:",
-        help_text="month:2023-08, quarter:2023-Q3, half:2023-H1, year:2023, months:2023:8 (the "
-        "first 8 months), ytd:2023-08-20 (ytd: is today) or range:2023-01-01..2023-08-31; "
-        "default: the year to date",
+        max_length=PERIOD_MAX_LENGTH,
+        help_text=PERIOD_HELP,
         error_messages={
-            "invalid": _(
-                "Use month:2023-08, quarter:2023-Q3, half:2023-H1, year:2023, months:2023:8, "
-                "ytd:2023-08-20 or range:2023-01-01..2023-08-31."
-            )
+            "invalid": _("Write the period without spaces or line breaks before or after it.")
         },
     )
     calendar = serializers.ChoiceField(CALENDARS, required=False, default="civil")
@@ -72,6 +77,14 @@ class StatsQuerySerializer(StrictSerializer):
                     {name: [self.fields[name].error_messages["invalid"]]}
                 )
         return attrs
+
+    def validate_period(self, value: str) -> str:
+        """A period ``parse_period`` reads, or its message (how to write one) as the 400."""
+        try:
+            parse_period(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        return value
 
 
 PATTERNS = {"scope": SCOPE_PATTERN, "period": PERIOD_PATTERN, "metrics": METRICS_PATTERN}

@@ -2,18 +2,26 @@
 
 import datetime as dt
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views import View
 
 from reports.dashboard import content
-from reports.figures.picker import PickerForm, PickerMixin, selection_query
+from reports.figures.picker import (
+    SEARCH_MAX_LENGTH,
+    PickerForm,
+    PickerMixin,
+    picker_query,
+    scope_search,
+    selection_query,
+)
 from reports.statistics.metrics import METRICS
 from reports.statistics.selectors import stats_for
 from wardsecurity.period_spec import CIVIL
 from wardsecurity.portal.views import PrivatePageMixin
+from wardsecurity.scope import ALL_WARDS, scope_ward_ids
 
 RANKING_ROWS = 100
 
@@ -27,10 +35,12 @@ class DashboardView(PrivatePageMixin, PickerMixin, View):
             "scope": request.GET.get("scope") or "all",
             "period": request.GET.get("period") or f"ytd:{timezone.localdate().isoformat()}",
             "calendar": request.GET.get("calendar") or CIVIL,
+            "scope_search": request.GET.get("scope_search") or "",
         }
         form = PickerForm(data, user=user)
+        valid = form.is_valid()  # first: the picker shows what the form checked and found
         context = self.picker_context(form)
-        if not form.is_valid():
+        if not valid:
             return render(request, "reports/dashboard.html", context, status=400)
         rank = request.GET.get("rank")
         context.update(self.figures(user, form.checked, rank))
@@ -40,6 +50,7 @@ class DashboardView(PrivatePageMixin, PickerMixin, View):
         """Three reads of the statistics, whatever the number of wards (SPEC §12)."""
         scope, period = checked.scope, checked.period
         rank = rank if rank in content.RANKING else "commitment_coverage_pct"
+        dashboard = reverse("reports:dashboard") + "?"
         tiles = [key for key, _better in content.TILES]
         main = stats_for(user=user, scope=scope.spec, period=period, metrics=tiles)
         monthly = stats_for(
@@ -62,18 +73,17 @@ class DashboardView(PrivatePageMixin, PickerMixin, View):
             "rank_choices": [(k, str(METRICS[k].label)) for k in content.RANKING],
             "table_headers": content.ranking_headers(),
             "report_url": reverse("reports:report") + "?" + selection_query(checked),
+            "whole_url": None,
         }
+        # Back up from a drill-down, on the same period and order.
+        drilled = scope.kind == "ward" and user.scope_kind != user.ScopeKind.WARD
+        if scope.kind != "all" and (drilled or scope_ward_ids(user) is ALL_WARDS):
+            context["whole_url"] = dashboard + picker_query(scope="all", period=period, rank=rank)
         if by == "ward":
-            base = reverse("reports:dashboard") + "?"
 
             def drill_down(row):
-                return base + urlencode(
-                    {
-                        "scope": f"ward:{row['ward']['code']}",
-                        "period": period.spec,
-                        "calendar": period.calendar,
-                    }
-                )
+                ward = f"ward:{row['ward']['code']}"
+                return dashboard + picker_query(scope=ward, period=period, rank=rank)
 
             ranking = content.table_rows(
                 table["breakdown"], lambda row: row["ward"]["name"], drill_down, rank
@@ -86,3 +96,13 @@ class DashboardView(PrivatePageMixin, PickerMixin, View):
                 table["breakdown"], lambda row: row["group"]["name"], lambda row: None, rank
             )
         return context
+
+
+class ScopeSearchView(PrivatePageMixin, View):
+    """The provinces, clusters and wards of the caller's scope whose name holds ``q`` (the
+    scope picker's search, accent-insensitive), as JSON."""
+
+    def get(self, request):
+        text = request.GET.get("q", "")[:SEARCH_MAX_LENGTH]
+        found = scope_search(user=request.user, text=text)
+        return JsonResponse({"results": [option.as_dict() for option in found]})

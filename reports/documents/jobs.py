@@ -9,9 +9,15 @@ import logging
 
 from celery import Task
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from reports.documents.generate import ReportRequest, report_build, report_render, report_request
+from reports.documents.generate import (
+    DOCUMENT_LANGUAGE,
+    DOCUMENT_LANGUAGES,
+    ReportRequest,
+    report_file,
+    report_request,
+)
 from wardsecurity.celery import app
 from wardsecurity.jobs import job_enqueue, job_for, job_requeue_if_stalled
 from wardsecurity.models import ReportJob
@@ -28,7 +34,11 @@ def _run_task() -> Task:
 
 
 def report_job_create(*, actor, request: ReportRequest, calendar: str) -> ReportJob:
-    """Queue the report of ``request`` for ``actor``; the worker starts after the commit."""
+    """Queue the report of ``request`` for ``actor``; the worker starts after the commit.
+
+    The job keeps the document language the request asked for, never the browser's: the
+    worker writes the file in it.
+    """
     with transaction.atomic():
         job = ReportJob.objects.create(
             owner=actor,
@@ -36,7 +46,7 @@ def report_job_create(*, actor, request: ReportRequest, calendar: str) -> Report
             period=request.period.spec,
             calendar=calendar,
             format=request.format,
-            language=translation.get_language() or "vi",
+            language=request.language,
         )
         transaction.on_commit(lambda: job_enqueue(_run_task(), job))
     return job
@@ -63,21 +73,23 @@ def report_job_run(*, job_id) -> None:
     if not claimed:
         return
     job = ReportJob.objects.select_related("owner").defer("content").get(pk=job_id)
+    # A job queued before documents had a language of their own recorded the browser's.
+    language = job.language if job.language in DOCUMENT_LANGUAGES else DOCUMENT_LANGUAGE
     try:
-        with translation.override(job.language):
-            # The owner's rights today, not when the job was queued: a scope taken away since
-            # gives no report.
-            request = report_request(
-                user=job.owner,
-                scope=job.scope,
-                period=job.period,
-                calendar=job.calendar,
-                fmt=job.format,
-            )
-            _progress(job_id, 20)
-            report = report_build(user=job.owner, scope=request.scope, period=request.period)
-            _progress(job_id, 70)
-            filename, content_type, content = report_render(report, request.format)
+        # The owner's rights today, not when the job was queued: a scope taken away since
+        # gives no report.
+        request = report_request(
+            user=job.owner,
+            scope=job.scope,
+            period=job.period,
+            calendar=job.calendar,
+            fmt=job.format,
+            lang=language,
+        )
+        _progress(job_id, 20)
+        filename, content_type, content = report_file(
+            user=job.owner, request=request, on_built=lambda: _progress(job_id, 70)
+        )
     except Exception:
         logger.exception("report job %s failed", job_id)
         ReportJob.objects.filter(pk=job_id).update(

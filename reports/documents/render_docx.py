@@ -2,11 +2,13 @@
 
 import io
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
@@ -14,6 +16,8 @@ FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
 HEADER_SIZE = Pt(13)
 INDENT, SUB_INDENT = Cm(1), Cm(2)
+# The language tag Word proofs and reads a document in, for each language a report is written in.
+LANGUAGE_TAGS = {"vi": "vi-VN", "en": "en-US"}
 
 
 def _font(run, *, size=BODY_SIZE, bold=False, italic=False):
@@ -46,6 +50,26 @@ def _page(document):
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = FONT, BODY_SIZE
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+
+
+def _language(document) -> None:
+    """Name the language the report is written in (the active one): in the document defaults'
+    run properties, which every run inherits, and in the core properties."""
+    code = translation.get_language() or "vi"
+    tag = LANGUAGE_TAGS.get(code.split("-")[0], LANGUAGE_TAGS["vi"])
+    element = document.styles.element
+    for name in ("w:docDefaults", "w:rPrDefault", "w:rPr", "w:lang"):
+        child = element.find(qn(name))
+        if child is None:
+            child = OxmlElement(name)
+            # docDefaults comes first in styles.xml; each of the others is its parent's last.
+            position = 0 if name == "w:docDefaults" else len(element)
+            element.insert(position, child)
+        element = child
+    lang = element
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), tag)
+    document.core_properties.language = tag
 
 
 def _borderless_table(document, widths):
@@ -134,6 +158,7 @@ def _signature(document, report):
 def render_docx(report) -> bytes:
     document = Document()
     _page(document)
+    _language(document)
     core = document.core_properties
     core.title, core.comments = report.title, ""
     core.author = core.last_modified_by = head_author(report)

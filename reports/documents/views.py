@@ -5,14 +5,16 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from reports.documents.generate import (
+    DOCUMENT_LANGUAGE,
     ReportRequest,
     file_response,
     report_build,
-    report_render,
+    report_file,
     report_request,
 )
 from reports.documents.jobs import report_job_create, report_job_for, report_job_requeue_if_stalled
@@ -25,7 +27,7 @@ RECENT_JOBS = 10
 
 
 class ReportForm(PickerForm):
-    """Scope, period and calendar, and the file format."""
+    """Scope, period and calendar, the file format and the document's language."""
 
     format = forms.ChoiceField(
         label=gettext_lazy("Format"),
@@ -38,6 +40,14 @@ class ReportForm(PickerForm):
             ("pdf", gettext_lazy("Print view (print to PDF)")),
         ],
     )
+    lang = forms.ChoiceField(
+        label=gettext_lazy("Language of the document"),
+        required=False,
+        choices=[
+            ("vi", gettext_lazy("Vietnamese (the official document)")),
+            ("en", gettext_lazy("English (a copy to read)")),
+        ],
+    )
 
     def check(self, *, scope: str, period: str, calendar: str) -> ReportRequest:
         return report_request(
@@ -46,7 +56,14 @@ class ReportForm(PickerForm):
             period=period,
             calendar=calendar,
             fmt=self.cleaned_data.get("format") or "docx",
+            lang=self.cleaned_data.get("lang") or DOCUMENT_LANGUAGE,
         )
+
+
+def report_query(request: ReportRequest) -> str:
+    """The query string of ``request``'s page: its selection, and its language unless official."""
+    extra = {} if request.language == DOCUMENT_LANGUAGE else {"lang": request.language}
+    return selection_query(request, **extra)
 
 
 class ReportPageView(PrivatePageMixin, PickerMixin, View):
@@ -57,6 +74,7 @@ class ReportPageView(PrivatePageMixin, PickerMixin, View):
     def get(self, request):
         initial = {key: request.GET.get(key) for key in ("scope", "period", "calendar")}
         initial["format"] = "docx"
+        initial["lang"] = request.GET.get("lang") or DOCUMENT_LANGUAGE
         form = ReportForm(initial=initial, user=request.user)
         return self.page(request, form)
 
@@ -66,12 +84,12 @@ class ReportPageView(PrivatePageMixin, PickerMixin, View):
             return self.page(request, form, status=400)
         checked = form.checked
         if checked.format == "pdf":
-            return redirect(reverse("reports:print") + "?" + selection_query(checked))
+            return redirect(reverse("reports:print") + "?" + report_query(checked))
         if checked.background:
             report_job_create(actor=request.user, request=checked, calendar=checked.period.calendar)
             return redirect("reports:report")
-        report = report_build(user=request.user, scope=checked.scope, period=checked.period)
-        return file_response(*report_render(report, checked.format))
+        content = report_file(user=request.user, request=checked)
+        return file_response(*content, language=checked.language)
 
     def page(self, request, form, status=200):
         jobs = ReportJob.objects.filter(owner=request.user).defer("content")[:RECENT_JOBS]
@@ -83,19 +101,20 @@ class PrintView(PrivatePageMixin, PickerMixin, View):
     """The report as a page to print (or save as PDF) from the browser."""
 
     def get(self, request):
-        data = {key: request.GET.get(key, "") for key in ("scope", "period", "calendar")}
+        data = {key: request.GET.get(key, "") for key in ("scope", "period", "calendar", "lang")}
         form = ReportForm({**data, "format": "pdf"}, user=request.user)
         if not form.is_valid():
             context = {**self.picker_context(form), "jobs": []}
             return render(request, "reports/report.html", context, status=400)
         checked = form.checked
-        report = report_build(user=request.user, scope=checked.scope, period=checked.period)
-        html = render_print(
-            report,
-            stylesheet_url=staticfiles_storage.url(STYLESHEET),
-            back_url=reverse("reports:report") + "?" + selection_query(checked),
-        )
-        return file_response(None, "text/html; charset=utf-8", html)
+        back_url = reverse("reports:report") + "?" + report_query(checked)
+        # The page is the document: in the document's language, not the interface's.
+        with translation.override(checked.language):
+            report = report_build(user=request.user, scope=checked.scope, period=checked.period)
+            html = render_print(
+                report, stylesheet_url=staticfiles_storage.url(STYLESHEET), back_url=back_url
+            )
+        return file_response(None, "text/html; charset=utf-8", html, language=checked.language)
 
 
 class JobProgressView(PrivatePageMixin, View):
@@ -115,4 +134,4 @@ class JobDownloadView(PrivatePageMixin, View):
         if job.status != ReportJob.Status.DONE:
             raise Http404
         content = ReportJob.objects.values_list("content", flat=True).get(pk=job.pk)
-        return file_response(job.filename, job.content_type, bytes(content))
+        return file_response(job.filename, job.content_type, bytes(content), language=job.language)

@@ -88,11 +88,13 @@ def test_xlsx_csv_and_the_print_view(client, officer_a, figures):
     assert "tăng 1 vụ (+100,0%) so với cùng kỳ" in page
 
 
-def test_an_english_user_gets_an_english_report(client, officer_a, figures):
+def test_an_english_user_gets_an_english_report_when_asking_for_one(client, officer_a, figures):
+    """Official documents are Vietnamese whatever the browser's language (issue 12): an English
+    copy takes ``lang=en`` (tests/reports/test_document_language.py)."""
     client.force_login(officer_a)
     response = client.get(
         URL,
-        {"scope": "ward:91001", "period": "month:2024-03"},
+        {"scope": "ward:91001", "period": "month:2024-03", "lang": "en"},
         headers={"accept-language": "en"},
     )
     text = docx_text(response.content)
