@@ -86,7 +86,7 @@ def places(model) -> dict[str, bool]:
         ),
         "portal page": any(entity.model is model for entity in registry()),
         "admin": admin.site.is_registered(model),
-        "import kind": any(kind.model_class is model for kind in KINDS.values()),
+        "import kind": any(kind.model is model for kind in KINDS.values()),
         "metrics": any(source.model is model for source in SOURCES),
     }
 
