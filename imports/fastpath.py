@@ -26,7 +26,7 @@ import unicodedata
 import pgtrigger
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from households.models import Household
 from imports import kinds as K
@@ -38,7 +38,16 @@ from wardsecurity.validators import normalise_text, validate_clean_text
 BATCH = 10_000
 # The columns written, in the staging table's order (the natural key first).
 FIELDS = ("code", "group", "address", "head_name", "member_count", "phone", "residence", "active")
-DB_COLUMNS = tuple(Household._meta.get_field(name).column for name in FIELDS)
+
+
+def _household_field(name: str) -> models.Field:
+    """The concrete field ``name`` of a household (every name of ``FIELDS`` is one)."""
+    model_field = Household._meta.get_field(name)
+    assert isinstance(model_field, models.Field) and model_field.column is not None
+    return model_field
+
+
+DB_COLUMNS: tuple[str, ...] = tuple(str(_household_field(name).column) for name in FIELDS)
 HISTORY_TRIGGERS = ("households.Household:insert_insert", "households.Household:update_update")
 # Where a row's complaint comes from; the row path reports them in this precedence (see
 # ``_Checker.errors``).
@@ -444,7 +453,7 @@ _REST = DB_COLUMNS[1:]
 # A staged NULL is a value the file does not give: an existing household keeps its own, a new one
 # takes the field's default (``_DEFAULTS``, in ``_REST``'s order).
 _GIVEN = {c: f"COALESCE(s.{c}, h.{c})" for c in _REST}
-_DEFAULTS = [Household._meta.get_field(name).get_default() for name in FIELDS[1:]]
+_DEFAULTS = [_household_field(name).get_default() for name in FIELDS[1:]]
 _DIFFERS = (
     f"({', '.join(f'h.{c}' for c in _REST)})"
     f" IS DISTINCT FROM ({', '.join(_GIVEN[c] for c in _REST)})"

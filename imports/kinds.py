@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -24,8 +25,12 @@ from incidents import services as incident_services
 from incidents.models import Incident
 from movement import services as movement_services
 from movement.models import Commitment, MediationCase, OutreachSession, Team, TeamMember
+from wardsecurity.models import WardRecord
 from wardsecurity.scope import role_may_see
 from wardsecurity.validators import fold_accents
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 TEXT, NUMBER, DATE, BOOL, CHOICE, LOOKUP, WARD, MANY, DATETIME = (
     "text",
@@ -152,7 +157,8 @@ class Column:
     aliases: tuple = ()  # Vietnamese headers
     type: str = TEXT
     required: bool = False
-    lookup: Lookup | None = None
+    # The cell reader of a LOOKUP, MANY or DATETIME column.
+    lookup: "Lookup | ManyLookup | ChoiceList | DateTimeCell | None" = None
     example: str = ""
 
 
@@ -162,13 +168,13 @@ class Kind:
     names a record of the ward, updates that one through ``update`` (the entity's services)."""
 
     name: str  # the kind's name in URLs and in ``ImportBatch.kind``
-    model: type[models.Model]
+    model: type[WardRecord]
     create: Callable  # create(*, actor, data) -> record
     update: Callable  # update(*, actor, instance, data, expected_version=None) -> record
     columns: tuple
     natural_key: tuple  # column keys
     ward_in_data: bool = True  # the row names its ``ward`` (else it follows a link: a group…)
-    label: str = ""
+    label: "str | StrPromise" = ""
     aliases: dict = field(default_factory=dict, compare=False)
 
     def column(self, key):
@@ -612,6 +618,8 @@ def choice_map(kind: Kind, key: str) -> dict:
     """folded value or label (Vietnamese or English) -> stored value."""
     model_field = kind.model._meta.get_field(key)
     found = {}
+    # A CHOICE column names a concrete field with choices.
+    assert isinstance(model_field, models.Field) and model_field.choices is not None
     for value, label in model_field.choices:
         found[fold(value)] = value
         for language in ("vi", "en"):

@@ -120,7 +120,7 @@ def sniff_delimiter(text: str) -> str:
 def _csv_rows(text: str):
     """(first line, cells) of every row that is not blank (only commas and spaces)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
-    rows = []
+    rows: list[tuple[int, list[str]]] = []
     append = rows.append
     end = 0  # the last line of the previous row: a row starts on the next one
     try:

@@ -8,6 +8,8 @@ A row whose natural key names a record of the ward updates that record with the 
 changed; validation rolls every row back.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.http import Http404
@@ -26,7 +28,8 @@ WHOLE_ROW = frozenset({"__all__", "non_field_errors"})
 
 def read_row(spec: K.Kind, ward, columns: dict, cells: list, tables: dict, choices: dict):
     """The values of one row, and its cell errors as {column key: message}."""
-    data, errors = {}, {}
+    data: dict[str, object] = {}
+    errors: dict[str, Any] = {}
     for index, (key, _text) in columns.items():
         cell = cells[index] if index < len(cells) else None
         column = spec.column(key)
@@ -79,7 +82,7 @@ def _convert(column, cell, tables, choices):
 
 
 def natural_key(spec: K.Kind, data: dict) -> tuple:
-    values = []
+    values: list[str | None] = []
     for key in spec.natural_key:
         value = data.get(key)
         column = spec.column(key)
@@ -162,7 +165,7 @@ def rows_through_services(
         parsed.append((line, cells, data, errors))
     keys = {natural_key(spec, data) for _l, _c, data, errors in parsed if not errors}
     existing = _existing(spec, ward, keys)
-    first_seen = {}
+    first_seen: dict[tuple, int] = {}
     for done, (line, cells, data, errors) in enumerate(parsed, start=1):
         values = {
             header_text[k]: K.to_text(cells[i]) if i < len(cells) and cells[i] is not None else ""

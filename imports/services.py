@@ -211,7 +211,9 @@ def _read_content(batch_id) -> bytes:
         cursor.execute(
             "SELECT content FROM imports_importbatch WHERE id = %s", [batch_id], binary=True
         )
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+        assert row is not None  # the caller holds the batch, so its row is there
+        return row[0]
 
 
 # The run -------------------------------------------------------------------------------------

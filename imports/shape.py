@@ -13,6 +13,7 @@ problem it meets, this step checks every field.
 
 import decimal
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.core import validators
@@ -90,8 +91,12 @@ class FieldRule:
         self.null = model_field.null
         self.blank = model_field.blank
         self.required = not (model_field.has_default() or model_field.blank or model_field.null)
-        self.max_length = self.min_length = self.min_value = self.max_value = None
-        self.max_digits = self.decimal_places = None
+        self.max_length: int | None = None
+        self.min_length: int | None = None
+        self.min_value: Any = None
+        self.max_value: Any = None
+        self.max_digits: int | None = None
+        self.decimal_places: int | None = None
         found = [] if model_field.is_relation else list(model_field.validators)
         if self.sort in (TEXT, CHOICE):
             found = [v for v in found if not isinstance(v, validators.MaxLengthValidator)]
@@ -102,7 +107,7 @@ class FieldRule:
         if self.sort in (INTEGER, DECIMAL):
             self.max_value, found = _take(found, validators.MaxValueValidator)
             self.min_value, found = _take(found, validators.MinValueValidator)
-        if self.sort == DECIMAL:
+        if self.sort == DECIMAL and isinstance(model_field, models.DecimalField):
             self.max_digits = model_field.max_digits
             self.decimal_places = model_field.decimal_places
             found = [v for v in found if not isinstance(v, validators.DecimalValidator)]
@@ -175,6 +180,11 @@ class FieldRule:
             raise _Refused(str(NUMBER_TOO_LONG))
         number = decimal.Decimal(text)
         _sign, digits, exponent = number.as_tuple()
+        # The text is ASCII digits, so the number is finite and its exponent an int.
+        assert isinstance(exponent, int)
+        max_digits, decimal_places = self.max_digits, self.decimal_places
+        # Only a decimal field's rule reads decimals, and its limits are set in __init__.
+        assert max_digits is not None and decimal_places is not None
         if exponent >= 0:
             total = whole = len(digits) + exponent
             places = 0
@@ -184,16 +194,16 @@ class FieldRule:
         else:
             total = places = -exponent
             whole = 0
-        if total > self.max_digits:
-            raise _Refused(str(MAX_DIGITS).format(max_digits=self.max_digits))
-        if places > self.decimal_places:
-            raise _Refused(str(MAX_PLACES).format(max_decimal_places=self.decimal_places))
-        if whole > self.max_digits - self.decimal_places:
-            limit = self.max_digits - self.decimal_places
+        if total > max_digits:
+            raise _Refused(str(MAX_DIGITS).format(max_digits=max_digits))
+        if places > decimal_places:
+            raise _Refused(str(MAX_PLACES).format(max_decimal_places=decimal_places))
+        if whole > max_digits - decimal_places:
+            limit = max_digits - decimal_places
             raise _Refused(str(MAX_WHOLE_DIGITS).format(max_whole_digits=limit))
         context = decimal.getcontext().copy()
-        context.prec = self.max_digits
-        return number.quantize(decimal.Decimal(".1") ** self.decimal_places, context=context)
+        context.prec = max_digits
+        return number.quantize(decimal.Decimal(".1") ** decimal_places, context=context)
 
     def _limits(self, value) -> list:
         found = []
@@ -214,7 +224,7 @@ class FieldRule:
             raise _Refused(limits[0])
 
 
-def _take(found: list, kind: type) -> tuple:
+def _take(found: list, kind: type[validators.BaseValidator]) -> tuple[Any, list]:
     """The limit of the first validator of ``kind`` in ``found``, and the others."""
     limit = next((v.limit_value for v in found if isinstance(v, kind)), None)
     return limit, [v for v in found if not isinstance(v, kind)]
@@ -222,7 +232,12 @@ def _take(found: list, kind: type) -> tuple:
 
 def field_rules(model: type[models.Model], names: Iterable[str]) -> dict:
     """name -> FieldRule for the fields of ``model`` named in ``names``, in the model's order."""
-    chosen = [model._meta.get_field(name) for name in names]
+    chosen: list[models.Field] = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if not isinstance(field, models.Field):
+            raise TypeError(f"{model.__name__}.{name} is a reverse relation, not a field")
+        chosen.append(field)
     chosen.sort(key=lambda f: f.creation_counter)
     return {f.name: FieldRule(f) for f in chosen}
 

@@ -64,8 +64,10 @@ class UploadSerializer(StrictSerializer):
 
 
 class SummarySerializer(serializers.Serializer):
-    create = serializers.IntegerField()
-    update = serializers.IntegerField()
+    # Fields named like the serializer's create()/update(): the API's names, read from the class
+    # body by DRF; the stubs only know the methods.
+    create = serializers.IntegerField()  # type: ignore[assignment]
+    update = serializers.IntegerField()  # type: ignore[assignment]
     unchanged = serializers.IntegerField()
     error = serializers.IntegerField()
 
@@ -85,7 +87,11 @@ class PreviewRowSerializer(serializers.Serializer):
 class ImportSerializer(serializers.ModelSerializer):
     ward_code = serializers.CharField(source="ward.code", read_only=True)
     summary = serializers.SerializerMethodField()
-    errors = RowErrorSerializer(many=True, read_only=True, help_text="The first 1000 errors")
+    # A field named like the serializer's ``errors`` property: the API's name, read from the class
+    # body by DRF; the stubs only know the property.
+    errors = RowErrorSerializer(  # type: ignore[assignment]
+        many=True, read_only=True, help_text="The first 1000 errors"
+    )
     error_count = serializers.IntegerField(read_only=True, help_text="All errors")
     preview = PreviewRowSerializer(many=True, read_only=True, help_text="The first 200 rows")
 
