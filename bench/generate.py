@@ -23,7 +23,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    import psycopg
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench"
@@ -261,7 +265,7 @@ def stamp(value) -> str:
 class Loader:
     """COPY rows into tables with explicit ids; counts what it wrote."""
 
-    def __init__(self, connection):
+    def __init__(self, connection: "psycopg.Connection") -> None:
         self.connection = connection
         self.counts: dict[str, int] = {}
         self.next_ids: dict[str, int] = {}

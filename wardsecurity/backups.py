@@ -75,8 +75,9 @@ def client_tool(name: str, server_major: int) -> str:
         candidates.append(Path(POSTGRES_BIN_PATH) / name)
     except ImportError:
         pass
-    if shutil.which(name):
-        candidates.append(Path(shutil.which(name)))
+    on_path = shutil.which(name)
+    if on_path:
+        candidates.append(Path(on_path))
     for candidate in candidates:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             version = subprocess.run(  # noqa: S603 - a PostgreSQL client binary
@@ -107,7 +108,9 @@ def table_manifest(cursor: psycopg.Cursor) -> dict[str, dict[str, Any]]:
                 " FROM (SELECT md5(t::text) AS h FROM public.{} t) rows"
             ).format(sql.Identifier(table))
         )
-        rows, checksum = cursor.fetchone()
+        row = cursor.fetchone()
+        assert row is not None  # an aggregate without GROUP BY always returns one row
+        rows, checksum = row
         manifest[table] = {"rows": rows, "checksum": checksum}
     return manifest
 
@@ -132,7 +135,9 @@ def _snapshot(params: dict[str, Any]) -> Iterator[tuple[psycopg.Cursor, str, int
         conn.read_only = True
         with conn.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version_num')")
-            snapshot, version = cursor.fetchone()
+            row = cursor.fetchone()
+            assert row is not None  # a SELECT without FROM always returns one row
+            snapshot, version = row
             yield cursor, snapshot, int(version)
         conn.rollback()
 
@@ -218,7 +223,9 @@ def restore(*, dump: Path, into: str) -> dict[str, Any]:
         )
     params = owner_settings()
     with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as conn:
-        version = int(conn.execute("SELECT current_setting('server_version_num')").fetchone()[0])
+        row = conn.execute("SELECT current_setting('server_version_num')").fetchone()
+        assert row is not None  # a SELECT without FROM always returns one row
+        version = int(row[0])
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [into]).fetchone():
             raise CommandError(
                 _("Database %(name)s exists: restore only into a new database.") % {"name": into}

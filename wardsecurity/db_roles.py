@@ -65,7 +65,9 @@ def grant_app_role(*, role: str, using: str = DEFAULT_DB_ALIAS) -> None:
     """Grant ``role`` the application's privileges on the current schema (run as the owner)."""
     connection = connections[using]
     with connection.cursor() as cursor:
-        for statement in grant_statements(role=role, pg_version=connection.pg_version):
+        # pg_version is the PostgreSQL backend's; the stubs type the generic wrapper.
+        pg_version: int = connection.pg_version  # type: ignore[attr-defined]
+        for statement in grant_statements(role=role, pg_version=pg_version):
             cursor.execute(statement)
 
 

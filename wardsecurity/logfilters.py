@@ -42,6 +42,7 @@ class RedactPersonalData(logging.Filter):
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
-        if getattr(record, "stack_info", None):
-            record.stack_info = redact(record.stack_info)
+        stack_info = getattr(record, "stack_info", None)
+        if stack_info:
+            record.stack_info = redact(stack_info)
         return True

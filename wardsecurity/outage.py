@@ -43,6 +43,7 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     message = str(DATABASE_UNAVAILABLE)
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=503)
     else:

@@ -112,7 +112,7 @@ def history_redact(*, event_model: type[pghistory.models.Event], cutoff: datetim
     names = personal_fields(event_model)
     if not names:
         return 0
-    fields = [event_model._meta.get_field(name) for name in names]
+    fields = [f for f in event_model._meta.concrete_fields if f.name in names]
     # Only entries that still hold a value: a second run finds nothing to do.
     holds_value = reduce(
         or_,

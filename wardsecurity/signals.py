@@ -19,14 +19,18 @@ def _stamp_new_session(sender, request, user, **kwargs) -> None:
 @receiver(pre_save, sender=User, dispatch_uid="wardsecurity.password_change_check")
 def _note_password_change(sender, instance: User, update_fields=None, **kwargs) -> None:
     """Remember whether this save changes the password, whatever set it (form, admin, code)."""
-    instance._ws_password_changed = False
+    # _ws_password_changed is a per-instance flag from pre_save to post_save, not a model field:
+    # the model does not declare it, hence the ignores.
+    instance._ws_password_changed = False  # type: ignore[attr-defined]
     if instance.pk is None or (update_fields is not None and "password" not in update_fields):
         return
     if getattr(instance, "_password", None) is not None:  # set_password() since the last save
-        instance._ws_password_changed = True
+        instance._ws_password_changed = True  # type: ignore[attr-defined]
         return
     stored = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
-    instance._ws_password_changed = stored is not None and stored != instance.password
+    instance._ws_password_changed = (  # type: ignore[attr-defined]
+        stored is not None and stored != instance.password
+    )
 
 
 @receiver(post_save, sender=User, dispatch_uid="wardsecurity.password_change_revoke")
@@ -34,4 +38,4 @@ def _revoke_tokens_on_password_change(sender, instance: User, created: bool, **k
     """A new password ends every API token of the user (sessions end by Django's own check)."""
     if not created and getattr(instance, "_ws_password_changed", False):
         tokens_revoke_all(user=instance)
-        instance._ws_password_changed = False
+        instance._ws_password_changed = False  # type: ignore[attr-defined]

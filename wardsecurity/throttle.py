@@ -64,6 +64,7 @@ class SignInThrottleMiddleware:
 
     def refuse(self, request: HttpRequest, wait: int) -> HttpResponse:
         message = str(TOO_MANY_SIGN_INS)
+        response: HttpResponse
         if request.path.startswith("/api/"):
             response = JsonResponse({"detail": message, "code": "throttled"}, status=429)
         else:

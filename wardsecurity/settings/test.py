@@ -11,7 +11,12 @@ from wardsecurity.settings import DATABASE_OWNER, DATABASES
 DATABASE_APP = {key: DATABASES["default"].get(key) or "" for key in ("USER", "PASSWORD")}
 if DATABASE_OWNER:
     DATABASES["default"].update(
-        {key: DATABASE_OWNER.get(key) or "" for key in ("USER", "PASSWORD", "HOST", "PORT")}
+        {
+            "USER": DATABASE_OWNER.get("USER") or "",
+            "PASSWORD": DATABASE_OWNER.get("PASSWORD") or "",
+            "HOST": DATABASE_OWNER.get("HOST") or "",
+            "PORT": DATABASE_OWNER.get("PORT") or "",
+        }
     )
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
