@@ -97,8 +97,9 @@ class Source:
     then feeds ``<key>.<value of by>``. ``where``: equality filters on the row's fields or on a
     related record's (``field``, ``field__isnull``, ``field__in``, ``household__active``).
     ``ward``: the path to the row's ward (default: the model's ``ward_path``); ``group``: the
-    path to its residential group (default: its own ``group``, if it has one). A path reaches a
-    related record through one foreign key (``household__group``).
+    path to its residential group (default: its own ``group``, if it has one), or paths tried in
+    turn (a contribution's household's group, else its organisation's); ``id`` for a group
+    itself. A path reaches a related record through one foreign key (``household__group``).
     """
 
     model: type[models.Model]
@@ -110,7 +111,7 @@ class Source:
     by: str | None = None
     where: dict[str, Any] = field(default_factory=dict)
     ward: str | None = None
-    group: str | None = None
+    group: str | tuple[str, ...] | None = None
     not_before: str | None = None
     latest_per: str | None = None
 
@@ -127,14 +128,15 @@ class Source:
         return self.ward or getattr(self.model, "ward_path", "ward")
 
     @property
-    def group_path(self) -> str | None:
+    def group_paths(self) -> tuple[str, ...]:
+        """Where the row's residential group is: the first of these paths that has one."""
         if self.group is not None:
-            return self.group
+            return (self.group,) if isinstance(self.group, str) else tuple(self.group)
         try:
             group = self.model._meta.get_field("group")
         except FieldDoesNotExist:
-            return None
-        return "group" if isinstance(group, models.ForeignKey) else None
+            return ()
+        return ("group",) if isinstance(group, models.ForeignKey) else ()
 
 
 METRICS: dict[str, Metric] = {}

@@ -62,9 +62,7 @@ def _lookup(lookup: str) -> tuple[str, str]:
 
 def source_paths(source: Source) -> list[str]:
     """Every field path a source reads: ward, group, filters and its dates."""
-    paths = [source.ward_path]
-    if source.group_path:
-        paths.append(source.group_path)
+    paths = [source.ward_path, *source.group_paths]
     if source.not_before:
         paths.append(source.not_before)
     paths += [_lookup(lookup)[0] for lookup in source.where]
@@ -162,8 +160,10 @@ class Rows:
         return self.column(self.source.ward_path)
 
     def group(self) -> str:
-        path = self.source.group_path
-        return "NULL::int" if path is None else self.column(path)
+        columns = [self.column(path) for path in self.source.group_paths]
+        if not columns:
+            return "NULL::int"
+        return columns[0] if len(columns) == 1 else f"COALESCE({', '.join(columns)})"
 
     def key(self) -> str:
         source = self.source

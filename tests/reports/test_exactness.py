@@ -53,18 +53,38 @@ DAYS = 3 * 365
 ANY = object()  # no group filter
 # The path from each model to its ward and to its residential group, when it is not its own.
 WARD_PATHS = {Commitment: "household__ward", VideoExtraction: "camera__ward"}
-GROUP_PATHS = {Commitment: "household__group"}
+# A residential group is its own; the first of several paths that has one is the group.
+GROUP_PATHS = {
+    Commitment: ("household__group",),
+    Contribution: ("household__group", "organisation__group"),
+    VideoExtraction: ("camera__group",),
+    ResidentialGroup: ("id",),
+}
 
 
 def ward_path(model):
     return WARD_PATHS.get(model, "ward")
 
 
-def group_path(model):
+def group_paths(model):
     if model in GROUP_PATHS:
         return GROUP_PATHS[model]
     names = {f.name for f in model._meta.concrete_fields}
-    return "group" if "group" in names else None
+    return ("group",) if "group" in names else ()
+
+
+def in_group(model, group):
+    """The rows whose group (the first of its paths that has one) is ``group`` (None: none)."""
+    found, earlier = Q(pk__in=[]), Q()
+    for path in group_paths(model):
+        if group is not None:
+            found |= earlier & Q(**{path: group})
+        earlier &= Q(**{f"{path}__isnull": True})
+    return earlier if group is None else found
+
+
+def first_group(row, paths):
+    return next((row[path] for path in paths if row[path] is not None), None)
 
 
 def local_day(value):
@@ -85,10 +105,7 @@ class Direct:
         ward = ward_path(self.model)
         rows = self.model.objects.filter(**self.where, **{f"{ward}__in": ward_ids})
         if group is not ANY:
-            path = group_path(self.model)
-            if path is None:
-                return rows if group is None else rows.none()
-            rows = rows.filter(**{f"{path}__isnull": True} if group is None else {path: group})
+            rows = rows.filter(in_group(self.model, group))
         return rows
 
     def count(self, ward_ids, start, end, group=ANY):
@@ -106,12 +123,12 @@ class Direct:
 
     def events(self, ward_ids):
         """(ward, group, day, amount): what each record adds to the metric on a day."""
-        group = group_path(self.model)
-        fields = [ward_path(self.model), self.date, self.end, self.value, group]
-        names = [name for name in fields if name]
+        paths = group_paths(self.model)
+        fields = [ward_path(self.model), self.date, self.end, self.value, *paths]
+        names = list(dict.fromkeys(name for name in fields if name))
         for row in self.rows(ward_ids).values(*names):
             amount = row[self.value] if self.value else 1
-            ward, grp = row[names[0]], row[group] if group else None
+            ward, grp = row[names[0]], first_group(row, paths)
             if row[self.date] is None:  # a flow of a date not reached yet (not transformed)
                 continue
             yield ward, grp, local_day(row[self.date]), amount
@@ -452,13 +469,25 @@ class World:
                 removed_on=end, status="removed" if end else "active",
             )  # fmt: skip
         elif kind == "contribution":
+            giver = {}
+            if c % 3 == 1:
+                giver["household"] = Household.objects.create(
+                    ward=ward, group=group, code=f"G{n}", address="Số 3", head_name="Hộ D",
+                    member_count=2,
+                )  # fmt: skip
+            elif c % 3 == 2:
+                giver["organisation"] = Organisation.objects.create(
+                    ward=ward, group=group if c % 2 else None, name=f"Công ty {n}",
+                    kind="enterprise",
+                )  # fmt: skip
             obj = Contribution.objects.create(
-                ward=ward, contributor_name="Hộ D", amount_vnd=c * 1000 + 1, contributed_on=day
-            )
+                ward=ward, contributor_name="Hộ D", amount_vnd=c * 1000 + 1, contributed_on=day,
+                **giver,
+            )  # fmt: skip
         else:  # extraction
             camera = Camera.objects.create(
                 ward=ward, code=f"E{n}", location="Chợ", owner_kind="public", funding="budget",
-                installed_on=BASE,
+                installed_on=BASE, group=group if c % 2 else None,
             )  # fmt: skip
             obj = VideoExtraction.objects.create(
                 camera=camera, requested_at=aware(day, (c * 5) % 24, 15),
@@ -518,13 +547,22 @@ class World:
             rows.update(ward=ward)
 
     def regroup(self, obj, days):
-        """A household (a commitment's) moves to the other group of its ward, moves out or
-        back, and its entry date is corrected: raw updates of what commitments read of it."""
-        household_id = obj.household_id if isinstance(obj, Commitment) else obj.pk
-        if not isinstance(obj, Household | Commitment):
-            if isinstance(obj, EidTally):  # a tally moves to another group of its ward
-                pair = next(p for p in self.group_pairs if p[0].ward_id == obj.ward_id)
-                EidTally.objects.filter(pk=obj.pk).update(group=pair[days % 2])
+        """A household (a commitment's, a contribution's) moves to the other group of its ward,
+        moves out or back, and its entry date is corrected: raw updates of what the records
+        that read it read of it. A tally, or an extraction's camera, changes group."""
+        if isinstance(obj, EidTally | VideoExtraction):
+            # A tally, or an extraction's camera, moves to a group of its ward.
+            model, pk = (EidTally, obj.pk) if isinstance(obj, EidTally) else (Camera, obj.camera_id)
+            ward_id = model.objects.filter(pk=pk).values_list("ward_id", flat=True).first()
+            pair = next((p for p in self.group_pairs if p[0].ward_id == ward_id), None)
+            if pair is not None:
+                model.objects.filter(pk=pk).update(group=pair[days % 2])
+            return
+        if isinstance(obj, Household):
+            household_id = obj.pk
+        elif isinstance(obj, Commitment | Contribution) and obj.household_id:
+            household_id = obj.household_id
+        else:
             return
         household = Household.objects.filter(pk=household_id).first()
         if household is None:
@@ -653,6 +691,7 @@ def check_figure(figure, key, ward_ids, period, previous, group=ANY, where=""):
 GROUPED = (
     "households", "residents", "commitments_signed", "commitment_coverage_pct", "chip_cards",
     "incidents", "mediation_success_pct", "reintegration_managed", "organisations",
+    "residential_groups", "contributions_vnd", "video_extractions", "outreach_sessions",
 )  # fmt: skip
 
 
