@@ -60,9 +60,21 @@ register(
     Source(Camera, "cameras", date="installed_on", end="removed_on", by="owner_kind"),
     Source(Camera, "cameras_installed", date="installed_on"),
     Source(Recorder, "recorders", date="installed_on"),
-    Source(Contribution, "contributions_vnd", date="contributed_on", value="amount_vnd"),
-    Source(VideoExtraction, "video_extractions", date="requested_at"),
+    # A contribution counts under its household's group (else its organisation's); an
+    # extraction under its camera's, in the camera's ward.
     Source(
-        VideoExtraction, "video_extractions_useful", date="requested_at", where={"useful": True}
+        Contribution,
+        "contributions_vnd",
+        date="contributed_on",
+        value="amount_vnd",
+        group=("household__group", "organisation__group"),
+    ),
+    Source(VideoExtraction, "video_extractions", date="requested_at", group="camera__group"),
+    Source(
+        VideoExtraction,
+        "video_extractions_useful",
+        date="requested_at",
+        where={"useful": True},
+        group="camera__group",
     ),
 )

@@ -2,7 +2,8 @@
 
 10 residential groups, 3,677 households and 16,008 residents; 31 outreach sessions for over
 4,000 people in 2019; four self-management models, "Camera an ninh" among them: 61 cameras on two
-recorders, nearly 2 billion đồng from residents; 79 people who erred, helped in the community.
+recorders, nearly 2 billion đồng from residents; 79 people who erred, managed and educated in
+the community in 2019.
 """
 
 from datetime import date, timedelta
@@ -113,7 +114,8 @@ def build(b: WardBuilder) -> None:
     ]
     save_all(Contribution, contributions)
 
-    # 79 people who erred, managed and educated in the community.
+    # 79 people who erred, managed and educated in the community in 2019 (the article's year):
+    # each was under management at some time in 2019, so no case ends before 2019.
     categories = list(ReintegrationCase.Category)
     weights = (25, 20, 15, 20, 15, 5)
     sponsors = (
@@ -127,7 +129,7 @@ def build(b: WardBuilder) -> None:
         category = rng.choices(categories, weights)[0]
         young = category == ReintegrationCase.Category.AT_RISK_YOUTH
         started = b.day(date(2017, 1, 10), date(2019, 12, 20))
-        ended = started + timedelta(days=rng.randint(180, 900))
+        ended = max(started + timedelta(days=rng.randint(180, 900)), date(2019, 1, 2))
         done = ended <= date(2020, 3, 1)
         group = rng.choice(groups)
         cases.append(

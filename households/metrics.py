@@ -38,6 +38,6 @@ register(
     ),
     Source(Household, "households", date="created_at", where={"active": True}),
     Source(Household, "residents", date="created_at", value="member_count", where={"active": True}),
-    Source(ResidentialGroup, "residential_groups", date="created_at"),
+    Source(ResidentialGroup, "residential_groups", date="created_at", group="id"),
     Source(Organisation, "organisations", date="created_at"),
 )

@@ -14,15 +14,36 @@ from movement.models import (
     Team,
     WeaponSurrender,
 )
-from reports.statistics.metrics import FLOW, RATIO, STOCK, Metric, Source, family, register
+from reports.statistics.metrics import (
+    ANNUAL,
+    FLOW,
+    RATIO,
+    SPAN,
+    STOCK,
+    Metric,
+    Source,
+    family,
+    register,
+)
 
 SAFE_AREA = Commitment.Kind.SAFE_AREA_REGISTRATION.value
 
 
-def eid(key, label):
+def eid(key: str, label) -> tuple[Metric, Source]:
+    """An e-ID counter: wards enter running totals ("đến nay"), so a tally replaces the one
+    before it of the same group, and the figure is the latest of each group, summed."""
     return (
-        Metric(key, label, "count", FLOW, definition=_("Sum of the e-ID tallies of the period.")),
-        Source(EidTally, key, date="recorded_on", value=key),
+        Metric(
+            key,
+            label,
+            "count",
+            STOCK,
+            definition=_(
+                "Sum of the latest e-ID tally of each residential group (and of the ward as a "
+                "whole) recorded by the end of the period."
+            ),
+        ),
+        Source(EidTally, key, date="recorded_on", value=key, latest_per="group"),
     )
 
 
@@ -31,15 +52,18 @@ register(
         "commitments_signed",
         _("Households committed"),
         "households",
-        FLOW,
-        definition=_("Safe-area registration commitments signed by households in the period."),
+        ANNUAL,
+        definition=_(
+            "Households counted in “Households” at the end of the period with a safe-area "
+            "registration commitment for the year the period ends in."
+        ),
     ),
     Metric(
         "commitment_coverage_pct",
         _("Commitment coverage"),
         "percent",
         RATIO,
-        ratio=("commitments_signed", "households"),
+        parts=("commitments_signed", "households"),
         definition=_("Households committed × 100 / households at the end of the period."),
     ),
     Metric(
@@ -80,12 +104,22 @@ register(
         definition=_("Mediation cases closed as resolved in the period."),
     ),
     Metric(
+        "mediation_received_resolved",
+        _("Mediation cases received and resolved"),
+        "count",
+        FLOW,
+        definition=_("Mediation cases received in the period and closed as resolved."),
+    ),
+    Metric(
         "mediation_success_pct",
         _("Mediation success rate"),
         "percent",
         RATIO,
-        ratio=("mediation_resolved", "mediation_received"),
-        definition=_("Cases resolved × 100 / cases received in the period."),
+        parts=("mediation_received_resolved", "mediation_received"),
+        activity="mediation_received",
+        definition=_(
+            "Cases received in the period and resolved × 100 / cases received in the period."
+        ),
     ),
     Metric(
         "outreach_sessions",
@@ -117,6 +151,24 @@ register(
         definition=_("Cases started by the end of the period and not ended by then."),
     ),
     Metric(
+        "reintegration_started",
+        _("People taken into reintegration"),
+        "people",
+        FLOW,
+        definition=_("Cases started in the period."),
+    ),
+    Metric(
+        "reintegration_managed",
+        _("People managed and educated in the period"),
+        "people",
+        SPAN,
+        parts=("reintegration_active", "reintegration_started"),
+        definition=_(
+            "Cases under management at any time in the period: people being reintegrated the "
+            "day before it starts, plus the cases started in it."
+        ),
+    ),
+    Metric(
         "commendations_collective",
         _("Collectives commended"),
         "count",
@@ -139,11 +191,16 @@ register(
             "Residential groups recognised as safe for a year whose 1 January is in the period."
         ),
     ),
+    # Counted in the household's ward and group, for the year it is for, from the day the
+    # household was entered (so never more households than "Households" counts).
     Source(
         Commitment,
         "commitments_signed",
-        date="signed_on",
-        where={"kind": SAFE_AREA, "household__isnull": False},
+        year="year",
+        not_before="household__created_at",
+        ward="household__ward",
+        group="household__group",
+        where={"kind": SAFE_AREA, "household__isnull": False, "household__active": True},
     ),
     Source(
         SelfManagementModel,
@@ -162,10 +219,17 @@ register(
     ),
     Source(MediationCase, "mediation_received", date="received_on"),
     Source(MediationCase, "mediation_resolved", date="closed_on", where={"outcome": "resolved"}),
+    Source(
+        MediationCase,
+        "mediation_received_resolved",
+        date="received_on",
+        where={"outcome": "resolved"},
+    ),
     Source(OutreachSession, "outreach_sessions", date="held_on"),
     Source(OutreachSession, "outreach_attendees", date="held_on", value="attendees"),
     Source(WeaponSurrender, "weapons", date="received_on", by="item", value="quantity"),
     Source(ReintegrationCase, "reintegration_active", date="started_on", end="ended_on"),
+    Source(ReintegrationCase, "reintegration_started", date="started_on"),
     Source(
         Commendation,
         "commendations_collective",

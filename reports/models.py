@@ -5,6 +5,7 @@ metric, holding what the day adds (a flow's count, a stock's change). ``StatMont
 from it per ward × civil month × metric: the month's total and the running total since the
 beginning (``closing``), kept dense from a series' first month up to ``RollupState.horizon``,
 so any cumulative figure at a date costs one row per ward and metric plus the days of one month.
+``StatSeries`` keeps the first day of each ward's series, for the "no data" of a comparison.
 Wards and groups are plain integers, not foreign keys: a rollup never blocks or cascades a write.
 
 Both tables also hold each province's total, under ``ward_id = province_row(province id)`` (the
@@ -76,6 +77,31 @@ class StatMonth(models.Model):
 
     def __str__(self):
         return f"{self.metric} {self.ward_id} {self.month:%m/%Y}: {self.closing}"
+
+
+class StatSeries(models.Model):
+    """The first day a ward's (or a province total's) series of a metric has a day row.
+
+    Derived from ``StatDay`` like ``StatMonth``: before that day the scope had recorded nothing
+    that feeds the metric, so a comparison with a period ending earlier has no data
+    (docs/statistics.md, "No data").
+    """
+
+    ward_id = models.IntegerField(_("ward"))
+    metric = models.CharField(_("metric"), max_length=64)
+    first_day = models.DateField(_("first day"))
+
+    class Meta:
+        verbose_name = _("statistic series")
+        verbose_name_plural = _("statistic series")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward_id", "metric"], name="statseries_ward_metric_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.metric} {self.ward_id} {self.first_day}"
 
 
 class DirtyBucket(models.Model):

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reports.figures.picker import PERIOD_MAX_LENGTH
+from reports.statistics.compute import NO_PREVIOUS
 from reports.statistics.selectors import BREAKDOWNS, SCOPE_PATTERN
 from wardsecurity.api.serializers import StrictSerializer
 from wardsecurity.period_spec import CALENDARS, SPEC_FORMATS, WRITTEN_FORMATS, parse_period
@@ -119,6 +120,15 @@ class FigureSerializer(serializers.Serializer):
     previous = NumberField(allow_null=True)
     change = NumberField(allow_null=True)
     change_pct = serializers.FloatField(allow_null=True)
+    no_previous = serializers.ChoiceField(
+        NO_PREVIOUS,
+        required=False,
+        help_text="present when previous is null, saying why: no_data (nothing was recorded "
+        "for the same period: docs/statistics.md), undefined (a ratio over zero in the same "
+        "period) or not_compared (compare=none)",
+    )
+    numerator = NumberField(required=False, help_text="a ratio's numerator")
+    denominator = NumberField(required=False, help_text="a ratio's denominator")
 
 
 class FiguresField(serializers.DictField):

@@ -1,4 +1,7 @@
-"""The dashboard's figures (SPEC §9): KPI tiles, monthly trends, the ward ranking, the groups."""
+"""The dashboard's figures (SPEC §9): KPI tiles, monthly trends, the ward ranking, the groups.
+
+Every figure is an entry of a ``stats_for`` answer, shown as it is: nothing is recomputed here.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -73,6 +76,18 @@ def display(key, value) -> str:
     return format_number(value)
 
 
+def compared_text(key, entry: dict) -> str:
+    """The same-period comparison of a statistics entry, as the period report words it."""
+    return comparison(
+        entry.get("value"),
+        entry.get("previous"),
+        unit_of(key),
+        entry.get("change"),
+        entry.get("change_pct"),
+        entry.get("no_previous"),
+    )
+
+
 @dataclass(frozen=True)
 class Tile:
     key: str
@@ -106,13 +121,7 @@ def tiles(metrics: dict) -> list[Tile]:
                 label=str(METRICS[key].label),
                 value=display(key, entry.get("value")),
                 previous=display(key, entry.get("previous")),
-                comparison=comparison(
-                    entry.get("value"),
-                    entry.get("previous"),
-                    unit_of(key),
-                    entry.get("change"),
-                    entry.get("change_pct"),
-                ),
+                comparison=compared_text(key, entry),
                 verdict=state,
                 verdict_text=text,
             )
@@ -169,13 +178,7 @@ def table_rows(breakdown: list, name_of, link_of, rank: str) -> list[dict]:
                 {
                     "header": str(METRICS[key].label),
                     "value": display(key, entry.get("value")),
-                    "comparison": comparison(
-                        entry.get("value"),
-                        entry.get("previous"),
-                        unit_of(key),
-                        entry.get("change"),
-                        entry.get("change_pct"),
-                    ),
+                    "comparison": compared_text(key, entry),
                 }
             )
         score = row["metrics"].get(rank, {}).get("value")

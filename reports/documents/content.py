@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from reports.documents.layout import SECTIONS, Item
-from reports.figures.numbers import Unit, change_of, comparison, format_number, format_percent
+from reports.figures.numbers import Unit, comparison, format_number, format_percent
 from reports.figures.scope import ReportScope
 
 
@@ -26,6 +26,9 @@ class Figure:
     change: object = None
     change_pct: object = None
     level: int = 0  # 1 for the kinds listed under a total ("of which")
+    no_previous: str | None = None  # why there is no same-period figure (the statistics say)
+    numerator: object = None  # a ratio's parts
+    denominator: object = None
 
     @property
     def value_text(self) -> str:
@@ -52,12 +55,23 @@ class Figure:
 
     @property
     def comparison(self) -> str:
-        return comparison(self.value, self.previous, self.unit, self.change, self.change_pct)
+        return comparison(
+            self.value, self.previous, self.unit, self.change, self.change_pct, self.no_previous
+        )
+
+    @property
+    def parts_text(self) -> str:
+        """A rate's parts, ``3.993/4.126``: what it is computed from."""
+        if self.numerator is None or self.denominator is None:
+            return ""
+        return f"{format_number(self.numerator)}/{format_number(self.denominator)}"
 
     @property
     def sentence(self) -> str:
         """``Incidents recorded: 5 vụ, giảm 13 vụ (72,2%) so với cùng kỳ.``"""
         text = f"{self.label}: {self.value_text}"
+        if self.value is not None and self.parts_text:
+            text += f" ({self.parts_text})"
         if self.comparison:
             text += f", {self.comparison}"
         return text + "."
@@ -149,11 +163,20 @@ def _datetime(value):
 
 
 def _figure(key, label, unit, entry, level=0):
-    value, previous = entry.get("value"), entry.get("previous")
-    change, change_pct = entry.get("change"), entry.get("change_pct")
-    if change is None and previous is not None:
-        change, change_pct = change_of(value, previous)
-    return Figure(key, str(label), unit, value, previous, change, change_pct, level)
+    """A line as the statistics computed it: nothing is recomputed here."""
+    return Figure(
+        key,
+        str(label),
+        unit,
+        entry.get("value"),
+        entry.get("previous"),
+        entry.get("change"),
+        entry.get("change_pct"),
+        level,
+        no_previous=entry.get("no_previous"),
+        numerator=entry.get("numerator"),
+        denominator=entry.get("denominator"),
+    )
 
 
 def _nonzero(entry):

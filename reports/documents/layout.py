@@ -216,7 +216,21 @@ MOVEMENT = SectionLayout(
         ),
         Heading(
             pgettext_lazy("report", "Reintegration of people who erred"),
-            (Item("reintegration_active", pgettext_lazy("report", "People being helped"), PERSON),),
+            (
+                Item(
+                    "reintegration_managed",
+                    pgettext_lazy("report", "People managed and educated in the period"),
+                    PERSON,
+                ),
+                Item(
+                    "reintegration_started",
+                    pgettext_lazy("report", "People taken into management in the period"),
+                    PERSON,
+                ),
+                Item(
+                    "reintegration_active", pgettext_lazy("report", "People being helped"), PERSON
+                ),
+            ),
         ),
         Heading(
             pgettext_lazy("report", "Weapons, explosives and firecrackers surrendered"),

@@ -19,6 +19,7 @@ def header():
         _("change"),
         _("change in percent"),
         _("unit"),
+        _("comparison"),
     ]
 
 
@@ -41,6 +42,7 @@ def render_csv(report) -> bytes:
                         plain_number(figure.change),
                         plain_number(figure.change_pct),
                         safe_text(unit),
+                        safe_text(figure.comparison),
                     ]
                 )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

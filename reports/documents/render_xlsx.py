@@ -15,7 +15,7 @@ FORMATS = {
     "percent": "0.0",
 }
 CHANGE_PCT_FORMAT = "+0.0;-0.0;0.0"
-WIDTHS = (58, 16, 16, 16, 12, 16)
+WIDTHS = (58, 16, 16, 16, 12, 16, 48)
 
 
 def _text(cell, value, **style):
@@ -43,6 +43,7 @@ def render_xlsx(report) -> bytes:
             _("change"),
             _("change in percent"),
             _("unit"),
+            _("comparison"),
         )
         for column, title in enumerate(headers, start=1):
             _text(sheet.cell(6, column), title, font=bold)
@@ -63,6 +64,7 @@ def render_xlsx(report) -> bytes:
                     cell.number_format = CHANGE_PCT_FORMAT
                 unit = "%" if figure.unit.kind == "percent" else figure.unit.word(2)
                 _text(sheet.cell(row, 6), unit)
+                _text(sheet.cell(row, 7), figure.comparison)
                 row += 1
         for column, width in enumerate(WIDTHS, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = width

@@ -1,8 +1,10 @@
 """Numbers and same-period comparisons written the way the user's language writes them."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+
+from wardsecurity.period_spec import change as change_from
 
 # 1.234.567 and 72,2 in both languages, as the portal's pages write them
 # (wardsecurity/portal_formats): the figures are reported in Vietnamese formats.
@@ -13,9 +15,10 @@ def format_number(value, decimals: int | None = None) -> str:
     """``value`` with thousands separators; ``decimals`` fixed, or up to 3 with no trailing 0."""
     number = Decimal(str(value))
     if decimals is None:
-        text = f"{number.quantize(Decimal('0.001')):f}".rstrip("0").rstrip(".")
+        rounded = number.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+        text = f"{rounded:f}".rstrip("0").rstrip(".")
     else:
-        text = f"{number.quantize(Decimal(1).scaleb(-decimals)):f}"
+        text = f"{number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
     sign = "-" if text.startswith("-") else ""
     whole, _dot, fraction = text.lstrip("-").partition(".")
     groups = []
@@ -68,18 +71,22 @@ class Unit:
 
 
 def change_of(value, previous):
-    """``(change, change_pct)``, with ``change_pct`` None when the same period had nothing."""
-    if value is None or previous is None:
-        return None, None
-    change = Decimal(str(value)) - Decimal(str(previous))
-    if Decimal(str(previous)) == 0:
-        return change, None
-    pct = (change * 100 / abs(Decimal(str(previous)))).quantize(Decimal("0.1"))
-    return change, pct
+    """``(change, change_pct)`` as the statistics compute them (``period_spec.change``), with
+    ``change_pct`` None when the same period had nothing."""
+    found = change_from(value, previous)
+    return found["change"], found["change_pct"]
 
 
-def comparison(value, previous, unit: Unit, change=None, change_pct=None) -> str:
-    """The same-period comparison as a phrase: "giảm 13 vụ (72,2%) so với cùng kỳ"."""
+# Why the statistics give no same-period figure (reports.statistics.compute.NO_PREVIOUS):
+# nothing recorded for it, or a rate of nothing (a ratio over zero).
+NO_SAME_PERIOD_DATA = ("no_data", "undefined")
+
+
+def comparison(value, previous, unit: Unit, change=None, change_pct=None, no_previous=None) -> str:
+    """The same-period comparison as a phrase: "giảm 13 vụ (72,2%) so với cùng kỳ", or "chưa
+    có số liệu cùng kỳ" when the same period has no data (``no_previous``)."""
+    if previous is None and no_previous in NO_SAME_PERIOD_DATA:
+        return _("no data for the same period")
     if value is None or previous is None:
         return ""
     if change is None:

@@ -2,8 +2,10 @@
 
 A ``Metric`` is what is reported: a stable key, a label, a unit and a kind. A ``Source`` is how
 one table feeds the rollup: every row matching ``where`` adds ``value`` to the metric ``key`` of
-its ward, on the local day of its ``date`` (and, for a stock with an ``end`` date, subtracts it
-again on that day). Each app declares both in its own ``<app>/metrics.py`` with ``register()``;
+its ward and residential group, on the local day of its ``date`` (and, for a stock with an
+``end`` date, subtracts it again on that day). How each kind is read from those day rows is
+``reports.statistics.compute``. Each app declares both in its own ``<app>/metrics.py`` with
+``register()``;
 ``reports.apps.ReportsConfig.ready()`` imports those modules, so ``reports`` never names another
 app's models. Everything else — the dirty-marking triggers, the rollup SQL, the readers — is
 generated from this registry.
@@ -16,17 +18,24 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 FLOW, STOCK, RATIO = "flow", "stock", "ratio"
-KINDS = (FLOW, STOCK, RATIO)
+# ANNUAL: counted for the (civil) year the period ends in, from 1 January to the period's end.
+# SPAN: at any time in the period: a stock at the day before it starts plus a flow over it.
+ANNUAL, SPAN = "annual", "span"
+KINDS = (FLOW, STOCK, RATIO, ANNUAL, SPAN)
 KIND_LABELS = {
     FLOW: _("counted within the period"),
     STOCK: _("value at the end of the period"),
     RATIO: _("ratio of two figures"),
+    ANNUAL: _("counted for the year the period ends in"),
+    SPAN: _("counted at any time in the period"),
 }
+COMPOSED = (RATIO, SPAN)
 UNITS = {
     "count": _("count"),
     "households": _("households"),
@@ -47,9 +56,19 @@ class Metric:
     label: Promise | str
     unit: str
     kind: str
-    # A ratio is 100 × numerator / denominator, both keys of other metrics.
-    ratio: tuple[str, str] | None = None
+    # Keys of two other metrics: a ratio's (numerator, denominator), 100 × the first / the
+    # second; a span's (stock, flow), the stock the day before the period plus the flow in it.
+    parts: tuple[str, str] | None = None
     definition: Promise | str = ""
+    # A ratio's part that records the activity (default: the numerator): when it has no data
+    # for the same period, neither has the ratio (docs/statistics.md, "No data").
+    activity: str | None = None
+
+    @property
+    def activity_part(self) -> str | None:
+        if self.parts is None:
+            return None
+        return self.activity or self.parts[0]
 
     @property
     def unit_label(self):
@@ -68,10 +87,19 @@ class Source:
 
     ``date``: the field that places a row on a day (a DateTimeField counts on its local date);
     ``year``: instead of ``date``, a year field — the row counts on 1 January of that year.
+    ``not_before``: with ``year``, a date of a related record (``household__created_at``): the
+    row counts from the later of 1 January and that day, and not at all when that day is after
+    the year (a household entered after the year it committed for).
     ``end``: for a stock, the field whose day removes the row again (empty: never removed).
+    ``latest_per``: for a stock of running totals, a field (``group``): each row stands until the
+    next later date of a row of the same ward and field, which replaces it.
     ``value``: the field summed (None: each row counts 1). ``by``: a choices field; each row
-    then feeds ``<key>.<value of by>``. ``where``: equality filters on the row's own fields
-    (``field``, ``field__isnull`` or ``field__in``).
+    then feeds ``<key>.<value of by>``. ``where``: equality filters on the row's fields or on a
+    related record's (``field``, ``field__isnull``, ``field__in``, ``household__active``).
+    ``ward``: the path to the row's ward (default: the model's ``ward_path``); ``group``: the
+    path to its residential group (default: its own ``group``, if it has one), or paths tried in
+    turn (a contribution's household's group, else its organisation's); ``id`` for a group
+    itself. A path reaches a related record through one foreign key (``household__group``).
     """
 
     model: type[models.Model]
@@ -82,10 +110,33 @@ class Source:
     value: str | None = None
     by: str | None = None
     where: dict[str, Any] = field(default_factory=dict)
+    ward: str | None = None
+    group: str | tuple[str, ...] | None = None
+    not_before: str | None = None
+    latest_per: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if (self.date is None) == (self.year is None):
             raise ValueError(f"{self.key}: give exactly one of date and year")
+        if self.not_before and not self.year:
+            raise ValueError(f"{self.key}: not_before needs a year")
+        if self.latest_per and (self.end or not self.date):
+            raise ValueError(f"{self.key}: latest_per needs a date and no end")
+
+    @property
+    def ward_path(self) -> str:
+        return self.ward or getattr(self.model, "ward_path", "ward")
+
+    @property
+    def group_paths(self) -> tuple[str, ...]:
+        """Where the row's residential group is: the first of these paths that has one."""
+        if self.group is not None:
+            return (self.group,) if isinstance(self.group, str) else tuple(self.group)
+        try:
+            group = self.model._meta.get_field("group")
+        except FieldDoesNotExist:
+            return ()
+        return ("group",) if isinstance(group, models.ForeignKey) else ()
 
 
 METRICS: dict[str, Metric] = {}
@@ -163,5 +214,13 @@ def check_registry():
                 if not isinstance(item, bool) and not _SAFE_VALUE.fullmatch(str(item)):
                     raise ValueError(f"{source.key}: unsafe filter value {item!r} for {name}")
     for item in METRICS.values():
-        if item.kind == RATIO and (item.ratio is None or not set(item.ratio) <= set(METRICS)):
-            raise ValueError(f"ratio {item.key!r} needs two registered metrics")
+        if (item.kind in COMPOSED) != (item.parts is not None):
+            raise ValueError(f"{item.key!r}: only a ratio or a span has parts")
+        if item.parts is None:
+            continue
+        if not set(item.parts) <= set(METRICS) or item.activity_part not in item.parts:
+            raise ValueError(f"{item.key!r} needs two registered metrics")
+        if any(METRICS[part].kind in COMPOSED for part in item.parts):
+            raise ValueError(f"{item.key!r}: a part is a figure read from the rollup")
+        if item.kind == SPAN and [METRICS[p].kind for p in item.parts] != [STOCK, FLOW]:
+            raise ValueError(f"span {item.key!r} needs a stock and a flow")

@@ -4,7 +4,8 @@
 bounded batches; each batch, in one transaction, deletes the claimed rows, deletes and reinserts
 the ``StatDay`` rows of their (ward, day) buckets from the source tables, and adds the
 difference between the old and the new rows to the ``StatMonth`` rows of the changed months and
-of the months after them. A run killed half-way rolls its batch back, outbox rows included, so
+of the months after them (and moves the first day in ``StatSeries`` of a series it changed
+at or before its start). A run killed half-way rolls its batch back, outbox rows included, so
 the next run repairs it; running twice changes nothing.
 A PostgreSQL advisory lock keeps runs (and rebuilds) from overlapping. The work of a batch is
 proportional to its buckets (and to the months after them), not to the size of the data; a
@@ -141,6 +142,51 @@ def _insert_province_days(cursor, *, since=None, province_ids=None):
         f" WHERE {' AND '.join(conditions)}"
         " GROUP BY 1, 2, 4 HAVING SUM(s.value) <> 0 ORDER BY 1, 2",
         {"since": since, "provinces": province_ids},
+    )
+
+
+def _update_series(cursor):
+    """Recompute the first day of the series a batch changed (noted in ``_rollup_change``).
+
+    A series whose first day is before every month the batch changed keeps it; the others
+    look for their first day row from the first changed month on.
+    """
+    cursor.execute(
+        "INSERT INTO _rollup_touched SELECT c.ward_id, c.metric, min(c.month)"
+        " FROM _rollup_change c GROUP BY 1, 2"
+        " HAVING NOT EXISTS (SELECT 1 FROM reports_statseries s WHERE s.ward_id = c.ward_id"
+        "  AND s.metric = c.metric AND s.first_day < min(c.month))"
+    )
+    cursor.execute(
+        "DELETE FROM reports_statseries s USING _rollup_touched t"
+        " WHERE s.ward_id = t.ward_id AND s.metric = t.metric"
+    )
+    cursor.execute(
+        "INSERT INTO reports_statseries (ward_id, metric, first_day)"
+        " SELECT t.ward_id, t.metric, f.day FROM _rollup_touched t"
+        " CROSS JOIN LATERAL (SELECT d.day FROM reports_statday d"
+        "  WHERE d.ward_id = t.ward_id AND d.metric = t.metric AND d.day >= t.month"
+        "  ORDER BY d.day LIMIT 1) f"
+    )
+
+
+def _rebuild_series(cursor, *, since: dt.date | None, rows: list[int] | None):
+    """Recompute the first days of the rebuilt rows (a series that began before ``since``
+    keeps its first day)."""
+    kept, days = ["TRUE"], ["TRUE"]
+    if since:
+        kept.append("first_day >= %(since)s")
+        days.append("day >= %(since)s")
+    if rows is not None:
+        kept.append("ward_id = ANY(%(rows)s)")
+        days.append("ward_id = ANY(%(rows)s)")
+    params = {"since": since, "rows": rows}
+    cursor.execute(f"DELETE FROM reports_statseries WHERE {' AND '.join(kept)}", params)
+    cursor.execute(
+        "INSERT INTO reports_statseries (ward_id, metric, first_day)"
+        f" SELECT ward_id, metric, min(day) FROM reports_statday WHERE {' AND '.join(days)}"
+        " GROUP BY 1, 2 ON CONFLICT (ward_id, metric) DO NOTHING",
+        params,
     )
 
 
@@ -288,6 +334,10 @@ def _temp_tables(cursor):
         "CREATE TEMP TABLE IF NOT EXISTS _rollup_province_days (ward_id int, day date)"
         " ON COMMIT DROP"
     )
+    cursor.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS _rollup_touched (ward_id int, metric text, month date)"
+        " ON COMMIT DROP"
+    )
     for table in ("_rollup_change", "_rollup_net"):
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {table}"
@@ -295,7 +345,8 @@ def _temp_tables(cursor):
         )
     # Inside an outer transaction (a test, a command's atomic block) they outlive a batch.
     cursor.execute(
-        "TRUNCATE _rollup_dirty, _rollup_wards, _rollup_province_days, _rollup_change, _rollup_net"
+        "TRUNCATE _rollup_dirty, _rollup_wards, _rollup_province_days, _rollup_change,"
+        " _rollup_net, _rollup_touched"
     )
     cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
 
@@ -322,6 +373,7 @@ def process_batch(watermark: int, *, wait: bool = False) -> int | None:
         cursor.execute("ANALYZE _rollup_dirty")
         _replace_dirty_days(cursor)
         _replace_province_days(cursor)
+        _update_series(cursor)
         _finish(cursor, rebuilt=False)
         return claimed
 
@@ -375,6 +427,7 @@ def rebuild(*, since: dt.date | None = None, ward_ids=None) -> None:
         cursor.execute(f"DELETE FROM reports_statday WHERE {where}", params)
         _insert_days(cursor, since=first_month, ward_ids=ward_ids)
         _insert_province_days(cursor, since=first_month, province_ids=province_ids)
+        _rebuild_series(cursor, since=first_month, rows=rows)
         cursor.execute(f"DELETE FROM {DIRTY_TABLE} WHERE id <= %(watermark)s AND {where}", params)
         # Every series with rows now or before, from the first month rebuilt (or the first ever).
         cursor.execute(

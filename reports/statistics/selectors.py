@@ -13,7 +13,6 @@ country, are read from the rollup's province totals.
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.http import Http404
@@ -21,8 +20,17 @@ from django.utils.translation import gettext as _
 
 from households.models import ResidentialGroup, Ward, WardCluster
 from reports.models import province_row
-from reports.statistics.metrics import METRICS, RATIO, STOCK, Metric
-from wardsecurity.period_spec import Period, change
+from reports.statistics.compute import (
+    ACTIVITY,
+    Series,
+    activity_keys,
+    compared,
+    first_day_keys,
+    read_keys,
+    reading_dates,
+)
+from reports.statistics.metrics import METRICS, Metric
+from wardsecurity.period_spec import Period
 from wardsecurity.scope import ALL_WARDS, scope_ward_ids
 
 SCOPE_PATTERN = r"all|ward:[0-9]{5}|province:[0-9]{2}|cluster:[0-9]{1,9}"
@@ -214,8 +222,33 @@ def _running_totals(dates, metric_keys, ward_ids, horizon, *, by_ward=False):
     return totals
 
 
-def _group_totals(dates, metric_keys, ward_id):
-    """{(date, group id or None, metric): running total} for one ward, by residential group."""
+def _first_days(metric_keys, ward_ids, *, by_ward=False) -> dict:
+    """{(ward id or 0, key): first day} of the stocks among ``metric_keys``, and under
+    ``ACTIVITY`` the first day of any flow or annual figure (``_running_totals``' rows)."""
+    ward = "ward_id" if by_ward else "0"
+    if ward_ids is not None:
+        wards = " AND ward_id = ANY(%(wards)s)"
+    else:
+        wards = " AND ward_id > 0" if by_ward else " AND ward_id < 0"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {ward}, metric, min(first_day) FROM reports_statseries"
+            f" WHERE metric = ANY(%(metrics)s){wards} GROUP BY 1, 2"
+            " UNION ALL"
+            f" SELECT {ward}, %(activity)s, min(first_day) FROM reports_statseries"
+            f" WHERE metric = ANY(%(flows)s){wards} GROUP BY 1",
+            {
+                "metrics": first_day_keys(metric_keys),
+                "flows": activity_keys(),
+                "activity": ACTIVITY,
+                "wards": ward_ids,
+            },
+        )
+        return {(slot, key): day for slot, key, day in cursor.fetchall()}
+
+
+def _group_totals(dates, metric_keys, ward_id, *, firsts: bool):
+    """Running totals and first days by residential group (group id or None) for one ward."""
     dates = sorted(set(dates))
     sql = (
         "WITH b(idx, upto) AS (SELECT * FROM unnest(%(idx)s::int[], %(uptos)s::date[]))"
@@ -224,64 +257,48 @@ def _group_totals(dates, metric_keys, ward_id):
         " WHERE d.ward_id = %(ward)s AND d.metric = ANY(%(metrics)s) GROUP BY 1, 2, 3"
     )
     params = {"idx": list(range(len(dates))), "uptos": dates, "metrics": list(metric_keys)}
+    first = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, {**params, "ward": ward_id})
-        return {(dates[idx], group, key): value for idx, group, key, value in cursor.fetchall()}
+        totals = {(dates[idx], group, key): value for idx, group, key, value in cursor.fetchall()}
+        if firsts:
+            cursor.execute(
+                "SELECT group_id, metric, min(day) FROM reports_statday"
+                " WHERE ward_id = %(ward)s AND metric = ANY(%(metrics)s) GROUP BY 1, 2"
+                " UNION ALL"
+                " SELECT group_id, %(activity)s, min(day) FROM reports_statday"
+                " WHERE ward_id = %(ward)s AND metric = ANY(%(flows)s) GROUP BY 1",
+                {
+                    "ward": ward_id,
+                    "metrics": first_day_keys(metric_keys),
+                    "flows": activity_keys(),
+                    "activity": ACTIVITY,
+                },
+            )
+            first = {(group, key): day for group, key, day in cursor.fetchall()}
+    return totals, first
 
 
 # Figures -------------------------------------------------------------------------------------
 
 
-def _number(value):
-    """A Decimal sum as JSON wants it: an int when whole, else a float."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value.normalize())
+def _series(totals: dict, first: dict) -> dict:
+    """{slot: Series} from {(date, slot, key): total} and {(slot, key): first day}."""
+    slots: dict = {}
+    for (day, slot, key), value in totals.items():
+        slots.setdefault(slot, ({}, {}))[0][(day, key)] = value
+    for (slot, key), day in first.items():
+        slots.setdefault(slot, ({}, {}))[1][key] = day
+    return {slot: Series(values, days) for slot, (values, days) in slots.items()}
 
 
-def _figures(metrics: list[Metric], period: Period, totals, slot) -> dict:
-    """{key: value} over ``period`` from running totals; ``slot`` is the ward or group key."""
-    before, end = period.start - _DAY, period.end
-    values = {}
-    for item in metrics:
-        if item.kind == RATIO:
-            continue
-        closing = totals.get((end, slot, item.key), 0)
-        if item.kind == STOCK:
-            values[item.key] = _number(closing)
-        else:
-            values[item.key] = _number(closing - totals.get((before, slot, item.key), 0))
-    for item in metrics:
-        if item.kind == RATIO:
-            numerator, denominator = (values.get(key) for key in item.ratio)
-            if not denominator:
-                values[item.key] = None
-            else:
-                pct = Decimal(numerator or 0) * 100 / Decimal(denominator)
-                values[item.key] = float(pct.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-    return values
-
-
-def _compared(metrics, period, previous_period, totals, slot) -> dict:
-    current = _figures(metrics, period, totals, slot)
-    previous = _figures(metrics, previous_period, totals, slot) if previous_period else {}
-    answer = {}
-    for item in metrics:
-        value = current[item.key]
-        if previous_period is None:
-            answer[item.key] = {"value": value, "previous": None, "change": None,
-                                "change_pct": None}  # fmt: skip
-            continue
-        before = previous[item.key]
-        answer[item.key] = {"value": value, "previous": before, **change(value, before)}
-    return answer
+def _compared(metrics, period, previous_period, series, slot) -> dict:
+    found = series.get(slot) or Series()
+    return {item.key: compared(item, period, previous_period, found) for item in metrics}
 
 
 def chosen_metrics(keys: list[str] | None) -> list[Metric]:
-    """The metrics asked for (all when None), with the parts every ratio needs."""
+    """The metrics asked for (all when None), in the order asked."""
     if keys is None:
         return list(METRICS.values())
     unknown = [key for key in keys if key not in METRICS]
@@ -289,13 +306,6 @@ def chosen_metrics(keys: list[str] | None) -> list[Metric]:
         message = _("Unknown metric: %(keys)s.") % {"keys": ", ".join(unknown)}
         raise StatsError(message, "metrics")
     return [METRICS[key] for key in dict.fromkeys(keys)]
-
-
-def _needed_keys(metrics: list[Metric]) -> list[str]:
-    needed = []
-    for item in metrics:
-        needed += list(item.ratio) if item.kind == RATIO else [item.key]
-    return list(dict.fromkeys(needed))
 
 
 def stats_for(
@@ -315,8 +325,11 @@ def stats_for(
     of ``reports.statistics.metrics.METRICS`` (all when None). ``by``: ``ward``, ``group`` (a
     one-ward scope only) or ``month`` (the months of the period's calendar) adds a ``breakdown``
     list.
-    Answers ``{"scope", "period", "compare", "as_of", "metrics": {key: {"value", "previous",
-    "change", "change_pct"}}}`` (+ ``"breakdown"``); a ratio or a change without a base is None.
+    Answers ``{"scope", "period", "compare", "as_of", "metrics": {key: entry}}`` (+
+    ``"breakdown"``), each entry from ``reports.statistics.compute.compared``: ``"value"``,
+    ``"previous"``, ``"change"``, ``"change_pct"``, ``"no_previous"`` when there is no previous
+    value, a ratio's ``"numerator"`` and ``"denominator"``. Every metric's figures are the same
+    whatever else is asked for.
     Raises ``StatsError`` (a 400) for an unknown metric or breakdown. Statistics are for every
     role: counts of sensitive records are figures, never the records. ``rollup``: the state
     read by the caller (``rollup_view()``), when it has read it already.
@@ -336,30 +349,33 @@ def stats_for(
     for current, earlier in spans:
         for span in (current, earlier):
             if span is not None:
-                dates += [span.start - _DAY, span.end]
-    needed = _needed_keys(chosen)
+                dates += reading_dates(span)
+    needed = read_keys(chosen)
     rollup = rollup or rollup_view()
-    if by == "ward":
-        totals = _running_totals(dates, needed, resolved.ward_ids, rollup.horizon, by_ward=True)
-    else:
-        totals = _running_totals(dates, needed, resolved.rollup_rows, rollup.horizon)
-    if by == "ward":
+    by_ward = by == "ward"
+    rows = resolved.ward_ids if by_ward else resolved.rollup_rows
+    totals = _running_totals(dates, needed, rows, rollup.horizon, by_ward=by_ward)
+    first = _first_days(needed, rows, by_ward=by_ward) if compare else {}
+    if by_ward:
         for (day, _ward, key), value in list(totals.items()):
             totals[(day, 0, key)] = totals.get((day, 0, key), 0) + value
+        for (_ward, key), day in list(first.items()):
+            first[(0, key)] = min(day, first.get((0, key), day))
+    series = _series(totals, first)
     answer = {
         "scope": resolved.as_dict(),
         "period": _period_dict(period),
         "compare": _period_dict(previous) if previous else None,
         "as_of": rollup.as_of,
-        "metrics": _compared(chosen, period, previous, totals, 0),
+        "metrics": _compared(chosen, period, previous, series, 0),
     }
-    if by == "ward":
-        answer["breakdown"] = _by_ward(resolved, chosen, period, previous, totals)
+    if by_ward:
+        answer["breakdown"] = _by_ward(resolved, chosen, period, previous, series)
     elif by == "group":
         answer["breakdown"] = _by_group(user, resolved, chosen, (period, previous), dates, needed)
     elif by == "month":
         answer["breakdown"] = [
-            {"period": _period_dict(month), "metrics": _compared(chosen, month, earlier, totals, 0)}
+            {"period": _period_dict(month), "metrics": _compared(chosen, month, earlier, series, 0)}
             for month, earlier in spans[1:]
         ]
     return answer
@@ -375,14 +391,14 @@ def _period_dict(period: Period) -> dict:
     }
 
 
-def _by_ward(scope, chosen, period, previous, totals) -> list[dict]:
+def _by_ward(scope, chosen, period, previous, series) -> list[dict]:
     wards = Ward.objects.order_by("code")
     if scope.ward_ids is not None:
         wards = wards.filter(id__in=scope.ward_ids)
     return [
         {
             "ward": {"id": ward_id, "code": code, "name": name},
-            "metrics": _compared(chosen, period, previous, totals, ward_id),
+            "metrics": _compared(chosen, period, previous, series, ward_id),
         }
         for ward_id, code, name in wards.values_list("id", "code", "name")
     ]
@@ -390,14 +406,14 @@ def _by_ward(scope, chosen, period, previous, totals) -> list[dict]:
 
 def _by_group(user, scope, chosen, periods, dates, needed) -> list[dict]:
     period, previous = periods
-    totals = _group_totals(dates, needed, scope.id)
+    series = _series(*_group_totals(dates, needed, scope.id, firsts=previous is not None))
     groups = ResidentialGroup.objects.visible_to(user).filter(ward_id=scope.id).order_by("name")
     rows = [(group_id, name) for group_id, name in groups.values_list("id", "name")]
     rows.append((None, _("Not in a residential group")))
     return [
         {
             "group": {"id": group_id, "name": name},
-            "metrics": _compared(chosen, period, previous, totals, group_id),
+            "metrics": _compared(chosen, period, previous, series, group_id),
         }
         for group_id, name in rows
     ]

@@ -2,101 +2,267 @@
 
 Identifiers come from model metadata and filter values from code (checked by
 ``metrics.check_registry``), never from a request, so plain string formatting is safe here.
+
+A source reads its own row and, through one foreign key each, the related records its paths
+name (``camera__ward``, ``household__group``, ``household__created_at``): a *hop*. A hop is
+joined as ``<alias>_<hop>``; ``triggers`` reads a hop from a transition table instead.
 """
 
 # ruff: noqa: S608 - identifiers from model metadata, values from code
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from reports.statistics.metrics import SOURCES, Source
 
 DIRTY_TABLE = "reports_dirtybucket"
+START, END, NEXT = "start", "end", "next"
+FILTER_OPS = ("isnull", "in")
 
 
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _column(model, name: str) -> str:
-    return model._meta.get_field(name).column
+@dataclass(frozen=True)
+class Hop:
+    """A related record a source reads through one foreign key (a commitment's household)."""
+
+    name: str  # the foreign key's field name on the source's model
+    fk_column: str
+    model: type[models.Model]
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+
+def _split(model: type[models.Model], path: str) -> tuple[Hop | None, str]:
+    """``household__group`` → (the household hop, ``group``); ``ward`` → (None, ``ward``)."""
+    head, sep, rest = path.partition("__")
+    if not sep:
+        return None, path
+    if "__" in rest:
+        raise ValueError(f"{model._meta.label}: path {path!r} is longer than one hop")
+    fk = model._meta.get_field(head)
+    if not isinstance(fk, models.ForeignKey):
+        raise ValueError(f"{model._meta.label}: {head!r} in {path!r} is not a foreign key")
+    return Hop(head, fk.column, fk.related_model), rest
+
+
+def _lookup(lookup: str) -> tuple[str, str]:
+    """``household__isnull`` → (``household``, ``isnull``); ``household__active`` → (it, "")."""
+    path, sep, op = lookup.rpartition("__")
+    if sep and op in FILTER_OPS:
+        return path, op
+    return lookup, ""
+
+
+def source_paths(source: Source) -> list[str]:
+    """Every field path a source reads: ward, group, filters and its dates."""
+    paths = [source.ward_path, *source.group_paths]
+    if source.not_before:
+        paths.append(source.not_before)
+    paths += [_lookup(lookup)[0] for lookup in source.where]
+    return paths
+
+
+def source_hops(source: Source) -> list[Hop]:
+    hops = {}
+    for path in source_paths(source):
+        hop, _name = _split(source.model, path)
+        if hop is not None:
+            hops.setdefault(hop.name, hop)
+    return list(hops.values())
+
+
+def hop_fields(source: Source, hop: Hop) -> list[str]:
+    """The fields of the related record a source reads through ``hop``."""
+    names = []
+    for path in source_paths(source):
+        found, name = _split(source.model, path)
+        if found is not None and found.name == hop.name and name not in names:
+            names.append(name)
+    return names
 
 
 @dataclass(frozen=True)
-class Parent:
-    """The record a source reaches its ward through (``camera__ward``): table and foreign key."""
+class Event:
+    """A day a source's row changes its metric on: +value on its start, -value on its end."""
 
-    table: str
-    fk_column: str
-
-
-def parent_of(model) -> Parent | None:
-    path = getattr(model, "ward_path", "ward")
-    if path == "ward":
-        return None
-    hop, _sep, rest = path.partition("__")
-    if rest != "ward":
-        raise ValueError(f"{model._meta.label}: ward path {path!r} is longer than one hop")
-    fk = model._meta.get_field(hop)
-    return Parent(fk.related_model._meta.db_table, fk.column)
+    kind: str  # START (its date or year), END (its end date), NEXT (the next row's date)
+    name: str  # the field: the date or year field, or the end field
+    sign: int
 
 
-def ward_expr(model, alias: str) -> str:
-    parent = parent_of(model)
-    if parent is None:
-        return f"{alias}.ward_id"
-    return f"{alias}_p.ward_id"
-
-
-def from_clause(model, alias: str, table: str | None = None) -> str:
-    """``table alias`` plus the join to the parent that holds the ward, when there is one."""
-    table = table or quote(model._meta.db_table)
-    parent = parent_of(model)
-    if parent is None:
-        return f"{table} {alias}"
-    return (
-        f"{table} {alias} JOIN {quote(parent.table)} {alias}_p"
-        f" ON {alias}_p.id = {alias}.{quote(parent.fk_column)}"
-    )
-
-
-def date_fields(source: Source) -> list[tuple[str, int]]:
-    """(field, sign): the start date adds the value, the end date of a stock subtracts it."""
-    fields = [(source.date or source.year, 1)]
+def events(source: Source) -> list[Event]:
+    found = [Event(START, source.date or source.year, 1)]
     if source.end:
-        fields.append((source.end, -1))
-    return fields
+        found.append(Event(END, source.end, -1))
+    if source.latest_per:
+        found.append(Event(NEXT, source.date, -1))
+    return found
 
 
-def day_expr(source: Source, name: str, alias: str) -> str:
-    """The local day a row counts on, for the field ``name``."""
-    column = f"{alias}.{quote(_column(source.model, name))}"
-    if name == source.year:
-        return f"make_date({column}::int, 1, 1)"
-    field = source.model._meta.get_field(name)
-    if isinstance(field, models.DateTimeField):
-        return f"({column} AT TIME ZONE '{settings.TIME_ZONE}')::date"
-    return column
+@dataclass(frozen=True)
+class Rows:
+    """One source's rows as SQL: ``alias`` is the row (``table`` when it is not the model's own
+    table, e.g. a transition table); ``given`` names hops read from an alias already in FROM."""
 
+    source: Source
+    alias: str
+    table: str | None = None
+    given: dict[str, str] = field(default_factory=dict)
 
-def day_matches(source: Source, name: str, alias: str, day: str) -> str:
-    """``day_expr = day``, written so that an index on the date column can serve it."""
-    column = f"{alias}.{quote(_column(source.model, name))}"
-    field = source.model._meta.get_field(name)
-    if name != source.year and isinstance(field, models.DateTimeField):
-        tz = settings.TIME_ZONE
+    @property
+    def model(self) -> type[models.Model]:
+        return self.source.model
+
+    def _hop_alias(self, hop: Hop) -> str:
+        return self.given.get(hop.name) or f"{self.alias}_{hop.name}"
+
+    def _field(self, path: str) -> tuple[str, models.Field]:
+        hop, name = _split(self.model, path)
+        if hop is None:
+            return self.alias, self.model._meta.get_field(name)
+        return self._hop_alias(hop), hop.model._meta.get_field(name)
+
+    def column(self, path: str) -> str:
+        alias, found = self._field(path)
+        return f"{alias}.{quote(found.column)}"
+
+    def local_day(self, path: str) -> str:
+        """The local date of a date or date-time field."""
+        _alias, found = self._field(path)
+        if isinstance(found, models.DateTimeField):
+            return f"({self.column(path)} AT TIME ZONE '{settings.TIME_ZONE}')::date"
+        return self.column(path)
+
+    def from_clause(self, on: str | None = None) -> str:
+        """The row's table (joined ``on`` a condition when given), then its hops' tables."""
+        table = self.table or quote(self.model._meta.db_table)
+        text = f"{table} {self.alias}"
+        if on:
+            text += f" ON {on}"
+        for hop in source_hops(self.source):
+            if hop.name in self.given:
+                continue
+            alias = self._hop_alias(hop)
+            text += (
+                f" LEFT JOIN {quote(hop.table)} {alias}"
+                f" ON {alias}.id = {self.alias}.{quote(hop.fk_column)}"
+            )
+        return text
+
+    def ward(self) -> str:
+        return self.column(self.source.ward_path)
+
+    def group(self) -> str:
+        columns = [self.column(path) for path in self.source.group_paths]
+        if not columns:
+            return "NULL::int"
+        return columns[0] if len(columns) == 1 else f"COALESCE({', '.join(columns)})"
+
+    def key(self) -> str:
+        source = self.source
+        if source.by is None:
+            return _literal(source.key)
+        return f"{_literal(source.key + '.')} || {self.column(source.by)}"
+
+    def value(self) -> str:
+        if self.source.value is None:
+            return "1::numeric"
+        return f"{self.column(self.source.value)}::numeric"
+
+    # Days.
+
+    def _year_start(self) -> str:
+        return f"make_date({self.column(self.source.year)}::int, 1, 1)"
+
+    def _next(self) -> str:
+        """The next later date of a row of the same ward and ``latest_per`` field."""
+        source = self.source
+        table = quote(self.model._meta.db_table)
+        date, ward = self.column(source.date), self.column(source.ward_path)
+        per = self.column(source.latest_per)
+        meta = self.model._meta
+        date_column = quote(meta.get_field(source.date).column)
+        ward_column = quote(meta.get_field(source.ward_path).column)
+        per_column = quote(meta.get_field(source.latest_per).column)
         return (
-            f"{column} >= ({day}::timestamp AT TIME ZONE '{tz}')"
-            f" AND {column} < (({day} + 1)::timestamp AT TIME ZONE '{tz}')"
+            f"(SELECT min(x.{date_column}) FROM {table} x WHERE x.{ward_column} = {ward}"
+            f" AND x.{per_column} IS NOT DISTINCT FROM {per} AND x.{date_column} > {date})"
         )
-    if name == source.year:
-        # Also compare the year column itself, so the (ward, year) index can serve the match.
-        year = f"{column} = date_part('year', {day})::int"
-        return f"{year} AND {day_expr(source, name, alias)} = {day}"
-    return f"{day_expr(source, name, alias)} = {day}"
+
+    def day(self, event: Event) -> str:
+        """The local day the event falls on."""
+        if event.kind == NEXT:
+            return self._next()
+        if event.kind == START and self.source.year:
+            if self.source.not_before:
+                return f"GREATEST({self._year_start()}, {self.local_day(self.source.not_before)})"
+            return self._year_start()
+        return self.local_day(event.name)
+
+    def day_matches(self, event: Event, day: str) -> str:
+        """``day(event) = day``, written so that an index on the date column can serve it."""
+        if event.kind == NEXT:
+            return f"{self.day(event)} = {day} AND {self.column(event.name)} < {day}"
+        column = self.column(event.name)
+        if event.kind == START and self.source.year:
+            # Also compare the year column itself, so the (ward, year) index can serve it.
+            return f"{column} = date_part('year', {day})::int AND {self.day(event)} = {day}"
+        if isinstance(self._field(event.name)[1], models.DateTimeField):
+            tz = settings.TIME_ZONE
+            return (
+                f"{column} >= ({day}::timestamp AT TIME ZONE '{tz}')"
+                f" AND {column} < (({day} + 1)::timestamp AT TIME ZONE '{tz}')"
+            )
+        return f"{column} = {day}"
+
+    def day_between(self, event: Event, first: str, last: str) -> str:
+        """``first <= day(event) <= last`` (date placeholders), written for an index."""
+        column = self.column(event.name)
+        if event.kind == NEXT:  # the next row's date is after the row's own
+            return f"{column} < {last}::date"
+        if event.kind == START and self.source.year:
+            # A counted row's day is in its year (``not_before`` after the year drops it).
+            return (
+                f"{column} BETWEEN date_part('year', {first}::date)"
+                f" AND date_part('year', {last}::date)"
+            )
+        if isinstance(self._field(event.name)[1], models.DateTimeField):
+            tz = settings.TIME_ZONE
+            return (
+                f"{column} >= ({first}::date::timestamp AT TIME ZONE '{tz}')"
+                f" AND {column} < (({last}::date + 1)::timestamp AT TIME ZONE '{tz}')"
+            )
+        return f"{column} BETWEEN {first}::date AND {last}::date"
+
+    # Filters.
+
+    def where(self) -> str:
+        conditions = []
+        for lookup, value in self.source.where.items():
+            path, op = _lookup(lookup)
+            column = self.column(path)
+            if op == "isnull":
+                conditions.append(f"{column} IS {'' if value else 'NOT '}NULL")
+            elif op == "in":
+                conditions.append(f"{column} IN ({', '.join(_literal(v) for v in value)})")
+            else:
+                conditions.append(f"{column} = {_literal(value)}")
+        return " AND ".join(conditions) or "TRUE"
+
+    def conditions(self, event: Event) -> list[str]:
+        """What a row must meet to add to its metric on the event's day."""
+        found = [self.where(), f"{self.day(event)} IS NOT NULL", f"{self.ward()} IS NOT NULL"]
+        if self.source.not_before:
+            year_end = f"make_date({self.column(self.source.year)}::int, 12, 31)"
+            found.append(f"{self.local_day(self.source.not_before)} <= {year_end}")
+        return found
 
 
 def _literal(value) -> str:
@@ -105,63 +271,8 @@ def _literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def where_sql(source: Source, alias: str) -> str:
-    conditions = []
-    for lookup, value in source.where.items():
-        name, _sep, op = lookup.partition("__")
-        column = f"{alias}.{quote(_column(source.model, name))}"
-        if op == "isnull":
-            conditions.append(f"{column} IS {'' if value else 'NOT '}NULL")
-        elif op == "in":
-            conditions.append(f"{column} IN ({', '.join(_literal(v) for v in value)})")
-        elif op == "":
-            conditions.append(f"{column} = {_literal(value)}")
-        else:
-            raise ValueError(f"{source.key}: unsupported filter {lookup!r}")
-    return " AND ".join(conditions) or "TRUE"
-
-
-def key_expr(source: Source, alias: str) -> str:
-    if source.by is None:
-        return _literal(source.key)
-    return f"{_literal(source.key + '.')} || {alias}.{quote(_column(source.model, source.by))}"
-
-
-def value_expr(source: Source, alias: str) -> str:
-    if source.value is None:
-        return "1::numeric"
-    return f"{alias}.{quote(_column(source.model, source.value))}::numeric"
-
-
-def group_expr(source: Source, alias: str) -> str:
-    try:
-        field = source.model._meta.get_field("group")
-    except FieldDoesNotExist:
-        return "NULL::int"
-    if not isinstance(field, models.ForeignKey):
-        return "NULL::int"
-    return f"{alias}.{quote(field.column)}"
-
-
-def day_between(source: Source, name: str, alias: str, first: str, last: str) -> str:
-    """``first <= day_expr <= last`` (date placeholders), written so an index can serve it."""
-    column = f"{alias}.{quote(_column(source.model, name))}"
-    field = source.model._meta.get_field(name)
-    if name == source.year:
-        return (
-            f"{column} BETWEEN date_part('year', {first}::date) AND date_part('year', {last}::date)"
-        )
-    if isinstance(field, models.DateTimeField):
-        tz = settings.TIME_ZONE
-        return (
-            f"{column} >= ({first}::date::timestamp AT TIME ZONE '{tz}')"
-            f" AND {column} < (({last}::date + 1)::timestamp AT TIME ZONE '{tz}')"
-        )
-    return f"{column} BETWEEN {first}::date AND {last}::date"
-
-
 def contribution_selects(*, dirty: str | None = None, since=None, ward_filter: str = "") -> list:
-    """One SELECT per source and date field yielding (ward_id, day, group_id, metric, value).
+    """One SELECT per source and event yielding (ward_id, day, group_id, metric, value).
 
     ``dirty``: a table of (ward_id, day) to restrict to those buckets (incremental run), whose
     wards and first and last days are also given as the parameters ``dirty_wards``,
@@ -170,32 +281,26 @@ def contribution_selects(*, dirty: str | None = None, since=None, ward_filter: s
     """
     selects = []
     for source in SOURCES:
-        alias = "t"
-        ward = ward_expr(source.model, alias)
-        for name, sign in date_fields(source):
-            day = day_expr(source, name, alias)
+        rows = Rows(source, "t")
+        ward = rows.ward()
+        for event in events(source):
+            day = rows.day(event)
             sql = (
-                f"SELECT {ward} AS ward_id, {day} AS day, {group_expr(source, alias)} AS group_id,"
-                f" {key_expr(source, alias)} AS metric,"
-                f" {sign} * {value_expr(source, alias)} AS value"
+                f"SELECT {ward} AS ward_id, {day} AS day, {rows.group()} AS group_id,"
+                f" {rows.key()} AS metric, {event.sign} * {rows.value()} AS value"
+                f" FROM {rows.from_clause()}"
             )
-            source_from = from_clause(source.model, alias)
-            if dirty is None:
-                sql += f" FROM {source_from}"
-            else:
+            if dirty is not None:
                 sql += (
-                    f" FROM {source_from} JOIN {dirty} d ON d.ward_id = {ward}"
-                    f" AND {day_matches(source, name, alias, 'd.day')}"
+                    f" JOIN {dirty} d ON d.ward_id = {ward} AND {rows.day_matches(event, 'd.day')}"
                 )
-            conditions = [where_sql(source, alias), f"{day} IS NOT NULL"]
+            conditions = rows.conditions(event)
             if dirty is not None:
                 # The same bounds as constants: a join alone leaves the planner blind to the
                 # dates, and it reads a large ward's every row through the ward index where
                 # the (ward, date) index finds a bucket's rows in a millisecond.
                 conditions.append(f"{ward} = ANY(%(dirty_wards)s)")
-                conditions.append(
-                    day_between(source, name, alias, "%(dirty_first)s", "%(dirty_last)s")
-                )
+                conditions.append(rows.day_between(event, "%(dirty_first)s", "%(dirty_last)s"))
             if since is not None:
                 conditions.append(f"{day} >= {since}")
             if ward_filter:
@@ -215,13 +320,57 @@ def source_models() -> list:
 def bucket_select(model, alias: str, table: str) -> str:
     """(ward_id, day) of every bucket the rows of ``table`` (shaped like ``model``) count in."""
     parts = []
-    ward = ward_expr(model, alias)
     for source in SOURCES:
         if source.model is not model:
             continue
-        for name, _sign in date_fields(source):
+        rows = Rows(source, alias, table=table)
+        for event in events(source):
             parts.append(
-                f"SELECT {ward} AS ward_id, {day_expr(source, name, alias)} AS day"
-                f" FROM {from_clause(model, alias, table)}"
+                f"SELECT {rows.ward()} AS ward_id, {rows.day(event)} AS day"
+                f" FROM {rows.from_clause()}"
             )
     return " UNION ".join(dict.fromkeys(parts))
+
+
+def related_models() -> list:
+    """The models sources read through a hop (a commitment's household, an extraction's camera)."""
+    seen = []
+    for source in SOURCES:
+        for hop in source_hops(source):
+            if hop.model not in seen:
+                seen.append(hop.model)
+    return seen
+
+
+def related_bucket_selects(related, *, deleted: bool) -> list[str]:
+    """(ward_id, day) of the buckets of every row that reads a changed row of ``related``.
+
+    An update marks the buckets as the rows stood with the old and with the new related row,
+    when a field they read changed; a delete marks them with the old related row (the rows
+    still there then; rows deleted before it marked their own).
+    """
+    selects = []
+    for source in SOURCES:
+        for hop in source_hops(source):
+            if hop.model is not related:
+                continue
+            meta = hop.model._meta
+            columns = [quote(meta.get_field(name).column) for name in hop_fields(source, hop)]
+            if deleted:
+                sides, start = ("o",), "old_rows o"
+            else:
+                old, new = (", ".join(f"{side}.{c}" for c in columns) for side in ("o", "n"))
+                sides = ("o", "n")
+                start = (
+                    "old_rows o JOIN new_rows n ON n.id = o.id"
+                    f" AND ROW({old}) IS DISTINCT FROM ROW({new})"
+                )
+            for side in sides:
+                rows = Rows(source, "c", given={hop.name: side})
+                on = f"c.{quote(hop.fk_column)} = {side}.id"
+                for event in events(source):
+                    selects.append(
+                        f"SELECT {rows.ward()} AS ward_id, {rows.day(event)} AS day"
+                        f" FROM {start} JOIN {rows.from_clause(on)}"
+                    )
+    return list(dict.fromkeys(selects))

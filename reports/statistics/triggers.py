@@ -5,10 +5,11 @@ delete) with transition tables: whatever wrote the rows — a service, the admin
 ``QuerySet.update``, COPY or raw SQL — the transaction also writes one outbox row per distinct
 (ward, day) bucket the old and the new rows count in, so a moved or re-dated record dirties both
 buckets. A fourth, on TRUNCATE, dirties every bucket where the table's metrics have rows. A
-model that reaches its ward through a parent (a video extraction through its camera) also gets a
-trigger on the parent: moving the parent to another ward dirties the children's buckets in both
-wards. Installed idempotently after every ``migrate`` (``post_migrate``), never by
-another app's migrations; the previous generation's triggers are dropped first.
+record other sources read through a foreign key (an extraction's camera for its ward, a
+commitment's household for its ward, group, residence and entry date) gets two more, on update
+and delete: changing what they read of it dirties their buckets as they stood before and after.
+Installed idempotently after every ``migrate`` (``post_migrate``), never by another app's
+migrations; the previous generation's triggers are dropped first.
 """
 
 # ruff: noqa: S608 - SQL built from the registry (reports.statistics.sql)
@@ -19,10 +20,9 @@ from reports.statistics.sql import (
     DIRTY_TABLE,
     SOURCES,
     bucket_select,
-    date_fields,
-    day_expr,
-    parent_of,
     quote,
+    related_bucket_selects,
+    related_models,
     source_models,
 )
 
@@ -93,30 +93,30 @@ def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def parent_statements(model) -> list[str]:
-    """A parent moved to another ward dirties its children's buckets in the old and new ward."""
-    parent = parent_of(model)
-    if parent is None:
+def related_statements(model) -> list[str]:
+    """A record other sources read through a hop (a household its commitments, a camera its
+    extractions): changing what they read of it, or deleting it, dirties their buckets."""
+    updated = related_bucket_selects(model, deleted=False)
+    deleted = related_bucket_selects(model, deleted=True)
+    if not updated:
         return []
-    child = quote(model._meta.db_table)
-    selects = []
-    for source in SOURCES:
-        if source.model is not model:
-            continue
-        for name, _sign in date_fields(source):
-            day = day_expr(source, name, "c")
-            for side in ("o", "n"):
-                selects.append(
-                    f"SELECT {side}.ward_id AS ward_id, {day} AS day FROM old_rows o"
-                    " JOIN new_rows n ON n.id = o.id"
-                    f" JOIN {child} c ON c.{quote(parent.fk_column)} = o.id"
-                    " WHERE n.ward_id IS DISTINCT FROM o.ward_id"
-                )
-    function = f"{PREFIX}_parent_{model._meta.db_table}"
+    table = model._meta.db_table
+    function = f"{PREFIX}_rel_{table}"
+    body = (
+        "IF TG_OP = 'UPDATE' THEN\n"
+        + _insert(" UNION ".join(updated))
+        + "\nELSE\n"
+        + _insert(" UNION ".join(deleted))
+        + "\nEND IF;"
+    )
+    target = quote(table)
     return [
-        _function(function, _insert(" UNION ".join(dict.fromkeys(selects)))),
-        f"CREATE TRIGGER {PREFIX}_parent_{model._meta.model_name}_upd AFTER UPDATE"
-        f" ON {quote(parent.table)} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+        _function(function, body),
+        f"CREATE TRIGGER {PREFIX}_rel_upd AFTER UPDATE ON {target}"
+        " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION {function}();",
+        f"CREATE TRIGGER {PREFIX}_rel_del AFTER DELETE ON {target}"
+        " REFERENCING OLD TABLE AS old_rows"
         f" FOR EACH STATEMENT EXECUTE FUNCTION {function}();",
     ]
 
@@ -127,7 +127,8 @@ def install_triggers(using=None):
     for model in source_models():
         statements += model_statements(model)
         statements += truncate_statements(model)
-        statements += parent_statements(model)
+    for model in related_models():
+        statements += related_statements(model)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"

@@ -524,3 +524,78 @@ def test_stats_reproduce_tinh_gia_figures_of_the_first_8_months_of_2023(rolled_u
     assert figures["teams.neighbourhood_guard"]["value"] == 14
     assert figures["team_members.neighbourhood_guard"]["value"] == 27
     assert figures["cameras.community"]["value"] == 125
+
+
+def demo_figures(username, scope, spec, metrics, calendar="civil", **extra):
+    from reports.statistics.selectors import stats_for
+    from wardsecurity.period_spec import parse_period
+
+    user = User.objects.get(username=username)
+    period = parse_period(spec, calendar=calendar)
+    return stats_for(user=user, scope=scope, period=period, metrics=metrics, **extra)
+
+
+def test_tinh_gia_coverage_is_96_8_percent_asked_alone_in_both_calendars(rolled_up):
+    """Asked alone, with households only, or with its parts, in the civil and the reporting
+    calendar: 3,993 of 4,126 households, and no data for 2022 (no commitment for that year)."""
+    for calendar in ("civil", "reporting"):
+        for metrics in (
+            ["commitment_coverage_pct"],
+            ["commitment_coverage_pct", "households"],
+            ["commitment_coverage_pct", "households", "commitments_signed"],
+        ):
+            answer = demo_figures(
+                "police.tinhgia", f"ward:{TINH_GIA}", "months:2023:8", metrics, calendar
+            )
+            assert answer["metrics"]["commitment_coverage_pct"] == {
+                "value": 96.8, "numerator": 3_993, "denominator": 4_126, "previous": None,
+                "change": None, "change_pct": None, "no_previous": "no_data",
+            }, (calendar, metrics)  # fmt: skip
+
+
+def test_tinh_gia_mediation_success_stays_within_100_percent_in_q3_2023(rolled_up):
+    for spec in ("quarter:2023-Q3", "months:2023:8"):
+        answer = demo_figures("police.tinhgia", f"ward:{TINH_GIA}", spec, None)
+        figure = answer["metrics"]["mediation_success_pct"]
+        assert figure["numerator"] <= figure["denominator"]
+        assert figure["value"] == 100.0, spec
+
+
+def test_ha_giang_2_commitments_of_2017_are_in_their_households_groups(rolled_up):
+    answer = demo_figures(
+        "viewer.all", f"ward:{HA_GIANG_2}", "year:2017", ["commitments_signed"], by="group"
+    )
+    rows = {row["group"]["id"]: row["metrics"]["commitments_signed"] for row in answer["breakdown"]}
+    expected = dict(
+        Commitment.objects.filter(ward__code=HA_GIANG_2, year=2017)
+        .values_list("household__group")
+        .annotate(n=Count("pk"))
+    )
+    assert len(expected) == 17
+    assert {group: rows[group]["value"] for group in expected} == expected
+    assert rows[None]["value"] == 0  # every household of the ward is in a group
+    assert answer["metrics"]["commitments_signed"]["value"] == 2_223
+
+
+def test_ba_ngoi_managed_79_people_in_2019(rolled_up):
+    answer = demo_figures(
+        "police.bangoi",
+        f"ward:{BA_NGOI}",
+        "year:2019",
+        ["reintegration_managed", "reintegration_started", "reintegration_active"],
+    )
+    figures = answer["metrics"]
+    assert figures["reintegration_managed"]["value"] == 79
+    started = ReintegrationCase.objects.filter(ward__code=BA_NGOI, started_on__year=2019)
+    assert figures["reintegration_started"]["value"] == started.count()
+    assert figures["reintegration_active"]["value"] < 79
+
+
+def test_eid_running_totals_are_the_latest_tallies(rolled_up):
+    tinh_gia = demo_figures(
+        "police.tinhgia", f"ward:{TINH_GIA}", "months:2023:8", ["vneid_level2_collected"]
+    )
+    assert tinh_gia["metrics"]["vneid_level2_collected"]["value"] == 7_081
+    # A running total stands until the next tally: still 7,081 at the end of 2023.
+    later = demo_figures("police.tinhgia", f"ward:{TINH_GIA}", "year:2023", ["vneid_level1"])
+    assert later["metrics"]["vneid_level1"]["value"] == 287

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from households.models import WardCluster
 from reports.statistics import rollup
+from tests.reports.surfaces import check_ranking, check_ward_surfaces
 from wardsecurity.models import User
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("demo_loaded")]
@@ -63,6 +64,9 @@ def test_tinh_gia_first_8_months_of_2023():
     assert "Số lượt trích xuất hình ảnh: 27 lượt" in text
     assert "Đã thu hồi – Pháo: 1,5 kg" in text
     assert "Đã thu hồi – Vật liệu nổ: 2,3 kg" in text
+    # No commitment was recorded for 2022: no change from zero, but no data.
+    assert "Tỷ lệ hộ gia đình ký cam kết: 96,8% (3.993/4.126), chưa có số liệu cùng kỳ." in text
+    assert "Tỷ lệ hòa giải thành: 100,0% (11/11), chưa có số liệu cùng kỳ." in text
 
 
 @pytest.mark.django_db
@@ -111,3 +115,24 @@ def test_the_nam_dinh_cluster_report_is_a_job(django_capture_on_commit_callbacks
     # Another ward's police officer cannot fetch it.
     other = signed_in("police.bangoi")
     assert other.get(response.json()["status_url"]).status_code == 404
+
+
+@pytest.mark.django_db
+def test_every_surface_shows_the_same_figures_for_tinh_gia():
+    """The stats API, the .docx, .xlsx, .csv and print report, and the dashboard's tiles,
+    trends and group table, read back, for Tĩnh Gia's first 8 months of 2023 in both calendars."""
+    client = signed_in("police.tinhgia")
+    for calendar in ("civil", "reporting"):
+        figures = check_ward_surfaces(
+            client, scope="ward:16561", period="months:2023:8", calendar=calendar
+        )
+        assert figures["commitment_coverage_pct"]["value"] == 96.8
+
+
+@pytest.mark.django_db
+def test_every_surface_shows_the_same_figures_for_ha_giang_2_and_the_nam_dinh_cluster():
+    client = signed_in("viewer.all")
+    figures = check_ward_surfaces(client, scope="ward:00691", period="year:2017", calendar="civil")
+    assert figures["commitment_coverage_pct"]["value"] == 99.3
+    cluster = WardCluster.objects.get(name="Thành phố Nam Định (cũ)")
+    check_ranking(client, scope=f"cluster:{cluster.pk}", period="year:2023", calendar="civil")
