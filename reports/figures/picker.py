@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -100,16 +100,21 @@ def period_picker(period: Period | None, *, today: dt.date) -> dict:
     """
     if period is None:
         period = parse_period(f"month:{today.year}-{today.month:02d}")
-    last = period.end if period.kind != "month" else dt.date(period.year, period.number, 1)
+    if period.kind == "month":
+        # a month period always carries its year and month number
+        assert period.year is not None and period.number is not None
+        last = dt.date(period.year, period.number, 1)
+    else:
+        last = period.end
     named = period.kind in ("month", "quarter", "half", "months", "year")
-    year = period.year if named else last.year
+    year = period.year if named and period.year is not None else last.year
     number = {
         "month": last.month,
         "quarter": (last.month + 2) // 3,
         "half": 1 if last.month <= 6 else 2,
         "months": last.month,
     }
-    if period.kind in number:
+    if period.kind in number and period.number is not None:
         number[period.kind] = period.number
     years = list(range(today.year, FIRST_YEAR - 1, -1))
     if year not in years:
@@ -274,11 +279,12 @@ class PickerForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.checked = None
+        self.checked: Selection | None = None
         self.found: list[ScopeOption] = []
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         scope = self._searched_scope(data.get("scope_search") or "")
         if scope is None and data.get("scope_search"):
             return data
@@ -360,8 +366,11 @@ def _current_period(form: PickerForm) -> Period | None:
 class PickerMixin:
     """The picker's context: the form, the scope box, the suggested periods and the picker."""
 
+    request: HttpRequest  # set by the view this mixes into
+
     def picker_context(self, form: PickerForm) -> dict:
         user = self.request.user
+        assert user.is_authenticated  # the views it mixes into are private pages
         current = _current_scope(user=user, form=form)
         today = timezone.localdate()
         return {
