@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 from reports.documents.layout import SECTIONS, Item
 from reports.figures.numbers import Unit, comparison, format_number, format_percent
 from reports.figures.scope import ReportScope
+from wardsecurity.period_spec import Period
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class Letterhead:
 @dataclass(frozen=True)
 class Report:
     scope: ReportScope
-    period: object  # wardsecurity.period_spec.Period
+    period: Period
     compare: dict | None
     as_of: dt.datetime | None
     issued_on: dt.date
@@ -259,7 +260,7 @@ def build_report(*, stats: dict, scope: ReportScope, period, issued_on: dt.date)
     metrics = stats.get("metrics") or {}
     sections = []
     for layout in SECTIONS:
-        headings = []
+        headings: list[Heading] = []
         for heading in layout.headings:
             figures = [figure for item in heading.items for figure in _figures(item, metrics)]
             if figures:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils.translation import pgettext_lazy
 
 from cameras.models import Camera
@@ -57,7 +58,7 @@ class Item:
     key: str
     label: object
     unit: Unit
-    choices: type | None = None  # for a prefix: the TextChoices that name its kinds
+    choices: type[models.TextChoices] | None = None  # a prefix's kinds, named by TextChoices
     units: dict | None = None  # for a prefix: a unit per kind, else ``unit``
     always: bool = False  # shown even when nil in both periods ("no incident" is news)
     nested: bool = True  # a prefix's lines sit under a total ("of which"), else stand alone

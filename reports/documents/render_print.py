@@ -12,7 +12,9 @@ def render_print(report, *, stylesheet_url=None, back_url=None) -> bytes:
     alone (it is a download, opened from disk, where no Content-Security-Policy applies)."""
     inline = None
     if stylesheet_url is None:
-        with open(finders.find(STYLESHEET), encoding="utf-8") as handle:
+        path = finders.find(STYLESHEET)
+        assert isinstance(path, str)  # the app's own stylesheet is always found
+        with open(path, encoding="utf-8") as handle:
             inline = handle.read()
     html = render_to_string(
         "reports/print.html",
