@@ -96,7 +96,8 @@ class PeriodAnswerSerializer(serializers.Serializer):
     end = serializers.DateField()
     spec = serializers.CharField()
     calendar = serializers.ChoiceField(CALENDARS)
-    label = serializers.CharField()
+    # a declared field named like Field.label: the stubs see it as overriding the attribute
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class ScopeAnswerSerializer(serializers.Serializer):
