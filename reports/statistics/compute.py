@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from reports.statistics.metrics import (
     ANNUAL,
@@ -87,9 +88,13 @@ def reading_dates(period: Period) -> list[dt.date]:
 
 def read_keys(metrics: Iterable[Metric]) -> list[str]:
     """The rollup series the metrics are computed from (a ratio's or a span's parts)."""
-    keys = []
+    keys: list[str] = []
     for item in metrics:
-        keys += list(item.parts) if item.kind in COMPOSED else [item.key]
+        if item.kind in COMPOSED:
+            assert item.parts is not None  # a ratio or a span always names its parts
+            keys += list(item.parts)
+        else:
+            keys.append(item.key)
     return list(dict.fromkeys(keys))
 
 
@@ -109,6 +114,7 @@ def metric_value(item: Metric, period: Period, series: Series) -> Value:
     if item.kind == ANNUAL:  # no data: nothing was recorded for that year
         value = series.at(item.key, end) - series.at(item.key, year_before(period))
         return Value(value, missing=None if value else NO_DATA)
+    assert item.parts is not None  # a ratio or a span always names its parts
     first, second = item.parts
     if item.kind == SPAN:  # the stock the day before the period, plus the flow in it
         value = series.at(first, before) + series.at(second, end) - series.at(second, before)
@@ -119,6 +125,8 @@ def metric_value(item: Metric, period: Period, series: Series) -> Value:
     activity = numerator if item.activity_part == first else denominator
     if not denominator.value:
         return Value(None, numerator.value, denominator.value, activity.missing or UNDEFINED)
+    # a ratio's numerator is a count or a span: it always has a value
+    assert numerator.value is not None and denominator.value is not None
     value = _percent(numerator.value, denominator.value)
     return Value(value, numerator.value, denominator.value, activity.missing)
 
@@ -138,7 +146,9 @@ def _shown(item: Metric, value: Decimal | None) -> int | float | None:
     return number(value)
 
 
-def compared(item: Metric, period: Period, previous: Period | None, series: Series) -> dict:
+def compared(
+    item: Metric, period: Period, previous: Period | None, series: Series
+) -> dict[str, Any]:
     """The API's entry for ``item``: its value over ``period`` and against ``previous``.
 
     ``{"value", "previous", "change", "change_pct"}``, plus ``"no_previous"`` (why
@@ -146,7 +156,7 @@ def compared(item: Metric, period: Period, previous: Period | None, series: Seri
     """
     current = metric_value(item, period, series)
     value = _shown(item, current.value)
-    entry: dict = {"value": value}
+    entry: dict[str, Any] = {"value": value}
     if previous is None:
         entry.update(previous=None, change=None, change_pct=None, no_previous=NOT_COMPARED)
     else:
