@@ -36,7 +36,7 @@ KIND_LABELS = {
     SPAN: _("counted at any time in the period"),
 }
 COMPOSED = (RATIO, SPAN)
-UNITS = {
+UNITS: dict[str, Promise | str] = {
     "count": _("count"),
     "households": _("households"),
     "people": _("people"),
@@ -53,7 +53,7 @@ class Metric:
     """A reported figure: stable key, label, unit and kind (flow, stock or ratio)."""
 
     key: str
-    label: Promise | str
+    label: "Promise | str | _FamilyLabel"
     unit: str
     kind: str
     # Keys of two other metrics: a ratio's (numerator, denominator), 100 × the first / the
@@ -71,7 +71,7 @@ class Metric:
         return self.activity or self.parts[0]
 
     @property
-    def unit_label(self):
+    def unit_label(self) -> Promise | str:
         return UNITS[self.unit]
 
     @property
@@ -125,7 +125,10 @@ class Source:
 
     @property
     def ward_path(self) -> str:
-        return self.ward or getattr(self.model, "ward_path", "ward")
+        if self.ward:
+            return self.ward
+        path: str = getattr(self.model, "ward_path", "ward")
+        return path
 
     @property
     def group_paths(self) -> tuple[str, ...]:
@@ -143,7 +146,7 @@ METRICS: dict[str, Metric] = {}
 SOURCES: list[Source] = []
 
 
-def register(*items: Metric | Source):
+def register(*items: Metric | Source) -> None:
     """Declare metrics and their sources (called from each app's ``metrics.py``)."""
     for item in items:
         if isinstance(item, Metric):
@@ -156,7 +159,14 @@ def register(*items: Metric | Source):
             SOURCES.append(item)
 
 
-def family(key: str, label, unit: str, kind: str, choices, definition="") -> list[Metric]:
+def family(
+    key: str,
+    label: Promise | str,
+    unit: str,
+    kind: str,
+    choices: type[models.Choices],
+    definition: Promise | str = "",
+) -> list[Metric]:
     """``<key>.<choice>`` metrics for every value of a choices class, labelled by the choice."""
     return [
         Metric(
@@ -173,16 +183,16 @@ def family(key: str, label, unit: str, kind: str, choices, definition="") -> lis
 class _FamilyLabel:
     """``Teams: Social security group`` in the active language, evaluated when shown."""
 
-    def __init__(self, head, tail):
+    def __init__(self, head: Promise | str, tail: Promise | str) -> None:
         self.head, self.tail = head, tail
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.head}: {self.tail}"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return str(self) == str(other)
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash((str(self.head), str(self.tail)))
 
 
@@ -198,11 +208,13 @@ def source_metric_keys(source: Source) -> list[str]:
     """The metric keys a source can feed."""
     if source.by is None:
         return [source.key]
-    choices = source.model._meta.get_field(source.by).choices or ()
+    by = source.model._meta.get_field(source.by)
+    assert isinstance(by, models.Field)  # ``by`` names a choices field of the model
+    choices = by.choices or ()
     return [f"{source.key}.{value}" for value, _label in choices]
 
 
-def check_registry():
+def check_registry() -> None:
     """Every source feeds registered metrics, every ratio names registered parts."""
     for source in SOURCES:
         for key in source_metric_keys(source):
