@@ -14,11 +14,11 @@ migrations; the previous generation's triggers are dropped first.
 
 # ruff: noqa: S608 - SQL built from the registry (reports.statistics.sql)
 
-from django.db import connection
+from django.db import connection, models
 
+from reports.statistics.metrics import SOURCES
 from reports.statistics.sql import (
     DIRTY_TABLE,
-    SOURCES,
     bucket_select,
     quote,
     related_bucket_selects,
@@ -44,7 +44,7 @@ def _function(name: str, body: str) -> str:
     )
 
 
-def model_statements(model) -> list[str]:
+def model_statements(model: type[models.Model]) -> list[str]:
     table = model._meta.db_table
     function = f"{PREFIX}_{table}"
     body = (
@@ -67,9 +67,10 @@ def model_statements(model) -> list[str]:
     ]
 
 
-def truncate_statements(model) -> list[str]:
+def truncate_statements(model: type[models.Model]) -> list[str]:
     """A TRUNCATE has no transition table: it dirties every bucket the table's metrics hold."""
-    exact, families = [], []
+    exact: list[str] = []
+    families: list[str] = []
     for source in SOURCES:
         if source.model is model:
             (families if source.by else exact).append(source.key)
@@ -93,7 +94,7 @@ def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def related_statements(model) -> list[str]:
+def related_statements(model: type[models.Model]) -> list[str]:
     """A record other sources read through a hop (a household its commitments, a camera its
     extractions): changing what they read of it, or deleting it, dirties their buckets."""
     updated = related_bucket_selects(model, deleted=False)
@@ -121,9 +122,9 @@ def related_statements(model) -> list[str]:
     ]
 
 
-def install_triggers(using=None):
+def install_triggers(using: str | None = None) -> None:
     """Drop this app's triggers and functions, then create the ones the registry needs."""
-    statements = []
+    statements: list[str] = []
     for model in source_models():
         statements += model_statements(model)
         statements += truncate_statements(model)
