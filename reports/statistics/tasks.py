@@ -7,9 +7,10 @@ durable record, and the periodic ``rollup_process`` drains it whenever the worke
 
 import logging
 import threading
+from typing import Any
 
 from celery import shared_task
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
 
 from reports.statistics import rollup
@@ -19,19 +20,19 @@ logger = logging.getLogger(__name__)
 BROKER_TIMEOUT = 1.0  # seconds: a save answers well within 2 s with the broker down (G10)
 
 
-@shared_task(name="reports.process_dirty", ignore_result=True)
-def rollup_process():
+@shared_task(name="reports.process_dirty", ignore_result=True)  # type: ignore[untyped-decorator]  # celery ships no types
+def rollup_process() -> int | None:
     """Recompute the dirty buckets (safe to run twice; overlapping runs skip)."""
     return rollup.process_dirty()
 
 
-@shared_task(name="reports.rebuild", ignore_result=True)
-def rollup_rebuild():
+@shared_task(name="reports.rebuild", ignore_result=True)  # type: ignore[untyped-decorator]  # celery ships no types
+def rollup_rebuild() -> None:
     """Recompute the whole rollup from the source tables (nightly)."""
     rollup.rebuild()
 
 
-def _publish():
+def _publish() -> None:
     try:
         # Its own connection, so the short timeouts apply whatever the app's defaults are.
         app = rollup_process.app
@@ -49,7 +50,7 @@ def _publish():
         logger.warning("rollup: broker unreachable, the periodic run will catch up")
 
 
-def enqueue_processing():
+def enqueue_processing() -> None:
     """Ask a worker to process the outbox now; never raises, never waits more than ~1 s.
 
     The client library may retry a silent broker behind the timeouts, so the publish runs in a
@@ -63,14 +64,16 @@ def enqueue_processing():
     publisher.join(BROKER_TIMEOUT)
 
 
-def _after_write(sender, **kwargs):
+def _after_write(sender: type[models.Model], **kwargs: Any) -> None:
     """Once per transaction that wrote a source record: enqueue processing after the commit."""
-    if any(func is enqueue_processing for _sids, func, _robust in connection.run_on_commit):
+    # the stubs give run_on_commit's entries two items; Django 5 stores (sids, func, robust)
+    pending = connection.run_on_commit
+    if any(func is enqueue_processing for _sids, func, _robust in pending):  # type: ignore[misc]
         return
     transaction.on_commit(enqueue_processing)
 
 
-def connect_signals():
+def connect_signals() -> None:
     from reports.statistics.sql import source_models
 
     for model in source_models():
