@@ -10,11 +10,17 @@ country, are read from the rollup's province totals.
 
 # ruff: noqa: S608 - fixed SQL fragments; values are parameters
 
+from __future__ import annotations
+
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -33,6 +39,9 @@ from reports.statistics.metrics import METRICS, Metric
 from wardsecurity.period_spec import Period
 from wardsecurity.scope import ALL_WARDS, scope_ward_ids
 
+if TYPE_CHECKING:
+    from wardsecurity.models import User
+
 SCOPE_PATTERN = r"all|ward:[0-9]{5}|province:[0-9]{2}|cluster:[0-9]{1,9}"
 BREAKDOWNS = ("ward", "group", "month")
 _SCOPE = re.compile(SCOPE_PATTERN)
@@ -43,7 +52,7 @@ _EPOCH = dt.date(1, 1, 1)
 class StatsError(ValueError):
     """A request the statistics cannot answer as asked (a 400, with a translated message)."""
 
-    def __init__(self, message, field="detail"):
+    def __init__(self, message: str, field: str = "detail") -> None:
         super().__init__(message)
         self.field = field
 
@@ -63,20 +72,21 @@ class Scope:
     def rollup_rows(self) -> list[int] | None:
         """The rollup's ``ward_id`` values holding the scope's totals; None: every province's."""
         if self.kind == "province":
+            assert self.province_id is not None  # a province scope names its province
             return [province_row(self.province_id)]
         return self.ward_ids
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         count = None if self.ward_ids is None else len(self.ward_ids)
         return {"kind": self.kind, "code": self.code, "id": self.id, "name": self.name,
                 "wards": count}  # fmt: skip
 
 
-def _ids(queryset) -> list[int]:
+def _ids(queryset: QuerySet[Any]) -> list[int]:
     return list(queryset.values_list("id", flat=True))
 
 
-def resolve_scope(user, scope: str) -> Scope:
+def resolve_scope(user: User, scope: str) -> Scope:
     """The wards ``scope`` names, which must all be visible to ``user`` (else 404).
 
     ``all`` is the user's whole scope: every ward for a national viewer, the province, cluster or
@@ -114,8 +124,8 @@ def resolve_scope(user, scope: str) -> Scope:
     return Scope("cluster", members, id=cluster["id"], name=cluster["name"])
 
 
-def _own_scope(user, visible) -> Scope:
-    ids = scope_ward_ids(user)
+def _own_scope(user: User, visible: QuerySet[Ward]) -> Scope:
+    ids = scope_ward_ids(user)  # type: ignore[no-untyped-call]  # wardsecurity.scope: no hints
     if ids is ALL_WARDS:
         return Scope("all", None, name=_("All wards"))
     kind = user.scope_kind
@@ -127,6 +137,7 @@ def _own_scope(user, visible) -> Scope:
     wards = list(visible.values_list("id", flat=True))
     if kind == user.ScopeKind.PROVINCE:
         province = user.scope_province
+        assert province is not None  # a province-scoped user has one (a database constraint)
         return Scope(
             "province",
             wards,
@@ -136,6 +147,7 @@ def _own_scope(user, visible) -> Scope:
             province_id=province.pk,
         )
     cluster = user.scope_cluster
+    assert cluster is not None  # the remaining kind, cluster, has one (a database constraint)
     return Scope("cluster", wards, id=cluster.pk, name=cluster.name)
 
 
@@ -171,14 +183,22 @@ def rollup_view() -> RollupView:
         return RollupView(*cursor.fetchone())
 
 
-def _running_totals(dates, metric_keys, ward_ids, horizon, *, by_ward=False):
+def _running_totals(
+    dates: list[dt.date],
+    metric_keys: list[str],
+    ward_ids: list[int] | None,
+    horizon: dt.date | None,
+    *,
+    by_ward: bool = False,
+) -> dict[tuple[dt.date, int, str], Decimal]:
     """{(date, ward id or 0, metric): total of the metric up to and including the date}.
 
     ``ward_ids``: the rollup rows to add up (``Scope.rollup_rows``: wards, or a province's
     total); None: every province's total, or with ``by_ward`` every ward's rows.
     """
     dates = sorted(set(dates))
-    months, afters = [], []
+    months: list[dt.date | None] = []
+    afters: list[dt.date] = []
     for day in dates:
         full = day if day == _month_end(day) else day.replace(day=1) - _DAY  # last full month end
         if horizon is not None and full.replace(day=1) > horizon:
@@ -205,7 +225,7 @@ def _running_totals(dates, metric_keys, ward_ids, horizon, *, by_ward=False):
         " FROM reports_statday d JOIN b ON d.day > b.after AND d.day <= b.upto"
         f" WHERE d.metric = ANY(%(metrics)s){wards.format(t='d')} GROUP BY 1, 2, 3"
     )
-    params = {
+    params: dict[str, Any] = {
         "idx": list(range(len(dates))),
         "months": months,
         "afters": afters,
@@ -213,7 +233,7 @@ def _running_totals(dates, metric_keys, ward_ids, horizon, *, by_ward=False):
         "metrics": list(metric_keys),
         "wards": ward_ids,
     }
-    totals = {}
+    totals: dict[tuple[dt.date, int, str], Decimal] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for idx, ward_id, key, value in cursor.fetchall():
@@ -222,7 +242,9 @@ def _running_totals(dates, metric_keys, ward_ids, horizon, *, by_ward=False):
     return totals
 
 
-def _first_days(metric_keys, ward_ids, *, by_ward=False) -> dict:
+def _first_days(
+    metric_keys: list[str], ward_ids: list[int] | None, *, by_ward: bool = False
+) -> dict[tuple[int, str], dt.date]:
     """{(ward id or 0, key): first day} of the stocks among ``metric_keys``, and under
     ``ACTIVITY`` the first day of any flow or annual figure (``_running_totals``' rows)."""
     ward = "ward_id" if by_ward else "0"
@@ -247,7 +269,9 @@ def _first_days(metric_keys, ward_ids, *, by_ward=False) -> dict:
         return {(slot, key): day for slot, key, day in cursor.fetchall()}
 
 
-def _group_totals(dates, metric_keys, ward_id, *, firsts: bool):
+def _group_totals(
+    dates: list[dt.date], metric_keys: list[str], ward_id: int, *, firsts: bool
+) -> tuple[dict[tuple[dt.date, int | None, str], Decimal], dict[tuple[int | None, str], dt.date]]:
     """Running totals and first days by residential group (group id or None) for one ward."""
     dates = sorted(set(dates))
     sql = (
@@ -256,8 +280,12 @@ def _group_totals(dates, metric_keys, ward_id, *, firsts: bool):
         " FROM reports_statday d JOIN b ON d.day <= b.upto"
         " WHERE d.ward_id = %(ward)s AND d.metric = ANY(%(metrics)s) GROUP BY 1, 2, 3"
     )
-    params = {"idx": list(range(len(dates))), "uptos": dates, "metrics": list(metric_keys)}
-    first = {}
+    params: dict[str, Any] = {
+        "idx": list(range(len(dates))),
+        "uptos": dates,
+        "metrics": list(metric_keys),
+    }
+    first: dict[tuple[int | None, str], dt.date] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, {**params, "ward": ward_id})
         totals = {(dates[idx], group, key): value for idx, group, key, value in cursor.fetchall()}
@@ -282,9 +310,11 @@ def _group_totals(dates, metric_keys, ward_id, *, firsts: bool):
 # Figures -------------------------------------------------------------------------------------
 
 
-def _series(totals: dict, first: dict) -> dict:
+def _series[Slot](
+    totals: Mapping[tuple[dt.date, Slot, str], Decimal], first: Mapping[tuple[Slot, str], dt.date]
+) -> dict[Slot, Series]:
     """{slot: Series} from {(date, slot, key): total} and {(slot, key): first day}."""
-    slots: dict = {}
+    slots: dict[Slot, tuple[dict[tuple[dt.date, str], Decimal], dict[str, dt.date]]] = {}
     for (day, slot, key), value in totals.items():
         slots.setdefault(slot, ({}, {}))[0][(day, key)] = value
     for (slot, key), day in first.items():
@@ -292,7 +322,13 @@ def _series(totals: dict, first: dict) -> dict:
     return {slot: Series(values, days) for slot, (values, days) in slots.items()}
 
 
-def _compared(metrics, period, previous_period, series, slot) -> dict:
+def _compared[Slot](
+    metrics: Iterable[Metric],
+    period: Period,
+    previous_period: Period | None,
+    series: Mapping[Slot, Series],
+    slot: Slot,
+) -> dict[str, dict[str, Any]]:
     found = series.get(slot) or Series()
     return {item.key: compared(item, period, previous_period, found) for item in metrics}
 
@@ -310,14 +346,14 @@ def chosen_metrics(keys: list[str] | None) -> list[Metric]:
 
 def stats_for(
     *,
-    user,
+    user: User,
     scope: str,
     period: Period,
     compare: bool = True,
     metrics: list[str] | None = None,
     by: str | None = None,
     rollup: RollupView | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The figures of ``scope`` over ``period`` (SPEC §8), each against the same period.
 
     ``scope``: ``all`` (the user's whole scope), ``ward:<code>``, ``province:<code>`` or
@@ -345,7 +381,7 @@ def stats_for(
     spans = [(period, previous)]
     if by == "month":
         spans += [(month, month.same_period() if compare else None) for month in period.months()]
-    dates = []
+    dates: list[dt.date] = []
     for current, earlier in spans:
         for span in (current, earlier):
             if span is not None:
@@ -362,7 +398,7 @@ def stats_for(
         for (_ward, key), day in list(first.items()):
             first[(0, key)] = min(day, first.get((0, key), day))
     series = _series(totals, first)
-    answer = {
+    answer: dict[str, Any] = {
         "scope": resolved.as_dict(),
         "period": _period_dict(period),
         "compare": _period_dict(previous) if previous else None,
@@ -381,7 +417,7 @@ def stats_for(
     return answer
 
 
-def _period_dict(period: Period) -> dict:
+def _period_dict(period: Period) -> dict[str, str]:
     return {
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
@@ -391,7 +427,13 @@ def _period_dict(period: Period) -> dict:
     }
 
 
-def _by_ward(scope, chosen, period, previous, series) -> list[dict]:
+def _by_ward(
+    scope: Scope,
+    chosen: list[Metric],
+    period: Period,
+    previous: Period | None,
+    series: Mapping[int, Series],
+) -> list[dict[str, Any]]:
     wards = Ward.objects.order_by("code")
     if scope.ward_ids is not None:
         wards = wards.filter(id__in=scope.ward_ids)
@@ -404,11 +446,21 @@ def _by_ward(scope, chosen, period, previous, series) -> list[dict]:
     ]
 
 
-def _by_group(user, scope, chosen, periods, dates, needed) -> list[dict]:
+def _by_group(
+    user: User,
+    scope: Scope,
+    chosen: list[Metric],
+    periods: tuple[Period, Period | None],
+    dates: list[dt.date],
+    needed: list[str],
+) -> list[dict[str, Any]]:
     period, previous = periods
+    assert scope.id is not None  # a breakdown by group is of a one-ward scope
     series = _series(*_group_totals(dates, needed, scope.id, firsts=previous is not None))
     groups = ResidentialGroup.objects.visible_to(user).filter(ward_id=scope.id).order_by("name")
-    rows = [(group_id, name) for group_id, name in groups.values_list("id", "name")]
+    rows: list[tuple[int | None, str]] = [
+        (group_id, name) for group_id, name in groups.values_list("id", "name")
+    ]
     rows.append((None, _("Not in a residential group")))
     return [
         {
