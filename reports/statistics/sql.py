@@ -10,7 +10,10 @@ joined as ``<alias>_<hop>``; ``triggers`` reads a hop from a transition table in
 
 # ruff: noqa: S608 - identifiers from model metadata, values from code
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +27,20 @@ FILTER_OPS = ("isnull", "in")
 
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _concrete(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The field ``name`` of ``model``: a source's paths name fields with a column."""
+    found = model._meta.get_field(name)
+    assert isinstance(found, models.Field), f"{model._meta.label}.{name} is a relation"
+    return found
+
+
+def _db_column(model: type[models.Model], name: str) -> str:
+    """The quoted column of the field ``name`` of ``model``."""
+    column = _concrete(model, name).column
+    assert column is not None, f"{model._meta.label}.{name} has no column"
+    return quote(column)
 
 
 @dataclass(frozen=True)
@@ -70,7 +87,7 @@ def source_paths(source: Source) -> list[str]:
 
 
 def source_hops(source: Source) -> list[Hop]:
-    hops = {}
+    hops: dict[str, Hop] = {}
     for path in source_paths(source):
         hop, _name = _split(source.model, path)
         if hop is not None:
@@ -80,7 +97,7 @@ def source_hops(source: Source) -> list[Hop]:
 
 def hop_fields(source: Source, hop: Hop) -> list[str]:
     """The fields of the related record a source reads through ``hop``."""
-    names = []
+    names: list[str] = []
     for path in source_paths(source):
         found, name = _split(source.model, path)
         if found is not None and found.name == hop.name and name not in names:
@@ -98,10 +115,13 @@ class Event:
 
 
 def events(source: Source) -> list[Event]:
-    found = [Event(START, source.date or source.year, 1)]
+    start = source.date or source.year
+    assert start is not None  # a Source has exactly one of date and year
+    found = [Event(START, start, 1)]
     if source.end:
         found.append(Event(END, source.end, -1))
     if source.latest_per:
+        assert source.date is not None  # latest_per needs a date
         found.append(Event(NEXT, source.date, -1))
     return found
 
@@ -123,14 +143,15 @@ class Rows:
     def _hop_alias(self, hop: Hop) -> str:
         return self.given.get(hop.name) or f"{self.alias}_{hop.name}"
 
-    def _field(self, path: str) -> tuple[str, models.Field]:
+    def _field(self, path: str) -> tuple[str, models.Field[Any, Any]]:
         hop, name = _split(self.model, path)
         if hop is None:
-            return self.alias, self.model._meta.get_field(name)
-        return self._hop_alias(hop), hop.model._meta.get_field(name)
+            return self.alias, _concrete(self.model, name)
+        return self._hop_alias(hop), _concrete(hop.model, name)
 
     def column(self, path: str) -> str:
         alias, found = self._field(path)
+        assert found.column is not None, f"{path!r} has no column"
         return f"{alias}.{quote(found.column)}"
 
     def local_day(self, path: str) -> str:
@@ -179,18 +200,20 @@ class Rows:
     # Days.
 
     def _year_start(self) -> str:
+        assert self.source.year is not None  # only a source counted by year starts on 1 January
         return f"make_date({self.column(self.source.year)}::int, 1, 1)"
 
     def _next(self) -> str:
         """The next later date of a row of the same ward and ``latest_per`` field."""
         source = self.source
+        # a NEXT event is a latest_per source's, which has a date
+        assert source.date is not None and source.latest_per is not None
         table = quote(self.model._meta.db_table)
         date, ward = self.column(source.date), self.column(source.ward_path)
         per = self.column(source.latest_per)
-        meta = self.model._meta
-        date_column = quote(meta.get_field(source.date).column)
-        ward_column = quote(meta.get_field(source.ward_path).column)
-        per_column = quote(meta.get_field(source.latest_per).column)
+        date_column = _db_column(self.model, source.date)
+        ward_column = _db_column(self.model, source.ward_path)
+        per_column = _db_column(self.model, source.latest_per)
         return (
             f"(SELECT min(x.{date_column}) FROM {table} x WHERE x.{ward_column} = {ward}"
             f" AND x.{per_column} IS NOT DISTINCT FROM {per} AND x.{date_column} > {date})"
@@ -244,7 +267,7 @@ class Rows:
     # Filters.
 
     def where(self) -> str:
-        conditions = []
+        conditions: list[str] = []
         for lookup, value in self.source.where.items():
             path, op = _lookup(lookup)
             column = self.column(path)
@@ -260,18 +283,21 @@ class Rows:
         """What a row must meet to add to its metric on the event's day."""
         found = [self.where(), f"{self.day(event)} IS NOT NULL", f"{self.ward()} IS NOT NULL"]
         if self.source.not_before:
+            assert self.source.year is not None  # not_before needs a year
             year_end = f"make_date({self.column(self.source.year)}::int, 12, 31)"
             found.append(f"{self.local_day(self.source.not_before)} <= {year_end}")
         return found
 
 
-def _literal(value) -> str:
+def _literal(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def contribution_selects(*, dirty: str | None = None, since=None, ward_filter: str = "") -> list:
+def contribution_selects(
+    *, dirty: str | None = None, since: str | None = None, ward_filter: str = ""
+) -> list[str]:
     """One SELECT per source and event yielding (ward_id, day, group_id, metric, value).
 
     ``dirty``: a table of (ward_id, day) to restrict to those buckets (incremental run), whose
@@ -279,7 +305,7 @@ def contribution_selects(*, dirty: str | None = None, since=None, ward_filter: s
     ``dirty_first`` and ``dirty_last``; otherwise ``since`` (a date literal placeholder) and
     ``ward_filter`` bound a rebuild.
     """
-    selects = []
+    selects: list[str] = []
     for source in SOURCES:
         rows = Rows(source, "t")
         ward = rows.ward()
@@ -309,17 +335,17 @@ def contribution_selects(*, dirty: str | None = None, since=None, ward_filter: s
     return selects
 
 
-def source_models() -> list:
-    seen = []
+def source_models() -> list[type[models.Model]]:
+    seen: list[type[models.Model]] = []
     for source in SOURCES:
         if source.model not in seen:
             seen.append(source.model)
     return seen
 
 
-def bucket_select(model, alias: str, table: str) -> str:
+def bucket_select(model: type[models.Model], alias: str, table: str) -> str:
     """(ward_id, day) of every bucket the rows of ``table`` (shaped like ``model``) count in."""
-    parts = []
+    parts: list[str] = []
     for source in SOURCES:
         if source.model is not model:
             continue
@@ -332,9 +358,9 @@ def bucket_select(model, alias: str, table: str) -> str:
     return " UNION ".join(dict.fromkeys(parts))
 
 
-def related_models() -> list:
+def related_models() -> list[type[models.Model]]:
     """The models sources read through a hop (a commitment's household, an extraction's camera)."""
-    seen = []
+    seen: list[type[models.Model]] = []
     for source in SOURCES:
         for hop in source_hops(source):
             if hop.model not in seen:
@@ -342,20 +368,20 @@ def related_models() -> list:
     return seen
 
 
-def related_bucket_selects(related, *, deleted: bool) -> list[str]:
+def related_bucket_selects(related: type[models.Model], *, deleted: bool) -> list[str]:
     """(ward_id, day) of the buckets of every row that reads a changed row of ``related``.
 
     An update marks the buckets as the rows stood with the old and with the new related row,
     when a field they read changed; a delete marks them with the old related row (the rows
     still there then; rows deleted before it marked their own).
     """
-    selects = []
+    selects: list[str] = []
     for source in SOURCES:
         for hop in source_hops(source):
             if hop.model is not related:
                 continue
-            meta = hop.model._meta
-            columns = [quote(meta.get_field(name).column) for name in hop_fields(source, hop)]
+            columns = [_db_column(hop.model, name) for name in hop_fields(source, hop)]
+            sides: tuple[str, ...]
             if deleted:
                 sides, start = ("o",), "old_rows o"
             else:
