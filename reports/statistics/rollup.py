@@ -16,8 +16,10 @@ rebuild recomputes the months from the day rows.
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from households.models import Ward
@@ -36,15 +38,21 @@ def _month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def _lock(cursor, *, wait: bool) -> bool:
+def _lock(cursor: CursorWrapper, *, wait: bool) -> bool:
     if wait:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         return True
     cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
-    return cursor.fetchone()[0]
+    locked: bool = cursor.fetchone()[0]
+    return locked
 
 
-def _days_select(*, dirty=None, since=None, ward_ids=None) -> str:
+def _days_select(
+    *,
+    dirty: str | None = None,
+    since: dt.date | None = None,
+    ward_ids: list[int] | None = None,
+) -> str:
     """The StatDay rows of the chosen buckets, computed from the source tables, in index order.
 
     Written in the order of the ``(ward_id, day)`` index, a rebuild's millions of rows append
@@ -62,7 +70,9 @@ def _days_select(*, dirty=None, since=None, ward_ids=None) -> str:
     )
 
 
-def _insert_days(cursor, *, since=None, ward_ids=None):
+def _insert_days(
+    cursor: CursorWrapper, *, since: dt.date | None = None, ward_ids: list[int] | None = None
+) -> None:
     """Insert the StatDay rows of a rebuild."""
     cursor.execute(
         "INSERT INTO reports_statday (ward_id, day, group_id, metric, value) "
@@ -71,7 +81,7 @@ def _insert_days(cursor, *, since=None, ward_ids=None):
     )
 
 
-def _replace_dirty_days(cursor):
+def _replace_dirty_days(cursor: CursorWrapper) -> None:
     """Replace the StatDay rows of the buckets in ``_rollup_dirty``, noting the net change.
 
     What the deleted rows held goes to ``_rollup_change`` negated and what the new rows hold
@@ -100,7 +110,7 @@ def _replace_dirty_days(cursor):
         )
 
 
-def _replace_province_days(cursor):
+def _replace_province_days(cursor: CursorWrapper) -> None:
     """Recompute the province totals of the days in ``_rollup_dirty`` from their wards' rows,
     noting the net change in ``_rollup_change`` as ``_replace_dirty_days`` does."""
     cursor.execute(
@@ -128,7 +138,12 @@ def _replace_province_days(cursor):
     )
 
 
-def _insert_province_days(cursor, *, since=None, province_ids=None):
+def _insert_province_days(
+    cursor: CursorWrapper,
+    *,
+    since: dt.date | None = None,
+    province_ids: list[int] | None = None,
+) -> None:
     """Insert the province totals of a rebuild (every province, or the given ones)."""
     conditions = ["s.ward_id > 0"]
     if since:
@@ -145,7 +160,7 @@ def _insert_province_days(cursor, *, since=None, province_ids=None):
     )
 
 
-def _update_series(cursor):
+def _update_series(cursor: CursorWrapper) -> None:
     """Recompute the first day of the series a batch changed (noted in ``_rollup_change``).
 
     A series whose first day is before every month the batch changed keeps it; the others
@@ -170,7 +185,9 @@ def _update_series(cursor):
     )
 
 
-def _rebuild_series(cursor, *, since: dt.date | None, rows: list[int] | None):
+def _rebuild_series(
+    cursor: CursorWrapper, *, since: dt.date | None, rows: list[int] | None
+) -> None:
     """Recompute the first days of the rebuilt rows (a series that began before ``since``
     keeps its first day)."""
     kept, days = ["TRUE"], ["TRUE"]
@@ -190,7 +207,7 @@ def _rebuild_series(cursor, *, since: dt.date | None, rows: list[int] | None):
     )
 
 
-def _horizon(cursor, state: RollupState) -> dt.date:
+def _horizon(cursor: CursorWrapper, state: RollupState) -> dt.date:
     """The month up to which StatMonth is dense: this month, or a later one a record names."""
     cursor.execute("SELECT max(day) FROM reports_statday")
     latest = cursor.fetchone()[0]
@@ -202,7 +219,7 @@ def _horizon(cursor, state: RollupState) -> dt.date:
     return horizon
 
 
-def _extend(cursor, old: dt.date | None, new: dt.date):
+def _extend(cursor: CursorWrapper, old: dt.date | None, new: dt.date) -> None:
     """Carry every series' running total forward from the old horizon to the new one."""
     if old is None or new <= old:
         return
@@ -219,7 +236,7 @@ def _add_month(month: dt.date) -> dt.date:
     return dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
 
-def _rewrite_months(cursor, horizon: dt.date):
+def _rewrite_months(cursor: CursorWrapper, horizon: dt.date) -> None:
     """Rewrite StatMonth of each ward in ``_rollup_wards`` from its first dirty month on."""
     cursor.execute(
         "DELETE FROM reports_statmonth s USING _rollup_wards w"
@@ -265,7 +282,7 @@ def _rewrite_months(cursor, horizon: dt.date):
     )
 
 
-def _apply_changes(cursor, horizon: dt.date):
+def _apply_changes(cursor: CursorWrapper, horizon: dt.date) -> None:
     """Add the net changes of ``_rollup_change`` to StatMonth: to the month's delta and to the
     closing of that month and of every later one, up to the horizon.
 
@@ -301,7 +318,7 @@ def _apply_changes(cursor, horizon: dt.date):
     )
 
 
-def _finish(cursor, *, rebuilt: bool):
+def _finish(cursor: CursorWrapper, *, rebuilt: bool) -> None:
     """Bring StatMonth up to date and stamp the state.
 
     After a rebuild the months of the wards in ``_rollup_wards`` are rewritten from the day
@@ -322,7 +339,7 @@ def _finish(cursor, *, rebuilt: bool):
     state.save()
 
 
-def _temp_tables(cursor):
+def _temp_tables(cursor: CursorWrapper) -> None:
     cursor.execute(
         "CREATE TEMP TABLE IF NOT EXISTS _rollup_dirty (ward_id int, day date) ON COMMIT DROP"
     )
@@ -367,7 +384,7 @@ def process_batch(watermark: int, *, wait: bool = False) -> int | None:
             " INSERT INTO _rollup_dirty SELECT DISTINCT ward_id, day FROM claimed",
             [watermark, BATCH],
         )
-        claimed = cursor.rowcount
+        claimed: int = cursor.rowcount
         if not claimed:
             return 0
         cursor.execute("ANALYZE _rollup_dirty")
@@ -397,12 +414,12 @@ def process_dirty(*, wait: bool = False) -> int:
     return total
 
 
-def rebuild(*, since: dt.date | None = None, ward_ids=None) -> None:
+def rebuild(*, since: dt.date | None = None, ward_ids: Iterable[int] | None = None) -> None:
     """Recompute the rollup from the source tables (all of it, or from ``since``, or some wards).
 
     Outbox rows the rebuild covers are consumed; the rest wait for the next incremental run.
     """
-    ward_ids = None if ward_ids is None else sorted(set(ward_ids))
+    wards = None if ward_ids is None else sorted(set(ward_ids))
     first_month = _month(since) if since else None
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor, wait=True)
@@ -413,11 +430,11 @@ def rebuild(*, since: dt.date | None = None, ward_ids=None) -> None:
         delete = ["TRUE"]
         province_ids = None
         rows = None  # the rollup's ward_ids rebuilt: every one, or these wards and provinces
-        if ward_ids is not None:
+        if wards is not None:
             province_ids = sorted(
-                set(Ward.objects.filter(id__in=ward_ids).values_list("province_id", flat=True))
+                set(Ward.objects.filter(id__in=wards).values_list("province_id", flat=True))
             )
-            rows = ward_ids + [province_row(p) for p in province_ids]
+            rows = wards + [province_row(p) for p in province_ids]
         params = {"since": first_month, "rows": rows, "watermark": watermark}
         if first_month:
             delete.append("day >= %(since)s")
@@ -425,7 +442,7 @@ def rebuild(*, since: dt.date | None = None, ward_ids=None) -> None:
             delete.append("ward_id = ANY(%(rows)s)")
         where = " AND ".join(delete)
         cursor.execute(f"DELETE FROM reports_statday WHERE {where}", params)
-        _insert_days(cursor, since=first_month, ward_ids=ward_ids)
+        _insert_days(cursor, since=first_month, ward_ids=wards)
         _insert_province_days(cursor, since=first_month, province_ids=province_ids)
         _rebuild_series(cursor, since=first_month, rows=rows)
         cursor.execute(f"DELETE FROM {DIRTY_TABLE} WHERE id <= %(watermark)s AND {where}", params)
@@ -446,7 +463,7 @@ def rebuild(*, since: dt.date | None = None, ward_ids=None) -> None:
         # inside a transaction); autovacuum would get there, but only after a while.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE) reports_statday, reports_statmonth")
-    logger.info("rollup rebuilt (since %s, %s wards)", since or "the start", ward_ids or "all")
+    logger.info("rollup rebuilt (since %s, %s wards)", since or "the start", wards or "all")
 
 
 def pending() -> DirtyBucket | None:
