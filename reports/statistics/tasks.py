@@ -21,7 +21,7 @@ BROKER_TIMEOUT = 1.0  # seconds: a save answers well within 2 s with the broker 
 
 
 @shared_task(name="reports.process_dirty", ignore_result=True)  # type: ignore[untyped-decorator]  # celery ships no types
-def rollup_process() -> int | None:
+def rollup_process() -> int:
     """Recompute the dirty buckets (safe to run twice; overlapping runs skip)."""
     return rollup.process_dirty()
 
