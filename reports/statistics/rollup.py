@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from households.models import Ward
@@ -145,7 +146,7 @@ def _insert_province_days(cursor, *, since=None, province_ids=None):
     )
 
 
-def _update_series(cursor):
+def _update_series(cursor: CursorWrapper) -> None:
     """Recompute the first day of the series a batch changed (noted in ``_rollup_change``).
 
     A series whose first day is before every month the batch changed keeps it; the others
@@ -170,7 +171,9 @@ def _update_series(cursor):
     )
 
 
-def _rebuild_series(cursor, *, since: dt.date | None, rows: list[int] | None):
+def _rebuild_series(
+    cursor: CursorWrapper, *, since: dt.date | None, rows: list[int] | None
+) -> None:
     """Recompute the first days of the rebuilt rows (a series that began before ``since``
     keeps its first day)."""
     kept, days = ["TRUE"], ["TRUE"]

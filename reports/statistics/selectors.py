@@ -222,7 +222,9 @@ def _running_totals(dates, metric_keys, ward_ids, horizon, *, by_ward=False):
     return totals
 
 
-def _first_days(metric_keys, ward_ids, *, by_ward=False) -> dict:
+def _first_days(
+    metric_keys: list[str], ward_ids: list[int] | None, *, by_ward: bool = False
+) -> dict:
     """{(ward id or 0, key): first day} of the stocks among ``metric_keys``, and under
     ``ACTIVITY`` the first day of any flow or annual figure (``_running_totals``' rows)."""
     ward = "ward_id" if by_ward else "0"
@@ -247,7 +249,9 @@ def _first_days(metric_keys, ward_ids, *, by_ward=False) -> dict:
         return {(slot, key): day for slot, key, day in cursor.fetchall()}
 
 
-def _group_totals(dates, metric_keys, ward_id, *, firsts: bool):
+def _group_totals(
+    dates: list[dt.date], metric_keys: list[str], ward_id: int, *, firsts: bool
+) -> tuple[dict, dict]:
     """Running totals and first days by residential group (group id or None) for one ward."""
     dates = sorted(set(dates))
     sql = (
@@ -292,7 +296,9 @@ def _series(totals: dict, first: dict) -> dict:
     return {slot: Series(values, days) for slot, (values, days) in slots.items()}
 
 
-def _compared(metrics, period, previous_period, series, slot) -> dict:
+def _compared(
+    metrics: list[Metric], period: Period, previous_period: Period | None, series: dict, slot
+) -> dict:
     found = series.get(slot) or Series()
     return {item.key: compared(item, period, previous_period, found) for item in metrics}
 

@@ -265,7 +265,7 @@ class Rows:
         return found
 
 
-def _literal(value) -> str:
+def _literal(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     return "'" + str(value).replace("'", "''") + "'"
@@ -332,7 +332,7 @@ def bucket_select(model, alias: str, table: str) -> str:
     return " UNION ".join(dict.fromkeys(parts))
 
 
-def related_models() -> list:
+def related_models() -> list[type[models.Model]]:
     """The models sources read through a hop (a commitment's household, an extraction's camera)."""
     seen = []
     for source in SOURCES:
@@ -342,7 +342,7 @@ def related_models() -> list:
     return seen
 
 
-def related_bucket_selects(related, *, deleted: bool) -> list[str]:
+def related_bucket_selects(related: type[models.Model], *, deleted: bool) -> list[str]:
     """(ward_id, day) of the buckets of every row that reads a changed row of ``related``.
 
     An update marks the buckets as the rows stood with the old and with the new related row,

@@ -14,7 +14,7 @@ migrations; the previous generation's triggers are dropped first.
 
 # ruff: noqa: S608 - SQL built from the registry (reports.statistics.sql)
 
-from django.db import connection
+from django.db import connection, models
 
 from reports.statistics.sql import (
     DIRTY_TABLE,
@@ -93,7 +93,7 @@ def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def related_statements(model) -> list[str]:
+def related_statements(model: type[models.Model]) -> list[str]:
     """A record other sources read through a hop (a household its commitments, a camera its
     extractions): changing what they read of it, or deleting it, dirties their buckets."""
     updated = related_bucket_selects(model, deleted=False)
