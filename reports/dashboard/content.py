@@ -76,7 +76,7 @@ def display(key, value) -> str:
     return format_number(value)
 
 
-def compared_text(key, entry: dict) -> str:
+def compared_text(key: str, entry: dict) -> str:
     """The same-period comparison of a statistics entry, as the period report words it."""
     return comparison(
         entry.get("value"),
