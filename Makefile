@@ -16,7 +16,7 @@ help:
 	@echo "make run       set everything up and serve the portal on http://$(HOST):$(PORT) with a worker"
 	@echo "make test      install, lint and run the whole test suite on PostgreSQL (and Chromium)"
 	@echo "make install   create the virtualenv and install pinned dependencies"
-	@echo "make lint      ruff, manage.py check, makemigrations --check"
+	@echo "make lint      ruff, mypy, manage.py check, makemigrations --check"
 	@echo "make worker    run a Celery worker (with beat) in the foreground"
 	@echo "make messages  extract and compile the Vietnamese and English translations"
 	@echo "make bench     benchmark on a synthetic province (SCALE=small for a quick run; BENCHMARKS.md)"
@@ -59,6 +59,7 @@ test: install lint
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 
