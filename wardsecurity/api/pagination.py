@@ -105,8 +105,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return answer
 
     def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["description"] = (
+                    "A page number: ASCII digits from 1 (no sign, exponent or other digits). "
+                    "Any other value, or a page past the last, is a 404."
+                )
         return [
-            *super().get_schema_operation_parameters(view),
+            *parameters,
             {
                 "name": self.cursor_query_param,
                 "required": False,
