@@ -23,6 +23,7 @@ import json
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 EXACT_COUNT_LIMIT = 100_000
@@ -95,7 +96,7 @@ class CountingPaginator(Paginator):
     @cached_property
     def count(self) -> int | None:  # type: ignore[override]
         """The number of rows up to the limit; None past it (more than ``count_at_least``)."""
-        queryset = self.object_list
+        queryset: QuerySet = self.object_list  # type: ignore[assignment]
         # Unordered: counting needs no sort, and LIMIT then stops at any limit + 1 rows.
         bounded = queryset.order_by().values("pk")[: self.limit + 1].count()
         return bounded if bounded <= self.limit else None

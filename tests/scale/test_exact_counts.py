@@ -14,7 +14,7 @@ from households.models import Household
 from households.views import HOUSEHOLDS
 from tests import factories as f
 from tests.portal.helpers import form_data, make
-from wardsecurity.pagination import EXACT_COUNT_LIMIT
+from wardsecurity.pagination import EXACT_COUNT_LIMIT, exact_count_limit
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +65,9 @@ def api_list(client, django_assert_max_num_queries, **params):
 
 
 def test_the_default_limit_is_a_hundred_thousand_rows(settings):
+    assert settings.API_EXACT_COUNT_LIMIT == EXACT_COUNT_LIMIT == exact_count_limit() == 100_000
     del settings.API_EXACT_COUNT_LIMIT
-    assert EXACT_COUNT_LIMIT == 100_000
+    assert exact_count_limit() == 100_000
 
 
 def test_an_api_list_of_a_few_thousand_rows_is_counted_exactly_and_sees_an_add_at_once(

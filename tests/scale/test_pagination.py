@@ -91,9 +91,9 @@ def test_the_next_pages_of_a_large_list_never_count_it_all(
     settings.API_EXACT_COUNT_LIMIT = 3
     households(group_a, 6)
     for page in (1, 2, 3):
-        with CaptureQueriesContext(connection) as captured:
-            with django_assert_max_num_queries(4):  # session, user, the count, the page
-                response = api.get(URL, {"page_size": 2, "page": page})
+        # Session, user, the count, the page.
+        with CaptureQueriesContext(connection) as captured, django_assert_max_num_queries(4):
+            response = api.get(URL, {"page_size": 2, "page": page})
         assert response.status_code == 200
         assert response.json()["count"] is None
         sql = [q["sql"] for q in captured.captured_queries]
