@@ -1,30 +1,49 @@
 """Counting a list without counting a million rows: shared by the API's pages and the portal's.
 
-A list is counted exactly up to ``API_EXACT_COUNT_LIMIT`` rows; beyond it the count is
-PostgreSQL's estimate (a COUNT(*) over a million households costs more than the page), kept a
-minute for the same query, and every page number is then served: ``next`` follows the rows, not
-the estimate.
+Counts (issue 12): a list is counted exactly whenever that is cheap — one bounded query,
+``SELECT COUNT(*) FROM (SELECT … LIMIT limit + 1)`` without ORDER BY, so PostgreSQL reads at most
+``API_EXACT_COUNT_LIMIT`` + 1 rows (100,000 by default) from whatever index suits it. Past the
+limit the count is not known and not guessed: ``count`` is None and ``count_at_least`` the
+limit (the API's ``"count": null, "count_at_least": 100000``, the portal's "Hơn 100.000 bản
+ghi"). Nothing is estimated and nothing is kept between requests, so a list shows a new row in
+its count on the next request.
+
+Pages past the limit are served all the same: such a page reads one row more than it shows, so
+``has_next`` is exact and ``next`` follows the rows.
+
+Page numbers (issue 15): ASCII digits from 1, no sign, no exponent, no other script's digits.
+Anything else, a page after the last (when the count is exact), a page with no row (past the
+limit, where the last page is not known), or an offset past ``MAX_OFFSET`` raises
+``InvalidPage``, which the API and the portal answer with their 404 — never a query with an
+offset PostgreSQL cannot hold.
 """
 
-import hashlib
 import json
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-EXACT_COUNT_LIMIT = 1_000
+EXACT_COUNT_LIMIT = 100_000
+# The largest offset a page may start at: far past any list of the portal, well inside
+# PostgreSQL's bigint OFFSET. A page number whose offset is past it is no page (404).
+MAX_OFFSET = 2**31 - 1
+# More digits than that is past MAX_OFFSET whatever the page size: not worth converting.
+MAX_PAGE_DIGITS = len(str(MAX_OFFSET)) + 1
 
 
 def exact_count_limit() -> int:
-    return getattr(settings, "API_EXACT_COUNT_LIMIT", EXACT_COUNT_LIMIT)
+    return int(getattr(settings, "API_EXACT_COUNT_LIMIT", EXACT_COUNT_LIMIT))
 
 
 def planner_estimate(queryset) -> int:
-    """The row count PostgreSQL's planner expects for ``queryset`` (EXPLAIN, nothing is run)."""
+    """The row count PostgreSQL's planner expects for ``queryset`` (EXPLAIN, nothing is run).
+
+    Only for an export job's progress bar (``portal.export_jobs``), where a guess is all that is
+    needed; never shown as a list's count.
+    """
     compiler = queryset.query.get_compiler(queryset.db)
     sql, params = compiler.as_sql()
     with connections[queryset.db].cursor() as cursor:
@@ -35,83 +54,104 @@ def planner_estimate(queryset) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-ESTIMATE_SECONDS = 60
+class CountedPage(Page):
+    """A page; past the count limit it knows whether a next page exists from the extra row
+    it read, not from a count."""
 
-
-def _estimate_key(queryset) -> str:
-    """The list's identity: its SQL (scope and filters included) and the limit it was cut at."""
-    sql, params = queryset.query.sql_with_params()
-    identity = (queryset.db, sql, params, exact_count_limit())
-    return "count-estimate:" + hashlib.sha256(repr(identity).encode()).hexdigest()
-
-
-class EstimatedPage(Page):
-    """A page of an estimated list: there is a next page while this one is full."""
+    def __init__(self, object_list, number, paginator, *, more=None):
+        super().__init__(object_list, number, paginator)
+        self.more = more
 
     def has_next(self):
-        return len(self.object_list) == self.paginator.per_page
+        return super().has_next() if self.more is None else self.more
+
+    def end_index(self):
+        if self.more is None:
+            return super().end_index()
+        return self.start_index() + len(self.object_list) - 1
 
 
-class EstimatingPaginator(Paginator):
-    """Counts exactly up to the limit in one bounded query; past it, takes the planner's figure.
+class CountingPaginator(Paginator):
+    """Counts exactly up to the limit in one bounded query; past it, says so (``count`` None).
 
     ``rows``, when given, turns a page's slice of the queryset into the rows to serialise (the
-    lean path's tuples): the count and the estimate still read the queryset itself, so they are
-    the same queries, with the same answers, as on the full path.
+    lean path's tuples): the count still reads the queryset itself, so it is the same query,
+    with the same answer, as on the full path.
     """
-
-    estimated = False
 
     def __init__(self, *args, rows=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
 
-    def _get_page(self, object_list, number, paginator):
-        return Page(self._page_rows(object_list), number, paginator)
-
     def _page_rows(self, object_list):
         return object_list if self.rows is None else self.rows(object_list)
 
+    def _get_page(self, object_list, number, paginator):
+        return CountedPage(self._page_rows(object_list), number, paginator)
+
     @cached_property
-    def count(self):
-        """Exact up to the limit; past it the planner's estimate, kept ``ESTIMATE_SECONDS``
-        for the same query, so paging through a large list does not count it again each time
-        (an estimate a minute old is as good as a new one)."""
-        limit = exact_count_limit()
-        queryset = self.object_list
-        try:
-            key = _estimate_key(queryset)
-        except EmptyResultSet:  # a filter no row can match (``none()``, ``IN ()``)
-            return 0
-        known = cache.get(key)
-        if known is not None:
-            self.estimated = True
-            return known
-        exact = queryset.values("pk")[: limit + 1].count()
-        if exact <= limit:
-            return exact
-        self.estimated = True
-        estimate = max(exact, planner_estimate(queryset))
-        cache.set(key, estimate, ESTIMATE_SECONDS)
-        return estimate
+    def limit(self) -> int:
+        return exact_count_limit()
+
+    @cached_property
+    def count(self) -> int | None:  # type: ignore[override]
+        """The number of rows up to the limit; None past it (more than ``count_at_least``)."""
+        queryset: QuerySet = self.object_list  # type: ignore[assignment]
+        # Unordered: counting needs no sort, and LIMIT then stops at any limit + 1 rows.
+        bounded = queryset.order_by().values("pk")[: self.limit + 1].count()
+        return bounded if bounded <= self.limit else None
+
+    @property
+    def count_at_least(self) -> int | None:
+        """Past the limit, what is known of the count: more rows than this. None when exact."""
+        return self.limit if self.count is None else None
+
+    @cached_property
+    def num_pages(self) -> int | None:  # type: ignore[override]
+        """The number of pages, None when the count is not known."""
+        if self.count is None:
+            return None
+        return super().num_pages
 
     def validate_number(self, number):
-        if not (self.count and self.estimated):
-            return super().validate_number(number)
-        # The last page is unknown past an estimate: every page from 1 on is served, and one
-        # past the end is empty, so a low estimate never hides rows.
-        try:
-            number = int(number)
-        except (TypeError, ValueError) as exc:
-            raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
-        if number < 1:
+        """The page number as an int, or InvalidPage for anything that cannot be a page."""
+        if isinstance(number, int) and not isinstance(number, bool):
+            value = number
+        elif isinstance(number, str) and number.isascii() and number.isdigit():
+            if len(number) > MAX_PAGE_DIGITS:
+                raise EmptyPage(self.error_messages["no_results"])
+            value = int(number)
+        else:
+            raise PageNotAnInteger(self.error_messages["invalid_page"])
+        if value < 1:
             raise EmptyPage(self.error_messages["min_page"])
-        return number
+        if (value - 1) * self.per_page > MAX_OFFSET:
+            raise EmptyPage(self.error_messages["no_results"])
+        if self.num_pages is not None and value > self.num_pages:
+            raise EmptyPage(self.error_messages["no_results"])
+        return value
 
     def page(self, number):
         number = self.validate_number(number)
-        if not self.estimated:
+        if self.count is not None:
             return super().page(number)
+        # Past the limit: one row more than the page says whether there is a next one, and a
+        # page with no row is past the end.
         bottom = (number - 1) * self.per_page
-        rows = self._page_rows(self.object_list[bottom : bottom + self.per_page])
-        return EstimatedPage(rows, number, self)
+        top = bottom + self.per_page
+        fetched = list(self._page_rows(self.object_list[bottom : top + 1]))
+        if not fetched and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        more = len(fetched) > self.per_page and top <= MAX_OFFSET
+        return CountedPage(fetched[: self.per_page], number, self, more=more)
+
+    def get_page(self, number):
+        """Strict, unlike Django's: no number is the first page, anything else ``page()``
+        (InvalidPage for a page that does not exist, which the portal answers with a 404)."""
+        return self.page(1 if number in (None, "") else number)
+
+    @property
+    def page_range(self):
+        if self.num_pages is None:
+            raise NotImplementedError("The pages past the count limit are not numbered.")
+        return super().page_range

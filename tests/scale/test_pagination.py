@@ -1,5 +1,6 @@
-"""Pagination at scale: counts stop at a limit, cursor pages walk without counting, and a cursor
-a client changed is a 400, never a 500."""
+"""Pagination at scale: counts stop at a limit (past it the answer says so, and is never an
+estimate), cursor pages walk without counting, and a cursor a client changed is a 400, never a
+500. (Exact counts right after an add: test_exact_counts.py; page numbers: test_page_numbers.py.)"""
 
 import pytest
 from django.core import signing
@@ -8,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from households.models import Household
 from tests.factories import HouseholdFactory, ResidentialGroupFactory
-from wardsecurity.api.pagination import CURSOR_SALT, EstimatingPaginator
+from wardsecurity.api.pagination import CURSOR_SALT
+from wardsecurity.pagination import CountingPaginator
 
 URL = "/api/v1/households/"
 
@@ -41,19 +43,20 @@ def test_page_numbers_keep_their_shape_and_an_exact_small_count(api, group_a):
     assert "X-Count-Estimated" not in response.headers
 
 
-def test_past_the_limit_the_count_is_the_planners_estimate_and_says_so(api, group_a, settings):
+def test_past_the_limit_the_count_is_null_and_says_how_many_at_least(api, group_a, settings):
     settings.API_EXACT_COUNT_LIMIT = 3
     households(group_a, 6)
     response = api.get(URL, {"page_size": 2})
     assert response.status_code == 200
-    assert response.headers["X-Count-Estimated"] == "true"
-    # Never below what was actually seen: the bounded count found more than the limit.
-    assert response.json()["count"] >= 4
+    assert list(response.json()) == ["count", "count_at_least", "next", "previous", "results"]
+    assert response.json()["count"] is None
+    assert response.json()["count_at_least"] == 3
+    assert "X-Count-Estimated" not in response.headers
     assert len(response.json()["results"]) == 2
 
 
 def test_past_the_limit_every_row_is_reachable_by_page_number(api, group_a, settings):
-    # The planner's estimate may be low; pages and next links follow the rows, not the estimate.
+    # The count is not known; pages and next links follow the rows.
     settings.API_EXACT_COUNT_LIMIT = 3
     made = sorted((h.pk for h in households(group_a, 7)), reverse=True)
     seen, response = [], api.get(URL, {"page_size": 2})
@@ -64,7 +67,8 @@ def test_past_the_limit_every_row_is_reachable_by_page_number(api, group_a, sett
             break
         response = api.get(response.json()["next"])
     assert seen == made
-    assert api.get(URL, {"page_size": 2, "page": 9}).json()["results"] == []
+    assert api.get(URL, {"page_size": 2, "page": 4}).json()["next"] is None  # 7th row alone
+    assert api.get(URL, {"page_size": 2, "page": 5}).status_code == 404  # past the rows
     assert api.get(URL, {"page_size": 2, "page": 0}).status_code == 404
     assert api.get(URL, {"page_size": 2, "page": "x"}).status_code == 404
 
@@ -79,27 +83,30 @@ def test_the_count_reads_at_most_the_limit_plus_one_row(api, group_a, settings):
     assert "LIMIT 4" in counts[0]
 
 
-def test_the_next_pages_of_a_large_list_reuse_its_estimate(api, group_a, settings):
+def test_the_next_pages_of_a_large_list_never_count_it_all(
+    api, group_a, settings, django_assert_max_num_queries
+):
+    """Every page of a list past the limit costs the same: one bounded count (never a full
+    COUNT, never EXPLAIN) and the page, whatever its number."""
     settings.API_EXACT_COUNT_LIMIT = 3
     households(group_a, 6)
-    first = api.get(URL, {"page_size": 2})
-    with CaptureQueriesContext(connection) as captured:
-        second = api.get(URL, {"page_size": 2, "page": 2})
-    sql = [q["sql"] for q in captured.captured_queries]
-    assert not [q for q in sql if "COUNT(*)" in q or q.startswith("EXPLAIN")]
-    assert second.headers["X-Count-Estimated"] == "true"
-    assert second.json()["count"] == first.json()["count"]
-    # Another list (another filter) is counted on its own.
-    with CaptureQueriesContext(connection) as captured:
-        api.get(URL, {"page_size": 2, "search": "khác"})
-    assert [q for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+    for page in (1, 2, 3):
+        # Session, user, the count, the page.
+        with CaptureQueriesContext(connection) as captured, django_assert_max_num_queries(4):
+            response = api.get(URL, {"page_size": 2, "page": page})
+        assert response.status_code == 200
+        assert response.json()["count"] is None
+        sql = [q["sql"] for q in captured.captured_queries]
+        assert not [q for q in sql if q.startswith("EXPLAIN")]
+        (count,) = [q for q in sql if "COUNT(*)" in q]
+        assert "LIMIT 4" in count
 
 
 def test_a_list_no_row_can_match_counts_zero(group_a):
     """Found by the schemathesis run: a filter that compiles to no SQL (``IN ()``) is empty."""
     households(group_a, 2)
     for queryset in (Household.objects.none(), Household.objects.filter(pk__in=[])):
-        paginator = EstimatingPaginator(queryset, 2)
+        paginator = CountingPaginator(queryset, 2)
         assert paginator.count == 0
         assert list(paginator.page(1).object_list) == []
 

@@ -1,10 +1,11 @@
 """Pagination of every API list: page numbers by default, cursor pages on request.
 
-Page numbers keep the answer ``{"count", "next", "previous", "results"}``, but a list is never
-counted past ``API_EXACT_COUNT_LIMIT`` rows: beyond it ``count`` is PostgreSQL's estimate and
-the ``X-Count-Estimated`` header says so (a COUNT(*) over a million households costs more than
-the page), and the estimate of a list is kept a minute; every page number is then served, and
-``next`` follows the rows, not the estimate.
+Page numbers answer ``{"count", "next", "previous", "results"}``. ``count`` is exact up to
+``API_EXACT_COUNT_LIMIT`` rows (100,000 by default; one bounded COUNT, nothing cached); past it
+``count`` is null and ``count_at_least`` says how many rows there are at least — never an
+estimate (see ``wardsecurity.pagination``). Every page of such a list is still served, and
+``next`` follows the rows. A page number that is not a page (not ASCII digits from 1, after the
+last page, or an offset past ``MAX_OFFSET``) is the 404 ``{"detail": …}``.
 ``?cursor=`` walks a list in id order without counting it at all; the answer is
 ``{"next", "previous", "results"}`` and the links carry a signed cursor.
 """
@@ -17,15 +18,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-# The counting is shared with the portal's lists; these names stay importable from here.
-from wardsecurity.pagination import (  # noqa: F401
-    ESTIMATE_SECONDS,
-    EXACT_COUNT_LIMIT,
-    EstimatedPage,
-    EstimatingPaginator,
-    exact_count_limit,
-    planner_estimate,
-)
+# The counting is shared with the portal's lists.
+from wardsecurity.pagination import CountingPaginator
 
 PAGE_SIZE_MESSAGE = _("page_size must be a whole number from 1 to 500.")
 CURSOR_MESSAGE = _("This cursor is not valid. Start again from the first page.")
@@ -39,7 +33,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
-    django_paginator_class = EstimatingPaginator
+    django_paginator_class = CountingPaginator
     cursor_query_param = "cursor"
 
     def get_page_size(self, request):
@@ -51,7 +45,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return min(int(raw), self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None, *, rows=None):
-        """The page's rows; ``rows`` as in EstimatingPaginator (DRF's own steps otherwise)."""
+        """The page's rows; ``rows`` as in CountingPaginator (DRF's own steps otherwise)."""
         self.request = request
         self.cursor_page = None
         if self.cursor_query_param in request.query_params:
@@ -65,7 +59,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise NotFound(
                 self.invalid_page_message.format(page_number=page_number, message=str(exc))
             ) from exc
-        if paginator.num_pages > 1 and self.template is not None:
+        # (The browsable API's page links need the number of pages, unknown past the limit.)
+        if self.template is not None and (paginator.num_pages or 0) > 1:
             self.display_page_controls = True
         return list(self.page)
 
@@ -78,23 +73,47 @@ class PageNumberPagination(pagination.PageNumberPagination):
                     "results": data,
                 }
             )
-        response = super().get_paginated_response(data)
-        if self.page.paginator.estimated:
-            response["X-Count-Estimated"] = "true"
-        return response
+        paginator = self.page.paginator
+        body = {"count": paginator.count}
+        if paginator.count is None:
+            body["count_at_least"] = paginator.count_at_least
+        body.update(next=self.get_next_link(), previous=self.get_previous_link(), results=data)
+        return Response(body)
 
     def get_paginated_response_schema(self, schema):
         answer = super().get_paginated_response_schema(schema)
         # ``count`` is absent from cursor pages.
         answer["required"] = ["results"]
-        answer["properties"]["count"]["description"] = (
-            "Rows in the list; PostgreSQL's estimate past 1,000 rows (header X-Count-Estimated)."
+        properties = answer["properties"]
+        properties["count"].update(
+            nullable=True,
+            description="Rows in the list, exact; null past API_EXACT_COUNT_LIMIT rows (100,000 "
+            "by default), where the list is not counted and count_at_least is given instead. "
+            "Absent from cursor pages.",
         )
+        # After count, as in the answers.
+        answer["properties"] = {
+            "count": properties.pop("count"),
+            "count_at_least": {
+                "type": "integer",
+                "example": 100000,
+                "description": "Only when count is null: the list has more rows than this "
+                "(API_EXACT_COUNT_LIMIT). Walk it with next links or ?cursor=.",
+            },
+            **properties,
+        }
         return answer
 
     def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["description"] = (
+                    "A page number: ASCII digits from 1 (no sign, exponent or other digits). "
+                    "Any other value, or a page past the last, is a 404."
+                )
         return [
-            *super().get_schema_operation_parameters(view),
+            *parameters,
             {
                 "name": self.cursor_query_param,
                 "required": False,

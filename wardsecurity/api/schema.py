@@ -27,6 +27,8 @@ ERROR_DESCRIPTIONS = {
     "401": "Not signed in, or the token is invalid, expired or revoked.",
     "403": "The role may not do this.",
     "404": "No such record in the caller's scope.",
+    "404-list": "No such page: a page number that is not ASCII digits from 1, or past the last "
+    "page (past the count limit: a page with no row, or one starting past row 2,147,483,647).",
     "412": "If-Match does not name the current version: nothing was changed.",
 }
 
@@ -40,11 +42,13 @@ class WardAutoSchema(AutoSchema):
         codes = ["400", "401", "403", "404"]
         if self.method in {"PUT", "PATCH", "DELETE"}:
             codes.append("412")
+        listing = self.method == "GET" and self._is_list_view()
         for code in codes:
+            described = f"{code}-list" if listing and f"{code}-list" in ERROR_DESCRIPTIONS else code
             responses.setdefault(
                 code,
                 {
-                    "description": ERROR_DESCRIPTIONS[code],
+                    "description": ERROR_DESCRIPTIONS[described],
                     "content": {"application/json": {"schema": ERROR_BODY}},
                 },
             )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import InvalidPage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -20,7 +21,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from wardsecurity.audit import sensitive_read_log
-from wardsecurity.pagination import EstimatingPaginator
+from wardsecurity.pagination import CountingPaginator
 from wardsecurity.portal import EXPORT_FORMATS, exports
 from wardsecurity.portal.display import display_value
 from wardsecurity.portal.export_jobs import over_sync_limit
@@ -123,10 +124,13 @@ class RecordListView(EntityMixin, TemplateView):
         # Invalid filters show their errors and no rows, never the unfiltered list.
         queryset, filterset = entity.filtered(request.user, request.GET)
         queryset, sort_key = entity.sorted(queryset, request.GET.get("sort", ""))
-        # Counted exactly up to API_EXACT_COUNT_LIMIT rows, estimated past it: a province's
-        # million households are never counted on every page.
-        paginator = EstimatingPaginator(queryset, PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+        # Counted exactly up to API_EXACT_COUNT_LIMIT rows, "more than" past it: a province's
+        # million households are never counted on every page. A page that is not one is a 404.
+        paginator = CountingPaginator(queryset, PAGE_SIZE)
+        try:
+            page = paginator.get_page(request.GET.get("page"))
+        except InvalidPage as exc:
+            raise Http404(_("This page of the list does not exist.")) from exc
         records = list(page.object_list)
         self.log_sensitive_read(r.pk for r in records)
         model = entity.model
@@ -159,7 +163,7 @@ class RecordListView(EntityMixin, TemplateView):
             panel=filter_panel(filterset, request.user),
             filters_valid=not filterset.errors,
             total=paginator.count,
-            estimated=paginator.estimated,
+            count_at_least=paginator.count_at_least,
             export_csv=f"{entity.url('export', fmt='csv')}?{params.urlencode()}",
             export_xlsx=f"{entity.url('export', fmt='xlsx')}?{params.urlencode()}",
             sort_key=sort_key,

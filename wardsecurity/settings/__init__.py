@@ -187,6 +187,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# Lists (issue 12): counted exactly up to API_EXACT_COUNT_LIMIT rows by one bounded count; past
+# it the API answers count null with count_at_least, the portal "Hơn …"
+# (wardsecurity/pagination.py).
+API_EXACT_COUNT_LIMIT = int(os.environ.get("API_EXACT_COUNT_LIMIT", "100000"))
+
 # List exports (SPEC §9, issue 6): past EXPORT_SYNC_LIMIT rows a worker writes the file under
 # EXPORT_ROOT, a private folder served only to the job's owner; jobs and report jobs are deleted
 # after EXPORT_KEEP_DAYS.
