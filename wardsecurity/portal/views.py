@@ -26,6 +26,7 @@ from wardsecurity.portal.display import display_value
 from wardsecurity.portal.export_jobs import over_sync_limit
 from wardsecurity.portal.filters import filter_panel
 from wardsecurity.portal.history import record_history
+from wardsecurity.portal.submissions import ALREADY_SUBMITTED, AlreadySubmitted, submit_once
 from wardsecurity.tasks import export_job_queue
 
 PAGE_SIZE = 50
@@ -250,7 +251,16 @@ class RecordCreateView(RecordFormView):
         if form.is_valid():
             create, _update, _delete = self.entity.services
             try:
-                record = create(actor=request.user, data=form.service_data())
+                # The form's one-time token: posted again, it leads to the first record.
+                record = submit_once(
+                    user=request.user,
+                    nonce=form.token_nonce,
+                    create=lambda: create(actor=request.user, data=form.service_data()),
+                    result_url=lambda created: self.entity.url("detail", created.pk),
+                )
+            except AlreadySubmitted as repeat:
+                messages.info(request, ALREADY_SUBMITTED)
+                return redirect(repeat.submission.result_url)
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
