@@ -236,6 +236,8 @@ class RecordFormView(EntityMixin, TemplateView):
         return self.entity.form_class(data, instance=record, user=self.request.user)
 
     def render_form(self, form, record=None, status=200):
+        if record is not None:
+            self.log_sensitive_read([record.pk])  # the form shows every field, the informant too
         context = self.get_context_data(
             form=form, record=record, crumbs=self.breadcrumbs(record), creating=record is None
         )
@@ -303,6 +305,7 @@ class RecordDeleteView(EntityMixin, TemplateView):
         return self.render_to_response(self.context(record, []))
 
     def context(self, record, errors):
+        self.log_sensitive_read([record.pk])
         return self.get_context_data(record=record, errors=errors, crumbs=self.breadcrumbs(record))
 
     def post(self, request, *args, **kwargs):
