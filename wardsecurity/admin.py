@@ -31,7 +31,15 @@ from pghistory import config as pghistory_config
 from wardsecurity import search as _registers_ws_fold  # noqa: F401 - the lookup
 from wardsecurity.admin_site import is_site_admin
 from wardsecurity.audit import sensitive_read_log
-from wardsecurity.models import ApiToken, ClosedPeriod, ExportJob, ReportJob, SensitiveRead, User
+from wardsecurity.models import (
+    ApiToken,
+    ClosedPeriod,
+    ExportJob,
+    FormSubmission,
+    ReportJob,
+    SensitiveRead,
+    User,
+)
 from wardsecurity.scope import ScopedQuerySet
 from wardsecurity.services import STALE_MESSAGE as STALE_MESSAGE  # the admin's refusal too
 from wardsecurity.validators import fold_accents
@@ -596,3 +604,14 @@ class SensitiveReadAdmin(ViewOnlyMixin, AdministratorMixin, admin.ModelAdmin):
     list_select_related = ("user",)
     search_fields = ("user__username", "model")
     date_hierarchy = "at"
+
+
+@admin.register(FormSubmission)
+class FormSubmissionAdmin(ViewOnlyMixin, AdministratorMixin, admin.ModelAdmin):
+    """Create forms' one-time tokens and the record each created (deleted once expired)."""
+
+    list_display = ("created_at", "user", "model", "object_id")
+    list_filter = ("model",)
+    list_select_related = ("user",)
+    exclude = ("nonce",)
+    date_hierarchy = "created_at"
