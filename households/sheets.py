@@ -22,14 +22,14 @@ from movement.models import Commitment
 from movement.selectors import commitment_list
 from movement.services import commitment_create, commitment_delete
 from wardsecurity.portal.forms import DateInput
-from wardsecurity.portal.submissions import (
+from wardsecurity.services import StaleVersion
+from wardsecurity.submissions import (
     ALREADY_SUBMITTED,
     TOKEN_FIELD,
     AlreadySubmitted,
     OneTimeTokenMixin,
     submit_once,
 )
-from wardsecurity.services import StaleVersion
 
 # The kind the movement's headline figure counts (SPEC §7: commitments_signed, coverage %).
 HEADLINE_KIND = Commitment.Kind.SAFE_AREA_REGISTRATION

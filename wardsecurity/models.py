@@ -459,7 +459,8 @@ class FormSubmission(models.Model):
 
     The unique nonce is the guard: two posts of one form (twice in a row, from two tabs, or at
     the same instant) insert the same nonce, and only the first insert can commit; the others
-    find this row and lead to the record it created (``wardsecurity.portal.submissions``).
+    find this row and lead to the record it created (``wardsecurity.submissions``). An API
+    create with an ``Idempotency-Key`` header claims a nonce derived from the user and the key.
     Rows older than a token's lifetime are deleted nightly (``wardsecurity.cleanup_jobs``).
     """
 
@@ -471,6 +472,8 @@ class FormSubmission(models.Model):
     model = models.CharField(_("record type"), max_length=100, blank=True)
     object_id = models.BigIntegerField(_("record"), null=True, blank=True)
     result_url = models.CharField(_("page of the record"), max_length=255, blank=True)
+    # An API request's path and body (SHA-256): a key sent again with another request is refused.
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("form submission")

@@ -17,7 +17,7 @@ from wardsecurity.portal.export_jobs import (
     export_job_run,
     export_jobs_cleanup,
 )
-from wardsecurity.portal.submissions import form_submissions_cleanup
+from wardsecurity.submissions import form_submissions_cleanup
 
 
 @shared_task(name="wardsecurity.run_export_job", ignore_result=True)

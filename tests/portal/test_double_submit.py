@@ -23,7 +23,7 @@ from tests.portal.helpers import create_data, form_data, form_token, make
 from wardsecurity.models import FormSubmission
 from wardsecurity.period_spec import parse_period
 from wardsecurity.portal import registry
-from wardsecurity.portal.submissions import form_token_issue, form_token_nonce, token_max_age
+from wardsecurity.submissions import form_token_issue, form_token_nonce, token_max_age
 from wardsecurity.tasks import cleanup_jobs
 
 pytestmark = pytest.mark.django_db

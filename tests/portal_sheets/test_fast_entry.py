@@ -11,7 +11,7 @@ from households.models import Household
 from tests.factories import HouseholdFactory
 from tests.portal.helpers import form_token
 from wardsecurity.models import FormSubmission, User
-from wardsecurity.portal.submissions import form_token_issue
+from wardsecurity.submissions import form_token_issue
 
 pytestmark = pytest.mark.django_db
 

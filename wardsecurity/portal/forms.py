@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from wardsecurity.portal.submissions import OneTimeTokenMixin
+from wardsecurity.submissions import OneTimeTokenMixin
 from wardsecurity.validators import ASCII_DIGITS, is_ascii_decimal, is_ascii_integer
 
 
@@ -80,7 +80,7 @@ class RecordFormMetaclass(forms.models.ModelFormMetaclass):
 
 class RecordForm(OneTimeTokenMixin, forms.ModelForm, metaclass=RecordFormMetaclass):
     """A ward record's form: links limited to what the user may see, the version carried along,
-    and, to create, a one-time token (``wardsecurity.portal.submissions``).
+    and, to create, a one-time token (``wardsecurity.submissions``).
 
     It never saves: the view passes ``cleaned_data`` to the entity's service, which runs every
     rule (scope, same ward, closed periods, constraints) and whose errors come back here.

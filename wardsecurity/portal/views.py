@@ -26,7 +26,7 @@ from wardsecurity.portal.display import display_value
 from wardsecurity.portal.export_jobs import over_sync_limit
 from wardsecurity.portal.filters import filter_panel
 from wardsecurity.portal.history import record_history
-from wardsecurity.portal.submissions import ALREADY_SUBMITTED, AlreadySubmitted, submit_once
+from wardsecurity.submissions import ALREADY_SUBMITTED, AlreadySubmitted, submit_once
 from wardsecurity.tasks import export_job_queue
 
 PAGE_SIZE = 50

@@ -13,9 +13,15 @@ A token that is missing, altered, another user's or older than ``token_max_age``
 the form is shown again with a message and a new token, and nothing is written. Claimed nonces
 are deleted once their tokens have expired (the nightly ``wardsecurity.cleanup_jobs``); an
 expired token is refused anyway, so a deleted claim can never let a record be created twice.
+
+The API's create accepts an ``Idempotency-Key`` header and claims the same way
+(``idempotency_nonce``: the key within the user's own keys), with the request's fingerprint, so
+the key sent again with the same request answers the first record and with another request is
+refused; a key is remembered as long as a form token lives.
 """
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -75,7 +81,12 @@ class AlreadySubmitted(Exception):
 
 
 def submit_once[RecordT: Model](
-    *, user, nonce: str, create: Callable[[], RecordT], result_url: Callable[[RecordT], str]
+    *,
+    user,
+    nonce: str,
+    create: Callable[[], RecordT],
+    result_url: Callable[[RecordT], str],
+    fingerprint: str = "",
 ) -> RecordT:
     """Claim ``nonce`` and run ``create``, in one transaction; ``AlreadySubmitted`` when the nonce
     was claimed already (a concurrent claim waits on the unique index until the first commits,
@@ -83,7 +94,7 @@ def submit_once[RecordT: Model](
     with transaction.atomic():
         try:
             with transaction.atomic():
-                FormSubmission.objects.create(nonce=nonce, user=user)
+                FormSubmission.objects.create(nonce=nonce, user=user, fingerprint=fingerprint)
         except IntegrityError:
             raise AlreadySubmitted(FormSubmission.objects.get(nonce=nonce)) from None
         record = create()
@@ -91,6 +102,11 @@ def submit_once[RecordT: Model](
             model=record._meta.label_lower, object_id=record.pk, result_url=result_url(record)
         )
     return record
+
+
+def idempotency_nonce(user, key: str) -> str:
+    """The nonce an API create with ``Idempotency-Key: key`` claims: the user's own key space."""
+    return hashlib.sha256(f"api\n{user.pk}\n{key}".encode()).hexdigest()
 
 
 def form_submissions_cleanup(*, now: dt.datetime | None = None) -> int:
