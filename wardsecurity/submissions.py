@@ -135,11 +135,11 @@ class OneTimeTokenMixin:
         )
 
     def clean(self):
-        cleaned = super().clean()  # type: ignore[misc]
+        cleaned = super().clean()
         if TOKEN_FIELD in self.fields:
             self.token_nonce = form_token_nonce(self.token_user, self.data.get(TOKEN_FIELD))
             if self.token_nonce is None:
-                self.add_error(None, TOKEN_REFUSED)  # type: ignore[attr-defined]
+                self.add_error(None, TOKEN_REFUSED)
                 self.data = self.data.copy()
                 self.data[TOKEN_FIELD] = self.fields[TOKEN_FIELD].initial
         return cleaned
