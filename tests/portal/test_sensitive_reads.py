@@ -105,3 +105,16 @@ def test_an_edit_form_shown_again_with_errors_logs_the_read_again(
     response = client.post(entity.url("update", record.pk), {"version": "0"})
     assert response.status_code == 400
     assert list(SensitiveRead.objects.values_list("object_ids", flat=True)) == [[record.pk]]
+
+
+@pytest.mark.parametrize("entity", SENSITIVE, ids=lambda e: e.name)
+def test_an_admin_change_page_shown_again_with_errors_logs_the_read(
+    entity, client, ward_a, admin_user
+):
+    """The refused save is rolled back; the read of the page shown again is kept."""
+    record = make(entity.model, ward_a)
+    client.force_login(admin_user)
+    response = client.post(_admin(entity, "change", record), {"loaded_version": "1"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert list(SensitiveRead.objects.values_list("object_ids", flat=True)) == [[record.pk]]
