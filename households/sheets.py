@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,6 +23,13 @@ from movement.selectors import commitment_list
 from movement.services import commitment_create, commitment_delete
 from wardsecurity.portal.forms import DateInput
 from wardsecurity.services import StaleVersion
+from wardsecurity.submissions import (
+    ALREADY_SUBMITTED,
+    TOKEN_FIELD,
+    AlreadySubmitted,
+    OneTimeTokenMixin,
+    submit_once,
+)
 
 # The kind the movement's headline figure counts (SPEC §7: commitments_signed, coverage %).
 HEADLINE_KIND = Commitment.Kind.SAFE_AREA_REGISTRATION
@@ -61,8 +69,8 @@ def group_commitments(*, user, group, year):
 # Fast entry -----------------------------------------------------------------------------------
 
 
-class HouseholdEntryForm(forms.Form):
-    """The shape of one entry row; household_create applies the rules."""
+class HouseholdEntryForm(OneTimeTokenMixin, forms.Form):
+    """The shape of one entry row, with its one-time token; household_create applies the rules."""
 
     code = forms.CharField(label=_("household code"), max_length=30)
     address = forms.CharField(label=_("address"), max_length=255)
@@ -75,6 +83,14 @@ class HouseholdEntryForm(forms.Form):
         choices=Household.Residence.choices,
         initial=Household.Residence.PERMANENT,
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_form_token(user)
+
+    def household_data(self):
+        """What household_create takes from the row (not the token)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != TOKEN_FIELD}
 
     def focus(self):
         """Put the cursor on the first field in error, or on the code of a fresh row."""
@@ -104,24 +120,47 @@ def _is_htmx(request):
 def household_entry(request, pk):
     """List a group's households and add more, one row at a time, without leaving the page."""
     group = group_for_sheet(user=request.user, pk=pk)
-    added = None
+    added, repeated = None, False
     if request.method == "POST":
-        form = HouseholdEntryForm(request.POST)
+        form = HouseholdEntryForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                added = household_create(
-                    actor=request.user, data={"group": group.pk, **form.cleaned_data}
+                # The row's one-time token: posted again, it leads to the household it added.
+                added = submit_once(
+                    user=request.user,
+                    nonce=form.token_nonce,
+                    create=lambda: household_create(
+                        actor=request.user, data={"group": group.pk, **form.household_data()}
+                    ),
+                    result_url=lambda household: reverse(
+                        "households:household_detail", kwargs={"pk": household.pk}
+                    ),
                 )
+            except AlreadySubmitted as repeat:
+                if not _is_htmx(request):
+                    flash.info(request, ALREADY_SUBMITTED)
+                    return redirect(repeat.submission.result_url)
+                added = (
+                    household_list(user=request.user).filter(pk=repeat.submission.object_id).first()
+                )
+                repeated = True
             except ValidationError as exc:
                 form.add_service_errors(exc)
         if added is not None and not _is_htmx(request):
             return redirect("household_sheets:entry", pk=group.pk)
-        if added is not None:
-            form = HouseholdEntryForm()
+        if added is not None or repeated:
+            form = HouseholdEntryForm(user=request.user)
     else:
-        form = HouseholdEntryForm()
+        form = HouseholdEntryForm(user=request.user)
     households = group_households(user=request.user, group=group)
-    context = {"group": group, "form": form.focus(), "added": added, "count": households.count()}
+    context = {
+        "group": group,
+        "form": form.focus(),
+        "added": added,
+        "repeated": repeated,
+        "already_submitted": ALREADY_SUBMITTED,
+        "count": households.count(),
+    }
     if _is_htmx(request):
         return render(request, "households/sheets_entry_response.html", context)
     context["households"] = households

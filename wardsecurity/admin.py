@@ -30,7 +30,16 @@ from pghistory import config as pghistory_config
 
 from wardsecurity import search as _registers_ws_fold  # noqa: F401 - the lookup
 from wardsecurity.admin_site import is_site_admin
-from wardsecurity.models import ApiToken, ClosedPeriod, ExportJob, ReportJob, SensitiveRead, User
+from wardsecurity.audit import sensitive_read_log
+from wardsecurity.models import (
+    ApiToken,
+    ClosedPeriod,
+    ExportJob,
+    FormSubmission,
+    ReportJob,
+    SensitiveRead,
+    User,
+)
 from wardsecurity.scope import ScopedQuerySet
 from wardsecurity.services import STALE_MESSAGE as STALE_MESSAGE  # the admin's refusal too
 from wardsecurity.validators import fold_accents
@@ -411,13 +420,30 @@ class WardRecordAdmin(ScopedModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            return self.log_sensitive_read(request, response, "original")
         with transaction.atomic(using=router.db_for_write(self.model)):
             response = super().changeform_view(request, object_id, form_url, extra_context)
             if "adminform" in (getattr(response, "context_data", None) or {}):
                 # The form is shown again: something was refused, so nothing is kept, not even
                 # what a service wrote while the rest was being validated.
                 transaction.set_rollback(True)
+        # Shown again, the record is read again: logged after the rollback, so the log stays.
+        return self.log_sensitive_read(request, response, "original")
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        return self.log_sensitive_read(request, response, "object")
+
+    def log_sensitive_read(self, request, response, key):
+        """Log the sensitive record a change, delete or history page shows (GUARANTEES G4), as
+        the portal and the API do; ``key`` names it in the page's context. Returns ``response``."""
+        context = getattr(response, "context_data", None) or {}
+        record = context.get(key)
+        if response.status_code == 200 and record is not None and record.pk is not None:
+            sensitive_read_log(
+                user=request.user, model=self.model, ids=[record.pk], path=request.path
+            )
         return response
 
     def save_model(self, request, obj, form, change):
@@ -447,14 +473,21 @@ class WardRecordAdmin(ScopedModelAdmin):
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
-            return super().delete_view(request, object_id, extra_context)
+            response = super().delete_view(request, object_id, extra_context)
         except ServiceRefusal as refusal:
             self.message_user(request, refusal.message(), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+        return self.log_sensitive_read(request, response, "object")
 
     def changelist_view(self, request, extra_context=None):
         if request.method != "POST":
-            return super().changelist_view(request, extra_context)
+            response = super().changelist_view(request, extra_context)
+            changelist = (getattr(response, "context_data", None) or {}).get("cl")
+            if changelist is not None and getattr(self.model, "sensitive", False):
+                # The page's rows (the template reads the same evaluated list: no extra query).
+                ids = [record.pk for record in changelist.result_list]
+                sensitive_read_log(user=request.user, model=self.model, ids=ids, path=request.path)
+            return response
         try:
             # An action (the deletion of the selected records) is all or nothing.
             with transaction.atomic(using=router.db_for_write(self.model)):
@@ -571,3 +604,14 @@ class SensitiveReadAdmin(ViewOnlyMixin, AdministratorMixin, admin.ModelAdmin):
     list_select_related = ("user",)
     search_fields = ("user__username", "model")
     date_hierarchy = "at"
+
+
+@admin.register(FormSubmission)
+class FormSubmissionAdmin(ViewOnlyMixin, AdministratorMixin, admin.ModelAdmin):
+    """Create forms' one-time tokens and the record each created (deleted once expired)."""
+
+    list_display = ("created_at", "user", "model", "object_id")
+    list_filter = ("model",)
+    list_select_related = ("user",)
+    exclude = ("nonce",)
+    date_hierarchy = "created_at"

@@ -452,3 +452,36 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.entity} {self.format} #{self.pk}"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, claimed by the first submission that used it.
+
+    The unique nonce is the guard: two posts of one form (twice in a row, from two tabs, or at
+    the same instant) insert the same nonce, and only the first insert can commit; the others
+    find this row and lead to the record it created (``wardsecurity.submissions``). An API
+    create with an ``Idempotency-Key`` header claims a nonce derived from the user and the key.
+    Rows older than a token's lifetime are deleted nightly (``wardsecurity.cleanup_jobs``).
+    """
+
+    nonce = models.CharField(_("token"), max_length=64)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    model = models.CharField(_("record type"), max_length=100, blank=True)
+    object_id = models.BigIntegerField(_("record"), null=True, blank=True)
+    result_url = models.CharField(_("page of the record"), max_length=255, blank=True)
+    # An API request's path and body (SHA-256): a key sent again with another request is refused.
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["nonce"], name="form_submission_unique_nonce"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="form_submission_created_idx")]
+
+    def __str__(self):
+        return f"{self.model} #{self.object_id}"

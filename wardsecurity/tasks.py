@@ -17,6 +17,7 @@ from wardsecurity.portal.export_jobs import (
     export_job_run,
     export_jobs_cleanup,
 )
+from wardsecurity.submissions import form_submissions_cleanup
 
 
 @shared_task(name="wardsecurity.run_export_job", ignore_result=True)
@@ -26,8 +27,9 @@ def run_export_job(job_id):
 
 @shared_task(name="wardsecurity.cleanup_jobs", ignore_result=True)
 def cleanup_jobs():
-    """Delete export and report jobs past ``EXPORT_KEEP_DAYS`` (nightly)."""
-    return export_jobs_cleanup()
+    """Delete export and report jobs past ``EXPORT_KEEP_DAYS``, and the create forms' claimed
+    one-time tokens once they have expired (nightly)."""
+    return {**export_jobs_cleanup(), "form_submissions": form_submissions_cleanup()}
 
 
 def export_job_queue(*, actor, entity, query: str, fmt: str) -> ExportJob:

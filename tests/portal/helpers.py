@@ -2,7 +2,9 @@
 
 import csv
 import datetime as dt
+import html
 import io
+import re
 
 from django.utils import timezone
 
@@ -78,3 +80,21 @@ def exported_ids(response):
 
 def link(url):
     return f'href="{url}"'
+
+
+FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+
+
+def form_token(page: str) -> str:
+    """The one-time token a create form was drawn with (issue 15, item 6)."""
+    match = FORM_TOKEN.search(page)
+    assert match, "the form carries no one-time token"
+    return html.unescape(match[1])
+
+
+def create_data(client, entity, record, **changes):
+    """What a browser posts to ``entity``'s create page for ``record``: its form, opened first."""
+    response = client.get(entity.url("create"))
+    assert response.status_code == 200
+    token = form_token(response.content.decode())
+    return {**form_data(entity.form_class, record, **changes), "form_token": token}

@@ -22,6 +22,7 @@ from tests.portal.helpers import (
     PERSONAS,
     POLICE,
     WRITERS,
+    create_data,
     exported_ids,
     form_data,
     home_letter,
@@ -70,9 +71,8 @@ def test_pages_by_role_and_scope(entity, persona, request, client, wards, cluste
     model = entity.model
     if persona in WRITERS and entity.may_view(user):
         # First, while the ward has no record that a unique rule could clash with.
-        assert client.get(entity.url("create")).status_code == 200
         new = make(model, wards[home_letter(persona)], create=False)
-        response = client.post(entity.url("create"), form_data(entity.form_class, new))
+        response = client.post(entity.url("create"), create_data(client, entity, new))
         assert response.status_code == 302, response.content.decode()[-3000:]
         created = model.objects.get()
         assert response["Location"] == entity.url("detail", created.pk)

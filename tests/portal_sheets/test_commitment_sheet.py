@@ -233,3 +233,15 @@ def test_the_query_count_does_not_grow_with_the_group(signed_in, group_a, count_
     # session, user, group with its ward, households, commitments.
     assert len(small_sql) == len(large_sql), "\n".join(large_sql)
     assert len(large_sql) <= 8, "\n".join(large_sql)
+
+
+def test_the_same_sheet_posted_twice_signs_each_commitment_once(signed_in, group_a, households):
+    """No one-time token needed (issue 15, item 6): the sheet saves the difference between its
+    ticks and the database, so the second post finds the commitments there and adds none."""
+    client = signed_in("clerk_a")
+    data = {"signed_on": SIGNED_ON, "signed": [cell(h) for h in households]}
+    assert client.post(sheet_url(group_a), data)["Location"].endswith("saved=1")
+    again = client.post(sheet_url(group_a), data, **HTMX)
+    assert again.status_code == 200 and again.context["saved"]
+    assert Commitment.objects.count() == len(households)
+    assert signed_cells() == {(h.pk, SAFE) for h in households}

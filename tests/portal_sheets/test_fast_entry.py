@@ -2,12 +2,16 @@
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import translation
 
 from households.models import Household
 from tests.factories import HouseholdFactory
+from tests.portal.helpers import form_token
+from wardsecurity.models import FormSubmission, User
+from wardsecurity.submissions import form_token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +42,12 @@ def entry_url(group):
     return reverse("household_sheets:entry", kwargs={"pk": group.pk})
 
 
+def row(client, data=None, **changes):
+    """An entry row as the page draws it for the client's user: with a one-time token."""
+    user = User.objects.get(pk=client.session[SESSION_KEY])
+    return {**(VALID if data is None else data), **changes, "form_token": form_token_issue(user)}
+
+
 @pytest.mark.parametrize(("persona", "status"), ACCESS.items())
 def test_who_may_open_the_fast_entry_page(persona, status, signed_in, group_a):
     response = signed_in(persona).get(entry_url(group_a))
@@ -46,7 +56,7 @@ def test_who_may_open_the_fast_entry_page(persona, status, signed_in, group_a):
 
 @pytest.mark.parametrize(("persona", "status"), ACCESS.items())
 def test_who_may_add_a_household(persona, status, signed_in, group_a):
-    response = signed_in(persona).post(entry_url(group_a), VALID, **HTMX)
+    response = (client := signed_in(persona)).post(entry_url(group_a), row(client), **HTMX)
     assert response.status_code == status
     assert Household.objects.filter(code="HK-001").exists() == (status == 200)
 
@@ -60,7 +70,7 @@ def test_anonymous_is_sent_to_the_login_page(signed_in, group_a):
 
 
 def test_another_ward_s_group_is_not_found_even_for_its_writes(signed_in, group_b):
-    response = signed_in("clerk_a").post(entry_url(group_b), VALID, **HTMX)
+    response = (client := signed_in("clerk_a")).post(entry_url(group_b), row(client), **HTMX)
     assert response.status_code == 404
     assert not Household.objects.exists()
 
@@ -76,7 +86,7 @@ def test_the_page_lists_only_the_group_s_households(signed_in, group_a, ward_a):
 
 
 def test_htmx_add_returns_the_new_row_and_a_fresh_focused_entry_row(signed_in, group_a, clerk_a):
-    response = signed_in("clerk_a").post(entry_url(group_a), VALID, **HTMX)
+    response = (client := signed_in("clerk_a")).post(entry_url(group_a), row(client), **HTMX)
     assert response.status_code == 200
     household = Household.objects.get()
     assert (household.group, household.ward_id, household.member_count) == (
@@ -97,7 +107,7 @@ def test_htmx_add_returns_the_new_row_and_a_fresh_focused_entry_row(signed_in, g
 
 
 def test_a_plain_form_post_redirects_back_to_the_page(signed_in, group_a):
-    response = signed_in("officer_a").post(entry_url(group_a), VALID)
+    response = (client := signed_in("officer_a")).post(entry_url(group_a), row(client))
     assert response.status_code == 302
     assert response["Location"] == entry_url(group_a)
     assert Household.objects.filter(group=group_a).count() == 1
@@ -106,7 +116,7 @@ def test_a_plain_form_post_redirects_back_to_the_page(signed_in, group_a):
 def test_three_households_in_a_row(signed_in, group_a):
     client = signed_in("clerk_a")
     for n in range(1, 4):
-        data = {**VALID, "code": f"HK-{n:03d}", "head_name": f"Chủ hộ {n}"}
+        data = row(client, code=f"HK-{n:03d}", head_name=f"Chủ hộ {n}")
         assert client.post(entry_url(group_a), data, **HTMX).status_code == 200
     assert list(Household.objects.order_by("code").values_list("code", flat=True)) == [
         "HK-001",
@@ -137,7 +147,9 @@ BAD_INPUT = [
 def test_bad_input_is_refused_inline_in_vietnamese_and_writes_nothing(
     field, value, message, signed_in, group_a
 ):
-    response = signed_in("clerk_a").post(entry_url(group_a), {**VALID, field: value}, **HTMX)
+    response = (client := signed_in("clerk_a")).post(
+        entry_url(group_a), row(client, **{field: value}), **HTMX
+    )
     assert response.status_code == 200
     assert not Household.objects.exists()
     form = response.context["form"]
@@ -156,7 +168,9 @@ def test_bad_input_is_refused_inline_in_vietnamese_and_writes_nothing(
 
 def test_markup_in_a_name_is_shown_as_text(signed_in, group_a):
     name = "<img src=x onerror=alert(1)> {{7*7}}"
-    response = signed_in("clerk_a").post(entry_url(group_a), {**VALID, "head_name": name}, **HTMX)
+    response = (client := signed_in("clerk_a")).post(
+        entry_url(group_a), row(client, head_name=name), **HTMX
+    )
     body = response.content.decode()
     assert Household.objects.get().head_name == name
     assert "&lt;img src=x onerror=alert(1)&gt; {{7*7}}" in body
@@ -165,7 +179,7 @@ def test_markup_in_a_name_is_shown_as_text(signed_in, group_a):
 
 def test_a_duplicate_code_is_shown_beside_the_code(signed_in, group_a):
     HouseholdFactory(group=group_a, code="HK-001")
-    response = signed_in("clerk_a").post(entry_url(group_a), VALID, **HTMX)
+    response = (client := signed_in("clerk_a")).post(entry_url(group_a), row(client), **HTMX)
     form = response.context["form"]
     assert list(form.errors) == ["code"]
     assert "Mã hộ này đã có trong xã/phường." in response.content.decode()
@@ -173,7 +187,8 @@ def test_a_duplicate_code_is_shown_beside_the_code(signed_in, group_a):
 
 
 def test_a_plain_form_post_with_errors_shows_the_whole_page_again(signed_in, group_a):
-    response = signed_in("clerk_a").post(entry_url(group_a), {**VALID, "member_count": "0"})
+    client = signed_in("clerk_a")
+    response = client.post(entry_url(group_a), row(client, member_count="0"))
     assert response.status_code == 200
     assert "<html" in response.content.decode()
     assert response.context["form"].errors
@@ -187,10 +202,8 @@ def test_the_query_count_does_not_grow_with_the_group(htmx, signed_in, group_a, 
     def measure(n):
         HouseholdFactory.create_batch(n - Household.objects.count(), group=group_a)
         if htmx:
-            code = f"NEW-{n}"
-            return count_queries(
-                lambda: client.post(entry_url(group_a), {**VALID, "code": code}, **HTMX)
-            )
+            data = row(client, code=f"NEW-{n}")
+            return count_queries(lambda: client.post(entry_url(group_a), data, **HTMX))
         return count_queries(lambda: client.get(entry_url(group_a)))
 
     small, small_sql = measure(3)
@@ -200,3 +213,59 @@ def test_the_query_count_does_not_grow_with_the_group(htmx, signed_in, group_a, 
     # checks, insert and history), the count.
     assert len(small_sql) == len(large_sql), "\n".join(large_sql)
     assert len(large_sql) <= 25, "\n".join(large_sql)
+
+
+# One-time token (issue 15, item 6) ------------------------------------------------------------
+
+ALREADY = "Biểu mẫu này đã được gửi; đây là bản ghi đã tạo."
+
+
+def test_the_entry_row_carries_a_token_and_each_fresh_row_a_new_one(signed_in, group_a):
+    client = signed_in("clerk_a")
+    first = form_token(client.get(entry_url(group_a)).content.decode())
+    data = {**VALID, "form_token": first}
+    added = client.post(entry_url(group_a), data, **HTMX).content.decode()
+    assert form_token(added) != first  # the next row is another household
+
+
+def test_a_row_posted_twice_adds_one_household(signed_in, group_a):
+    client = signed_in("clerk_a")
+    data = {**VALID, "form_token": form_token(client.get(entry_url(group_a)).content.decode())}
+    assert client.post(entry_url(group_a), data, **HTMX).status_code == 200
+    again = client.post(entry_url(group_a), data, **HTMX)
+    household = Household.objects.get()
+    body = again.content.decode()
+    assert again.status_code == 200
+    assert ALREADY in body and household.code in body
+    assert "hx-swap-oob" not in body  # the row is not listed a second time
+    assert form_token(body) != data["form_token"]
+    assert 'value="HK-001"' not in body  # a fresh entry row, not an error about the code
+
+
+def test_a_plain_form_posted_twice_leads_to_the_household(signed_in, group_a):
+    client = signed_in("clerk_a")
+    data = row(client)
+    assert client.post(entry_url(group_a), data)["Location"] == entry_url(group_a)
+    again = client.post(entry_url(group_a), data, follow=True)
+    household = Household.objects.get()
+    detail = reverse("households:household_detail", kwargs={"pk": household.pk})
+    assert again.redirect_chain == [(detail, 302)]
+    assert ALREADY in again.content.decode()
+    assert FormSubmission.objects.get().object_id == household.pk
+
+
+@pytest.mark.parametrize("token", [None, "giả mạo", "officer"], ids=["missing", "forged", "other"])
+def test_a_row_without_its_users_token_is_refused(token, signed_in, group_a, officer_a):
+    client = signed_in("clerk_a")
+    data = dict(VALID)
+    if token == "officer":
+        data["form_token"] = form_token_issue(officer_a)
+    elif token is not None:
+        data["form_token"] = token
+    response = client.post(entry_url(group_a), data, **HTMX)
+    body = response.content.decode()
+    assert "Biểu mẫu này đã hết hạn hoặc không phải do bạn mở" in body
+    assert not Household.objects.exists()
+    assert 'value="HK-001"' in body  # what was typed stays, with a new token to save again
+    assert client.post(entry_url(group_a), {**data, "form_token": form_token(body)}, **HTMX)
+    assert Household.objects.count() == 1

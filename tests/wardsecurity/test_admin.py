@@ -22,7 +22,7 @@ from movement.models import AppraisalThreshold, Team, TeamMember, WeaponSurrende
 from tests import factories as f
 from wardsecurity.admin import STALE_MESSAGE
 from wardsecurity.admin_site import WardAdminSite
-from wardsecurity.models import ExportJob, ReportJob, SensitiveRead, User
+from wardsecurity.models import ExportJob, FormSubmission, ReportJob, SensitiveRead, User
 from wardsecurity.services import STALE_MESSAGE as SERVICE_STALE_MESSAGE
 
 PROJECT_APPS = ("households", "movement", "incidents", "cameras", "wardsecurity")
@@ -81,6 +81,9 @@ MAKERS = {
     "wardsecurity.ExportJob": lambda: ExportJob.objects.create(
         owner=f.UserFactory(), entity="households.household", format="csv", language="vi"
     ),
+    "wardsecurity.FormSubmission": lambda: FormSubmission.objects.create(
+        nonce="n" * 32, user=f.UserFactory(), model="movement.outreachsession", object_id=1
+    ),
 }
 # Registered by pghistory.admin: a read-only list of every event, with no add or change page.
 # Third-party logs: django-axes (sign-in attempts) and pghistory (every event).
@@ -92,14 +95,16 @@ VIEW_ONLY = {
     "wardsecurity.SensitiveRead",
     "wardsecurity.ReportJob",
     "wardsecurity.ExportJob",
+    "wardsecurity.FormSubmission",
 }
 # SensitiveRead is itself a log; report and export jobs are generated files, not records anyone
-# edits.
+# edits; a form submission is a create form's spent token.
 UNTRACKED = {
     "auth.Group",
     "wardsecurity.SensitiveRead",
     "wardsecurity.ReportJob",
     "wardsecurity.ExportJob",
+    "wardsecurity.FormSubmission",
 }
 
 
@@ -304,17 +309,18 @@ def test_admin_adds_household_with_the_ward_of_its_group(admin_client, ward_a):
 #   3 provinces (province filter), 4 wards that have records (ward filter),
 #   5 count of the filtered rows, 6 count of all rows (show_full_result_count),
 #   7 the page of rows with every foreign key shown joined in (list_select_related),
-#   with date_hierarchy: 8 first and last date, 9 the distinct dates of the drill-down.
+#   with date_hierarchy: 8 first and last date, 9 the distinct dates of the drill-down;
+#   a sensitive record's list: one more, the read log of the page's rows (G4).
 CHANGELIST_CASES = [
     ("households.Household", lambda ward: f.HouseholdFactory(group__ward=ward), 7),
     ("movement.TeamMember", lambda ward: f.TeamMemberFactory(team__ward=ward), 7),
     ("movement.Team", lambda ward: f.TeamFactory(ward=ward), 9),
-    ("incidents.Incident", lambda ward: f.IncidentFactory(ward=ward), 9),
+    ("incidents.Incident", lambda ward: f.IncidentFactory(ward=ward), 10),
     ("cameras.Camera", lambda ward: f.CameraFactory(ward=ward), 9),
     (
         "cameras.VideoExtraction",
         lambda ward: f.VideoExtractionFactory(camera__ward=ward),
-        9,
+        10,
     ),
 ]
 

@@ -30,6 +30,17 @@ ERROR_DESCRIPTIONS = {
     "404-list": "No such page: a page number that is not ASCII digits from 1, or past the last "
     "page (past the count limit: a page with no row, or one starting past row 2,147,483,647).",
     "412": "If-Match does not name the current version: nothing was changed.",
+    "422": "The Idempotency-Key was already used with another request: nothing was created.",
+}
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Any string the client chooses for this create. Sent again with the same "
+    "request, it answers the record the first one created (201, `Idempotent-Replayed: true`) "
+    "and creates nothing; with another request, 422. A key is the caller's own and is "
+    "remembered for SESSION_COOKIE_AGE (12 hours by default).",
+    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
 }
 
 
@@ -42,6 +53,8 @@ class WardAutoSchema(AutoSchema):
         codes = ["400", "401", "403", "404"]
         if self.method in {"PUT", "PATCH", "DELETE"}:
             codes.append("412")
+        if self.is_idempotent_create():
+            codes.append("422")
         listing = self.method == "GET" and self._is_list_view()
         for code in codes:
             described = f"{code}-list" if listing and f"{code}-list" in ERROR_DESCRIPTIONS else code
@@ -53,3 +66,19 @@ class WardAutoSchema(AutoSchema):
                 },
             )
         return responses
+
+    def is_idempotent_create(self):
+        """A ward record's create: it takes an ``Idempotency-Key`` (issue 15, item 6)."""
+        from wardsecurity.api.viewsets import WardRecordViewSet
+
+        return (
+            self.method == "POST"
+            and isinstance(self.view, WardRecordViewSet)
+            and getattr(self.view, "action", None) == "create"
+        )
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        if self.is_idempotent_create():
+            parameters.append(IDEMPOTENCY_KEY_PARAMETER)
+        return parameters

@@ -1,10 +1,15 @@
 """The base viewset of every ward-owned resource: reads through the app's selector, writes through
 its services, ETags."""
 
+import hashlib
+import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
@@ -12,6 +17,19 @@ from wardsecurity.api.exceptions import PreconditionFailed
 from wardsecurity.api.pagination import PageNumberPagination
 from wardsecurity.api.serializers import lean_representation
 from wardsecurity.audit import sensitive_read_log
+from wardsecurity.models import FormSubmission
+from wardsecurity.submissions import AlreadySubmitted, idempotency_nonce, submit_once
+
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}\Z")
+
+
+def request_fingerprint(request) -> str:
+    """The path and the body of a create, as a SHA-256: the same request gives the same one."""
+    data = request.data
+    if hasattr(data, "lists"):  # a form or multipart body
+        data = dict(data.lists())
+    body = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(f"{request.path}\n{body}".encode()).hexdigest()
 
 
 def etag_for(instance) -> str:
@@ -91,15 +109,61 @@ class WardRecordViewSet(viewsets.ModelViewSet):
     # Writes -----------------------------------------------------------------------------------
 
     def create(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key")
+        if key is not None:
+            return self.create_once(request, key)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         create, _update, _delete = self.services
         instance = create(actor=request.user, data=serializer.validated_data)
+        return self.created(instance)
+
+    def created(self, instance, **headers):
         return Response(
             self.get_serializer(instance).data,
             status=status.HTTP_201_CREATED,
-            headers={"ETag": etag_for(instance)},
+            headers={"ETag": etag_for(instance), **headers},
         )
+
+    def create_once(self, request, key):
+        """A create with an ``Idempotency-Key`` (issue 15, item 6): sent again with the same
+        request, even at the same instant, it answers the record the first one created."""
+        if not IDEMPOTENCY_KEY.match(key):
+            return Response(
+                {"detail": _("Idempotency-Key must be 1 to 255 visible ASCII characters."),
+                 "code": "idempotency_key"},
+                status=status.HTTP_400_BAD_REQUEST,
+            )  # fmt: skip
+        nonce = idempotency_nonce(request.user, key)
+        fingerprint = request_fingerprint(request)
+        earlier = FormSubmission.objects.filter(nonce=nonce).first()
+        if earlier is not None:  # before validating: the first record may clash with the body
+            return self.replay(request, earlier, fingerprint)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        create, _update, _delete = self.services
+        try:
+            instance = submit_once(
+                user=request.user,
+                nonce=nonce,
+                fingerprint=fingerprint,
+                create=lambda: create(actor=request.user, data=serializer.validated_data),
+                result_url=lambda record: reverse(f"api:{self.basename}-detail", args=[record.pk]),
+            )
+        except AlreadySubmitted as repeat:
+            return self.replay(request, repeat.submission, fingerprint)
+        return self.created(instance)
+
+    def replay(self, request, submission, fingerprint):
+        if submission.fingerprint != fingerprint:
+            return Response(
+                {"detail": _("This Idempotency-Key was already used for another request."),
+                 "code": "idempotency_key_reused"},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )  # fmt: skip
+        _list, get_selector = self.selectors
+        instance = get_selector(user=request.user, pk=submission.object_id)
+        return self.created(instance, **{"Idempotent-Replayed": "true"})
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from wardsecurity.submissions import OneTimeTokenMixin
 from wardsecurity.validators import ASCII_DIGITS, is_ascii_decimal, is_ascii_integer
 
 
@@ -77,8 +78,9 @@ class RecordFormMetaclass(forms.models.ModelFormMetaclass):
         return super().__new__(mcs, name, bases, attrs)
 
 
-class RecordForm(forms.ModelForm, metaclass=RecordFormMetaclass):
-    """A ward record's form: links limited to what the user may see, the version carried along.
+class RecordForm(OneTimeTokenMixin, forms.ModelForm, metaclass=RecordFormMetaclass):
+    """A ward record's form: links limited to what the user may see, the version carried along,
+    and, to create, a one-time token (``wardsecurity.submissions``).
 
     It never saves: the view passes ``cleaned_data`` to the entity's service, which runs every
     rule (scope, same ward, closed periods, constraints) and whose errors come back here.
@@ -91,6 +93,8 @@ class RecordForm(forms.ModelForm, metaclass=RecordFormMetaclass):
         self.user = user
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        else:
+            self.add_form_token(user)
         for name, form_field in self.fields.items():
             queryset = getattr(form_field, "queryset", None)
             if queryset is not None:

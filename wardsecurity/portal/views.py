@@ -27,6 +27,7 @@ from wardsecurity.portal.display import display_value
 from wardsecurity.portal.export_jobs import over_sync_limit
 from wardsecurity.portal.filters import filter_panel
 from wardsecurity.portal.history import record_history
+from wardsecurity.submissions import ALREADY_SUBMITTED, AlreadySubmitted, submit_once
 from wardsecurity.tasks import export_job_queue
 
 PAGE_SIZE = 50
@@ -239,6 +240,8 @@ class RecordFormView(EntityMixin, TemplateView):
         return self.entity.form_class(data, instance=record, user=self.request.user)
 
     def render_form(self, form, record=None, status=200):
+        if record is not None:
+            self.log_sensitive_read([record.pk])  # the form shows every field, the informant too
         context = self.get_context_data(
             form=form, record=record, crumbs=self.breadcrumbs(record), creating=record is None
         )
@@ -254,7 +257,16 @@ class RecordCreateView(RecordFormView):
         if form.is_valid():
             create, _update, _delete = self.entity.services
             try:
-                record = create(actor=request.user, data=form.service_data())
+                # The form's one-time token: posted again, it leads to the first record.
+                record = submit_once(
+                    user=request.user,
+                    nonce=form.token_nonce,
+                    create=lambda: create(actor=request.user, data=form.service_data()),
+                    result_url=lambda created: self.entity.url("detail", created.pk),
+                )
+            except AlreadySubmitted as repeat:
+                messages.info(request, ALREADY_SUBMITTED)
+                return redirect(repeat.submission.result_url)
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
@@ -297,6 +309,7 @@ class RecordDeleteView(EntityMixin, TemplateView):
         return self.render_to_response(self.context(record, []))
 
     def context(self, record, errors):
+        self.log_sensitive_read([record.pk])
         return self.get_context_data(record=record, errors=errors, crumbs=self.breadcrumbs(record))
 
     def post(self, request, *args, **kwargs):
