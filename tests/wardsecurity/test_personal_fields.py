@@ -48,8 +48,12 @@ CASES = _model_fields()
 def distinctive(model, name):
     field = model._meta.get_field(name)
     n = next(_counter)
-    if field.get_internal_type() in {"IntegerField", "PositiveIntegerField",
-                                     "PositiveSmallIntegerField", "SmallIntegerField"}:  # fmt: skip
+    if field.get_internal_type() in {
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+    }:
         return 1900 + 17 + n, str(1900 + 17 + n)  # a birth year no page prints otherwise
     if name == "phone":
         value = f"09{n:02d}7531{n:02d}"[:10]
@@ -130,8 +134,10 @@ def test_a_steering_viewer_never_reads_a_personal_field(personas, ward_a, model,
 LINKED = (
     # (the record's model, how to make it around a household)
     (Commitment, lambda household: f.CommitmentFactory(household=household)),
-    (Contribution, lambda household: f.ContributionFactory(ward=household.ward,
-                                                           household=household)),  # fmt: skip
+    (
+        Contribution,
+        lambda household: f.ContributionFactory(ward=household.ward, household=household),
+    ),
 )
 
 
@@ -141,8 +147,9 @@ def test_a_linked_household_is_shown_by_its_code_not_its_head(
     personas, ward_a, model, make, surface
 ):
     officer, viewer = personas
-    household = f.HouseholdFactory(group=f.ResidentialGroupFactory(ward=ward_a), ward=ward_a,
-                                   head_name="Zyxwvu Chủhộ")  # fmt: skip
+    household = f.HouseholdFactory(
+        group=f.ResidentialGroupFactory(ward=ward_a), ward=ward_a, head_name="Zyxwvu Chủhộ"
+    )
     record = make(household)
     if surface == "portal_list" and "household" not in entity_for_model(model).columns:
         pytest.skip("the list does not show the household")
@@ -160,8 +167,10 @@ def test_the_history_of_a_household_shows_no_personal_change_to_a_viewer(persona
     assert page.status_code == 200
     body = page.content.decode()
     assert household.head_name not in body and "Zyxwvu Mới" not in body
-    assert "Zyxwvu Mới" in officer.get(entity_for_model(Household).url("detail", household.pk)
-                                       ).content.decode()  # fmt: skip
+    assert (
+        "Zyxwvu Mới"
+        in officer.get(entity_for_model(Household).url("detail", household.pk)).content.decode()
+    )
 
 
 def _names(response):
@@ -226,8 +235,11 @@ def test_a_viewer_list_costs_no_more_queries_than_an_officers(personas, ward_a):
     for _ in range(5):
         household = f.HouseholdFactory(group=group, ward=ward_a)
         f.CommitmentFactory(household=household)
-    for url in ("/api/v1/households/", "/api/v1/commitments/",
-                entity_for_model(Commitment).url("list")):  # fmt: skip
+    for url in (
+        "/api/v1/households/",
+        "/api/v1/commitments/",
+        entity_for_model(Commitment).url("list"),
+    ):
         counts = []
         for client in (officer, viewer):
             with CaptureQueriesContext(connection) as captured:

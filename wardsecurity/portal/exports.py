@@ -219,9 +219,7 @@ def rows(entity, records, *, for_xlsx, user):
     model = entity.model
     names = export_columns(entity, user)
     yield [column_label(model, name) for name in names]
-    formatters = [
-        column_formatter(model, name, for_xlsx=for_xlsx, user=user) for name in names
-    ]
+    formatters = [column_formatter(model, name, for_xlsx=for_xlsx, user=user) for name in names]
     if isinstance(records, models.QuerySet):
         records = records.iterator(chunk_size=CHUNK)
     for record in records:
