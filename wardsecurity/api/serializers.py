@@ -109,9 +109,12 @@ class WardRecordSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer
 
     def to_representation(self, instance):
         """The record's JSON; its personal fields are null for a user who may not see them
-        (``wardsecurity.personal``; the schema marks them nullable in answers)."""
+        (``wardsecurity.personal``; the schema marks them nullable in answers). Without a
+        request (code, not a client, asks) every field is shown."""
         data = super().to_representation(instance)
         request = self.context.get("request")
+        if request is None:
+            return data
         hidden = hidden_fields(self.Meta.model, getattr(request, "user", None))
         if hidden:
             for name, field in self.fields.items():
