@@ -76,18 +76,21 @@ def without_personal(model, names: Iterable[str], user) -> tuple[str, ...]:
     return tuple(name for name in names if not path_is_personal(model, name))
 
 
-def shows_personal_label(model) -> bool:
-    """Whether ``str()`` of a ``model`` record may hold personal data: a model with personal
-    fields names its records by them (a household by its head, a member by name)."""
-    return bool(personal_fields(model))
-
-
 def record_label(record: models.Model, user) -> str:
-    """``str(record)``, or for a user who may not see personal data and a record named by
-    personal data, its code (a household's) or its kind and number ("Thành viên #12")."""
-    if may_see_personal(user) or not shows_personal_label(record):
-        return str(record)
+    """``str(record)``, unless ``user`` may not see personal data and the text holds some (a
+    household's "HK00012 – Nguyễn Văn A", a member's name): then its code (a household's) or its
+    kind and number ("thành viên tổ #12")."""
+    label = str(record)
+    if may_see_personal(user):
+        return label
+    names = personal_fields(record)
+    # A field still deferred after ``str()`` is not in the text, and reading it would cost a
+    # query per row of a list.
+    deferred = record.get_deferred_fields()
+    values = (getattr(record, name, None) for name in names if name not in deferred)
+    if not any(value not in (None, "") and str(value) in label for value in values):
+        return label
     code = getattr(record, "code", None)
-    if isinstance(code, str) and code and "code" not in personal_fields(record):
+    if isinstance(code, str) and code and "code" not in names:
         return code
     return f"{record._meta.verbose_name} #{record.pk}"
