@@ -302,3 +302,33 @@ def test_every_free_text_field_is_decided():
             if (_is_free_text(field) or personal_name) and not decided:
                 undecided.append(f"{label}.{field.name}")
     assert not undecided, undecided
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_job_of_a_viewer_leaves_the_personal_fields_out(
+    personas, ward_a, viewer_all, settings, tmp_path, fmt
+):
+    """A list too long for the request is written by a worker, as its owner may read it."""
+    from wardsecurity.models import ExportJob
+    from wardsecurity.portal.export_jobs import export_job_file, export_job_run
+
+    settings.EXPORT_SYNC_LIMIT = 1
+    settings.EXPORT_ROOT = tmp_path / "exports"
+    _officer, viewer = personas
+    group = f.ResidentialGroupFactory(ward=ward_a)
+    made = [
+        f.HouseholdFactory(group=group, ward=ward_a, head_name=f"Zyxwvu Xuất {n}") for n in (1, 2)
+    ]
+    response = viewer.post(entity_for_model(Household).url("export", fmt=fmt))
+    assert response.status_code == 302
+    job = ExportJob.objects.get(owner=viewer_all)
+    export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    path = export_job_file(job)
+    if fmt == "csv":
+        text = path.read_text(encoding="utf-8-sig")
+    else:
+        sheet = load_workbook(path).active
+        text = "\n".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row)
+    assert all(h.code in text for h in made)
+    assert "Zyxwvu" not in text and made[0].address not in text
