@@ -141,8 +141,20 @@ LINKED = (
 )
 
 
-@pytest.mark.parametrize("surface", ("portal_list", "portal_detail", "csv", "xlsx"))
-@pytest.mark.parametrize(("model", "make"), LINKED, ids=[m._meta.model_name for m, _ in LINKED])
+# Every surface that names the household: the lists show it where it is a column.
+LINKED_CASES = [
+    (model, make, surface)
+    for model, make in LINKED
+    for surface in ("portal_list", "portal_detail", "csv", "xlsx")
+    if surface != "portal_list" or "household" in entity_for_model(model).columns
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "make", "surface"),
+    LINKED_CASES,
+    ids=[f"{m._meta.model_name}-{s}" for m, _make, s in LINKED_CASES],
+)
 def test_a_linked_household_is_shown_by_its_code_not_its_head(
     personas, ward_a, model, make, surface
 ):
@@ -151,8 +163,6 @@ def test_a_linked_household_is_shown_by_its_code_not_its_head(
         group=f.ResidentialGroupFactory(ward=ward_a), ward=ward_a, head_name="Zyxwvu Chủhộ"
     )
     record = make(household)
-    if surface == "portal_list" and "household" not in entity_for_model(model).columns:
-        pytest.skip("the list does not show the household")
     shown = read(viewer, model, record.pk, surface)
     assert "Zyxwvu Chủhộ" not in shown
     assert household.code in shown
