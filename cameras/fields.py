@@ -55,3 +55,13 @@ CONTRIBUTION_ORDERING = ("-contributed_on", "-id")
 VIDEO_EXTRACTION_FIELDS = ("camera", "requested_at", "purpose", "incident", "useful", "notes")
 VIDEO_EXTRACTION_SORTABLE = ("id", "requested_at", "created_at", "updated_at")
 VIDEO_EXTRACTION_ORDERING = ("-requested_at", "-id")
+
+# Personal data (PDPL, Law 91/2025/QH15): shown only to roles that work with residents
+# (``User.can_see_personal``). Camera and recorder locations are places, not people.
+# ``PERSONAL_FIELDS``: model name → its personal fields, read by ``wardsecurity.personal``.
+CONTRIBUTION_PERSONAL = ("contributor_name",)
+VIDEO_EXTRACTION_PERSONAL = ("purpose", "notes")
+PERSONAL_FIELDS = {
+    "contribution": CONTRIBUTION_PERSONAL,
+    "videoextraction": VIDEO_EXTRACTION_PERSONAL,
+}

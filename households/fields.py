@@ -27,3 +27,10 @@ HOUSEHOLD_ORDERING = ("-id",)
 ORGANISATION_FIELDS = ("ward", "group", "name", "kind")
 ORGANISATION_SORTABLE = ("id", "name", "created_at", "updated_at")
 ORGANISATION_ORDERING = ("-id",)
+
+# Personal data (PDPL, Law 91/2025/QH15): shown only to roles that work with residents
+# (``User.can_see_personal``); masked or absent for the others in every list, detail, export,
+# search, sort and API answer (docs/security.md, "Personal data and steering roles").
+# ``PERSONAL_FIELDS``: model name → its personal fields, read by ``wardsecurity.personal``.
+HOUSEHOLD_PERSONAL = ("address", "head_name", "phone")
+PERSONAL_FIELDS = {"household": HOUSEHOLD_PERSONAL}

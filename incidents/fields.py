@@ -31,3 +31,11 @@ INCIDENT_ORDERING = ("-occurred_at", "-id")
 HOTSPOT_FIELDS = ("ward", "group", "name", "reasons", "designated_on", "status", "transformed_on")
 HOTSPOT_SORTABLE = ("id", "name", "designated_on", "created_at", "updated_at")
 HOTSPOT_ORDERING = ("-designated_on", "-id")
+
+# Personal data (PDPL, Law 91/2025/QH15): shown only to roles that work with residents
+# (``User.can_see_personal``). Tips and incidents are police-only already; these fields are
+# declared as well so that a role given sensitive records but not personal data sees neither.
+# ``PERSONAL_FIELDS``: model name → its personal fields, read by ``wardsecurity.personal``.
+TIP_PERSONAL = ("reporter", "content")
+INCIDENT_PERSONAL = ("summary",)
+PERSONAL_FIELDS = {"tip": TIP_PERSONAL, "incident": INCIDENT_PERSONAL}

@@ -128,3 +128,20 @@ SAFETY_RECOGNITION_ORDERING = ("-id",)
 APPRAISAL_FIELDS = ("ward", "subject", "group", "organisation", "team", "year", "score")
 APPRAISAL_SORTABLE = ("id", "year", "score", "created_at", "updated_at")
 APPRAISAL_ORDERING = ("-id",)
+
+# Personal data (PDPL, Law 91/2025/QH15): shown only to roles that work with residents
+# (``User.can_see_personal``); masked or absent for the others in every list, detail, export,
+# search, sort and API answer (docs/security.md, "Personal data and steering roles").
+# ``PERSONAL_FIELDS``: model name → its personal fields, read by ``wardsecurity.personal``.
+TEAM_MEMBER_PERSONAL = ("full_name", "phone", "birth_year")
+# The parties to a mediation are named in the text ("Hộ ông A và hộ bà B").
+MEDIATION_CASE_PERSONAL = ("parties",)
+# An individual's name (a collective's is masked alike: one rule per field, not per row).
+COMMENDATION_PERSONAL = ("recipient_name",)
+REINTEGRATION_CASE_PERSONAL = ("person_name", "birth_year", "sponsor")
+PERSONAL_FIELDS = {
+    "teammember": TEAM_MEMBER_PERSONAL,
+    "mediationcase": MEDIATION_CASE_PERSONAL,
+    "commendation": COMMENDATION_PERSONAL,
+    "reintegrationcase": REINTEGRATION_CASE_PERSONAL,
+}

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
+from wardsecurity.personal import without_personal
 from wardsecurity.search import search_words
 
 BOOLEAN_MESSAGE = _("Enter true or false.")
@@ -59,17 +60,35 @@ class WardRecordFilterSet(django_filters.FilterSet):
 
     search_fields: tuple[str, ...] = ()
 
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        # Who asks: the API's request, or the portal's user (lists and exports). Without
+        # either (the selectors' ``filters``, internal code) every search field is used.
+        self.user = user if user is not None else getattr(request, "user", None)
+        if "search" in self.filters and self.search_fields and not self.searched_fields():
+            # Personal data is never searched for a role that may not see it (issue 15,
+            # item 13): with nothing else to search, there is no search at all; ``?search=``
+            # is ignored, whatever it names, and the portal shows no search box.
+            del self.filters["search"]
+
+    def searched_fields(self) -> tuple[str, ...]:
+        """``search_fields`` less the personal ones, for a user who may not see them."""
+        if self.user is None:
+            return self.search_fields
+        return without_personal(self._meta.model, self.search_fields, self.user)
+
     FILTER_DEFAULTS = {
         **django_filters.FilterSet.FILTER_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
     }
 
     def filter_search(self, queryset, name, value):
-        if not self.search_fields:
+        fields = self.searched_fields()
+        if not fields:
             return queryset
         for word in search_words(value):
             queryset = queryset.filter(
-                reduce(or_, (Q(**{f"{f}__ws_fold__contains": word}) for f in self.search_fields))
+                reduce(or_, (Q(**{f"{f}__ws_fold__contains": word}) for f in fields))
             )
         return queryset
 

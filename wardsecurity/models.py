@@ -253,6 +253,16 @@ class User(AbstractUser):
         return self.is_admin_role or self.role == self.Role.WARD_POLICE
 
     @property
+    def can_see_personal(self) -> bool:
+        """Whether the user sees personal data (PDPL, Law 91/2025/QH15): names, addresses,
+        phones, birth years of residents and members (``wardsecurity.personal``).
+
+        An allow-list: the roles that work with the residents themselves. Steering viewers,
+        and any role added later until someone decides otherwise, see figures and
+        non-personal fields only."""
+        return self.is_admin_role or self.role in {self.Role.WARD_POLICE, self.Role.WARD_STAFF}
+
+    @property
     def can_write(self) -> bool:
         return self.is_admin_role or self.role in {self.Role.WARD_POLICE, self.Role.WARD_STAFF}
 

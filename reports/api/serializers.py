@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reports.figures.picker import PERIOD_MAX_LENGTH
-from reports.statistics.compute import NO_PREVIOUS
+from reports.statistics.compute import NO_PREVIOUS, SUPPRESSED
 from reports.statistics.selectors import BREAKDOWNS, SCOPE_PATTERN
 from wardsecurity.api.serializers import StrictSerializer
 from wardsecurity.period_spec import CALENDARS, SPEC_FORMATS, WRITTEN_FORMATS, parse_period
@@ -126,7 +126,15 @@ class FigureSerializer(serializers.Serializer):
         required=False,
         help_text="present when previous is null, saying why: no_data (nothing was recorded "
         "for the same period: docs/statistics.md), undefined (a ratio over zero in the same "
-        "period) or not_compared (compare=none)",
+        "period), not_compared (compare=none) or suppressed (a small cell, below)",
+    )
+    no_value = serializers.ChoiceField(
+        (SUPPRESSED,),
+        required=False,
+        help_text="suppressed: in a by=group breakdown, a figure counting police-only records "
+        "that is above 0 and below STATS_MIN_CELL_SIZE (or that would give such a figure away) "
+        "is hidden from roles other than ward police and administrators; every number of the "
+        "entry is then null (docs/statistics.md, Small cells)",
     )
     numerator = NumberField(required=False, help_text="a ratio's numerator")
     denominator = NumberField(required=False, help_text="a ratio's denominator")

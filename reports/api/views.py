@@ -37,6 +37,8 @@ def _cache_key(user, query, rollup) -> str:
     scope = (
         user.is_active,
         user.is_superuser,
+        # Small cells of a group breakdown are hidden from roles that do not see the records.
+        user.can_see_sensitive,
         user.scope_kind,
         user.scope_province_id,
         user.scope_cluster_id,

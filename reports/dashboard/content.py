@@ -20,6 +20,8 @@ from reports.figures.units import (
     SPOT,
     TIP,
 )
+from reports.statistics.compute import SUPPRESSED
+from reports.statistics.disclosure import min_cell_size
 from reports.statistics.metrics import METRICS
 
 # (metric, which way is good): fewer incidents is good, more cameras is good; None: neither.
@@ -174,11 +176,14 @@ def table_rows(breakdown: list, name_of, link_of, rank: str) -> list[dict]:
         cells = []
         for key in RANKING:
             entry = row["metrics"].get(key, {})
+            hidden = entry.get("no_value") == SUPPRESSED
             cells.append(
                 {
                     "header": str(METRICS[key].label),
-                    "value": display(key, entry.get("value")),
-                    "comparison": compared_text(key, entry),
+                    # A small cell of police records, hidden (reports.statistics.disclosure).
+                    "value": hidden_text() if hidden else display(key, entry.get("value")),
+                    "comparison": "" if hidden else compared_text(key, entry),
+                    "suppressed": hidden,
                 }
             )
         score = row["metrics"].get(rank, {}).get("value")
@@ -189,6 +194,22 @@ def table_rows(breakdown: list, name_of, link_of, rank: str) -> list[dict]:
     for position, row in enumerate(rows, start=1):
         row["position"] = position
     return rows
+
+
+def hidden_text() -> str:
+    """What a hidden small cell shows in place of its figure."""
+    return _("hidden")
+
+
+def suppression_note(rows: list[dict]) -> str:
+    """The note under a table with hidden cells, or "" when it has none."""
+    if not any(cell.get("suppressed") for row in rows for cell in row["cells"]):
+        return ""
+    return _(
+        "%(hidden)s: a figure of police records in a residential group that is below "
+        "%(size)s, or a figure that would reveal it, is not shown, to protect the people "
+        "concerned."
+    ) % {"hidden": hidden_text(), "size": min_cell_size()}
 
 
 def ranking_headers() -> list[str]:

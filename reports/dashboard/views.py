@@ -95,6 +95,7 @@ class DashboardView(PrivatePageMixin, PickerMixin, View):
             context["groups"] = content.table_rows(
                 table["breakdown"], lambda row: row["group"]["name"], lambda row: None, rank
             )
+            context["groups_note"] = content.suppression_note(context["groups"])
         return context
 
 

@@ -33,7 +33,9 @@ ONE_DECIMAL = Decimal("0.1")
 NO_DATA = "no_data"  # nothing was recorded for it yet (docs/statistics.md, "No data")
 UNDEFINED = "undefined"  # a ratio whose denominator is zero in the same period
 NOT_COMPARED = "not_compared"  # no comparison was asked for
-NO_PREVIOUS = (NO_DATA, UNDEFINED, NOT_COMPARED)
+# A small cell of a breakdown, hidden (reports.statistics.disclosure): its value too.
+SUPPRESSED = "suppressed"
+NO_PREVIOUS = (NO_DATA, UNDEFINED, NOT_COMPARED, SUPPRESSED)
 # The key under which a ``Series`` holds the first day of its activity: the first day any
 # counted-in-the-period figure (a flow or an annual one) has a row.
 ACTIVITY = ""

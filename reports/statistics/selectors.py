@@ -35,6 +35,7 @@ from reports.statistics.compute import (
     read_keys,
     reading_dates,
 )
+from reports.statistics.disclosure import sensitive_keys, suppress_small_cells
 from reports.statistics.metrics import METRICS, Metric
 from wardsecurity.period_spec import Period
 from wardsecurity.scope import ALL_WARDS, scope_ward_ids
@@ -367,7 +368,9 @@ def stats_for(
     value, a ratio's ``"numerator"`` and ``"denominator"``. Every metric's figures are the same
     whatever else is asked for.
     Raises ``StatsError`` (a 400) for an unknown metric or breakdown. Statistics are for every
-    role: counts of sensitive records are figures, never the records. ``rollup``: the state
+    role: counts of sensitive records are figures, never the records; in a ``by=group``
+    breakdown their small cells are hidden from the roles that do not see the records
+    (``reports.statistics.disclosure``). ``rollup``: the state
     read by the caller (``rollup_view()``), when it has read it already.
     """
     chosen = chosen_metrics(metrics)
@@ -462,10 +465,14 @@ def _by_group(
         (group_id, name) for group_id, name in groups.values_list("id", "name")
     ]
     rows.append((None, _("Not in a residential group")))
-    return [
+    breakdown = [
         {
             "group": {"id": group_id, "name": name},
             "metrics": _compared(chosen, period, previous, series, group_id),
         }
         for group_id, name in rows
     ]
+    if not user.can_see_sensitive:
+        # Police-only records counted per group: small cells hidden (reports.statistics.disclosure).
+        suppress_small_cells(breakdown, sensitive_keys(item.key for item in chosen))
+    return breakdown

@@ -20,6 +20,7 @@ from reports.documents.layout import SECTIONS
 
 NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]{3})*(?:,[0-9]+)?")
 NO_DATA = "chưa có số liệu cùng kỳ"
+HIDDEN = "ẩn"  # a small cell of police records, hidden (reports.statistics.disclosure)
 SAME = "bằng cùng kỳ"
 PHRASE = re.compile(f", (tăng |giảm |{SAME}|{NO_DATA})")
 
@@ -174,12 +175,16 @@ def read_tiles(context) -> dict:
 
 
 def read_table(rows) -> dict:
-    """{row name: {key: Shown}} of the ward ranking or the group table."""
+    """{row name: {key: Shown}} of the ward ranking or the group table (a hidden small cell,
+    "ẩn", reads as no value: the API's entry has none either)."""
     table = {}
     for row in rows:
         figures = {}
         for key, cell in zip(RANKING, row["cells"], strict=True):
             change = phrase_change(cell["comparison"])
+            if cell["value"] == HIDDEN:
+                figures[key] = Shown(None, change=change)
+                continue
             figures[key] = Shown(shown_number(cell["value"]), change=change)
         table[row["name"]] = figures
     return table

@@ -3,6 +3,8 @@
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
+from wardsecurity.personal import personal_fields
+
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     target_class = "wardsecurity.api.authentication.BearerTokenAuthentication"
@@ -46,6 +48,25 @@ IDEMPOTENCY_KEY_PARAMETER = {
 
 class WardAutoSchema(AutoSchema):
     """Every operation documents the errors the API can answer (GUARANTEES G12)."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        parent = getattr(field, "parent", None)
+        model = getattr(getattr(parent, "Meta", None), "model", None)
+        if (
+            direction == "response"
+            and model is not None
+            and field.source_attrs
+            and field.source_attrs[0] in personal_fields(model)
+        ):
+            # Personal data is null for the roles that may not see it (wardsecurity.personal).
+            # One schema for every role; requests are unchanged (COMPONENT_SPLIT_REQUEST).
+            schema = {**schema, "nullable": True}
+            schema["description"] = (
+                schema.get("description", "") + " Personal data: null for roles that may not"
+                " see it (steering committee viewers)."
+            ).strip()
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -14,6 +14,7 @@ from django.dispatch import receiver
 from rest_framework import serializers
 
 from wardsecurity.models import SAME_WARD_MESSAGE
+from wardsecurity.personal import hidden_fields
 from wardsecurity.services import NOT_WRITABLE_MESSAGE
 from wardsecurity.validators import ASCII_DIGITS, is_ascii_decimal, is_ascii_integer
 
@@ -106,6 +107,21 @@ class WardRecordSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer
     def get_validators(self):
         return []
 
+    def to_representation(self, instance):
+        """The record's JSON; its personal fields are null for a user who may not see them
+        (``wardsecurity.personal``; the schema marks them nullable in answers). Without a
+        request (code, not a client, asks) every field is shown."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None:
+            return data
+        hidden = hidden_fields(self.Meta.model, getattr(request, "user", None))
+        if hidden:
+            for name, field in self.fields.items():
+                if name in data and field.source_attrs and field.source_attrs[0] in hidden:
+                    data[name] = None
+        return data
+
 
 # Lean lists --------------------------------------------------------------------------------------
 
@@ -154,11 +170,28 @@ class LeanRepresentation:
         """``queryset``'s rows as named tuples, ``pk`` first (cursor links read it)."""
         return queryset.prefetch_related(None).values_list("pk", *self.columns, named=True)
 
-    def represent(self, rows):
+    def represent(self, rows, *, hidden=frozenset()):
+        """``rows`` as JSON objects; the columns named in ``hidden`` (personal fields the user
+        may not see) are null, as ``WardRecordSerializer.to_representation`` makes them."""
+        masked = {index for index, column in enumerate(self.columns, start=1) if column in hidden}
         fields = [
             (name, index, None if field is None else _converter(field))
             for name, index, field in self.fields
         ]
+        if masked:
+            return [
+                {
+                    name: (
+                        None
+                        if index in masked
+                        else value
+                        if (value := row[index]) is None or convert is None
+                        else convert(value)
+                    )
+                    for name, index, convert in fields
+                }
+                for row in rows
+            ]
         return [
             {
                 name: (

@@ -18,6 +18,7 @@ from wardsecurity.api.pagination import PageNumberPagination
 from wardsecurity.api.serializers import lean_representation
 from wardsecurity.audit import sensitive_read_log
 from wardsecurity.models import FormSubmission
+from wardsecurity.personal import hidden_fields
 from wardsecurity.submissions import AlreadySubmitted, idempotency_nonce, submit_once
 
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}\Z")
@@ -69,6 +70,14 @@ class WardRecordViewSet(viewsets.ModelViewSet):
     ordering: tuple[str, ...] = ("-id",)
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        hidden = hidden_fields(self.model, request.user) if self.model is not None else ()
+        if hidden:
+            # Never sorted by personal data for a role that may not see it: ``?ordering=`` on
+            # such a field is ignored like any field that is not sortable (issue 15, item 13).
+            self.ordering_fields = tuple(f for f in self.ordering_fields if f not in hidden)
+
     def get_queryset(self):
         list_selector, _get = self.selectors
         return list_selector(user=self.request.user)
@@ -94,10 +103,11 @@ class WardRecordViewSet(viewsets.ModelViewSet):
     def lean_list(self, lean):
         """The list through LeanRepresentation: the same queries and JSON, less Python."""
         queryset = self.filter_queryset(self.get_queryset())
+        hidden = hidden_fields(self.model, self.request.user)
         if self.paginator is None:
-            return Response(lean.represent(lean.rows(queryset)))
+            return Response(lean.represent(lean.rows(queryset), hidden=hidden))
         page = self.paginator.paginate_queryset(queryset, self.request, view=self, rows=lean.rows)
-        return self.get_paginated_response(lean.represent(page))
+        return self.get_paginated_response(lean.represent(page, hidden=hidden))
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()

@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from wardsecurity.personal import hidden_fields
 from wardsecurity.scope import role_may_see
 
 # The menu groups, in menu order.
@@ -104,6 +105,21 @@ class Entity:
     def export_columns(self) -> tuple[str, ...]:
         return self.export_fields or tuple(self.form_class._meta.fields or ())
 
+    # Personal data (wardsecurity.personal): absent from the columns, detail, exports and sort
+    # keys of a user who may not see it.
+
+    def columns_for(self, user) -> tuple[str, ...]:
+        hidden = hidden_fields(self.model, user)
+        return tuple(name for name in self.columns if name not in hidden)
+
+    def export_columns_for(self, user) -> tuple[str, ...]:
+        hidden = hidden_fields(self.model, user)
+        return tuple(name for name in self.export_columns if name not in hidden)
+
+    def sortable_for(self, user) -> tuple[str, ...]:
+        hidden = hidden_fields(self.model, user)
+        return tuple(name for name in self.sortable if name not in hidden)
+
     @property
     def ward_field(self) -> str:
         """The lookup from the record to its ward id, for filters and breadcrumbs."""
@@ -172,14 +188,18 @@ class Entity:
         Invalid filters give no rows, never the unfiltered list; the FilterSet holds the errors.
         """
         queryset = self.queryset(user)
-        filterset = self.filterset_class(params, queryset=queryset)
+        # The user decides which search fields are searched (never personal data for a role
+        # that may not see it).
+        filterset = self.filterset_class(params, queryset=queryset, user=user)
         return (filterset.qs if filterset.is_valid() else queryset.none()), filterset
 
-    def sorted(self, queryset: QuerySet, key: str) -> tuple[QuerySet, str]:
+    def sorted(self, queryset: QuerySet, key: str, user=None) -> tuple[QuerySet, str]:
         """``queryset`` sorted by ``key`` (a sortable field, "-" first for descending), and the
-        key applied; the default order (and "") for any other key."""
+        key applied; the default order (and "") for any other key, and for a personal field
+        when ``user`` may not see it."""
         name = key.removeprefix("-")
-        if name in self.sortable:
+        sortable = self.sortable if user is None else self.sortable_for(user)
+        if name in sortable:
             # NULLs last either way, so the empty dates do not head the list.
             expression = F(name).desc(nulls_last=True) if key.startswith("-") else F(name).asc()
             return queryset.order_by(expression, "-pk"), key
@@ -188,7 +208,7 @@ class Entity:
     def export_queryset(self, user, params: Mapping[str, Any]) -> QuerySet:
         """What an export of the list with ``params`` (filters and sort) holds for ``user``."""
         queryset, _filterset = self.filtered(user, params)
-        queryset, _key = self.sorted(queryset, params.get("sort", ""))
+        queryset, _key = self.sorted(queryset, params.get("sort", ""), user)
         return queryset
 
 

@@ -150,9 +150,9 @@ def export_job_run(*, job_id) -> None:
             records = _Progress(job, entity, queryset)
             if job.format == "csv":
                 with partial.open("w", encoding="utf-8", newline="") as target:
-                    exports.write_csv(entity, records, target)
+                    exports.write_csv(entity, records, target, user=job.owner)
             else:
-                exports.write_xlsx(entity, records, str(partial))
+                exports.write_xlsx(entity, records, str(partial), user=job.owner)
         partial.rename(root / name)
     except Exception as error:
         # The class only: a message could quote a cell, and logs never hold personal data.

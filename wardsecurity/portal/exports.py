@@ -23,6 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from wardsecurity.personal import may_see_personal, record_label
 from wardsecurity.portal.display import (
     EMPTY,
     NO,
@@ -47,11 +48,13 @@ def formula_safe(value):
     return value
 
 
-def export_columns(entity):
+def export_columns(entity, user=None):
+    """The exported columns; for ``user``, without the personal fields they may not see."""
+    columns = entity.export_columns if user is None else entity.export_columns_for(user)
     names = ["id"]
-    if "ward" not in entity.export_columns:
+    if "ward" not in columns:
         names.append("ward")
-    names.extend(entity.export_columns)
+    names.extend(columns)
     return names
 
 
@@ -65,7 +68,7 @@ def _has_field(model, name):
     return any(f.name == name for f in model._meta.get_fields())
 
 
-def column_formatter(model, name, *, for_xlsx):
+def column_formatter(model, name, *, for_xlsx, user=None):
     """``record -> cell`` for one column, with everything that does not depend on the row
     looked up now. Formats are read in the active language, so call it where the rows are made.
     """
@@ -75,9 +78,9 @@ def column_formatter(model, name, *, for_xlsx):
     if model_field.primary_key:
         return operator.attrgetter("pk")  # an identifier, never grouped like a quantity
     if model_field.many_to_many:
-        return _many_cell(name)
+        return _many_cell(name, user)
     if model_field.is_relation:
-        return _related_cell(name)
+        return _related_cell(name, user)
     value_of = operator.attrgetter(name)
     typed = _typed(model_field) if for_xlsx else None
     show = _shown(model_field)
@@ -107,17 +110,28 @@ def _ward_cell(hops):
     return ward_cell
 
 
-def _many_cell(name):
+def _label(user):
+    """How a linked record is named: ``str``, or without personal data for ``user``."""
+    if user is None or may_see_personal(user):
+        return str
+    return lambda record: record_label(record, user)
+
+
+def _many_cell(name, user):
+    label = _label(user)
+
     def many_cell(record):
-        return formula_safe(", ".join(str(o) for o in getattr(record, name).all()))
+        return formula_safe(", ".join(label(o) for o in getattr(record, name).all()))
 
     return many_cell
 
 
-def _related_cell(name):
+def _related_cell(name, user):
+    label = _label(user)
+
     def related_cell(record):
         value = getattr(record, name)
-        return formula_safe(str(value)) if value is not None else ""
+        return formula_safe(label(value)) if value is not None else ""
 
     return related_cell
 
@@ -198,12 +212,14 @@ def _number_shown(model_field):
     return number
 
 
-def rows(entity, records, *, for_xlsx):
-    """The header, then one list of cells per record of ``records`` (a queryset or iterable)."""
+def rows(entity, records, *, for_xlsx, user):
+    """The header, then one list of cells per record of ``records`` (a queryset or iterable),
+    as ``user`` may read them: no personal column, no linked record named by personal data,
+    for a user who may not see it (``wardsecurity.personal``)."""
     model = entity.model
-    names = export_columns(entity)
+    names = export_columns(entity, user)
     yield [column_label(model, name) for name in names]
-    formatters = [column_formatter(model, name, for_xlsx=for_xlsx) for name in names]
+    formatters = [column_formatter(model, name, for_xlsx=for_xlsx, user=user) for name in names]
     if isinstance(records, models.QuerySet):
         records = records.iterator(chunk_size=CHUNK)
     for record in records:
@@ -215,12 +231,12 @@ class _Echo:
         return value
 
 
-def csv_pieces(entity, records):
+def csv_pieces(entity, records, *, user):
     """The CSV as text pieces: a BOM (Excel then reads Vietnamese right), then rows in batches."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
     batch = []
-    for row in rows(entity, records, for_xlsx=False):
+    for row in rows(entity, records, for_xlsx=False, user=user):
         batch.append(writer.writerow(row))
         if len(batch) == CSV_BATCH:
             yield "".join(batch)
@@ -229,13 +245,13 @@ def csv_pieces(entity, records):
         yield "".join(batch)
 
 
-def write_csv(entity, records, target):
+def write_csv(entity, records, target, *, user):
     """Write the CSV to the text file ``target`` (opened with ``newline=""``)."""
-    for piece in csv_pieces(entity, records):
+    for piece in csv_pieces(entity, records, user=user):
         target.write(piece)
 
 
-def write_xlsx(entity, records, target):
+def write_xlsx(entity, records, target, *, user):
     """Write the workbook to ``target`` (a path or a binary file).
 
     openpyxl's write-only mode keeps the rows in a temporary file, not in memory.
@@ -247,7 +263,7 @@ def write_xlsx(entity, records, target):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(capfirst(entity.label_plural))[:31])
     bold = Font(bold=True)
-    for index, row in enumerate(rows(entity, records, for_xlsx=True)):
+    for index, row in enumerate(rows(entity, records, for_xlsx=True, user=user)):
         if index == 0:
             header = []
             for value in row:
@@ -270,19 +286,19 @@ def write_xlsx(entity, records, target):
     workbook.save(target)
 
 
-def csv_response(entity, queryset, filename):
+def csv_response(entity, queryset, filename, *, user):
     """A streamed UTF-8 CSV with a BOM, so that Excel opens Vietnamese text correctly."""
     response = StreamingHttpResponse(
-        csv_pieces(entity, queryset), content_type="text/csv; charset=utf-8"
+        csv_pieces(entity, queryset, user=user), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
-def xlsx_response(entity, queryset, filename):
+def xlsx_response(entity, queryset, filename, *, user):
     """A short list's workbook, built in the request (a long one is an export job)."""
     buffer = io.BytesIO()
-    write_xlsx(entity, queryset, buffer)
+    write_xlsx(entity, queryset, buffer, user=user)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response

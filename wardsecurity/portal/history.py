@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from wardsecurity.personal import hidden_fields, record_label
 from wardsecurity.portal.display import display_value
 
 # Bookkeeping the trigger or the database sets: not a change a person made.
@@ -45,10 +46,12 @@ def record_history(record, user):
         .order_by("-pgh_id")[: MAX_EVENTS + 1]
     )
     events.reverse()
+    # Changes to personal data are not shown to a user who may not see it.
+    hidden = hidden_fields(model, user)
     fields = [
         f
         for f in model._meta.concrete_fields
-        if f.name not in SKIPPED and hasattr(event_model, f.attname)
+        if f.name not in SKIPPED and f.name not in hidden and hasattr(event_model, f.attname)
     ]
     actor_ids = {
         (e.pgh_context.metadata or {}).get("user") for e in events if e.pgh_context is not None
@@ -68,8 +71,8 @@ def record_history(record, user):
             changes.append(
                 Change(
                     label=f.verbose_name,
-                    old=_shown(f, old, related) if previous is not None else "",
-                    new=_shown(f, new, related),
+                    old=_shown(f, old, related, user) if previous is not None else "",
+                    new=_shown(f, new, related, user),
                 )
             )
         metadata = (event.pgh_context.metadata or {}) if event.pgh_context is not None else {}
@@ -105,11 +108,12 @@ def _related_values(fields, events, user):
     return found
 
 
-def _shown(model_field, value, related):
+def _shown(model_field, value, related, user):
     if value is None or value == "":
         return "—"
     if model_field.is_relation:
         obj = related.get(model_field.name, {}).get(value)
-        # A link the user may not see (another ward's, a tip for a clerk) shows as a number only.
-        return str(obj) if obj is not None else f"#{value}"
+        # A link the user may not see (another ward's, a tip for a clerk) shows as a number
+        # only; a household, to a user who may not see personal data, as its code.
+        return record_label(obj, user) if obj is not None else f"#{value}"
     return display_value(model_field, value)

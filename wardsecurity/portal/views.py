@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 
 from wardsecurity.audit import sensitive_read_log
 from wardsecurity.pagination import CountingPaginator
+from wardsecurity.personal import record_label
 from wardsecurity.portal import EXPORT_FORMATS, exports
 from wardsecurity.portal.display import display_value
 from wardsecurity.portal.export_jobs import over_sync_limit
@@ -124,7 +125,7 @@ class RecordListView(EntityMixin, TemplateView):
         entity, request = self.entity, self.request
         # Invalid filters show their errors and no rows, never the unfiltered list.
         queryset, filterset = entity.filtered(request.user, request.GET)
-        queryset, sort_key = entity.sorted(queryset, request.GET.get("sort", ""))
+        queryset, sort_key = entity.sorted(queryset, request.GET.get("sort", ""), request.user)
         # Counted exactly up to API_EXACT_COUNT_LIMIT rows, "more than" past it: a province's
         # million households are never counted on every page. A page that is not one is a 404.
         paginator = CountingPaginator(queryset, PAGE_SIZE)
@@ -139,18 +140,20 @@ class RecordListView(EntityMixin, TemplateView):
             {
                 "name": name,
                 "label": capfirst(model._meta.get_field(name).verbose_name),
-                "sortable": name in entity.sortable,
+                "sortable": name in entity.sortable_for(request.user),
                 "numeric": _numeric(model._meta.get_field(name)),
                 "sort_url": self.query_url(sort=_next_sort(name, sort_key), page=None),
                 "sorted": "asc" if sort_key == name else ("desc" if sort_key == f"-{name}" else ""),
             }
-            for name in entity.columns
+            for name in entity.columns_for(request.user)
         ]
         rows = [
             {
                 "record": record,
                 "url": entity.url("detail", record.pk),
-                "cells": [{"value": _cell(record, c["name"], model), **c} for c in columns],
+                "cells": [
+                    {"value": _cell(record, c["name"], model, request.user), **c} for c in columns
+                ],
             }
             for record in records
         ]
@@ -198,13 +201,15 @@ def _next_sort(name, current):
     return f"-{name}" if current == name else name
 
 
-def _cell(record, name, model):
+def _cell(record, name, model, user):
+    """A field of ``record`` as a person reads it; a linked record named by personal data
+    (a household) by its code when ``user`` may not see personal data."""
     model_field = model._meta.get_field(name)
     if model_field.many_to_many:
-        return ", ".join(str(o) for o in getattr(record, name).all()) or "—"
+        return ", ".join(record_label(o, user) for o in getattr(record, name).all()) or "—"
     value = getattr(record, name)
     if model_field.is_relation:
-        return str(value) if value is not None else "—"
+        return record_label(value, user) if value is not None else "—"
     return display_value(model_field, value)
 
 
@@ -216,14 +221,17 @@ class RecordDetailView(EntityMixin, TemplateView):
         context = super().get_context_data(record=record, **kwargs)
         self.log_sensitive_read([record.pk])
         model = self.entity.model
-        names = [n for n in self.entity.export_columns]
+        user = self.request.user
+        # Personal fields are absent for a user who may not see them (wardsecurity.personal).
+        names = list(self.entity.export_columns_for(user))
         if "ward" not in names and _has(model, "ward"):
             names.insert(0, "ward")
         fields = [
-            (capfirst(model._meta.get_field(name).verbose_name), _cell(record, name, model))
+            (capfirst(model._meta.get_field(name).verbose_name), _cell(record, name, model, user))
             for name in names
         ]
         context.update(
+            record_label=record_label(record, user),
             fields=fields,
             history=record_history(record, self.request.user),
             crumbs=self.breadcrumbs(record),
@@ -360,8 +368,8 @@ class RecordExportView(EntityMixin, View):
             self.log_sensitive_read(queryset.values_list("pk", flat=True))
         filename = self.entity.prefix
         if fmt == "csv":
-            return exports.csv_response(self.entity, queryset, filename)
-        return exports.xlsx_response(self.entity, queryset, filename)
+            return exports.csv_response(self.entity, queryset, filename, user=request.user)
+        return exports.xlsx_response(self.entity, queryset, filename, user=request.user)
 
     def post(self, request, *args, **kwargs):
         fmt = self.export_format()

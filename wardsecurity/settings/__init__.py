@@ -199,6 +199,11 @@ EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "10000"))
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / ".data" / "exports"))
 EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 
+# Small-cell suppression (issue 15, item 13): in a breakdown by residential group, figures of
+# police-only records above 0 and below this are hidden from clerks and steering roles
+# (reports.statistics.disclosure, docs/statistics.md "Small cells").
+STATS_MIN_CELL_SIZE = int(os.environ.get("STATS_MIN_CELL_SIZE", "3"))
+
 # History: every tracked table records insert, update and delete; history tables are append-only.
 PGHISTORY_APPEND_ONLY = True
 # Link tables that Django creates for many-to-many fields have no migration of their own, so
