@@ -13,7 +13,7 @@ from django.urls import reverse
 from households.models import Household
 from households.views import HOUSEHOLDS
 from tests import factories as f
-from tests.portal.helpers import form_data, make
+from tests.portal.helpers import create_data, make
 from wardsecurity.pagination import EXACT_COUNT_LIMIT, exact_count_limit
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_a_portal_list_of_a_few_thousand_rows_is_counted_exactly_and_sees_an_add
     assert "Trang 1/21" in page
 
     new = make(Household, ward_a, create=False)
-    response = client.post(HOUSEHOLDS.url("create"), form_data(HOUSEHOLDS.form_class, new))
+    response = client.post(HOUSEHOLDS.url("create"), create_data(client, HOUSEHOLDS, new))
     assert response.status_code == 302
 
     page = portal_list(client, django_assert_max_num_queries)
