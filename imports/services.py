@@ -32,6 +32,8 @@ from wardsecurity.scope import role_may_see
 from wardsecurity.services import OutOfScope
 
 DEFAULT_FAST_THRESHOLD = 5000
+# Columns a file may have past its kind's own (notes, a column left over): wider is refused.
+COLUMN_MARGIN = 20
 
 UNKNOWN_KIND = _("This kind of record cannot be imported.")
 UNKNOWN_COLUMN = _("Unknown column; use the column names of the import template.")
@@ -237,7 +239,9 @@ def _process(batch, *, write, actor=None) -> Report:
                 fastpath.commit_staged(batch, report)
                 return report
         try:
-            sheet = read_sheet(_read_content(batch.pk), batch.filename)
+            sheet = read_sheet(
+                _read_content(batch.pk), batch.filename, columns=len(spec.columns) + COLUMN_MARGIN
+            )
         except ImportFileError as exc:
             report.error(exc.line, "", exc.message)
             return report
