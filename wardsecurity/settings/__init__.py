@@ -193,6 +193,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "10000"))
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / ".data" / "exports"))
 EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
+# Imports of more rows than this are committed by a worker (202), not in the request (issue 15).
+IMPORT_SYNC_COMMIT_LIMIT = int(os.environ.get("IMPORT_SYNC_COMMIT_LIMIT", "5000"))
+# A job (import, export, report) whose worker died is sent again up to this many starts in all,
+# then failed (wardsecurity.jobs, docs/security.md).
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
 
 # History: every tracked table records insert, update and delete; history tables are append-only.
 PGHISTORY_APPEND_ONLY = True
