@@ -246,7 +246,8 @@ def _sheet_rows(book, sheet, limits: _Limits):
     )
     parser.row_counter = 0
     rows: list[tuple[int, list]] = []
-    row_element, cells = None, []
+    row_element = None  # the row being read, and its cells so far
+    cells: list = []
     with sheet._get_source() as source:
         for event, element in iterparse(source, events=("start", "end")):
             tag = element.tag

@@ -136,8 +136,8 @@ def import_validate(*, batch_id) -> ImportBatch | None:
         )
         if not claimed:
             return None
-        batch = ImportBatch.objects.select_related("ward", "created_by").defer("content")
-        batch = batch.get(pk=batch_id)
+        batches = ImportBatch.objects.select_related("ward", "created_by").defer("content")
+        batch = batches.get(pk=batch_id)
         report = _process(batch, write=False)
         status = ImportBatch.Status.INVALID if report.error_count else ImportBatch.Status.READY
         _store(batch, report, status)
@@ -194,8 +194,8 @@ def import_commit_run(*, batch_id) -> ImportBatch | None:
         ).update(attempts=F("attempts") + 1, started_at=timezone.now())
         if not claimed:
             return None
-        batch = ImportBatch.objects.select_related("ward", "committed_by").defer("content")
-        batch = batch.get(pk=batch_id)
+        batches = ImportBatch.objects.select_related("ward", "committed_by").defer("content")
+        batch = batches.get(pk=batch_id)
         actor = batch.committed_by or batch.created_by
         try:
             spec = get_kind(batch.kind)
