@@ -273,7 +273,9 @@ def import_requeue(*, after_seconds=STALLED_AFTER, send) -> dict[str, int]:
         with job_lease(LEASE, batch_id) as free:
             if not free:
                 continue  # its worker is alive
-            lost = ImportBatch.objects.filter(pk=batch_id, status=status, started_at__isnull=False)
+            lost = ImportBatch.objects.filter(pk=batch_id, status=status)
+            if status == Status.COMMITTING:
+                lost = lost.filter(started_at__isnull=False)  # else it waits for a worker
             if attempts >= max_attempts():
                 failed += _fail(lost, WORKER_LOST % {"attempts": attempts})
                 logger.error("import %s failed after %s attempts", batch_id, attempts)

@@ -288,3 +288,12 @@ def test_a_commit_in_the_worker_shows_its_progress_while_it_writes(
     assert seen == [(100, 40, "committing", 0), (200, 80, "committing", 0)]
     assert Household.objects.count() == 250
     assert ImportBatch.objects.get(pk=batch.pk).rows_done == 250
+
+
+@pytest.mark.django_db
+def test_a_batch_left_validating_before_the_upgrade_is_checked(clerk_a, ward_a, groups_a):
+    """Before issue 15 a batch waited in "validating", never claimed: it is sent again."""
+    batch = _checking(clerk_a, ward_a, attempts=0)
+    ImportBatch.objects.filter(pk=batch.pk).update(started_at=None)
+    assert requeue_imports() == {"requeued": 1, "failed": 0}
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.READY
