@@ -343,8 +343,7 @@ def households_fast(batch, actor, spec, sheet, columns, report, *, write):
                     for values in valid:
                         copy.write_row(values)
                 staged += len(valid)
-            if not write:
-                set_progress(batch, min(start + BATCH, total), total)
+            set_progress(batch, min(start + BATCH, total), total, committing=write)
         created, updated = _counts(cursor, table, ward.pk)
     report.summary["create"] += created
     report.summary["update"] += updated
@@ -421,6 +420,7 @@ def write_staged(batch, report, *, staged):
             with pgtrigger.ignore(*HISTORY_TRIGGERS):
                 cursor.execute(UPDATE_FROM_STAGE.format(table=table), [batch.ward_id, context_id])
                 updated = cursor.rowcount
+                set_progress(batch, updated, staged, committing=True)
                 # A household another user created meanwhile makes the unique index refuse it.
                 cursor.execute(
                     INSERT_FROM_STAGE.format(table=table),

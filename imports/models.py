@@ -30,11 +30,14 @@ class ImportBatch(models.Model):
     """An uploaded CSV/XLSX file, its validation report and, once committed, its result."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be checked")
         VALIDATING = "validating", _("Checking")
         READY = "ready", _("Ready to import")
         INVALID = "invalid", _("Has errors")
+        COMMITTING = "committing", _("Importing")
         COMMITTED = "committed", _("Imported")
         CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Failed")
 
     ward = models.ForeignKey(
         "households.Ward", verbose_name=_("ward"), on_delete=models.PROTECT, related_name="+"
@@ -42,9 +45,24 @@ class ImportBatch(models.Model):
     kind = models.CharField(_("kind"), max_length=30)
     police_only = models.BooleanField(default=False, editable=False)
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.VALIDATING
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # Rows checked, or while a commit runs in the worker, rows written (of ``row_count``).
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    # The background runs (wardsecurity.jobs): starts by a worker, when the message was last
+    # sent, when the current run started (None: waiting for a worker).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    sent_at = models.DateTimeField(_("sent to the worker at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),
@@ -78,6 +96,11 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
+
+    @property
+    def working(self) -> bool:
+        """Whether a worker has the batch (or will): its page shows progress."""
+        return self.status in {self.Status.QUEUED, self.Status.VALIDATING, self.Status.COMMITTING}
 
     @classmethod
     def scope_q(cls, ward_ids):

@@ -194,8 +194,8 @@ def rows_through_services(
             report.row(line, "error", values)
         else:
             report.row(line, action, values)
-        if not write and done % 100 == 0:
-            set_progress(batch, done, len(parsed))
+        if done % 100 == 0:
+            set_progress(batch, done, len(parsed), committing=write)
 
 
 def _mapped(columns, key):

@@ -14,9 +14,13 @@ from imports import services
 from imports.kinds import KINDS
 from imports.models import ImportBatch
 from imports.parsing import TOO_LARGE, max_bytes
-from imports.tasks import queue_validation
+from imports.tasks import queue_commit, queue_validation
 
 COMMITTED_MESSAGE = _("The file has been imported.")
+COMMIT_QUEUED_MESSAGE = _(
+    "The file is large: its rows are being written in the background. This page shows how far "
+    "it is."
+)
 CANCELLED_MESSAGE = _("The import has been cancelled.")
 
 
@@ -98,10 +102,10 @@ def detail(request, pk):
 
 @login_required
 def progress(request, pk):
-    """The progress bar fragment htmx polls; once the check is done the page reloads."""
+    """The progress bar fragment htmx polls; once the worker is done the page reloads."""
     _may_import(request.user)
     batch = _batch(request.user, pk)
-    if batch.status != ImportBatch.Status.VALIDATING:
+    if not batch.working:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
@@ -114,11 +118,15 @@ def commit(request, pk):
     _may_import(request.user)
     batch = _batch(request.user, pk)
     try:
-        services.import_commit(actor=request.user, batch=batch)
+        if services.commits_in_worker(batch):
+            batch = services.import_commit_queue(actor=request.user, batch=batch)
+            queue_commit(batch)
+            messages.info(request, COMMIT_QUEUED_MESSAGE)
+        else:
+            services.import_commit(actor=request.user, batch=batch)
+            messages.success(request, COMMITTED_MESSAGE)
     except (ValidationError, services.ImportNotReady) as exc:
         messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
-    else:
-        messages.success(request, COMMITTED_MESSAGE)
     return redirect("imports:detail", pk=batch.pk)
 
 

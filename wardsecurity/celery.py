@@ -28,6 +28,10 @@ def _create_filesystem_queue(sender, **kwargs):
 app.conf.beat_schedule = {
     "rollup-process": {"task": "reports.process_dirty", "schedule": 60.0},
     "rollup-rebuild": {"task": "reports.rebuild", "schedule": crontab(hour=2, minute=30)},
+    # Jobs lost to a broker outage or a killed worker are sent again (issue 15, G10).
+    "exports-requeue": {"task": "wardsecurity.requeue_export_jobs", "schedule": 60.0},
+    "reports-requeue": {"task": "reports.requeue_report_jobs", "schedule": 60.0},
+    "imports-requeue": {"task": "imports.requeue_imports", "schedule": 60.0},
     # Export and report jobs, with their files, are kept EXPORT_KEEP_DAYS (issue 6).
     "jobs-cleanup": {"task": "wardsecurity.cleanup_jobs", "schedule": crontab(hour=3, minute=15)},
     # Personal values leave history entries past HISTORY_RETENTION_DAYS (issue 15).

@@ -395,6 +395,9 @@ class ReportJob(models.Model):
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress in percent"), default=0)
+    # Starts by a worker, and when the message was last sent (wardsecurity.jobs.jobs_requeue).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    sent_at = models.DateTimeField(_("sent to the worker at"), null=True, blank=True)
     filename = models.CharField(_("file name"), max_length=120, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     content = models.BinaryField(_("content"), null=True, blank=True, editable=False)
@@ -439,6 +442,9 @@ class ExportJob(models.Model):
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress in percent"), default=0)
+    # Starts by a worker, and when the message was last sent (wardsecurity.jobs.jobs_requeue).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    sent_at = models.DateTimeField(_("sent to the worker at"), null=True, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     file_path = models.CharField(_("file"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

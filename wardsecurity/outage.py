@@ -53,8 +53,17 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+SERVER_ERROR = _("Something went wrong on the server; nothing more was saved. Please try again.")
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """``handler500``: 503 for an unreachable database, Django's 500 page for anything else."""
+    """``handler500``: 503 for an unreachable database; for anything else a 500, as JSON
+    ``{"detail", "code": "server_error"}`` under /api/ (clients parse it) and Django's page
+    elsewhere. Never the error itself: it is logged, not answered (G17)."""
     if is_database_unavailable(sys.exc_info()[1]):
         return unavailable_response(request)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": str(SERVER_ERROR), "code": "server_error"}, status=500)
+        response["Cache-Control"] = "no-store"
+        return response
     return django_server_error(request)

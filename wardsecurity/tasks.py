@@ -9,8 +9,9 @@ services.
 
 from celery import shared_task
 from django.db import transaction
+from django.db.models import F
 
-from wardsecurity.jobs import job_enqueue, job_requeue_if_stalled
+from wardsecurity.jobs import job_enqueue, job_lease, job_requeue_if_stalled, jobs_requeue
 from wardsecurity.models import ExportJob
 from wardsecurity.portal.export_jobs import (
     export_job_create,
@@ -19,10 +20,26 @@ from wardsecurity.portal.export_jobs import (
 )
 from wardsecurity.submissions import form_submissions_cleanup
 
+EXPORT = "export"  # the jobs' lease name (wardsecurity.jobs.job_lease)
+
 
 @shared_task(name="wardsecurity.run_export_job", ignore_result=True)
 def run_export_job(job_id):
-    export_job_run(job_id=job_id)
+    """Run the export job under its lease: a worker killed meanwhile leaves it free, and
+    ``requeue_export_jobs`` sends the job again."""
+    with job_lease(EXPORT, job_id) as free:
+        if not free:
+            return  # another worker runs it
+        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+            attempts=F("attempts") + 1
+        )
+        export_job_run(job_id=job_id)
+
+
+@shared_task(name="wardsecurity.requeue_export_jobs", ignore_result=True)
+def requeue_export_jobs():
+    """Every minute (beat): export jobs lost to a broker outage or a killed worker."""
+    return jobs_requeue(run_export_job, ExportJob, kind=EXPORT)
 
 
 @shared_task(name="wardsecurity.cleanup_jobs", ignore_result=True)

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,7 +22,7 @@ from imports import services
 from imports.kinds import KINDS
 from imports.models import ImportBatch
 from imports.parsing import TOO_LARGE, max_bytes
-from imports.tasks import queue_validation
+from imports.tasks import queue_commit, queue_validation
 from imports.templates import template_workbook
 from wardsecurity.api.serializers import StrictSerializer
 
@@ -29,6 +30,15 @@ NAME_THE_WARD = _("Name the ward (its code): your scope has several wards.")
 WARD_NOT_IN_SCOPE = _("Choose a ward in your scope.")
 HAS_ERRORS = _("The file has errors; correct them and upload it again.")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WAITING = _(
+    "The file is saved and waits for the background worker to check it; it is checked as soon "
+    "as the worker runs. Follow its status at the import's address."
+)
+CHECKING = _("The file is being checked.")
+IMPORTING = _(
+    "The rows are being written in the background (%(done)s of %(total)s). Follow the status "
+    "at the import's address."
+)
 
 
 class ImportPermission(permissions.BasePermission):
@@ -94,16 +104,23 @@ class ImportSerializer(serializers.ModelSerializer):
     )
     error_count = serializers.IntegerField(read_only=True, help_text="All errors")
     preview = PreviewRowSerializer(many=True, read_only=True, help_text="The first 200 rows")
+    url = serializers.SerializerMethodField(help_text="The import's address, to follow it")
+    message = serializers.SerializerMethodField(
+        help_text="While a worker has the import: what it is waiting for or doing"
+    )
 
     class Meta:
         model = ImportBatch
         fields = (
             "id",
+            "url",
             "ward",
             "ward_code",
             "kind",
             "status",
+            "message",
             "progress",
+            "rows_done",
             "filename",
             "created_at",
             "row_count",
@@ -113,6 +130,18 @@ class ImportSerializer(serializers.ModelSerializer):
             "preview",
         )
         read_only_fields = fields
+
+    def get_url(self, batch) -> str:
+        return reverse("api:import-detail", kwargs={"pk": batch.pk})
+
+    def get_message(self, batch) -> str | None:
+        if batch.status == ImportBatch.Status.QUEUED:
+            return str(WAITING)
+        if batch.status == ImportBatch.Status.VALIDATING:
+            return str(CHECKING)
+        if batch.status == ImportBatch.Status.COMMITTING:
+            return str(IMPORTING % {"done": batch.rows_done, "total": batch.row_count})
+        return None
 
     @extend_schema_field(SummarySerializer)
     def get_summary(self, batch):
@@ -142,7 +171,10 @@ def _conflict(exc):
 
 
 class ImportUploadView(APIView):
-    """Upload a CSV or XLSX file of one kind for one ward; validation runs in the background."""
+    """Upload a CSV or XLSX file of one kind for one ward; validation runs in the background.
+
+    The file is saved even when the background worker or its broker is down: the import waits,
+    "queued", and is checked when they are back."""
 
     permission_classes = (ImportPermission,)
     parser_classes = (UploadParser,)
@@ -192,16 +224,34 @@ class ImportDetailView(APIView):
 
 
 class ImportCommitView(APIView):
-    """Write every row of a ready import in one transaction (400 while any row is in error)."""
+    """Write every row of a ready import in one transaction (400 while any row is in error).
+
+    An import of more than ``IMPORT_SYNC_COMMIT_LIMIT`` rows is written by the background worker:
+    202, status "committing", and its address to follow (``rows_done`` of ``row_count``)."""
 
     permission_classes = (ImportPermission,)
 
-    @extend_schema(request=None, responses={200: ImportSerializer, **ERRORS})
+    @extend_schema(
+        request=None,
+        responses={
+            200: ImportSerializer,
+            202: OpenApiResponse(ImportSerializer, description="Queued: a large import"),
+            **ERRORS,
+        },
+    )
     def post(self, request, pk):
         batch = _batch(request, pk)
         if batch.status == ImportBatch.Status.INVALID:
             raise ValidationError({"non_field_errors": [HAS_ERRORS]})
         try:
+            if services.commits_in_worker(batch):
+                batch = services.import_commit_queue(actor=request.user, batch=batch)
+                queue_commit(batch)
+                batch.refresh_from_db()
+                body = ImportSerializer(batch).data
+                return Response(
+                    body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]}
+                )
             batch = services.import_commit(actor=request.user, batch=batch)
         except services.ImportNotReady as exc:
             return _conflict(exc)

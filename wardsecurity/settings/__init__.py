@@ -198,6 +198,11 @@ API_EXACT_COUNT_LIMIT = int(os.environ.get("API_EXACT_COUNT_LIMIT", "100000"))
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "10000"))
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / ".data" / "exports"))
 EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
+# Imports of more rows than this are committed by a worker (202), not in the request (issue 15).
+IMPORT_SYNC_COMMIT_LIMIT = int(os.environ.get("IMPORT_SYNC_COMMIT_LIMIT", "5000"))
+# A job (import, export, report) whose worker died is sent again up to this many starts in all,
+# then failed (wardsecurity.jobs, docs/security.md).
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
 
 # Small-cell suppression (issue 15, item 13): in a breakdown by residential group, figures of
 # police-only records above 0 and below this are hidden from clerks and steering roles
