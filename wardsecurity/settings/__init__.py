@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "incidents",
     "cameras",
     "reports",
+    "reporting",
     "demo",
     "imports",
 ]
@@ -229,6 +230,7 @@ SESSION_IDLE_MINUTES = {
     "ward_staff": _WARD_IDLE,
     "admin": int(os.environ.get("SESSION_IDLE_MINUTES_ADMIN", "30")),
     "steering_viewer": int(os.environ.get("SESSION_IDLE_MINUTES_VIEWER", "120")),
+    "province_reviewer": int(os.environ.get("SESSION_IDLE_MINUTES_VIEWER", "120")),
 }
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_AGE_HOURS", "12")) * 3600
 
