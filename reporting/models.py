@@ -125,6 +125,15 @@ class ReportSchedule(models.Model):
         return period.end + dt.timedelta(days=self.due_days)
 
 
+class CatalogueQuerySet(models.QuerySet):
+    """The catalogue is the same for everyone signed in: a value's link resolves among it."""
+
+    def visible_to(self, user: User) -> "CatalogueQuerySet":
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self
+
+
 @tracked(versioned=False)
 class ManualIndicator(models.Model):
     """A figure no record holds (patrols held, leaflets handed out …), kept by administrators."""
@@ -159,6 +168,8 @@ class ManualIndicator(models.Model):
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive indicators keep their figures.")
     )
+
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("manual indicator")
