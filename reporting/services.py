@@ -224,10 +224,11 @@ def period_report_delete(
 
 
 def _lock_report(instance: PeriodReport, actor: User, allowed: bool) -> PeriodReport:
-    """The report's current row, locked: 404 unless visible, 403 unless ``allowed``."""
-    visible = PeriodReport.objects.visible_to(actor).filter(pk=instance.pk)
+    """The report's current row, locked: 403 unless ``allowed`` (decided by the role, before
+    any lookup, so it tells nothing about the report), 404 unless visible."""
     if not allowed:
-        raise PermissionDenied if visible.exists() else OutOfScope
+        raise PermissionDenied
+    visible = PeriodReport.objects.visible_to(actor).filter(pk=instance.pk)
     report = visible.select_for_update(of=("self",)).select_related("ward__province").first()
     if report is None:
         raise OutOfScope

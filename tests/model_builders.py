@@ -30,6 +30,7 @@ from movement.models import (
     TeamMember,
     WeaponSurrender,
 )
+from reporting.models import ManualIndicatorValue, PeriodReport
 from tests import factories as f
 from wardsecurity.models import ApiToken, ClosedPeriod, User
 
@@ -149,6 +150,9 @@ BUILDERS: dict[type[models.Model], Builder] = {
     Camera: Builder(_ward_owned(f.CameraFactory), "location"),
     Contribution: Builder(_ward_owned(f.ContributionFactory), "purpose"),
     VideoExtraction: Builder(_video_extraction, "notes"),
+    # reporting
+    PeriodReport: Builder(_ward_owned(f.PeriodReportFactory), "assessment"),
+    ManualIndicatorValue: Builder(_ward_owned(f.ManualIndicatorValueFactory), "value", (7, 8)),
     # wardsecurity
     User: Builder(_user, "first_name"),
     ClosedPeriod: Builder(

@@ -271,6 +271,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "IncidentCategoryEnum": "incidents.models.Category",
         "ReintegrationCategoryEnum": "movement.models.ReintegrationCase.Category",
+        "PeriodReportKindEnum": "reporting.models.PeriodKind",
     },
 }
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
