@@ -32,6 +32,7 @@ def portal_navigation(context):
     for name, label in (
         ("reports:dashboard", _("Dashboard")),
         ("reports:index", _("Reports")),
+        ("reporting:list", _("Reports to submit and review")),
         ("periods", _("Reporting periods")),
         ("imports:upload", _("Import from a file")),
     ):
