@@ -4,8 +4,14 @@ and the ward reports (read and written through the services, like every ward rec
 from django.contrib import admin
 
 from reporting import selectors, services
-from reporting.models import ManualIndicator, ManualIndicatorValue, PeriodReport, ReportSchedule
-from wardsecurity.admin import AdministratorMixin, WardRecordAdmin, ward_filters
+from reporting.models import (
+    ManualIndicator,
+    ManualIndicatorValue,
+    PeriodReport,
+    PeriodReportTransition,
+    ReportSchedule,
+)
+from wardsecurity.admin import AdministratorMixin, ViewOnlyMixin, WardRecordAdmin, ward_filters
 
 
 @admin.register(ReportSchedule)
@@ -83,3 +89,17 @@ class ManualIndicatorValueAdmin(WardRecordAdmin):
     autocomplete_fields = ("ward",)
     ordering = ("-period_end", "ward__code")
     derived_fields = ("indicator_code", "period_start", "period_end")
+
+
+@admin.register(PeriodReportTransition)
+class PeriodReportTransitionAdmin(ViewOnlyMixin, AdministratorMixin, admin.ModelAdmin):
+    """The chain's history: append-only, written by the transition services only."""
+
+    list_display = ("report", "action", "from_state", "to_state", "actor", "at")
+    list_filter = ("action",)
+    list_select_related = ("report__ward", "actor")
+    ordering = ("-at",)
+    exclude = ("snapshot",)
+
+    def get_tail_fieldsets(self, request, obj=None):
+        return []  # no pghistory: the transitions are the history

@@ -14,7 +14,7 @@ from reports.statistics.metrics import FLOW, Metric, Source, register, register_
 
 PREFIX = "manual"
 # The engine's unit of each noun: people are people, the rest are counts.
-METRIC_UNITS = {ManualIndicator.Unit.PERSON: "people"}
+METRIC_UNITS: dict[str, str] = {ManualIndicator.Unit.PERSON.value: "people"}
 
 
 class IndicatorLabel:

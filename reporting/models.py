@@ -95,6 +95,7 @@ def reporting_period(spec: str) -> Period:
     return period
 
 
+@tracked(versioned=False)
 class ReportSchedule(models.Model):
     """A kind of report the wards send, and its deadline: N days after the period ends."""
 
@@ -490,12 +491,15 @@ class PeriodReport(WardRecord):
             raise ValidationError(errors)
 
 
-@tracked(versioned=False)
 @pgtrigger.register(
     pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 )
 class PeriodReportTransition(models.Model):
-    """One change of a report's state: who, when, why, and the snapshot it froze (if any)."""
+    """One change of a report's state: who, when, why, and the snapshot it froze (if any).
+
+    It is itself the report's history: append-only (a trigger refuses UPDATE and DELETE), like
+    the sensitive-read log, so it is not tracked again.
+    """
 
     class Action(models.TextChoices):
         SUBMIT = "submit", _("Submitted")

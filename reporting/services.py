@@ -18,8 +18,8 @@ what happened. Every transition writes a ``PeriodReportTransition``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any, cast
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -54,6 +54,10 @@ from wardsecurity.services import (
 )
 from wardsecurity.validators import is_ascii_integer, normalise_text, validate_clean_text
 
+# The shared text rules, with the types they have (the validators module is not typed).
+_normalise: Callable[[str], str] = normalise_text
+_check_clean: Callable[[object], None] = validate_clean_text
+
 State = PeriodReport.State
 Action = PeriodReportTransition.Action
 
@@ -79,6 +83,9 @@ ONLY_DRAFT_DELETED = gettext_lazy("Only a draft that was never submitted can be 
 OVERLAPPING_VALUE = gettext_lazy(
     "The ward already entered this indicator for %(period)s, which overlaps this period: a "
     "figure of the longer period is the sum of its shorter periods."
+)
+PERIOD_FIXED = gettext_lazy(
+    "The period of a report cannot change; start a report for the other period."
 )
 DUPLICATE_REPORT = gettext_lazy("The ward already has a report for this period.")
 INACTIVE_INDICATOR = gettext_lazy("This indicator is no longer reported.")
@@ -113,11 +120,11 @@ def _check_narrative(data: Mapping[str, Any]) -> None:
         if not isinstance(value, str):
             continue
         try:
-            validate_clean_text(value)
+            _check_clean(value)
         except ValidationError as exc:
             errors[name] = exc.error_list
             continue
-        if len(normalise_text(value)) > NARRATIVE_MAX_LENGTH:
+        if len(_normalise(value)) > NARRATIVE_MAX_LENGTH:
             errors[name] = [
                 ValidationError(TOO_LONG % {"max": NARRATIVE_MAX_LENGTH}, code="max_length")
             ]
@@ -196,12 +203,10 @@ def period_report_update(
         _check_narrative(data)
     with record_write(actor=actor, service="period_report_update"):
         prepared, old = prepare_update(
-            instance,
-            actor=actor,
-            data=data,
-            expected_version=expected_version,
-            read_only=("period",),
+            instance, actor=actor, data=data, expected_version=expected_version
         )
+        if prepared.record.period != old.period:  # a form sends it back unchanged: that is fine
+            raise ValidationError({"period": [ValidationError(PERIOD_FIXED, code="period_change")]})
         if old.state not in (State.DRAFT, State.RETURNED):
             raise ValidationError(NOT_EDITABLE, code="state")
         return save_record(prepared)
@@ -232,7 +237,7 @@ def _lock_report(instance: PeriodReport, actor: User, allowed: bool) -> PeriodRe
     report = visible.select_for_update(of=("self",)).select_related("ward__province").first()
     if report is None:
         raise OutOfScope
-    return cast("PeriodReport", report)
+    return report
 
 
 def _check_version(report: PeriodReport, expected: int | str | None) -> None:
@@ -250,11 +255,11 @@ def _check_state(report: PeriodReport, *allowed: str) -> None:
 
 
 def _required_text(value: object, name: str, message: object) -> str:
-    text = normalise_text(value) if isinstance(value, str) else ""
+    text = _normalise(value) if isinstance(value, str) else ""
     if not text:
         raise ValidationError({name: [ValidationError(str(message), code="required")]})
     try:
-        validate_clean_text(text)
+        _check_clean(text)
     except ValidationError as exc:
         raise ValidationError({name: exc.error_list}) from exc
     if len(text) > NARRATIVE_MAX_LENGTH:

@@ -6,7 +6,7 @@ from the figures (live for a draft, the frozen snapshot once submitted), the but
 user's role, and the history of its states. Every write goes through ``reporting.services``.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -21,13 +21,62 @@ from django.views.generic import TemplateView
 from households.models import Ward
 from reporting import selectors, services
 from reporting.content import MANUAL_PREFIX, report_sections, ward_stats
+from reporting.fields import (
+    MANUAL_INDICATOR_VALUE_FIELDS,
+    MANUAL_INDICATOR_VALUE_ORDERING,
+    MANUAL_INDICATOR_VALUE_SORTABLE,
+    PERIOD_REPORT_FIELDS,
+    PERIOD_REPORT_ORDERING,
+    PERIOD_REPORT_SORTABLE,
+)
+from reporting.filtersets import ManualIndicatorValueFilterSet, PeriodReportFilterSet
 from reporting.forms import CommentForm, PeriodReportForm, StartReportForm
-from reporting.models import PeriodReport
+from reporting.models import ManualIndicatorValue, PeriodReport
+from wardsecurity.models import User
+from wardsecurity.portal import NAV_MOVEMENT, Entity
 from wardsecurity.portal.views import PrivatePageMixin
 from wardsecurity.services import OutOfScope, StaleVersion
 
 State = PeriodReport.State
 PAGE_SIZE = 50
+
+# The records' own pages (list, detail with history, forms, export), like every ward record's;
+# the chain's pages below (``/ward-reports/``) are where a ward drafts and submits and a reviewer
+# reviews.
+ENTITIES = [
+    Entity(
+        model=PeriodReport,
+        prefix="period-reports",
+        filterset_class=PeriodReportFilterSet,
+        services=(
+            services.period_report_create,
+            services.period_report_update,
+            services.period_report_delete,
+        ),
+        selectors=(selectors.period_report_list, selectors.period_report_get),
+        fields=PERIOD_REPORT_FIELDS,
+        sortable=PERIOD_REPORT_SORTABLE,
+        ordering=PERIOD_REPORT_ORDERING,
+        columns=("ward", "period", "kind", "state", "due_on", "submitted_at"),
+        nav=NAV_MOVEMENT,
+    ),
+    Entity(
+        model=ManualIndicatorValue,
+        prefix="manual-indicator-values",
+        filterset_class=ManualIndicatorValueFilterSet,
+        services=(
+            services.manual_indicator_value_create,
+            services.manual_indicator_value_update,
+            services.manual_indicator_value_delete,
+        ),
+        selectors=(selectors.manual_indicator_value_list, selectors.manual_indicator_value_get),
+        fields=MANUAL_INDICATOR_VALUE_FIELDS,
+        sortable=MANUAL_INDICATOR_VALUE_SORTABLE,
+        ordering=MANUAL_INDICATOR_VALUE_ORDERING,
+        columns=("ward", "indicator", "period", "value"),
+        nav=NAV_MOVEMENT,
+    ),
+]
 STATE_BADGES = {
     State.DRAFT: "",
     State.SUBMITTED: "badge--warn",
@@ -53,17 +102,23 @@ def _form_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class PeriodReportListView(PrivatePageMixin, TemplateView):
+class SignedInPage(PrivatePageMixin, TemplateView):
+    def user(self) -> User:
+        """The signed-in user (``PrivatePageMixin`` sends anyone else to the sign-in page)."""
+        return cast("User", self.request.user)
+
+
+class PeriodReportListView(SignedInPage):
     """The reports the user may see, newest period first; ward roles start a report here."""
 
     template_name = "reporting/list.html"
 
     def wards(self):
-        return Ward.objects.visible_to(self.request.user).order_by("name").only("pk", "name")
+        return Ward.objects.visible_to(self.user()).order_by("name").only("pk", "name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = self.user()
         filters = {k: v for k, v in self.request.GET.items() if k in ("state", "kind", "period")}
         try:
             reports = selectors.period_report_list(user=user, filters=filters)
@@ -84,7 +139,7 @@ class PeriodReportListView(PrivatePageMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        user = request.user
+        user = self.user()
         if not services.may_draft(user):
             raise PermissionDenied
         form = StartReportForm(request.POST, wards=self.wards())
@@ -106,20 +161,20 @@ class PeriodReportListView(PrivatePageMixin, TemplateView):
         return self.render_to_response(context, status=400)
 
 
-class PeriodReportView(PrivatePageMixin, TemplateView):
+class PeriodReportView(SignedInPage):
     """One ward's report for one period: the draft, the manual indicators, the figures, the
     actions of the user's role and the history."""
 
     template_name = "reporting/report.html"
 
     def report(self) -> PeriodReport:
-        return selectors.period_report_get(user=self.request.user, pk=_id(self.kwargs["pk"]))
+        return selectors.period_report_get(user=self.user(), pk=_id(self.kwargs["pk"]))
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.page(self.report()))
 
     def page(self, report, *, form=None, manual_errors=None, comment_form=None, status=None):
-        user = self.request.user
+        user = self.user()
         editable = report.state in (State.DRAFT, State.RETURNED) and services.may_draft(user)
         if form is None and editable:
             form = PeriodReportForm(instance=report, initial={"version": report.version})
@@ -169,7 +224,7 @@ class PeriodReportView(PrivatePageMixin, TemplateView):
         from reporting.models import ManualIndicator
 
         stats = ward_stats(
-            user=self.request.user, ward_code=report.ward.code, period=report.reporting_period
+            user=self.user(), ward_code=report.ward.code, period=report.reporting_period
         )
         indicators = {
             code: {"label_vi": vi, "label_en": en, "unit": unit, "section": section, "order": o}
@@ -186,7 +241,7 @@ class PeriodReportView(PrivatePageMixin, TemplateView):
         }
 
     def post(self, request, *args, **kwargs):
-        user = request.user
+        user = self.user()
         report = self.report()
         action = request.POST.get("action", "")
         version = request.POST.get("version") or None
@@ -230,7 +285,7 @@ class PeriodReportView(PrivatePageMixin, TemplateView):
 
     def save(self, report) -> HttpResponse:
         """The draft's text and the period's manual values, saved together or not at all."""
-        user = self.request.user
+        user = self.user()
         if not services.may_draft(user):
             raise PermissionDenied
         form = PeriodReportForm(self.request.POST, instance=PeriodReport.objects.get(pk=report.pk))
@@ -300,6 +355,7 @@ def _field_label(name: str) -> str:
     if name in ("comment", "reason"):
         return _("Comment")
     try:
-        return str(PeriodReport._meta.get_field(name).verbose_name).capitalize()
+        field = PeriodReport._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name)).capitalize()

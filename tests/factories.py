@@ -356,10 +356,26 @@ class PeriodReportFactory(WardOwnedFactory):
     assessment = "Tình hình an ninh trật tự cơ bản ổn định."
 
 
+def ensure_reporting_seeds():
+    """The report schedules and the indicator catalogue the migration seeds: a transactional
+    test empties every table, seeds included, so the tests that need them put them back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    seeds = import_module("reporting.migrations.0002_seed_schedules_and_indicators")
+    seeds.seed(apps, None)
+
+
+def _patrols():
+    ensure_reporting_seeds()
+    return ManualIndicator.objects.get(code="patrols")
+
+
 class ManualIndicatorValueFactory(WardOwnedFactory):
     class Meta:
         model = ManualIndicatorValue
 
-    indicator = factory.LazyFunction(lambda: ManualIndicator.objects.get(code="patrols"))
+    indicator = factory.LazyFunction(_patrols)
     period = factory.Sequence(lambda n: f"month:{2000 + n // 12 % 90:04d}-{n % 12 + 1:02d}")
     value = 12

@@ -1,5 +1,7 @@
 """The JSON of the reporting chain: reports with their state, transitions, manual values."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from households.api.serializers import RECORD_FIELDS
@@ -30,15 +32,12 @@ class PeriodReportSerializer(WardRecordSerializer):
 
     class Meta:
         model = PeriodReport
-        fields = (*RECORD_FIELDS, *PERIOD_REPORT_FIELDS, *PERIOD_REPORT_STATE_FIELDS)
-        read_only_fields = (*RECORD_FIELDS, *PERIOD_REPORT_STATE_FIELDS)
-
-
-class PeriodReportUpdateSerializer(PeriodReportSerializer):
-    """An update: the period of a report never changes."""
-
-    class Meta(PeriodReportSerializer.Meta):
-        read_only_fields = (*PeriodReportSerializer.Meta.read_only_fields, "period")
+        fields: tuple[str, ...] = (
+            *RECORD_FIELDS,
+            *PERIOD_REPORT_FIELDS,
+            *PERIOD_REPORT_STATE_FIELDS,
+        )
+        read_only_fields: tuple[str, ...] = (*RECORD_FIELDS, *PERIOD_REPORT_STATE_FIELDS)
 
 
 class PeriodReportTransitionSerializer(serializers.ModelSerializer):
@@ -71,11 +70,11 @@ class PeriodReportDetailSerializer(PeriodReportSerializer):
     class Meta(PeriodReportSerializer.Meta):
         fields = (*PeriodReportSerializer.Meta.fields, "snapshot", "transitions")
 
-    def get_transitions(self, obj) -> list[dict]:
+    def get_transitions(self, obj) -> list[dict[str, Any]]:
         rows = self.context.get("transitions")
         if rows is None:
             rows = obj.transitions.select_related("actor").defer("snapshot").order_by("at", "pk")
-        return PeriodReportTransitionSerializer(rows, many=True).data
+        return list(PeriodReportTransitionSerializer(rows, many=True).data)
 
 
 class TransitionInputSerializer(StrictSerializer):

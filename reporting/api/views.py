@@ -12,7 +12,6 @@ from reporting.api.serializers import (
     ManualIndicatorValueSerializer,
     PeriodReportDetailSerializer,
     PeriodReportSerializer,
-    PeriodReportUpdateSerializer,
     TransitionInputSerializer,
 )
 from reporting.fields import (
@@ -47,8 +46,6 @@ class PeriodReportViewSet(WardRecordViewSet):
     def get_serializer_class(self):
         if self.action == "retrieve":
             return PeriodReportDetailSerializer
-        if self.action in ("update", "partial_update"):
-            return PeriodReportUpdateSerializer
         return PeriodReportSerializer
 
     def get_object(self):

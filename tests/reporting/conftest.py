@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from reporting.models import ManualIndicator, PeriodReport
 from reporting.services import period_report_create
-from tests.factories import ProvinceFactory, UserFactory
+from tests.factories import ProvinceFactory, UserFactory, ensure_reporting_seeds
 from wardsecurity.models import User
 from wardsecurity.period_spec import REPORTING, month_of
 
@@ -32,6 +32,12 @@ COMPLETE = {
     "signer_name": "Nguyễn Văn Bình",
     "recipients": "- Công an tỉnh;\n- Lưu: VT.",
 }
+
+
+@pytest.fixture(autouse=True)
+def _seeds(db):
+    """The schedules and the catalogue, even after a transactional test emptied the tables."""
+    ensure_reporting_seeds()
 
 
 @pytest.fixture

@@ -13,25 +13,25 @@ State = PeriodReport.State
 
 def page(client, user, report):
     client.force_login(user)
-    return client.get(f"/period-reports/{report.pk}/")
+    return client.get(f"/ward-reports/{report.pk}/")
 
 
 def test_a_clerk_starts_a_draft_from_the_list(client, clerk_a, ward_a):
     client.force_login(clerk_a)
-    listing = client.get("/period-reports/")
+    listing = client.get("/ward-reports/")
     assert listing.status_code == 200
     assert (
         "Bắt đầu báo cáo" in listing.content.decode()
         or "Start a report" in listing.content.decode()
     )
     response = client.post(
-        "/period-reports/", {"ward": ward_a.pk, "kind": "month", "year": "2025", "number": "8"}
+        "/ward-reports/", {"ward": ward_a.pk, "kind": "month", "year": "2025", "number": "8"}
     )
     report = PeriodReport.objects.get(ward=ward_a, period=PERIOD)
-    assert response.status_code == 302 and response.url == f"/period-reports/{report.pk}/"
+    assert response.status_code == 302 and response.url == f"/ward-reports/{report.pk}/"
     # Asking again opens the same report: one per ward and period.
     again = client.post(
-        "/period-reports/", {"ward": ward_a.pk, "kind": "month", "year": "2025", "number": "8"}
+        "/ward-reports/", {"ward": ward_a.pk, "kind": "month", "year": "2025", "number": "8"}
     )
     assert again.url == response.url
     assert PeriodReport.objects.count() == 1
@@ -50,7 +50,7 @@ def test_a_clerk_saves_the_draft_and_the_manual_indicators_in_one_form(client, c
         "manual-patrols": "14",
         "manual-leaflets": "",
     }
-    response = client.post(f"/period-reports/{draft.pk}/", data)
+    response = client.post(f"/ward-reports/{draft.pk}/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     draft.refresh_from_db()
     assert draft.proposals == "Đề nghị Công an tỉnh hỗ trợ 2 camera."
@@ -61,7 +61,7 @@ def test_a_bad_manual_value_saves_nothing(client, clerk_a, draft):
     client.force_login(clerk_a)
     data = {"action": "save", "version": draft.version, **COMPLETE, "signer_form": "",
             "proposals": "Mới", "manual-patrols": "-3"}  # fmt: skip
-    response = client.post(f"/period-reports/{draft.pk}/", data)
+    response = client.post(f"/ward-reports/{draft.pk}/", data)
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.content.decode()
     draft.refresh_from_db()
@@ -72,7 +72,7 @@ def test_a_stale_draft_form_is_refused_with_a_message(client, clerk_a, officer_a
     s.period_report_update(actor=officer_a, instance=draft, data={"assessment": "Bản mới"})
     client.force_login(clerk_a)
     data = {"action": "save", "version": 1, **COMPLETE, "signer_form": "", "assessment": "Cũ"}
-    response = client.post(f"/period-reports/{draft.pk}/", data)
+    response = client.post(f"/ward-reports/{draft.pk}/", data)
     assert response.status_code == 400
     assert "thay đổi" in response.content.decode()
     draft.refresh_from_db()
@@ -81,7 +81,7 @@ def test_a_stale_draft_form_is_refused_with_a_message(client, clerk_a, officer_a
 
 def test_the_chain_through_the_pages(client, officer_a, reviewer, draft):
     assert 'value="submit"' in page(client, officer_a, draft).content.decode()
-    response = client.post(f"/period-reports/{draft.pk}/", {"action": "submit", "version": 1})
+    response = client.post(f"/ward-reports/{draft.pk}/", {"action": "submit", "version": 1})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.state == State.SUBMITTED
@@ -90,12 +90,12 @@ def test_the_chain_through_the_pages(client, officer_a, reviewer, draft):
     assert 'value="accept"' in text and 'value="return"' in text
     assert 'name="proposals"' not in text  # a reviewer edits nothing
     empty = client.post(
-        f"/period-reports/{draft.pk}/",
+        f"/ward-reports/{draft.pk}/",
         {"action": "return", "version": draft.version, "comment": " "},
     )
     assert empty.status_code == 400
     response = client.post(
-        f"/period-reports/{draft.pk}/",
+        f"/ward-reports/{draft.pk}/",
         {"action": "return", "version": draft.version, "comment": "Bổ sung số liệu tuần tra."},
     )
     assert response.status_code == 302
@@ -112,7 +112,7 @@ def test_accepting_a_report_just_returned_shows_what_happened(
     seen = report.version
     s.period_report_return(actor=admin_user, instance=report, comment="Thiếu chữ ký.")
     client.force_login(reviewer)
-    response = client.post(f"/period-reports/{report.pk}/", {"action": "accept", "version": seen})
+    response = client.post(f"/ward-reports/{report.pk}/", {"action": "accept", "version": seen})
     assert response.status_code == 400
     assert "thay đổi" in response.content.decode()
     report.refresh_from_db()
@@ -130,7 +130,7 @@ def test_a_viewer_reads_the_state_and_acts_on_nothing(client, viewer_province, o
     text = page(client, viewer_province, draft).content.decode()
     assert 'data-state="submitted"' in text
     assert not re.search(r'name="action" value="(submit|accept|return|save)"', text)
-    response = client.post(f"/period-reports/{draft.pk}/", {"action": "accept", "version": 2})
+    response = client.post(f"/ward-reports/{draft.pk}/", {"action": "accept", "version": 2})
     assert response.status_code == 403
 
 
@@ -142,11 +142,11 @@ def test_the_list_costs_the_same_queries_for_more_reports(
     client.force_login(reviewer)
     for _ in range(3):
         PeriodReportFactory(ward=ward_a)
-    client.get("/period-reports/")  # warm the session
+    client.get("/ward-reports/")  # warm the session
     with django_assert_max_num_queries(12) as few:
-        client.get("/period-reports/")
+        client.get("/ward-reports/")
     for _ in range(20):
         PeriodReportFactory(ward=ward_b)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get("/period-reports/")
-    assert response.content.decode().count("/period-reports/") >= 23
+        response = client.get("/ward-reports/")
+    assert response.content.decode().count("/ward-reports/") >= 23

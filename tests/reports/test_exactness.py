@@ -40,7 +40,7 @@ from reporting.models import ManualIndicator, ManualIndicatorValue
 from reports.statistics import rollup
 from reports.statistics.metrics import METRICS, refresh_families
 from reports.statistics.selectors import stats_for
-from tests.factories import ResidentialGroupFactory, UserFactory
+from tests.factories import ResidentialGroupFactory, UserFactory, ensure_reporting_seeds
 from wardsecurity.models import User
 from wardsecurity.period_spec import REPORTING, month_of, parse_period
 
@@ -348,6 +348,7 @@ def direct_previous(key, ward_ids, start, end, group=ANY):
 
 
 def test_every_registered_metric_has_a_direct_count(db):
+    ensure_reporting_seeds()
     refresh_families()  # the manual indicators' metrics follow the catalogue
     assert set(METRICS) == {*DIRECT, *RATIOS, *SPANS}
 
@@ -373,6 +374,7 @@ class World:
             pk__in=[g.pk for pair in self.group_pairs for g in pair]
         ).update(created_at=aware(BASE - dt.timedelta(days=30)))
         self.officer = officer
+        ensure_reporting_seeds()
         self.indicators = list(ManualIndicator.objects.order_by("code"))
         self.n = 0
         self.records = []
