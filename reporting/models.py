@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -440,6 +441,14 @@ class PeriodReport(WardRecord):
             return str(self.reporting_period.label)
         except ValidationError:
             return self.period
+
+    @property
+    def submitted_on_time(self) -> bool | None:
+        """Whether the first submission came by the end of the due date, local time (None while
+        never submitted). A resubmission after a return does not make a report late."""
+        if self.first_submitted_at is None:
+            return None
+        return timezone.localdate(self.first_submitted_at) <= self.due_on
 
     @property
     def number_symbol(self) -> str:

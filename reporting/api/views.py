@@ -1,6 +1,7 @@
 """``/api/v1/period-reports/``, the transition actions beside them, and the manual values."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -95,7 +96,17 @@ class PeriodReportTransitionView(APIView):
     permission_classes = [IsAuthenticated]
     action_name = ""
 
-    @extend_schema(request=TransitionInputSerializer, responses={200: PeriodReportDetailSerializer})
+    @extend_schema(
+        request=TransitionInputSerializer,
+        responses={
+            200: PeriodReportDetailSerializer,
+            412: OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description="If-Match or version does not name the current version of the "
+                "report: nothing was changed.",
+            ),
+        },
+    )
     def post(self, request, pk):
         if not MAY[self.action_name](request.user):
             raise PermissionDenied

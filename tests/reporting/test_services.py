@@ -564,3 +564,19 @@ def test_manual_values_of_a_submitted_period_are_closed(draft, officer_a, ward_a
             actor=officer_a, ward=ward_a, period=PERIOD, values={"patrols": 40}
         )
     assert report.snapshot["metrics"]["manual.patrols"]["value"] == 4
+
+
+@pytest.mark.parametrize(
+    ("local_time", "on_time"),
+    [
+        (dt.datetime(2025, 8, 17, 23, 59), True),  # the last minute of the due date
+        (dt.datetime(2025, 8, 18, 0, 1), False),  # the first minute after it
+    ],
+)
+def test_on_time_is_the_local_due_date(draft, officer_a, local_time, on_time):
+    report = submitted(draft, officer_a)
+    assert report.due_on == dt.date(2025, 8, 17)
+    moment = timezone.make_aware(local_time)  # Asia/Ho_Chi_Minh: 16:59 / 17:01 UTC
+    PeriodReport.objects.filter(pk=report.pk).update(first_submitted_at=moment)
+    report.refresh_from_db()
+    assert report.submitted_on_time is on_time

@@ -1019,6 +1019,7 @@ PORTAL_NAMESPACES = {
     ("reports",),
     ("household_sheets",),
     ("camera_map",),
+    ("reporting",),
 }
 PORTAL_PAGES = {
     "home",
