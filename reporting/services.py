@@ -147,9 +147,12 @@ def report_defaults(*, actor: User, ward: Ward, period_spec: str) -> dict[str, s
     )
     return {
         **narrative,
-        "symbol": "BC-CAP",
         "place": place_name(ward.name),
-        "signer_title": _("HEAD OF WARD POLICE"),
+        "signer_title": {
+            Ward.Kind.XA: _("HEAD OF COMMUNE POLICE"),
+            Ward.Kind.DAC_KHU: _("HEAD OF SPECIAL ZONE POLICE"),
+        }.get(ward.kind, _("HEAD OF WARD POLICE")),
+        "symbol": {Ward.Kind.XA: "BC-CAX", Ward.Kind.DAC_KHU: "BC-CAĐK"}.get(ward.kind, "BC-CAP"),
         "recipients": "\n".join(
             (
                 _("- Provincial police (to report);"),

@@ -580,3 +580,14 @@ def test_on_time_is_the_local_due_date(draft, officer_a, local_time, on_time):
     PeriodReport.objects.filter(pk=report.pk).update(first_submitted_at=moment)
     report.refresh_from_db()
     assert report.submitted_on_time is on_time
+
+
+def test_a_commune_report_starts_with_the_commune_police_heading(province):
+    commune = f.WardFactory(code="91009", province=province, name="Xã Yên Lạc", kind="xa")
+    officer = f.UserFactory(role="ward_police", scope_ward=commune)
+    report = s.period_report_create(actor=officer, data={"ward": commune.pk, "period": PERIOD})
+    assert (report.symbol, report.signer_title, report.place) == (
+        "BC-CAX",
+        "TRƯỞNG CÔNG AN XÃ",
+        "Yên Lạc",
+    )
