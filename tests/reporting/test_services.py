@@ -591,3 +591,25 @@ def test_a_commune_report_starts_with_the_commune_police_heading(province):
         "TRƯỞNG CÔNG AN XÃ",
         "Yên Lạc",
     )
+
+
+def test_a_quarter_closes_only_the_days_no_closing_covers_yet(officer_a, reviewer, ward_a):
+    from wardsecurity.periods import period_close
+
+    august = period_close(
+        actor=officer_a, ward=ward_a, start=dt.date(2025, 7, 15), end=dt.date(2025, 8, 14)
+    )
+    report = s.period_report_create(
+        actor=officer_a, data={"ward": ward_a.pk, "period": "quarter:2025-Q3", **COMPLETE}
+    )
+    report = submitted(report, officer_a)  # 15/06 – 14/09/2025
+    spans = sorted((c.start, c.end) for c in report.closed_periods.all())
+    assert spans == [
+        (dt.date(2025, 6, 15), dt.date(2025, 7, 14)),
+        (dt.date(2025, 8, 15), dt.date(2025, 9, 14)),
+    ]
+    # Returning the quarter reopens its own closings, not the month the officer closed.
+    s.period_report_return(actor=reviewer, instance=report, comment="Sửa lại.")
+    august.refresh_from_db()
+    assert august.reopened_at is None
+    assert not report.closed_periods.filter(reopened_at__isnull=True).exists()
