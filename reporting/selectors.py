@@ -7,7 +7,7 @@ police and clerks read their ward's. A transition is read through its report.
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from reporting.filtersets import ManualIndicatorValueFilterSet, PeriodReportFilterSet
 from reporting.models import (
@@ -79,6 +79,12 @@ def manual_indicator_value_get(*, user: User, pk: int) -> ManualIndicatorValue:
 
 
 def indicator_catalogue(*, active_only: bool = True) -> QuerySet[ManualIndicator]:
-    """The catalogue in report order: section, order, code."""
-    queryset = ManualIndicator.objects.order_by("section", "order", "code")
+    """The catalogue in report order: the sections as the report lists them, then order, code."""
+    sections = ManualIndicator.Section.values
+    rank = Case(
+        *(When(section=value, then=Value(index)) for index, value in enumerate(sections)),
+        default=Value(len(sections)),
+        output_field=IntegerField(),
+    )
+    queryset = ManualIndicator.objects.order_by(rank, "order", "code")
     return queryset.filter(active=True) if active_only else queryset

@@ -150,3 +150,12 @@ def test_the_list_costs_the_same_queries_for_more_reports(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/ward-reports/")
     assert response.content.decode().count("/ward-reports/") >= 23
+
+
+def test_the_manual_form_lists_the_indicators_in_report_order(client, clerk_a, draft):
+    text = page(client, clerk_a, draft).content.decode()
+    positions = [
+        text.index(f'name="manual-{code}"')
+        for code in ("loudspeaker_broadcasts", "patrols", "trainings", "festival_days")
+    ]
+    assert positions == sorted(positions)  # outreach, patrols, forces, events, as section II
