@@ -145,14 +145,17 @@ def report_defaults(*, actor: User, ward: Ward, period_spec: str) -> dict[str, s
     narrative = draft_narrative(
         stats=stats, indicators=indicators, ward_name=ward.name, period_label=str(period.label)
     )
+    # The ward police's heading by the kind of the ward (a commune's, a special zone's).
+    titles = {
+        Ward.Kind.XA.value: _("HEAD OF COMMUNE POLICE"),
+        Ward.Kind.DAC_KHU.value: _("HEAD OF SPECIAL ZONE POLICE"),
+    }
+    symbols = {Ward.Kind.XA.value: "BC-CAX", Ward.Kind.DAC_KHU.value: "BC-CAĐK"}
     return {
         **narrative,
         "place": place_name(ward.name),
-        "signer_title": {
-            Ward.Kind.XA: _("HEAD OF COMMUNE POLICE"),
-            Ward.Kind.DAC_KHU: _("HEAD OF SPECIAL ZONE POLICE"),
-        }.get(ward.kind, _("HEAD OF WARD POLICE")),
-        "symbol": {Ward.Kind.XA: "BC-CAX", Ward.Kind.DAC_KHU: "BC-CAĐK"}.get(ward.kind, "BC-CAP"),
+        "signer_title": titles.get(str(ward.kind), _("HEAD OF WARD POLICE")),
+        "symbol": symbols.get(str(ward.kind), "BC-CAP"),
         "recipients": "\n".join(
             (
                 _("- Provincial police (to report);"),
