@@ -106,6 +106,18 @@ def viewer_province(province):
 
 
 @pytest.fixture
+def reviewer_province(province):
+    """A province reviewer (issue 13): reads like a viewer of wards A and B, reviews reports."""
+    return UserFactory(
+        username="reviewer_province",
+        role=User.Role.PROVINCE_REVIEWER,
+        scope_kind=User.ScopeKind.PROVINCE,
+        scope_ward=None,
+        scope_province=province,
+    )
+
+
+@pytest.fixture
 def viewer_all(db):
     return UserFactory(
         username="viewer_all",

@@ -23,6 +23,7 @@ from movement.models import (
     TeamMember,
     WeaponSurrender,
 )
+from reporting.models import ManualIndicator, ManualIndicatorValue, PeriodReport
 from wardsecurity.models import ApiToken, ClosedPeriod, User
 
 PAST = dt.date(2024, 3, 10)
@@ -337,3 +338,44 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     key_hash = factory.Sequence(lambda n: f"{n:064x}")
     prefix = factory.Sequence(lambda n: f"wsp_{n:08d}")
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+
+
+class PeriodReportFactory(WardOwnedFactory):
+    class Meta:
+        model = PeriodReport
+
+    # A different month of the reporting calendar each time: one report per ward and period.
+    period = factory.Sequence(lambda n: f"month:{2000 + n // 12 % 90:04d}-{n % 12 + 1:02d}")
+    number = "12"
+    symbol = "BC-CAP"
+    issued_on = dt.date(2024, 1, 16)
+    place = "An Bình"
+    signer_title = "Trưởng Công an phường"
+    signer_name = "Nguyễn Văn Bình"
+    recipients = "- Công an tỉnh;\n- Lưu: VT."
+    assessment = "Tình hình an ninh trật tự cơ bản ổn định."
+
+
+def ensure_reporting_seeds():
+    """The report schedules and the indicator catalogue the migration seeds: a transactional
+    test empties every table, seeds included, so the tests that need them put them back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    seeds = import_module("reporting.migrations.0002_seed_schedules_and_indicators")
+    seeds.seed(apps, None)
+
+
+def _patrols():
+    ensure_reporting_seeds()
+    return ManualIndicator.objects.get(code="patrols")
+
+
+class ManualIndicatorValueFactory(WardOwnedFactory):
+    class Meta:
+        model = ManualIndicatorValue
+
+    indicator = factory.LazyFunction(_patrols)
+    period = factory.Sequence(lambda n: f"month:{2000 + n // 12 % 90:04d}-{n % 12 + 1:02d}")
+    value = 12

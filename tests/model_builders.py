@@ -30,6 +30,13 @@ from movement.models import (
     TeamMember,
     WeaponSurrender,
 )
+from reporting.models import (
+    ManualIndicator,
+    ManualIndicatorValue,
+    PeriodKind,
+    PeriodReport,
+    ReportSchedule,
+)
 from tests import factories as f
 from wardsecurity.models import ApiToken, ClosedPeriod, User
 
@@ -112,6 +119,45 @@ def _appraisal_threshold(ward, create):
     return obj
 
 
+def _derived(factory):
+    """A ward record whose derived fields (the period's dates) are set even when unsaved, so
+    that ``bulk_create``, which calls no ``save``, writes them too."""
+
+    def make(ward, create):
+        obj = _run(factory, create, ward=ward)
+        if not create:
+            obj.derive_fields()
+        return obj
+
+    return make
+
+
+_indicator_codes = itertools.count(1)
+
+
+def _manual_indicator(ward, create):
+    code = f"test_indicator_{next(_indicator_codes)}"
+    obj = ManualIndicator(
+        code=code, label_vi=f"Chỉ tiêu {code}", label_en=code, unit="session", section="patrol"
+    )
+    if create:
+        obj.save()
+    return obj
+
+
+_kinds = itertools.cycle(PeriodKind.values)
+
+
+def _report_schedule(ward, create):
+    # Configuration, one row per kind, seeded by a migration: make room for one.
+    kind = next(_kinds)
+    ReportSchedule.objects.filter(kind=kind).delete()
+    obj = ReportSchedule(kind=kind, due_days=4)
+    if create:
+        obj.save()
+    return obj
+
+
 BUILDERS: dict[type[models.Model], Builder] = {
     # households
     Province: Builder(_province, "name"),
@@ -149,6 +195,11 @@ BUILDERS: dict[type[models.Model], Builder] = {
     Camera: Builder(_ward_owned(f.CameraFactory), "location"),
     Contribution: Builder(_ward_owned(f.ContributionFactory), "purpose"),
     VideoExtraction: Builder(_video_extraction, "notes"),
+    # reporting
+    PeriodReport: Builder(_derived(f.PeriodReportFactory), "assessment"),
+    ManualIndicatorValue: Builder(_derived(f.ManualIndicatorValueFactory), "value", (7, 8)),
+    ManualIndicator: Builder(_manual_indicator, "label_vi"),
+    ReportSchedule: Builder(_report_schedule, "due_days", (6, 8)),
     # wardsecurity
     User: Builder(_user, "first_name"),
     ClosedPeriod: Builder(

@@ -152,6 +152,8 @@ class User(AbstractUser):
         WARD_POLICE = "ward_police", _("Ward police officer")
         WARD_STAFF = "ward_staff", _("Ward clerk")
         STEERING_VIEWER = "steering_viewer", _("Steering committee viewer")
+        # Reads what a steering viewer reads; accepts or returns the ward reports in scope.
+        PROVINCE_REVIEWER = "province_reviewer", _("Province reviewer")
         ADMIN = "admin", _("System administrator")
 
     class ScopeKind(models.TextChoices):
@@ -226,14 +228,27 @@ class User(AbstractUser):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["ward_police", "ward_staff", "steering_viewer", "admin"]),
+                condition=Q(
+                    role__in=[
+                        "ward_police",
+                        "ward_staff",
+                        "steering_viewer",
+                        "province_reviewer",
+                        "admin",
+                    ]
+                ),
                 name="user_role_known",
-                violation_error_message=_("Choose one of the four roles."),
+                violation_error_message=_("Choose one of the five roles."),
             ),
             models.CheckConstraint(
                 condition=~Q(role__in=["ward_police", "ward_staff"]) | Q(scope_kind="ward"),
                 name="user_ward_roles_have_ward_scope",
                 violation_error_message=_("Ward police officers and clerks work in one ward."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="province_reviewer") | Q(scope_kind__in=["province", "cluster"]),
+                name="user_reviewer_has_province_or_cluster",
+                violation_error_message=_("A province reviewer reviews a province or a cluster."),
             ),
         ]
 
@@ -261,6 +276,16 @@ class User(AbstractUser):
         and any role added later until someone decides otherwise, see figures and
         non-personal fields only."""
         return self.is_admin_role or self.role in {self.Role.WARD_POLICE, self.Role.WARD_STAFF}
+
+    @property
+    def is_reader_role(self) -> bool:
+        """Steering viewers and province reviewers: they read, and write no record."""
+        return self.role in {self.Role.STEERING_VIEWER, self.Role.PROVINCE_REVIEWER}
+
+    @property
+    def can_review_reports(self) -> bool:
+        """May accept, return and reopen the ward reports in scope (issue 13)."""
+        return self.is_admin_role or self.role == self.Role.PROVINCE_REVIEWER
 
     @property
     def can_write(self) -> bool:

@@ -1,12 +1,13 @@
 """Closed reporting periods (SPEC §6): closing, reopening with a reason, and the write check."""
 
 import datetime as dt
+import zlib
 from typing import TYPE_CHECKING
 
 import pghistory
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,20 @@ PERIOD_CLOSED = _(
     "the period before it can be changed."
 )
 OVERLAP = _("This period overlaps a period of the ward that is already closed.")
+# pg_advisory_xact_lock(namespace, ward id): every dated write of a ward holds it shared until it
+# commits (``check_period_open``); a report submission holds it exclusively while it freezes the
+# figures and closes the period (reporting.services). So a write racing a submission either
+# commits before the figures are read, or runs after the period is closed and is refused.
+PERIOD_LOCK_NAMESPACE = zlib.crc32(b"closed-periods") & 0x7FFFFFFF
+
+
+def lock_ward_periods(ward_id: int, *, exclusive: bool = False) -> None:
+    """Hold the ward's period lock until the transaction ends (a no-op outside a transaction)."""
+    if not connection.in_atomic_block:
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [PERIOD_LOCK_NAMESPACE, ward_id])
 
 
 def _may_close(actor: User, ward_id: int) -> bool:
@@ -86,6 +101,7 @@ def check_period_open(record: WardRecord) -> None:
     ward_id = record.owner_ward_id
     if day is None or ward_id is None:
         return
+    lock_ward_periods(ward_id)
     closed = ClosedPeriod.objects.filter(
         ward_id=ward_id, reopened_at__isnull=True, start__lte=day, end__gte=day
     )

@@ -15,6 +15,7 @@ order), ``metric(key)``, ``keys()`` and ``Metric.label``/``unit_label``/``kind``
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,6 +145,9 @@ class Source:
 
 METRICS: dict[str, Metric] = {}
 SOURCES: list[Source] = []
+# Families whose members are rows of a catalogue kept in the database (``manual.<code>``): the
+# prefix and a function that reads the catalogue's current metrics (``refresh_families``).
+FAMILIES: dict[str, Callable[[], list[Metric]]] = {}
 
 
 def register(*items: Metric | Source) -> None:
@@ -157,6 +161,33 @@ def register(*items: Metric | Source) -> None:
             METRICS[item.key] = item
         else:
             SOURCES.append(item)
+
+
+def register_family(prefix: str, loader: Callable[[], list[Metric]]) -> None:
+    """Declare a family of metrics ``<prefix>.<code>`` read from a catalogue by ``loader``.
+
+    A ``Source`` of the family uses ``by`` on a plain text column holding the code. The members
+    are (re)read by ``refresh_families``, which the reader calls before every answer, so an
+    indicator added in the admin is a metric at once, in every process.
+    """
+    if not _SAFE_VALUE.fullmatch(prefix):
+        raise ValueError(f"malformed family prefix {prefix!r}")
+    FAMILIES[prefix] = loader
+
+
+def refresh_families() -> None:
+    """Bring the catalogue families' members in ``METRICS`` up to date (one query a family)."""
+    for prefix, loader in FAMILIES.items():
+        current = {item.key: item for item in loader()}
+        for item in current.values():
+            if item.family != prefix or not _KEY.fullmatch(item.key) or item.unit not in UNITS:
+                raise ValueError(f"malformed metric {item.key!r} of family {prefix!r}")
+        held = {key: item for key, item in METRICS.items() if item.family == prefix}
+        if held == current:
+            continue  # the usual case: nothing changes, nothing is written
+        for key in held.keys() - current.keys():
+            METRICS.pop(key, None)
+        METRICS.update(current)
 
 
 def family(
@@ -208,6 +239,8 @@ def source_metric_keys(source: Source) -> list[str]:
     """The metric keys a source can feed."""
     if source.by is None:
         return [source.key]
+    if source.key in FAMILIES:  # a catalogue family: its members are read at run time
+        return [key for key, item in METRICS.items() if item.family == source.key]
     by = source.model._meta.get_field(source.by)
     assert isinstance(by, models.Field)  # ``by`` names a choices field of the model
     choices = by.choices or ()

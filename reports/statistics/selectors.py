@@ -36,7 +36,7 @@ from reports.statistics.compute import (
     reading_dates,
 )
 from reports.statistics.disclosure import sensitive_keys, suppress_small_cells
-from reports.statistics.metrics import METRICS, Metric
+from reports.statistics.metrics import METRICS, Metric, refresh_families
 from wardsecurity.period_spec import Period
 from wardsecurity.scope import ALL_WARDS, scope_ward_ids
 
@@ -335,7 +335,11 @@ def _compared[Slot](
 
 
 def chosen_metrics(keys: list[str] | None) -> list[Metric]:
-    """The metrics asked for (all when None), in the order asked."""
+    """The metrics asked for (all when None), in the order asked.
+
+    The families read from a catalogue (manual indicators) are refreshed first: one query.
+    """
+    refresh_families()
     if keys is None:
         return list(METRICS.values())
     unknown = [key for key in keys if key not in METRICS]

@@ -12,10 +12,11 @@ source models, from the definitions in docs/statistics.md.
 import datetime as dt
 import itertools
 from decimal import ROUND_HALF_UP, Decimal
+from importlib import import_module
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, ProtectedError, Q, Sum
+from django.db.models import Count, F, ProtectedError, Q, Sum
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -35,12 +36,13 @@ from movement.models import (
     Team,
     WeaponSurrender,
 )
+from reporting.models import ManualIndicator, ManualIndicatorValue
 from reports.statistics import rollup
-from reports.statistics.metrics import METRICS
+from reports.statistics.metrics import METRICS, refresh_families
 from reports.statistics.selectors import stats_for
-from tests.factories import ResidentialGroupFactory, UserFactory
+from tests.factories import ResidentialGroupFactory, UserFactory, ensure_reporting_seeds
 from wardsecurity.models import User
-from wardsecurity.period_spec import parse_period
+from wardsecurity.period_spec import REPORTING, month_of, parse_period
 
 pytestmark = pytest.mark.django_db
 
@@ -261,6 +263,14 @@ for _owner in Camera.OwnerKind.values:
     DIRECT[f"cameras.{_owner}"] = stock(Camera, "installed_on", "removed_on", owner_kind=_owner)
 for _item in WeaponSurrender.Item.values:
     DIRECT[f"weapons.{_item}"] = flow(WeaponSurrender, "received_on", value="quantity", item=_item)
+# Manual indicators (issue 13): the values whose period ends in the span, for each indicator of
+# the catalogue the migration seeds (docs/statistics.md, "Manual indicators").
+for _code, *_rest in import_module(
+    "reporting.migrations.0002_seed_schedules_and_indicators"
+).INDICATORS:
+    DIRECT[f"manual.{_code}"] = flow(
+        ManualIndicatorValue, "period_end", value="value", indicator_code=_code
+    )
 # (numerator, denominator, the part whose data the ratio's comparison needs)
 RATIOS = {
     "commitment_coverage_pct": ("commitments_signed", "households", "commitments_signed"),
@@ -337,7 +347,9 @@ def direct_previous(key, ward_ids, start, end, group=ANY):
     return value if began(key, ward_ids, end, group) else None
 
 
-def test_every_registered_metric_has_a_direct_count():
+def test_every_registered_metric_has_a_direct_count(db):
+    ensure_reporting_seeds()
+    refresh_families()  # the manual indicators' metrics follow the catalogue
     assert set(METRICS) == {*DIRECT, *RATIOS, *SPANS}
 
 
@@ -362,6 +374,8 @@ class World:
             pk__in=[g.pk for pair in self.group_pairs for g in pair]
         ).update(created_at=aware(BASE - dt.timedelta(days=30)))
         self.officer = officer
+        ensure_reporting_seeds()
+        self.indicators = list(ManualIndicator.objects.order_by("code"))
         self.n = 0
         self.records = []
 
@@ -459,6 +473,13 @@ class World:
                 ward=ward, name=f"Điểm {n}", designated_on=day,
                 status="transformed" if end else "designated", transformed_on=end,
             )  # fmt: skip
+        elif kind == "manual":
+            # A ward's figure for the reporting month of the day (one per indicator and month).
+            year, month = month_of(day, REPORTING)
+            obj, _created = ManualIndicatorValue.objects.update_or_create(
+                ward=ward, indicator=pick(self.indicators), period=f"month:{year:04d}-{month:02d}",
+                defaults={"value": c},
+            )  # fmt: skip
         elif kind == "recorder":
             obj = Recorder.objects.create(ward=ward, code=f"R{n}", location="Nhà văn hóa",
                                           installed_on=day)  # fmt: skip
@@ -502,6 +523,11 @@ class World:
         shift = dt.timedelta(days=days)
         if isinstance(obj, SafetyRecognition | Commitment):
             model.objects.filter(pk=obj.pk).update(year=obj.year + (1 if days > 0 else -1))
+            return
+        if isinstance(obj, ManualIndicatorValue):  # a value's day is its period's last day
+            model.objects.filter(pk=obj.pk).update(
+                period_start=F("period_start") + shift, period_end=F("period_end") + shift
+            )
             return
         names = [
             f.name
@@ -605,7 +631,7 @@ class World:
 KINDS = (
     "household", "group", "organisation", "commitment", "model", "team", "mediation", "outreach",
     "commendation", "weapon", "reintegration", "eid", "safety", "tip", "incident", "hotspot",
-    "recorder", "camera", "contribution", "extraction",
+    "recorder", "camera", "contribution", "extraction", "manual",
 )  # fmt: skip
 records_strategy = st.lists(
     st.tuples(

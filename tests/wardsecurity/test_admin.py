@@ -19,13 +19,21 @@ from django.utils.html import escape
 from cameras.models import VideoExtraction
 from households.models import Household
 from movement.models import AppraisalThreshold, Team, TeamMember, WeaponSurrender
+from reporting.models import ManualIndicator, ReportSchedule
+from reporting.services import period_report_submit
 from tests import factories as f
 from wardsecurity.admin import STALE_MESSAGE
 from wardsecurity.admin_site import WardAdminSite
 from wardsecurity.models import ExportJob, FormSubmission, ReportJob, SensitiveRead, User
 from wardsecurity.services import STALE_MESSAGE as SERVICE_STALE_MESSAGE
 
-PROJECT_APPS = ("households", "movement", "incidents", "cameras", "wardsecurity")
+PROJECT_APPS = ("households", "movement", "incidents", "cameras", "wardsecurity", "reporting")
+
+
+def submitted_report():
+    report = f.PeriodReportFactory()
+    officer = f.UserFactory(role=User.Role.WARD_POLICE, scope_ward=report.ward)
+    return period_report_submit(actor=officer, instance=report)
 
 
 def incident_with_tip():
@@ -75,6 +83,22 @@ MAKERS = {
         path="/api/v1/incidents/1/",
     ),
     "auth.Group": lambda: Group.objects.create(name="Nhóm thử"),
+    # The reporting chain (issue 13): configuration seeded by a migration, and ward records.
+    "reporting.ReportSchedule": lambda: ReportSchedule.objects.get_or_create(
+        kind="month", defaults={"due_days": 3}
+    )[0],
+    "reporting.ManualIndicator": lambda: ManualIndicator.objects.get_or_create(
+        code="admin_test",
+        defaults={
+            "label_vi": "Chỉ tiêu thử",
+            "label_en": "Test",
+            "unit": "event",
+            "section": "events",
+        },
+    )[0],
+    "reporting.PeriodReport": f.PeriodReportFactory,
+    "reporting.ManualIndicatorValue": f.ManualIndicatorValueFactory,
+    "reporting.PeriodReportTransition": lambda: submitted_report().transitions.get(),
     "wardsecurity.ReportJob": lambda: ReportJob.objects.create(
         owner=f.UserFactory(), scope="all", period="year:2023", calendar="civil", format="docx"
     ),
@@ -90,6 +114,7 @@ MAKERS = {
 LIST_ONLY = {"pghistory.Events", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}
 # Written only by their own services: the admin shows them and adds none.
 VIEW_ONLY = {
+    "reporting.PeriodReportTransition",
     "wardsecurity.ClosedPeriod",
     "wardsecurity.ApiToken",
     "wardsecurity.SensitiveRead",
@@ -105,6 +130,7 @@ UNTRACKED = {
     "wardsecurity.ReportJob",
     "wardsecurity.ExportJob",
     "wardsecurity.FormSubmission",
+    "reporting.PeriodReportTransition",  # itself the chain's history, append-only
 }
 
 

@@ -46,8 +46,10 @@ from rest_framework.viewsets import GenericViewSet
 
 from households.models import Household, Province, ResidentialGroup, Ward, WardCluster
 from imports.models import ImportBatch
+from reporting.models import PeriodReport
 from tests.factories import (
     ClosedPeriodFactory,
+    PeriodReportFactory,
     ProvinceFactory,
     UserFactory,
     WardClusterFactory,
@@ -84,6 +86,7 @@ PERSONAS = (
     "officer_b",
     "viewer_city",
     "viewer_all",
+    "reviewer_province",
 )
 SCOPE = {
     "anonymous": "",
@@ -93,10 +96,13 @@ SCOPE = {
     "officer_b": "b",
     "viewer_city": "ac",
     "viewer_all": None,
+    "reviewer_province": "ab",
 }
 # SPEC §1: who may write, and who may see sensitive records.
 WRITERS = {"admin_user", "officer_a", "clerk_a", "officer_b"}
 POLICE = {"admin_user", "officer_a", "officer_b"}
+# Issue 13: province reviewers (and administrators) accept, return and reopen ward reports.
+REVIEWERS = {"admin_user", "reviewer_province"}
 
 # SPEC §4 and §5: the territory is reference data and the appraisal thresholds configuration (edited
 # in the admin site); the API only reads them. Every other resource has the full CRUD.
@@ -241,6 +247,8 @@ class Special:
     # ``owner_only``: the target belongs to a user, not a ward (a report job): "own" is the
     # persona's own, "other" another user's, which answers 404 to everyone (SPEC §10).
     owner_only: bool = False
+    # Issue 13: only province reviewers and administrators (whatever the object).
+    reviewer_only: bool = False
 
 
 def closed_period_of(world, ward):
@@ -268,7 +276,12 @@ def check_period(response, world, persona):
 
 def check_stats(response, world, persona):
     body = response.json()
-    expected = {"viewer_city": "cluster", "viewer_all": "all", "admin_user": "all"}
+    expected = {
+        "viewer_city": "cluster",
+        "viewer_all": "all",
+        "admin_user": "all",
+        "reviewer_province": "province",
+    }
     assert body["scope"]["kind"] == expected.get(persona, "ward")
     assert "incidents" in body["metrics"]
 
@@ -358,6 +371,37 @@ def check_import_status(status):
         assert batch.status == status == response.json()["status"]
         written = Household.objects.filter(ward=batch.ward, code="HK-M1").exists()
         assert written == (status == ImportBatch.Status.COMMITTED)
+
+    return check
+
+
+def report_url(state, action):
+    """A report of the ward in ``state`` (made by its own officer and the province reviewer)."""
+
+    def url(world, ward, persona):
+        from reporting import services as reporting
+
+        officer = UserFactory(role=User.Role.WARD_POLICE, scope_ward=ward)
+        reviewer = UserFactory(
+            role=User.Role.PROVINCE_REVIEWER,
+            scope_kind=User.ScopeKind.PROVINCE,
+            scope_ward=None,
+            scope_province=ward.province,
+        )
+        report = PeriodReportFactory(ward=ward)
+        if state in ("submitted", "accepted"):
+            report = reporting.period_report_submit(actor=officer, instance=report)
+        if state == "accepted":
+            report = reporting.period_report_accept(actor=reviewer, instance=report)
+        return f"{API}period-reports/{report.pk}/{action}/"
+
+    return url
+
+
+def check_report_state(state):
+    def check(response, world, persona):
+        assert response.json()["state"] == state
+        assert PeriodReport.objects.get(pk=response.json()["id"]).state == state
 
     return check
 
@@ -454,6 +498,38 @@ SPECIAL = {
         write=True,  # only those who may import
         url=lambda world, ward, persona: f"{API}imports/templates/households/",
     ),
+    # The reporting chain (issue 13): ward police submit; reviewers return, accept and reopen.
+    ("/api/v1/period-reports/{id}/submit/", "POST"): Special(
+        police_only=True,
+        write=True,
+        item=True,
+        targets=("own", "other"),
+        url=report_url("draft", "submit"),
+        check=check_report_state("submitted"),
+    ),
+    ("/api/v1/period-reports/{id}/return/", "POST"): Special(
+        reviewer_only=True,
+        item=True,
+        targets=("own", "other"),
+        url=report_url("submitted", "return"),
+        payload=lambda world, ward: {"comment": "Bổ sung số liệu tuần tra."},
+        check=check_report_state("returned"),
+    ),
+    ("/api/v1/period-reports/{id}/accept/", "POST"): Special(
+        reviewer_only=True,
+        item=True,
+        targets=("own", "other"),
+        url=report_url("submitted", "accept"),
+        check=check_report_state("accepted"),
+    ),
+    ("/api/v1/period-reports/{id}/reopen/", "POST"): Special(
+        reviewer_only=True,
+        item=True,
+        targets=("own", "other"),
+        url=report_url("accepted", "reopen"),
+        payload=lambda world, ward: {"comment": "Sai số liệu camera."},
+        check=check_report_state("returned"),
+    ),
     # Not in the schema (SERVE_INCLUDE_SCHEMA is off) but API pages all the same (SPEC §8).
     ("/api/v1/schema/", "GET"): Special(),
     ("/api/v1/docs/", "GET"): Special(),
@@ -533,13 +609,17 @@ OPERATIONS = [
 # Rules -------------------------------------------------------------------------------------
 
 
-def expected_status(persona, *, success, public, sensitive, write, read_only, item, visible):
+def expected_status(
+    persona, *, success, public, sensitive, write, read_only, item, visible, reviewer_only=False
+):
     """The answer SPEC §1/§4 require, as a set of acceptable status codes."""
     if public:
         return {success}
     if persona == "anonymous":
         return set(DENIED)
     if sensitive and persona not in POLICE:
+        return {403}
+    if reviewer_only and persona not in REVIEWERS:
         return {403}
     if write and (persona not in WRITERS or read_only):
         return {403}
@@ -727,6 +807,7 @@ def prepare_special(cell, world):
             write=special.write,
             read_only=False,
             item=special.item,
+            reviewer_only=special.reviewer_only,
             visible=(cell.target == "own")
             if special.owner_only
             else (ward is None or world.sees(persona, {ward.pk})),
@@ -818,7 +899,8 @@ def test_every_schema_operation_has_a_rule_in_the_matrix():
 
 
 def test_the_matrix_runs_every_persona_of_the_conftest():
-    assert set(PERSONAS) == set(SCOPE) == {"anonymous", *WRITERS, "viewer_city", "viewer_all"}
+    readers = {"viewer_city", "viewer_all", "reviewer_province"}
+    assert set(PERSONAS) == set(SCOPE) == {"anonymous", *WRITERS, *readers}
 
 
 def test_every_special_row_is_still_an_operation():
@@ -841,6 +923,8 @@ def test_each_resource_offers_the_operations_of_its_kind(name):
         for method in item
         if method.upper() in HTTP_METHODS and path.removeprefix(API).split("/")[0] == name
     }
+    # Operations beside a resource (a report's transitions) have their own rows in SPECIAL.
+    offered -= {(path.removeprefix(API), method) for path, method in SPECIAL}
     reads = {(f"{name}/", "GET"), (f"{name}/{{id}}/", "GET")}
     writes = {(f"{name}/", "POST")} | {(f"{name}/{{id}}/", m) for m in ("PUT", "PATCH", "DELETE")}
     if name in READ_ONLY_RESOURCES:
@@ -935,6 +1019,7 @@ PORTAL_NAMESPACES = {
     ("reports",),
     ("household_sheets",),
     ("camera_map",),
+    ("reporting",),
 }
 PORTAL_PAGES = {
     "home",

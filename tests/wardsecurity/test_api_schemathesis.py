@@ -72,6 +72,7 @@ EXAMPLES = {
     "officer_b": (2, 1),
     "viewer_city": (3, 1),
     "viewer_all": (1, 1),
+    "reviewer_province": (2, 1),
 }
 
 CHECKS = [

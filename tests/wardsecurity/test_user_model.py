@@ -10,11 +10,13 @@ from wardsecurity.models import User
 
 POLICE, STAFF = User.Role.WARD_POLICE, User.Role.WARD_STAFF
 VIEWER, ADMIN = User.Role.STEERING_VIEWER, User.Role.ADMIN
+REVIEWER = User.Role.PROVINCE_REVIEWER
 ALL, PROVINCE = User.ScopeKind.ALL, User.ScopeKind.PROVINCE
 CLUSTER, WARD = User.ScopeKind.CLUSTER, User.ScopeKind.WARD
 
 CONSISTENT = "user_scope_consistent"
 WARD_ROLES = "user_ward_roles_have_ward_scope"
+REVIEWER_SCOPE = "user_reviewer_has_province_or_cluster"
 
 
 @pytest.fixture
@@ -50,6 +52,9 @@ REFUSED = [
     (VIEWER, PROVINCE, ("ward",), CONSISTENT),
     (ADMIN, "", (), CONSISTENT),
     (VIEWER, "galaxy", ("ward",), CONSISTENT),
+    # Issue 13: a province reviewer reviews a province or a cluster, never all or one ward.
+    (REVIEWER, ALL, (), REVIEWER_SCOPE),
+    (REVIEWER, WARD, ("ward",), REVIEWER_SCOPE),
 ]
 
 ACCEPTED = [
@@ -60,6 +65,8 @@ ACCEPTED = [
     (VIEWER, CLUSTER, ("cluster",)),
     (VIEWER, ALL, ()),
     (ADMIN, ALL, ()),
+    (REVIEWER, PROVINCE, ("province",)),
+    (REVIEWER, CLUSTER, ("cluster",)),
 ]
 
 
@@ -157,9 +164,22 @@ def test_create_superuser_gives_the_admin_role_and_every_ward(db):
 
 @pytest.mark.parametrize(
     ("role", "sensitive", "write"),
-    [(POLICE, True, True), (STAFF, False, True), (VIEWER, False, False), (ADMIN, True, True)],
+    [
+        (POLICE, True, True),
+        (STAFF, False, True),
+        (VIEWER, False, False),
+        (ADMIN, True, True),
+        (REVIEWER, False, False),
+    ],
 )
 def test_each_role_has_its_rights(role, sensitive, write, places):
-    kind, targets = (WARD, ("ward",)) if role in {POLICE, STAFF} else (ALL, ())
+    if role in {POLICE, STAFF}:
+        kind, targets = WARD, ("ward",)
+    elif role == REVIEWER:
+        kind, targets = PROVINCE, ("province",)
+    else:
+        kind, targets = ALL, ()
     user = User.objects.create(**user_kwargs(role, kind, targets, places))
     assert (user.can_see_sensitive, user.can_write) == (sensitive, write)
+    assert user.can_review_reports == (role in {REVIEWER, ADMIN})
+    assert user.is_reader_role == (role in {REVIEWER, VIEWER})

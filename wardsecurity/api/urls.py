@@ -11,7 +11,7 @@ from reports.api.views import StatsView
 from wardsecurity.api import schema, views
 
 # Each app lists its resources in ``<app>.api.views.ROUTES``.
-RESOURCE_APPS = ("households", "movement", "incidents", "cameras")
+RESOURCE_APPS = ("households", "movement", "incidents", "cameras", "reporting")
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -41,6 +41,7 @@ urlpatterns = [
         name="report-job-download",
     ),
     path("imports/", include("imports.api.urls")),
+    path("period-reports/", include("reporting.api.urls")),
     path("stats/", StatsView.as_view(), name="stats"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -40,7 +40,7 @@ ACTIONS = ("list", "detail", "create", "update", "delete", "export")
 EXPORT_FORMATS = ("csv", "xlsx")
 
 # The apps whose ``views.py`` declares entities (the same apps as the API's resources).
-PORTAL_APPS = ("households", "movement", "incidents", "cameras")
+PORTAL_APPS = ("households", "movement", "incidents", "cameras", "reporting")
 REGISTRY: list["Entity"] = []
 
 

@@ -35,7 +35,7 @@ class LoginView(auth_views.LoginView):
         """Steering viewers land on the dashboard (SPEC §9); everyone else on their home page."""
         user = self.request.user
         dashboard = optional_url("reports:dashboard")
-        if dashboard and user.is_authenticated and user.role == user.Role.STEERING_VIEWER:
+        if dashboard and user.is_authenticated and user.is_reader_role:
             return dashboard
         return super().get_default_redirect_url()
 

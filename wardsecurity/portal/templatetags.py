@@ -32,12 +32,13 @@ def portal_navigation(context):
     for name, label in (
         ("reports:dashboard", _("Dashboard")),
         ("reports:index", _("Reports")),
+        ("reporting:list", _("Reports to submit and review")),
         ("periods", _("Reporting periods")),
         ("imports:upload", _("Import from a file")),
     ):
         url = optional_url(name)
         writes_only = name in ("periods", "imports:upload")
-        if url and not (writes_only and user.role == user.Role.STEERING_VIEWER):
+        if url and not (writes_only and user.is_reader_role):
             extra.append({"label": label, "url": url, "current": current == name})
     if extra:
         menu.append({"label": pgettext_lazy("menu", "Reports"), "items": extra})

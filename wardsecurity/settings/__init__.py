@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "incidents",
     "cameras",
     "reports",
+    "reporting",
     "demo",
     "imports",
 ]
@@ -244,6 +245,7 @@ SESSION_IDLE_MINUTES = {
     "ward_staff": _WARD_IDLE,
     "admin": int(os.environ.get("SESSION_IDLE_MINUTES_ADMIN", "30")),
     "steering_viewer": int(os.environ.get("SESSION_IDLE_MINUTES_VIEWER", "120")),
+    "province_reviewer": int(os.environ.get("SESSION_IDLE_MINUTES_VIEWER", "120")),
 }
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_AGE_HOURS", "12")) * 3600
 
@@ -284,6 +286,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "IncidentCategoryEnum": "incidents.models.Category",
         "ReintegrationCategoryEnum": "movement.models.ReintegrationCase.Category",
+        "PeriodReportKindEnum": "reporting.models.PeriodKind",
     },
 }
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
