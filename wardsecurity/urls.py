@@ -35,6 +35,8 @@ urlpatterns = [
     path("", include("cameras.urls")),
     path("imports/", include("imports.urls")),
     path("", include("reports.urls")),
+    path("", include("reporting.documents.urls")),
+    path("", include("notifications.urls")),
     path("", pages.HomeView.as_view(), name="home"),
 ]
 
