@@ -3,7 +3,7 @@
 The same Decree 30/2020 layout as ``render_docx``: A4, margins 20/20/30/15 mm, the two-column
 heading in a table of fixed column widths (long names wrap inside their column), page numbers
 centred at the top from page 2, the recipients beside the signature block. The text is set in
-DejaVu Serif, a TrueType font with every Vietnamese glyph, embedded in the file; the PDF's
+DejaVu Serif (condensed), a TrueType font with every Vietnamese glyph, embedded in the file; the PDF's
 language is ``vi-VN`` and its dates are the document's own.
 """
 
@@ -30,16 +30,22 @@ from reports.documents.render_docx import LANGUAGE_TAGS
 
 # Debian's fonts-dejavu-core (the Makefile's install step makes sure it is there).
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT = "DejaVuSerif"
+# The condensed cut: about as wide as Times New Roman, so the lines fall as in the .docx.
+FONT = "DejaVuSerifCondensed"
 FACES = {
-    FONT: "DejaVuSerif.ttf",
-    f"{FONT}-Bold": "DejaVuSerif-Bold.ttf",
-    f"{FONT}-Italic": "DejaVuSerif-Italic.ttf",
-    f"{FONT}-BoldItalic": "DejaVuSerif-BoldItalic.ttf",
+    FONT: "DejaVuSerifCondensed.ttf",
+    f"{FONT}-Bold": "DejaVuSerifCondensed-Bold.ttf",
+    f"{FONT}-Italic": "DejaVuSerifCondensed-Italic.ttf",
+    f"{FONT}-BoldItalic": "DejaVuSerifCondensed-BoldItalic.ttf",
 }
-# DejaVu Serif is wider than Times New Roman: a point smaller keeps the lines of the .docx.
-BODY, HEADER, SMALL = 13, 12, 10.5
+BODY, HEADER, SMALL = 13, 12, 11
 HEADING_WIDTHS = (68 * mm, 97 * mm)
+# A narrow cell padding: the national title fills its column at 12 pt.
+CELL = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+]
 SIGNATURE_WIDTHS = (80 * mm, 85 * mm)
 SIGNATURE_ROOM = 24 * mm
 
@@ -83,16 +89,14 @@ def _heading(document: Document) -> Table:
     if document.superior:
         left.append(_p(document.superior, normal))
     left += [_p(document.issuer, strong), _p("_______", normal), _p(document.number, normal)]
-    # The national title on one line: DejaVu Serif at 11 pt is as wide as Times at 12.5 pt.
-    nation = _style("nation", size=HEADER - 1, bold=True)
     right = [
-        _p(_("SOCIALIST REPUBLIC OF VIETNAM"), nation),
+        _p(_("SOCIALIST REPUBLIC OF VIETNAM"), strong),
         _p(_("Independence - Freedom - Happiness"), motto),
         _p("_______________________", normal),
         _p(document.place_date, date),
     ]
     table = Table([[left, right]], colWidths=HEADING_WIDTHS)
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(TableStyle(CELL))
     return table
 
 
@@ -134,7 +138,7 @@ def _signature(document: Document) -> Table:
     right: list = [_p(line, strong) for line in document.signature_lines]
     right += [Spacer(1, SIGNATURE_ROOM), _p(document.signer_name, strong)]
     table = Table([[left, right]], colWidths=SIGNATURE_WIDTHS)
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(TableStyle(CELL))
     return table
 
 
@@ -154,6 +158,8 @@ def render_pdf(document: Document) -> bytes:
         subject=document.subject,
         author=document.issuer,  # never the signed-in person
         creator=document.issuer,
+        initialFontName=FONT,
+        initialFontSize=BODY,
         lang=LANGUAGE_TAGS.get(document.language, LANGUAGE_TAGS["vi"]),
     )
     day = document.issued_on
