@@ -42,6 +42,7 @@ BODY, HEADER, SMALL = 13, 12, 11
 HEADING_WIDTHS = (68 * mm, 97 * mm)
 # A narrow cell padding: the national title fills its column at 12 pt.
 CELL = [
+    ("FONT", (0, 0), (-1, -1), FONT, BODY),  # else a table names Helvetica
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("LEFTPADDING", (0, 0), (-1, -1), 2),
     ("RIGHTPADDING", (0, 0), (-1, -1), 2),
