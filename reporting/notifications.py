@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
@@ -49,6 +49,7 @@ DUE_SOON_DAYS = 3
 # A run that was missed still sends what it should have (the keys keep it to once).
 OVERDUE_WINDOW_DAYS = 7
 SUMMARY_WINDOW_DAYS = 3
+ONE_DECIMAL = Decimal("0.1")
 WARD_ROLES = (User.Role.WARD_POLICE, User.Role.WARD_STAFF)
 
 
@@ -200,13 +201,17 @@ def sum_snapshots(snapshots: list[Mapping[str, Any]]) -> dict[str, Any]:
     metrics: dict[str, dict[str, Any]] = {}
     keys = dict.fromkeys(key for snap in snapshots for key in (snap.get("metrics") or {}))
     for key in keys:
-        entries = [(snap.get("metrics") or {}).get(key) for snap in snapshots]
-        entries = [entry for entry in entries if entry]
+        entries: list[Mapping[str, Any]] = [
+            found for snap in snapshots if (found := (snap.get("metrics") or {}).get(key))
+        ]
         if any("numerator" in entry for entry in entries):
-            numerator = sum(Decimal(str(e.get("numerator") or 0)) for e in entries)
-            denominator = sum(Decimal(str(e.get("denominator") or 0)) for e in entries)
+            numerator = sum((Decimal(str(e.get("numerator") or 0)) for e in entries), Decimal(0))
+            denominator = sum(
+                (Decimal(str(e.get("denominator") or 0)) for e in entries), Decimal(0)
+            )
+            # as the statistics compute a rate: one decimal, half up
             value = (
-                float((numerator * 100 / denominator).quantize(Decimal("0.1")))
+                float((numerator * 100 / denominator).quantize(ONE_DECIMAL, ROUND_HALF_UP))
                 if denominator
                 else None
             )

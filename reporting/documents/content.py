@@ -329,7 +329,7 @@ def ward_document(report: PeriodReport, *, figures: Mapping[str, Any] | None = N
     period = reporting_period(report.period)
     issued_on = _date(text.get("issued_on"))
     built = build_report(
-        stats=figures, scope=scope, period=period, issued_on=issued_on or period.end
+        stats=dict(figures), scope=scope, period=period, issued_on=issued_on or period.end
     )
     head = letterhead(scope, issued_on or period.end)
     place = text.get("place") or place_name(ward.name)
@@ -404,7 +404,7 @@ def consolidated_document(source: ConsolidatedSource | Mapping[str, Any]) -> Doc
     period = reporting_period(source.period)
     issued_on = _date(text.get("issued_on"))
     built = build_report(
-        stats=figures, scope=scope, period=period, issued_on=issued_on or period.end
+        stats=dict(figures), scope=scope, period=period, issued_on=issued_on or period.end
     )
     head = letterhead(scope, issued_on or period.end)
     missing = tuple(str(ward.get("name", "")) for ward in figures.get("missing_wards") or ())

@@ -3,8 +3,8 @@
 The same Decree 30/2020 layout as ``render_docx``: A4, margins 20/20/30/15 mm, the two-column
 heading in a table of fixed column widths (long names wrap inside their column), page numbers
 centred at the top from page 2, the recipients beside the signature block. The text is set in
-DejaVu Serif (condensed), a TrueType font with every Vietnamese glyph, embedded in the file; the PDF's
-language is ``vi-VN`` and its dates are the document's own.
+DejaVu Serif Condensed, a TrueType font with every Vietnamese glyph, embedded in the file; the
+PDF's language is ``vi-VN`` and its dates are the document's own.
 """
 
 from __future__ import annotations

@@ -104,8 +104,7 @@ def test_the_docx_is_the_decree_30_report_of_the_snapshot(client, officer_a, rep
     assert "DỰ THẢO" not in text
     # sections in order: I, II, the assessment, III, IV, V
     positions = [
-        text.index(marker)
-        for marker in ("I. ", "II. ", TEXT["assessment"], "III. ", "IV. ", "V. ")
+        text.index(marker) for marker in ("I. ", "II. ", TEXT["assessment"], "III. ", "IV. ", "V. ")
     ]
     assert positions == sorted(positions)
 
@@ -160,9 +159,7 @@ def test_a_submitted_report_prints_its_snapshot_not_later_edits(client, officer_
     PeriodReport.objects.filter(pk=report.pk).update(
         signer_name="Người Khác", shortcomings="Sửa sau khi gửi."
     )
-    text = word_text(
-        docx.Document(io.BytesIO(download(client, officer_a, report, "docx").content))
-    )
+    text = word_text(docx.Document(io.BytesIO(download(client, officer_a, report, "docx").content)))
     assert SIGNER in text and TEXT["shortcomings"] in text
     assert "Người Khác" not in text and "Sửa sau khi gửi." not in text
 

@@ -935,6 +935,8 @@ PORTAL_NAMESPACES = {
     ("reports",),
     ("household_sheets",),
     ("camera_map",),
+    ("reporting_documents",),
+    ("notifications",),
 }
 PORTAL_PAGES = {
     "home",
