@@ -376,6 +376,10 @@ class ConsolidatedSource:
     period: str  # the reporting period's spec
     figures: Mapping[str, Any]
     text: Mapping[str, Any]
+    # The letterhead's two lines when the issuer is not the steering committee, e.g.
+    # "CÔNG AN TỈNH NINH BÌNH" over "PHÒNG THAM MƯU" (empty: the period reports' letterhead).
+    superior: str = ""
+    issuer: str = ""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ConsolidatedSource:
@@ -387,6 +391,8 @@ class ConsolidatedSource:
             period=data["period"],
             figures=data.get("figures") or {},
             text=data.get("text") or {},
+            superior=data.get("superior", ""),
+            issuer=data.get("issuer", ""),
         )
 
 
@@ -433,8 +439,8 @@ def consolidated_document(source: ConsolidatedSource | Mapping[str, Any]) -> Doc
     )
     place = text.get("place") or place_name(source.province_name or source.scope_name)
     return Document(
-        superior=head.superior,
-        issuer=head.issuer,
+        superior=(source.superior or head.superior).upper(),
+        issuer=(source.issuer or head.issuer).upper(),
         number=number_line(text.get("number", ""), text.get("symbol", "")),
         place_date=place_date_line(place, issued_on),
         kind_title=_("REPORT"),

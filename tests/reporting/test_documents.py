@@ -153,6 +153,13 @@ def test_a_long_name_wraps_inside_its_fixed_column(client, officer_a, province):
     assert sum(HEADING_WIDTHS, Cm(0)) <= Cm(16.5)  # within the text width of A4
     left = "\n".join(paragraph.text for paragraph in table.rows[0].cells[0].paragraphs)
     assert long_name.strip().upper() in left
+    # the PDF: the name wraps inside its column, the national title beside it stays whole
+    _reader, pages = pdf_text(download(client, officer, report, "pdf").content)
+    lines = [line.strip() for line in pages[0].splitlines()]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in lines
+    assert "Độc lập - Tự do - Hạnh phúc" in lines
+    assert f"CÔNG AN {long_name.strip().upper()}" not in lines  # wrapped …
+    assert f"CÔNG AN {long_name.strip().upper()}" in " ".join(" ".join(pages).split())  # … whole
 
 
 def test_a_submitted_report_prints_its_snapshot_not_later_edits(client, officer_a, report):
@@ -325,6 +332,14 @@ def test_the_consolidated_report_is_drawn_by_the_same_renderers(db):
             "Lê Quang Đạo",
         ):
             assert expected in text, (fmt, expected)
+
+
+def test_a_consolidated_report_may_name_its_own_issuer(db):
+    document = consolidated_document(
+        {**CONSOLIDATED, "superior": "Công an tỉnh Thử Nghiệm", "issuer": "Phòng Tham mưu"}
+    )
+    assert (document.superior, document.issuer) == ("CÔNG AN TỈNH THỬ NGHIỆM", "PHÒNG THAM MƯU")
+    assert consolidated_document(CONSOLIDATED).issuer == "BAN CHỈ ĐẠO 138"
 
 
 def test_a_ward_document_of_a_frozen_report_needs_no_live_figures(report):
