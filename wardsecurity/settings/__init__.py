@@ -184,7 +184,7 @@ else:
         "store_processed": False,
     }
 # E-mail (issue 13's notifications): printed on the console unless a backend is configured.
-MAILERS = {
+MAILERS: dict[str, dict[str, object]] = {
     "default": {
         "BACKEND": os.environ.get(
             "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
