@@ -31,6 +31,8 @@ $(STAMP): requirements.txt requirements-dev.txt requirements.lock scripts/find-p
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c requirements.lock
 	@command -v msgfmt >/dev/null || { echo "Installing gettext (msgfmt)"; \
 		(apt-get update -qq && apt-get install -y -qq gettext) >/dev/null; }
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || { echo "Installing fonts-dejavu-core (the PDF reports' font)"; \
+		(apt-get update -qq && apt-get install -y -qq fonts-dejavu-core) >/dev/null; }
 	touch $(STAMP)
 
 # Front-end packages (htmx, Leaflet, Chart.js) from the npm registry, reinstalled only when the

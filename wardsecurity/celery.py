@@ -36,4 +36,14 @@ app.conf.beat_schedule = {
     "jobs-cleanup": {"task": "wardsecurity.cleanup_jobs", "schedule": crontab(hour=3, minute=15)},
     # Personal values leave history entries past HISTORY_RETENTION_DAYS (issue 15).
     "retention": {"task": "wardsecurity.apply_retention", "schedule": crontab(hour=3, minute=45)},
+    # The reporting chain (issue 13): reports due in 3 days or overdue, and each reviewer's
+    # summary of a period on its due date; each notification is sent once (reporting/tasks.py).
+    "report-reminders": {
+        "task": "reporting.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "report-summaries": {
+        "task": "reporting.send_summaries",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }

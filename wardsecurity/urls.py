@@ -36,6 +36,8 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("", include("reporting.urls")),
     path("", include("reports.urls")),
+    path("", include("reporting.documents.urls")),
+    path("", include("notifications.urls")),
     path("", pages.HomeView.as_view(), name="home"),
 ]
 

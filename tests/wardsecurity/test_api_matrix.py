@@ -1020,6 +1020,8 @@ PORTAL_NAMESPACES = {
     ("household_sheets",),
     ("camera_map",),
     ("reporting",),
+    ("reporting_documents",),
+    ("notifications",),
 }
 PORTAL_PAGES = {
     "home",

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cameras",
     "reports",
     "reporting",
+    "notifications",
     "demo",
     "imports",
 ]
@@ -182,6 +183,17 @@ else:
         "control_folder": str(CELERY_DATA_DIR / "control"),
         "store_processed": False,
     }
+# E-mail (issue 13's notifications): printed on the console unless a backend is configured.
+MAILERS: dict[str, dict[str, object]] = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        ),
+    },
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
+# The portal's address, for the links in e-mails ("" writes them relative).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://localhost:8000")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE

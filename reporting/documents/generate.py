@@ -1,0 +1,53 @@
+"""From a report to its file: the document built and drawn in the document's language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.utils import translation
+
+from reporting.documents.content import (
+    DOCUMENT_LANGUAGE,
+    ConsolidatedSource,
+    Document,
+    consolidated_document,
+    is_frozen,
+    live_figures,
+    ward_document,
+)
+from reporting.documents.render_docx import render_docx
+from reporting.documents.render_pdf import render_pdf
+from reports.documents.generate import DOCX
+
+if TYPE_CHECKING:
+    from reporting.models import PeriodReport
+    from wardsecurity.models import User
+
+PDF = "application/pdf"
+FORMATS = {"docx": (DOCX, render_docx), "pdf": (PDF, render_pdf)}
+
+
+def document_file(document: Document, fmt: str) -> tuple[str, str, bytes]:
+    """``(filename, content type, bytes)`` of ``document`` as .docx or .pdf."""
+    content_type, render = FORMATS[fmt]
+    with translation.override(document.language):
+        return f"{document.filename_stem}.{fmt}", content_type, render(document)
+
+
+def ward_report_file(*, report: PeriodReport, user: User, fmt: str) -> tuple[str, str, bytes]:
+    """The file of a ward's report: its snapshot once submitted, else the draft on the live
+    figures ``user`` may see."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        figures = None if is_frozen(report) else live_figures(report=report, user=user)
+        document = ward_document(report, figures=figures)
+    return document_file(document, fmt)
+
+
+def consolidated_file(
+    source: ConsolidatedSource | Mapping[str, Any], fmt: str = "docx"
+) -> tuple[str, str, bytes]:
+    """The file of a consolidated report (``ConsolidatedSource`` or its mapping)."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        document = consolidated_document(source)
+    return document_file(document, fmt)

@@ -1,0 +1,15 @@
+"""The period report's files (included by the project's URLs)."""
+
+from django.urls import path
+
+from reporting.documents.views import PeriodReportDocumentView
+
+app_name = "reporting_documents"
+
+urlpatterns = [
+    path(
+        "reporting/reports/<int:pk>/document.<str:fmt>",
+        PeriodReportDocumentView.as_view(),
+        name="period_report_document",
+    ),
+]
