@@ -41,7 +41,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from households.models import Ward
 from reporting.models import (
@@ -62,12 +62,14 @@ if TYPE_CHECKING:
 NOT_STARTED = "not_started"
 STATES = (NOT_STARTED, *PeriodReport.State.values)
 STATE_LABELS = {
-    NOT_STARTED: gettext_lazy("Not started"),
-    "draft": gettext_lazy("Draft"),
-    "submitted": gettext_lazy("Submitted"),
-    "returned": gettext_lazy("Returned"),
-    "accepted": gettext_lazy("Accepted"),
+    NOT_STARTED: pgettext_lazy("completeness", "Not started"),
+    "draft": pgettext_lazy("completeness", "Draft"),
+    "submitted": pgettext_lazy("completeness", "Submitted"),
+    "returned": pgettext_lazy("completeness", "Returned"),
+    "accepted": pgettext_lazy("completeness", "Accepted"),
 }
+# The year table's cells: a symbol beside the colour, so the table reads without colour.
+SYMBOLS = {NOT_STARTED: "✗", "draft": "…", "submitted": "↑", "returned": "↩", "accepted": "✓"}
 # States in which the report is with the province.
 IN_HAND = ("submitted", "accepted")
 ONE_DECIMAL = Decimal("0.1")
@@ -289,14 +291,16 @@ def completeness_rates(*, scope: Scope, period: Period) -> Rates:
     """The rates of ``scope`` for ``period``: two queries (the wards, one aggregate)."""
     wards = scope_wards(scope)
     count = wards.count()
-    reports = with_timeliness(PeriodReport.objects.filter(period=period.spec, ward__in=wards))
+    reports = PeriodReport.objects.filter(period=period.spec, ward__in=wards).alias(
+        first_day=TruncDate("first_submitted_at", tzinfo=local_zone())
+    )
     totals = reports.aggregate(
         draft=Count("pk", filter=Q(state="draft")),
         submitted=Count("pk", filter=Q(state__in=IN_HAND)),
         returned=Count("pk", filter=Q(state="returned")),
         accepted=Count("pk", filter=Q(state="accepted")),
-        on_time=Count("pk", filter=Q(on_time=True)),
-        late=Count("pk", filter=Q(on_time=False)),
+        on_time=Count("pk", filter=Q(first_day__lte=F("due_on"))),
+        late=Count("pk", filter=Q(first_day__gt=F("due_on"))),
         reports=Count("pk"),
     )
     return Rates(
@@ -456,6 +460,12 @@ class Cell:
         if self.state == NOT_STARTED and not self.overdue:
             return "not-due"
         return self.state.replace("_", "-") + (" late" if self.on_time is False else "")
+
+    @property
+    def symbol(self) -> str:
+        if self.state == NOT_STARTED and not self.overdue:
+            return "·"
+        return SYMBOLS[self.state] + ("!" if self.on_time is False else "")
 
     @property
     def label(self) -> str:

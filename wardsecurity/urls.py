@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("cameras.urls")),
     path("imports/", include("imports.urls")),
+    path("reporting/", include("reporting.urls_completeness")),
     path("", include("reports.urls")),
     path("", pages.HomeView.as_view(), name="home"),
 ]

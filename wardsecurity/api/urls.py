@@ -41,6 +41,7 @@ urlpatterns = [
         name="report-job-download",
     ),
     path("imports/", include("imports.api.urls")),
+    path("reporting/", include("reporting.urls_completeness_api")),
     path("stats/", StatsView.as_view(), name="stats"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
