@@ -278,6 +278,12 @@ class ConsolidatedReport(models.Model):
         self.derive_fields()
         super().full_clean(*args, **kwargs)
 
+    def clean(self) -> None:
+        super().clean()
+        if self.signer_form and not self.signer_for_title:
+            message = _("With KT. or TL., give the title of the head the signer signs for.")
+            raise ValidationError({"signer_for_title": [message]}, code="signer_for_title")
+
     def clean_fields(self, exclude: Any = None) -> None:
         errors: dict[str, list[ValidationError]] = {}
         derived = {"kind", "period_start", "period_end"}
