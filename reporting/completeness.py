@@ -41,7 +41,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from households.models import Ward
 from reporting.models import (
@@ -471,9 +471,9 @@ class Cell:
     def label(self) -> str:
         text = str(STATE_LABELS[self.state])
         if self.on_time is False:
-            text += " – " + _("late")
+            text += " – " + pgettext("completeness", "late")
         elif self.state == NOT_STARTED and not self.overdue:
-            text = _("Not due yet")
+            text = pgettext("completeness", "Not due yet")
         return text
 
     def as_dict(self) -> dict[str, Any]:

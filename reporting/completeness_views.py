@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from households.models import Province, WardCluster
@@ -55,8 +55,10 @@ class ReaderPageMixin(PrivatePageMixin):
 class CompletenessForm(forms.Form):
     # Offered from the caller's provinces and clusters; any other scope spec is checked by
     # ``completeness`` itself (400 when malformed, 404 outside the caller's scope, as the API).
-    scope = forms.CharField(label=gettext_lazy("Scope"), required=False, max_length=40)
-    period = forms.ChoiceField(label=gettext_lazy("Period"), required=False)
+    scope = forms.CharField(
+        label=pgettext_lazy("completeness", "Scope"), required=False, max_length=40
+    )
+    period = forms.ChoiceField(label=pgettext_lazy("completeness", "Period"), required=False)
     year = forms.IntegerField(
         label=gettext_lazy("Year of the monthly table"),
         required=False,
@@ -132,8 +134,8 @@ class ConsolidatedForm(forms.ModelForm):
 
 
 class NewConsolidatedForm(forms.Form):
-    scope = forms.ChoiceField(label=gettext_lazy("Province or cluster"))
-    period = forms.ChoiceField(label=gettext_lazy("Period"))
+    scope = forms.ChoiceField(label=pgettext_lazy("completeness", "Province or cluster"))
+    period = forms.ChoiceField(label=pgettext_lazy("completeness", "Period"))
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)

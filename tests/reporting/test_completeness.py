@@ -173,7 +173,8 @@ def test_the_page_shows_every_ward_s_state_in_vietnamese(
     response = client.get(PAGE, {"scope": "province:91", "period": AUGUST})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Tỷ lệ" in page or "Đã gửi" in page
+    assert "Tình hình gửi báo cáo" in page
+    assert "Tỷ lệ" in page and "Đúng hạn" in page
     assert "Bị trả lại" in page  # returned
     assert "Chưa bắt đầu" in page  # not started
 
