@@ -73,6 +73,8 @@ SYMBOLS = {NOT_STARTED: "✗", "draft": "…", "submitted": "↑", "returned": "
 # States in which the report is with the province.
 IN_HAND = ("submitted", "accepted")
 ONE_DECIMAL = Decimal("0.1")
+# What the year table reads of each report (``on_time`` is annotated by ``with_timeliness``).
+YEAR_COLUMNS = ("ward_id", "period", "state", "on_time", "due_on")
 
 
 def local_zone() -> ZoneInfo:
@@ -524,9 +526,9 @@ def year_table(*, user: User, scope: str, year: int, today: dt.date | None = Non
     column = {month.spec: index for index, month in enumerate(months)}
     wards = scope_wards(resolved)
     ward_list = list(wards.order_by("name", "code").values_list("id", "code", "name"))
-    reports = with_timeliness(
+    reports: Iterable[tuple[int, str, str, bool | None, dt.date]] = with_timeliness(
         PeriodReport.objects.filter(ward__in=wards, period__in=list(column))
-    ).values_list("ward_id", "period", "state", "on_time", "due_on")
+    ).values_list(*YEAR_COLUMNS)
     found: dict[tuple[int, int], tuple[str, bool | None, dt.date]] = {}
     for ward_id, spec, state, on_time, report_due in reports:
         found[(ward_id, column[spec])] = (state, on_time, report_due)

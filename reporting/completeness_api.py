@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -143,7 +143,24 @@ class ConsolidatedReportListView(APIView):
 
     permission_classes = [ReaderPermission]
 
-    @extend_schema(responses={200: ConsolidatedReportSerializer(many=True)})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("page", int),
+            OpenApiParameter("period", str),
+            OpenApiParameter("state", str, enum=ConsolidatedReport.State.values),
+        ],
+        responses={
+            200: inline_serializer(
+                "PaginatedConsolidatedReportList",
+                fields={
+                    "count": serializers.IntegerField(),
+                    "next": serializers.CharField(allow_null=True),
+                    "previous": serializers.CharField(allow_null=True),
+                    "results": ConsolidatedReportSerializer(many=True),
+                },
+            )
+        },
+    )
     def get(self, request):
         reports = cons.consolidated_report_list(
             user=request.user,

@@ -4,7 +4,7 @@ Thin adapters: ``reporting.completeness`` computes, ``reporting.consolidation`` 
 Ward police and clerks get 403 (they see their own ward's report on its own page).
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -30,15 +30,24 @@ from wardsecurity.scope import ALL_WARDS, scope_ward_ids
 WARDS_PER_PAGE = 100
 
 
+def _whole(queryset, ids):
+    """The provinces or clusters that have wards, every one of which ``ids`` holds."""
+    rows = queryset.annotate(total=Count("wards", distinct=True)).filter(total__gt=0)
+    if ids is ALL_WARDS:
+        return rows
+    seen = Count("wards", filter=Q(wards__id__in=ids), distinct=True)
+    return rows.annotate(seen=seen).filter(total=F("seen"))
+
+
 def scope_choices(user) -> list[tuple[str, str]]:
     """ "My whole scope", then the provinces and clusters every ward of which the user sees."""
     ids = scope_ward_ids(user)
     choices = [("all", _("My whole scope"))]
-    for model, kind in ((Province, "province"), (WardCluster, "cluster")):
-        rows = model.objects.annotate(total=Count("wards", distinct=True)).filter(total__gt=0)
-        if ids is not ALL_WARDS:
-            seen = Count("wards", filter=Q(wards__id__in=ids), distinct=True)
-            rows = rows.annotate(seen=seen).filter(total=F("seen"))
+    for queryset, kind in (
+        (Province.objects.all(), "province"),
+        (WardCluster.objects.all(), "cluster"),
+    ):
+        rows = _whole(queryset, ids)
         key = "code" if kind == "province" else "pk"
         for value, name in rows.order_by("name").values_list(key, "name")[:200]:
             choices.append((f"{kind}:{value}", name))
@@ -73,7 +82,7 @@ class CompletenessForm(forms.Form):
         if current and current not in dict(choices):
             choices.append((current, current))
         self.fields["scope"].widget = forms.Select(choices=choices)
-        self.fields["period"].choices = comp.period_options()
+        cast("forms.ChoiceField", self.fields["period"]).choices = comp.period_options()
 
 
 class CompletenessPageView(ReaderPageMixin, View):
@@ -139,8 +148,9 @@ class NewConsolidatedForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = [c for c in scope_choices(user) if c[0] != "all"]
-        self.fields["period"].choices = comp.period_options()
+        scopes = [c for c in scope_choices(user) if c[0] != "all"]
+        cast("forms.ChoiceField", self.fields["scope"]).choices = scopes
+        cast("forms.ChoiceField", self.fields["period"]).choices = comp.period_options()
 
 
 def _add_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -213,7 +213,7 @@ class ConsolidatedReport(models.Model):
         self.derive_fields()
         if not self._state.adding:
             # The bump_version trigger computes the value; RETURNING reads it back.
-            self.version = models.F("version") + 1  # type: ignore[assignment]
+            self.version = models.F("version") + 1
             update_fields = kwargs.get("update_fields")
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "version", "updated_at"}

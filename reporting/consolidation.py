@@ -110,21 +110,21 @@ def sum_snapshots(snapshots: list[Mapping[str, Any]]) -> dict[str, dict[str, Any
     for key in sorted(by_key):
         entries = by_key[key]
         first = entries[0]
-        entry: dict[str, Any] = {"label": first.get("label", key), "unit": first.get("unit", "")}
-        entry["wards"] = len(entries)
+        item: dict[str, Any] = {"label": first.get("label", key), "unit": first.get("unit", "")}
+        item["wards"] = len(entries)
         if _is_ratio(key, entries):
             numerator = _sum(e.get("numerator") for e in entries) or Decimal(0)
             denominator = _sum(e.get("denominator") for e in entries) or Decimal(0)
             value = _percent(numerator, denominator)
             previous = _ratio_previous(key, snapshots)
-            entry.update(numerator=_number(numerator), denominator=_number(denominator))
+            item.update(numerator=_number(numerator), denominator=_number(denominator))
         else:
             value = _number(_sum(e.get("value") for e in entries))
             previous = _number(_sum(e.get("previous") for e in entries))
-        entry.update(value=value, previous=previous, **change(value, previous))
+        item.update(value=value, previous=previous, **change(value, previous))
         if previous is None:
-            entry["no_previous"] = "no_data"
-        summed[key] = entry
+            item["no_previous"] = "no_data"
+        summed[key] = item
     return summed
 
 
@@ -326,9 +326,9 @@ def consolidated_report_create(*, actor: User, data: Mapping[str, Any]) -> Conso
     ):
         report = ConsolidatedReport(period=period.spec, created_by=actor)
         if scope.kind == "province":
-            report.province = Province.objects.get(pk=scope.province_id)
+            report.province = Province.objects.get(pk=cast("int", scope.province_id))
         else:
-            report.cluster = WardCluster.objects.get(pk=scope.id)
+            report.cluster = WardCluster.objects.get(pk=cast("int", scope.id))
         report.place = report.province.name if report.province else ""
         _apply(report, rest)
         report.full_clean()
@@ -349,7 +349,7 @@ def _lock(instance: ConsolidatedReport, actor: User) -> ConsolidatedReport:
     )
     if report is None:
         raise OutOfScope
-    return cast("ConsolidatedReport", report)
+    return report
 
 
 def _check_version(report: ConsolidatedReport, expected: int | str | None) -> None:

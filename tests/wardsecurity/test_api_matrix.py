@@ -241,6 +241,9 @@ class Special:
     # ``owner_only``: the target belongs to a user, not a ward (a report job): "own" is the
     # persona's own, "other" another user's, which answers 404 to everyone (SPEC §10).
     owner_only: bool = False
+    # ``roles``: the personas that may use it at all; the others (signed in) get 403 before
+    # anything is looked up (completeness and consolidated reports: readers and administrators).
+    roles: frozenset | None = None
 
 
 def closed_period_of(world, ward):
@@ -362,6 +365,47 @@ def check_import_status(status):
     return check
 
 
+READERS = frozenset({"admin_user", "viewer_city", "viewer_all"})
+CONSOLIDATORS = frozenset({"admin_user"})
+
+
+def check_completeness(response, world, persona):
+    body = response.json()
+    expected = {"viewer_city": "cluster", "viewer_all": "all", "admin_user": "all"}
+    assert body["scope"]["kind"] == expected[persona]
+    assert {"submitted_pct", "on_time_pct", "accepted_pct"} <= set(body["rates"])
+
+
+def check_consolidated(response, world, persona):
+    from reporting.models import ConsolidatedReport
+
+    body = response.json()
+    report = ConsolidatedReport.objects.get(pk=body["id"])
+    assert report.province_id == world.wards["c"].province_id
+    assert body["figures"]["wards"]["expected"] == 1
+
+
+def consolidated_url(suffix=""):
+    """A consolidated report of province 92 (ward C), made afresh for each persona."""
+
+    def url(world, ward, persona):
+        from reporting.models import ConsolidatedReport
+
+        report = ConsolidatedReport.objects.create(
+            province=world.wards["c"].province,
+            period="month:2025-08",
+            number="1",
+            symbol="BC-CA",
+            place="Tỉnh 92",
+            signer_title="Giám đốc",
+            signer_name="Nguyễn Văn A",
+            created_by=world.users["admin_user"],
+        )
+        return f"{API}reporting/consolidated/{report.pk}/{suffix}"
+
+    return url
+
+
 # Every API operation that is not a resource's CRUD needs a row here (see the coverage tests).
 SPECIAL = {
     ("/api/v1/auth/token/", "POST"): Special(
@@ -453,6 +497,35 @@ SPECIAL = {
     ("/api/v1/imports/templates/{kind}/", "GET"): Special(
         write=True,  # only those who may import
         url=lambda world, ward, persona: f"{API}imports/templates/households/",
+    ),
+    # Completeness and consolidated reports (issue 13): steering viewers, reviewers and
+    # administrators read; reviewers and administrators write (the only writer here: the admin).
+    # The consolidated report is of province 92 (ward C alone), which viewer_city sees in full.
+    # Other roles, scopes and states: tests/reporting/test_completeness.py, test_consolidation.py.
+    ("/api/v1/reporting/completeness/", "GET"): Special(roles=READERS, check=check_completeness),
+    ("/api/v1/reporting/completeness/year/", "GET"): Special(roles=READERS),
+    ("/api/v1/reporting/consolidated/", "GET"): Special(roles=READERS),
+    ("/api/v1/reporting/consolidated/", "POST"): Special(
+        success=201,
+        roles=CONSOLIDATORS,
+        payload=lambda world, ward: {"scope": "province:92", "period": "month:2025-08"},
+        check=check_consolidated,
+    ),
+    ("/api/v1/reporting/consolidated/{id}/", "GET"): Special(
+        roles=READERS, url=consolidated_url(), item=True, check=check_consolidated
+    ),
+    ("/api/v1/reporting/consolidated/{id}/", "PATCH"): Special(
+        roles=CONSOLIDATORS,
+        url=consolidated_url(),
+        item=True,
+        payload=lambda world, ward: {"assessment": "Phong trào được duy trì."},
+        check=check_consolidated,
+    ),
+    ("/api/v1/reporting/consolidated/{id}/", "DELETE"): Special(
+        success=204, roles=CONSOLIDATORS, url=consolidated_url(), item=True
+    ),
+    ("/api/v1/reporting/consolidated/{id}/issue/", "POST"): Special(
+        roles=CONSOLIDATORS, url=consolidated_url("issue/"), item=True, check=check_consolidated
     ),
     # Not in the schema (SERVE_INCLUDE_SCHEMA is off) but API pages all the same (SPEC §8).
     ("/api/v1/schema/", "GET"): Special(),
@@ -719,6 +792,8 @@ def prepare_special(cell, world):
     ward = {"own": world.wards["a"], "other": world.wards["b"], None: None}[cell.target]
 
     def expected(persona):
+        if special.roles is not None and persona != "anonymous" and persona not in special.roles:
+            return {403}
         return expected_status(
             persona,
             success=special.success,
@@ -933,6 +1008,7 @@ PORTAL_NAMESPACES = {
     ("cameras",),
     ("imports",),
     ("reports",),
+    ("completeness",),
     ("household_sheets",),
     ("camera_map",),
 }
