@@ -4,6 +4,7 @@ Thin adapters: ``reporting.completeness`` computes, ``reporting.consolidation`` 
 Ward police and clerks get 403 (they see their own ward's report on its own page).
 """
 
+from functools import lru_cache
 from typing import Any, cast
 
 from django import forms
@@ -14,9 +15,11 @@ from django.db.models import Count, F, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from households.models import Province, WardCluster
@@ -85,6 +88,28 @@ class CompletenessForm(forms.Form):
         cast("forms.ChoiceField", self.fields["period"]).choices = comp.period_options()
 
 
+@lru_cache(maxsize=256)
+def _cell_html(state: str, on_time: bool | None, overdue: bool, language: str) -> str:
+    cell = comp.Cell(state, on_time, overdue)
+    return format_html(
+        '<td><span class="state {}" title="{}">{}'
+        '<span class="visually-hidden">{}</span></span></td>',
+        cell.css,
+        cell.label,
+        cell.symbol,
+        cell.label,
+    )
+
+
+def cells_html(cells: list[comp.Cell]) -> str:
+    """A row of the year table: each of the few distinct cells is rendered once per language
+    (a national page has 1,200 cells a page; the template engine would take most of a second)."""
+    language = get_language() or ""
+    return mark_safe(  # noqa: S308 - joined from format_html's escaped snippets
+        "".join(_cell_html(c.state, c.on_time, c.overdue, language) for c in cells)
+    )
+
+
 class CompletenessPageView(ReaderPageMixin, View):
     """Every ward's state for a period, the rates, the missing wards with their police's
     contacts, and the year's monthly table (100 wards a page)."""
@@ -109,12 +134,17 @@ class CompletenessPageView(ReaderPageMixin, View):
         year = form.cleaned_data["year"] or found.period.end.year
         table = comp.year_table(user=request.user, scope=scope, year=year)
         page = Paginator(table.rows, WARDS_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = [(ward, cells_html(cells)) for ward, cells in page.object_list]
+        wards = Paginator(found.wards, WARDS_PER_PAGE).get_page(page.number).object_list
+        missing = Paginator(found.missing, WARDS_PER_PAGE).get_page(page.number).object_list
         scope = scope or "all"
         query = {"scope": scope, "period": period, "year": year}
         context.update(
             found=found,
             table=table,
             table_page=page,
+            ward_rows=wards,
+            missing=missing,
             page_query=urlencode(query),
             consolidated_url=reverse("completeness:consolidated_list")
             + "?"

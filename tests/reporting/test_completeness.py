@@ -344,3 +344,19 @@ def test_the_dashboard_has_no_tile_for_a_ward_s_staff(client, officer_a):
     client.force_login(officer_a)
     page = client.get("/dashboard/", {"period": "year:2025"}).content.decode()
     assert 'id="completeness-heading"' not in page
+
+
+def test_the_page_shows_100_wards_a_page(client, province, admin_user):
+    """A national page would hold thousands of rows: every ward list is cut in pages of 100."""
+    from households.models import Ward
+
+    Ward.objects.bulk_create(
+        Ward(code=f"91{n:03d}", province=province, name=f"Phường {n:03d}", kind="phuong")
+        for n in range(100, 205)
+    )
+    client.force_login(admin_user)
+    first = client.get(PAGE, {"scope": "province:91", "period": AUGUST}).content.decode()
+    second = client.get(PAGE, {"scope": "province:91", "period": AUGUST, "page": 2})
+    assert "Phường 199" in first and "Phường 200" not in first
+    assert "Phường 200" in second.content.decode() and "Phường 199" not in second.content.decode()
+    assert "Trang 2/2" in second.content.decode()
