@@ -360,3 +360,12 @@ def test_the_page_shows_100_wards_a_page(client, province, admin_user):
     assert "Phường 199" in first and "Phường 200" not in first
     assert "Phường 200" in second.content.decode() and "Phường 199" not in second.content.decode()
     assert "Trang 2/2" in second.content.decode()
+
+
+def test_the_menu_offers_the_page_to_readers_only(client, officer_a, reviewer_province):
+    client.force_login(reviewer_province)
+    assert (
+        'href="/reporting/"' in client.get("/dashboard/", {"period": "year:2025"}).content.decode()
+    )
+    client.force_login(officer_a)
+    assert 'href="/reporting/"' not in client.get("/").content.decode()

@@ -386,3 +386,40 @@ def test_a_draft_s_figures_cost_a_fixed_number_of_queries(
             ward, AUGUST, "accepted", by=officer_a, snapshot=snapshot(index, 1, 10, 10, 5, 5)
         )
     assert cost() == few
+
+
+@pytest.mark.parametrize("seed", [3, 11, 42])
+def test_random_wards_in_random_states_sum_the_accepted_only(seed, ward_a, officer_a):
+    """Random snapshots in random states: the consolidated figures are the sums over exactly
+    the accepted ones, and every other ward is listed missing with its state."""
+    import random
+
+    from reporting.completeness import completeness_scope, report_period
+    from reporting.consolidation import consolidated_figures
+
+    rng = random.Random(seed)
+    accepted, missing = [], {}
+    for index in range(rng.randint(3, 15)):
+        ward = WardFactory(code=f"918{index:02d}", province=ward_a.province)
+        state = rng.choice(["not_started", "draft", "submitted", "returned", "accepted"])
+        row = tuple(rng.randint(0, 500) for _ in range(6))
+        if state != "not_started":
+            make_report(ward, AUGUST, state, by=officer_a, snapshot=snapshot(*row))
+        if state == "accepted":
+            accepted.append(row)
+        else:
+            missing[ward.code] = state
+    missing[ward_a.code] = "not_started"
+    admin = reviewer(province=ward_a.province, username="reviewer_random")
+    figures = consolidated_figures(
+        scope=completeness_scope(user=admin, spec="province:91"), period=report_period(AUGUST)
+    )
+    assert {w["code"]: w["state"] for w in figures["wards"]["missing"]} == missing
+    assert len(figures["wards"]["accepted"]) == len(accepted)
+    if accepted:
+        assert figures["metrics"][FLOW]["value"] == sum(r[0] for r in accepted)
+        assert figures["metrics"][FLOW]["previous"] == sum(r[1] for r in accepted)
+        signed, households = sum(r[4] for r in accepted), sum(r[2] for r in accepted)
+        assert figures["metrics"][RATIO]["value"] == percent(signed, households)
+    else:
+        assert figures["metrics"] == {}
