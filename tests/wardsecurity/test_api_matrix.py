@@ -241,9 +241,9 @@ class Special:
     # ``owner_only``: the target belongs to a user, not a ward (a report job): "own" is the
     # persona's own, "other" another user's, which answers 404 to everyone (SPEC §10).
     owner_only: bool = False
-    # ``roles``: the personas that may use it at all; the others (signed in) get 403 before
-    # anything is looked up (completeness and consolidated reports: readers and administrators).
-    roles: frozenset | None = None
+    # ``roles(user)``: whether the persona's role may use it at all; the others (signed in) get
+    # 403 before anything is looked up (issue 13: completeness, consolidated reports).
+    roles: Callable | None = None
 
 
 def closed_period_of(world, ward):
@@ -365,15 +365,24 @@ def check_import_status(status):
     return check
 
 
-READERS = frozenset({"admin_user", "viewer_city", "viewer_all"})
-CONSOLIDATORS = frozenset({"admin_user"})
+def reads_completeness(user):
+    return user.is_admin_role or user.is_reader_role
+
+
+def consolidates(user):
+    return user.can_review_reports
 
 
 def check_completeness(response, world, persona):
     body = response.json()
     expected = {"viewer_city": "cluster", "viewer_all": "all", "admin_user": "all"}
-    assert body["scope"]["kind"] == expected[persona]
+    assert body["scope"]["kind"] == expected.get(persona, "province")
     assert {"submitted_pct", "on_time_pct", "accepted_pct"} <= set(body["rates"])
+
+
+def one_ward_cluster(world):
+    """A cluster of ward A alone: every reader persona sees all of it."""
+    return WardClusterFactory(name="Cụm chỉ phường A", wards=[world.wards["a"]])
 
 
 def check_consolidated(response, world, persona):
@@ -381,22 +390,22 @@ def check_consolidated(response, world, persona):
 
     body = response.json()
     report = ConsolidatedReport.objects.get(pk=body["id"])
-    assert report.province_id == world.wards["c"].province_id
+    assert list(report.cluster.wards.all()) == [world.wards["a"]]
     assert body["figures"]["wards"]["expected"] == 1
 
 
 def consolidated_url(suffix=""):
-    """A consolidated report of province 92 (ward C), made afresh for each persona."""
+    """A consolidated report of a cluster of ward A, made afresh for each persona."""
 
     def url(world, ward, persona):
         from reporting.models import ConsolidatedReport
 
         report = ConsolidatedReport.objects.create(
-            province=world.wards["c"].province,
+            cluster=one_ward_cluster(world),
             period="month:2025-08",
             number="1",
             symbol="BC-CA",
-            place="Tỉnh 92",
+            place="Tỉnh 91",
             signer_title="Giám đốc",
             signer_name="Nguyễn Văn A",
             created_by=world.users["admin_user"],
@@ -499,33 +508,38 @@ SPECIAL = {
         url=lambda world, ward, persona: f"{API}imports/templates/households/",
     ),
     # Completeness and consolidated reports (issue 13): steering viewers, reviewers and
-    # administrators read; reviewers and administrators write (the only writer here: the admin).
-    # The consolidated report is of province 92 (ward C alone), which viewer_city sees in full.
-    # Other roles, scopes and states: tests/reporting/test_completeness.py, test_consolidation.py.
-    ("/api/v1/reporting/completeness/", "GET"): Special(roles=READERS, check=check_completeness),
-    ("/api/v1/reporting/completeness/year/", "GET"): Special(roles=READERS),
-    ("/api/v1/reporting/consolidated/", "GET"): Special(roles=READERS),
+    # administrators read; reviewers and administrators write. The consolidated report is of a
+    # cluster of ward A, which every reader persona sees in full. Other roles, scopes and
+    # states: tests/reporting/test_completeness.py and test_consolidation.py.
+    ("/api/v1/reporting/completeness/", "GET"): Special(
+        roles=reads_completeness, check=check_completeness
+    ),
+    ("/api/v1/reporting/completeness/year/", "GET"): Special(roles=reads_completeness),
+    ("/api/v1/reporting/consolidated/", "GET"): Special(roles=reads_completeness),
     ("/api/v1/reporting/consolidated/", "POST"): Special(
         success=201,
-        roles=CONSOLIDATORS,
-        payload=lambda world, ward: {"scope": "province:92", "period": "month:2025-08"},
+        roles=consolidates,
+        payload=lambda world, ward: {
+            "scope": f"cluster:{one_ward_cluster(world).pk}",
+            "period": "month:2025-08",
+        },
         check=check_consolidated,
     ),
     ("/api/v1/reporting/consolidated/{id}/", "GET"): Special(
-        roles=READERS, url=consolidated_url(), item=True, check=check_consolidated
+        roles=reads_completeness, url=consolidated_url(), item=True, check=check_consolidated
     ),
     ("/api/v1/reporting/consolidated/{id}/", "PATCH"): Special(
-        roles=CONSOLIDATORS,
+        roles=consolidates,
         url=consolidated_url(),
         item=True,
         payload=lambda world, ward: {"assessment": "Phong trào được duy trì."},
         check=check_consolidated,
     ),
     ("/api/v1/reporting/consolidated/{id}/", "DELETE"): Special(
-        success=204, roles=CONSOLIDATORS, url=consolidated_url(), item=True
+        success=204, roles=consolidates, url=consolidated_url(), item=True
     ),
     ("/api/v1/reporting/consolidated/{id}/issue/", "POST"): Special(
-        roles=CONSOLIDATORS, url=consolidated_url("issue/"), item=True, check=check_consolidated
+        roles=consolidates, url=consolidated_url("issue/"), item=True, check=check_consolidated
     ),
     # Not in the schema (SERVE_INCLUDE_SCHEMA is off) but API pages all the same (SPEC §8).
     ("/api/v1/schema/", "GET"): Special(),
@@ -792,7 +806,8 @@ def prepare_special(cell, world):
     ward = {"own": world.wards["a"], "other": world.wards["b"], None: None}[cell.target]
 
     def expected(persona):
-        if special.roles is not None and persona != "anonymous" and persona not in special.roles:
+        user = world.users[persona]
+        if special.roles is not None and user is not None and not special.roles(user):
             return {403}
         return expected_status(
             persona,

@@ -32,9 +32,9 @@ def portal_navigation(context):
     for name, label in (
         ("reports:dashboard", _("Dashboard")),
         ("reports:index", _("Reports")),
-        ("completeness:index", _("Report completeness")),
         ("periods", _("Reporting periods")),
         ("imports:upload", _("Import from a file")),
+        ("completeness:index", _("Report completeness")),
     ):
         url = optional_url(name)
         writes_only = name in ("periods", "imports:upload")
