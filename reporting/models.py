@@ -546,3 +546,7 @@ class PeriodReportTransition(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
+
+
+# The consolidated report lives in its own module (issue 13, item 6); imported so Django finds it.
+from reporting.consolidated_models import ConsolidatedReport  # noqa: E402, F401

@@ -216,3 +216,32 @@ BUILDERS: dict[type[models.Model], Builder] = {
         "name",
     ),
 }
+
+
+# The consolidated report (issue 13): not ward-owned; it covers the ward's province. Each build
+# takes another month, as a province has one report a period.
+_consolidated_months = itertools.count()
+
+
+def _consolidated_report(ward, create):
+    from reporting.models import ConsolidatedReport
+
+    n = next(_consolidated_months)
+    report = ConsolidatedReport(
+        province=ward.province,
+        period=f"month:{2000 + n // 12}-{n % 12 + 1:02d}",
+        created_by=f.UserFactory(role=User.Role.ADMIN, scope_kind="all", scope_ward=None),
+    )
+    report.derive_fields()
+    if create:
+        report.save()
+    return report
+
+
+def _register_consolidated_report():
+    from reporting.models import ConsolidatedReport
+
+    BUILDERS[ConsolidatedReport] = Builder(_consolidated_report, "assessment")
+
+
+_register_consolidated_report()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("periods/", pages.PeriodsView.as_view(), name="periods"),
+    path("reporting/", include("reporting.urls_completeness")),
     path("exports/", export_views.ExportJobListView.as_view(), name="export_jobs"),
     path("exports/<int:pk>/", export_views.ExportJobView.as_view(), name="export_job"),
     path(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from reporting.completeness import dashboard_tile
 from reports.dashboard import content
 from reports.figures.picker import (
     SEARCH_MAX_LENGTH,
@@ -75,6 +76,8 @@ class DashboardView(PrivatePageMixin, PickerMixin, View):
             "report_url": reverse("reports:report") + "?" + selection_query(checked),
             "whole_url": None,
         }
+        # Who has sent the latest monthly report (issue 13): readers of a province or cluster.
+        context["completeness"] = dashboard_tile(user=user, scope=scope.spec)
         # Back up from a drill-down, on the same period and order.
         drilled = scope.kind == "ward" and user.scope_kind != user.ScopeKind.WARD
         if scope.kind != "all" and (drilled or scope_ward_ids(user) is ALL_WARDS):

@@ -244,6 +244,9 @@ class Special:
     # ``item``: its target is an object, so out of scope answers 404 rather than 400.
     url: Callable | None = None
     item: bool = False
+    # ``roles(user)``: whether the persona's role may use it at all; the others (signed in) get
+    # 403 before anything is looked up (issue 13: completeness, consolidated reports).
+    roles: Callable | None = None
     # ``owner_only``: the target belongs to a user, not a ward (a report job): "own" is the
     # persona's own, "other" another user's, which answers 404 to everyone (SPEC §10).
     owner_only: bool = False
@@ -301,6 +304,56 @@ def check_report_job(response, world, persona):
 
 def check_report_download(response, world, persona):
     assert response.content == b"figures"
+
+
+def reads_completeness(user):
+    return user.is_admin_role or user.is_reader_role
+
+
+def consolidates(user):
+    return user.can_review_reports
+
+
+def check_completeness(response, world, persona):
+    body = response.json()
+    expected = {"viewer_city": "cluster", "viewer_all": "all", "admin_user": "all"}
+    assert body["scope"]["kind"] == expected.get(persona, "province")
+    assert {"submitted_pct", "on_time_pct", "accepted_pct"} <= set(body["rates"])
+
+
+def one_ward_cluster(world):
+    """A cluster of ward A alone: every reader persona sees all of it."""
+    return WardClusterFactory(name="Cụm chỉ phường A", wards=[world.wards["a"]])
+
+
+def check_consolidated(response, world, persona):
+    from reporting.models import ConsolidatedReport
+
+    body = response.json()
+    report = ConsolidatedReport.objects.get(pk=body["id"])
+    assert list(report.cluster.wards.all()) == [world.wards["a"]]
+    assert body["figures"]["wards"]["expected"] == 1
+
+
+def consolidated_url(suffix=""):
+    """A consolidated report of a cluster of ward A, made afresh for each persona."""
+
+    def url(world, ward, persona):
+        from reporting.models import ConsolidatedReport
+
+        report = ConsolidatedReport.objects.create(
+            cluster=one_ward_cluster(world),
+            period="month:2025-08",
+            number="1",
+            symbol="BC-CA",
+            place="Tỉnh 91",
+            signer_title="Giám đốc",
+            signer_name="Nguyễn Văn A",
+            created_by=world.users["admin_user"],
+        )
+        return f"{API}reporting/consolidated/{report.pk}/{suffix}"
+
+    return url
 
 
 def report_job_for(world, ward, persona):
@@ -420,6 +473,40 @@ SPECIAL = {
     # Statistics are for every role (counts of sensitive records included); without parameters
     # they cover the caller's whole scope, year to date. Other scopes: tests/reports/test_api.py.
     ("/api/v1/stats/", "GET"): Special(check=check_stats),
+    # Completeness and consolidated reports (issue 13): steering viewers, reviewers and
+    # administrators read; reviewers and administrators write. The consolidated report is of a
+    # cluster of ward A, which every reader persona sees in full. Other roles, scopes and
+    # states: tests/reporting/test_completeness.py and test_consolidation.py.
+    ("/api/v1/reporting/completeness/", "GET"): Special(
+        roles=reads_completeness, check=check_completeness
+    ),
+    ("/api/v1/reporting/completeness/year/", "GET"): Special(roles=reads_completeness),
+    ("/api/v1/reporting/consolidated/", "GET"): Special(roles=reads_completeness),
+    ("/api/v1/reporting/consolidated/", "POST"): Special(
+        success=201,
+        roles=consolidates,
+        payload=lambda world, ward: {
+            "scope": f"cluster:{one_ward_cluster(world).pk}",
+            "period": "month:2025-08",
+        },
+        check=check_consolidated,
+    ),
+    ("/api/v1/reporting/consolidated/{id}/", "GET"): Special(
+        roles=reads_completeness, url=consolidated_url(), item=True, check=check_consolidated
+    ),
+    ("/api/v1/reporting/consolidated/{id}/", "PATCH"): Special(
+        roles=consolidates,
+        url=consolidated_url(),
+        item=True,
+        payload=lambda world, ward: {"assessment": "Phong trào được duy trì."},
+        check=check_consolidated,
+    ),
+    ("/api/v1/reporting/consolidated/{id}/", "DELETE"): Special(
+        success=204, roles=consolidates, url=consolidated_url(), item=True
+    ),
+    ("/api/v1/reporting/consolidated/{id}/issue/", "POST"): Special(
+        roles=consolidates, url=consolidated_url("issue/"), item=True, check=check_consolidated
+    ),
     ("/api/v1/periods/close/", "POST"): Special(
         success=201,
         police_only=True,
@@ -799,6 +886,9 @@ def prepare_special(cell, world):
     ward = {"own": world.wards["a"], "other": world.wards["b"], None: None}[cell.target]
 
     def expected(persona):
+        user = world.users[persona]
+        if special.roles is not None and user is not None and not special.roles(user):
+            return {403}
         return expected_status(
             persona,
             success=special.success,
@@ -1017,6 +1107,7 @@ PORTAL_NAMESPACES = {
     ("cameras",),
     ("imports",),
     ("reports",),
+    ("completeness",),
     ("household_sheets",),
     ("camera_map",),
     ("reporting",),

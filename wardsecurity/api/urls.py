@@ -33,6 +33,7 @@ urlpatterns = [
     path("periods/", views.PeriodListView.as_view(), name="periods"),
     path("periods/close/", views.PeriodCloseView.as_view(), name="period-close"),
     path("periods/reopen/", views.PeriodReopenView.as_view(), name="period-reopen"),
+    path("reporting/", include("reporting.urls_completeness_api")),
     path("reports/", report_views.ReportView.as_view(), name="reports"),
     path("report-jobs/<int:pk>/", report_views.ReportJobView.as_view(), name="report-job"),
     path(

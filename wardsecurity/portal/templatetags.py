@@ -35,9 +35,14 @@ def portal_navigation(context):
         ("reporting:list", _("Reports to submit and review")),
         ("periods", _("Reporting periods")),
         ("imports:upload", _("Import from a file")),
+        ("completeness:index", _("Report completeness")),
     ):
         url = optional_url(name)
         writes_only = name in ("periods", "imports:upload")
+        # Completeness is for readers and administrators (ward roles get 403 there).
+        readers_only = name == "completeness:index"
+        if readers_only and not (user.is_reader_role or user.is_admin_role):
+            continue
         if url and not (writes_only and user.is_reader_role):
             extra.append({"label": label, "url": url, "current": current == name})
     if extra:
