@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('households', '0005_search_trigram'),
         ('pghistory', '0007_auto_20250421_0444'),
-        ('reporting', '0002_seed_schedules_and_indicators'),
+        ('reporting', '0003_track_schedules_transitions_are_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
