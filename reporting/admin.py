@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from reporting import selectors, services
 from reporting.models import (
+    ConsolidatedReport,
     ManualIndicator,
     ManualIndicatorValue,
     PeriodReport,
@@ -103,3 +104,15 @@ class PeriodReportTransitionAdmin(ViewOnlyMixin, AdministratorMixin, admin.Model
 
     def get_tail_fieldsets(self, request, obj=None):
         return []  # no pghistory: the transitions are the history
+
+
+@admin.register(ConsolidatedReport)
+class ConsolidatedReportAdmin(ViewOnlyMixin, AdministratorMixin, admin.ModelAdmin):
+    """A province's or cluster's report: written on its portal pages, through the services that
+    check its version and freeze its figures when it is issued; the admin shows it."""
+
+    list_display = ("period", "scope_kind", "province", "cluster", "state", "issued_on")
+    list_filter = ("state", "scope_kind", "kind")
+    list_select_related = ("province", "cluster")
+    ordering = ("-period_end",)
+    exclude = ("figures",)

@@ -19,9 +19,10 @@ from django.utils.html import escape
 from cameras.models import VideoExtraction
 from households.models import Household
 from movement.models import AppraisalThreshold, Team, TeamMember, WeaponSurrender
-from reporting.models import ManualIndicator, ReportSchedule
+from reporting.models import ConsolidatedReport, ManualIndicator, ReportSchedule
 from reporting.services import period_report_submit
 from tests import factories as f
+from tests.model_builders import BUILDERS
 from wardsecurity.admin import STALE_MESSAGE
 from wardsecurity.admin_site import WardAdminSite
 from wardsecurity.models import ExportJob, FormSubmission, ReportJob, SensitiveRead, User
@@ -99,6 +100,9 @@ MAKERS = {
     "reporting.PeriodReport": f.PeriodReportFactory,
     "reporting.ManualIndicatorValue": f.ManualIndicatorValueFactory,
     "reporting.PeriodReportTransition": lambda: submitted_report().transitions.get(),
+    "reporting.ConsolidatedReport": lambda: BUILDERS[ConsolidatedReport].make(
+        f.WardFactory(), True
+    ),
     "wardsecurity.ReportJob": lambda: ReportJob.objects.create(
         owner=f.UserFactory(), scope="all", period="year:2023", calendar="civil", format="docx"
     ),
@@ -115,6 +119,7 @@ LIST_ONLY = {"pghistory.Events", "axes.AccessAttempt", "axes.AccessLog", "axes.A
 # Written only by their own services: the admin shows them and adds none.
 VIEW_ONLY = {
     "reporting.PeriodReportTransition",
+    "reporting.ConsolidatedReport",
     "wardsecurity.ClosedPeriod",
     "wardsecurity.ApiToken",
     "wardsecurity.SensitiveRead",
