@@ -293,6 +293,28 @@ NOT_PERSONAL = {
     "cameras.camera": {"code", "location"},  # places, on the camera map for every role
     "cameras.recorder": {"code", "location"},
     "cameras.contribution": {"purpose"},  # what the money was for
+    # A ward's period report is an official document addressed to the province: its readers
+    # are the steering roles. The signer and titles are officials acting in office; the
+    # narrative is about the movement, not about residents (docs/reporting.md).
+    "reporting.periodreport": {
+        "period",
+        "number",
+        "symbol",
+        "place",
+        "signer_for_title",
+        "signer_title",
+        "signer_name",
+        "recipients",
+        "situation_text",
+        "results_text",
+        "assessment",
+        "shortcomings",
+        "directions",
+        "proposals",
+        "return_comment",
+        "snapshot_digest",
+    },
+    "reporting.manualindicatorvalue": {"indicator_code", "period"},  # a catalogue code, a period
 }
 
 
