@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from reporting.completeness import completeness, completeness_rates, year_table
 from reporting.models import reporting_period
 from reports.statistics.selectors import Scope
-from tests.factories import UserFactory, WardClusterFactory, WardFactory
+from tests.factories import ProvinceFactory, UserFactory, WardClusterFactory, WardFactory
 from tests.reporting.completeness_helpers import local, make_report, reviewer
 from wardsecurity.models import User
 
@@ -83,7 +83,9 @@ def test_rates_and_states_on_generated_data(client, province, seed):
     """Random wards in random states, each first sent on time or late: the API's states and
     rates are those counted here by hand, and the aggregate agrees with the rows."""
     rng = random.Random(seed)
-    officer = UserFactory(username="officer_gen", role=User.Role.WARD_POLICE)
+    # The officer's own ward lies in another province, whatever the factories' sequences are.
+    elsewhere = WardFactory(code="80999", province=ProvinceFactory(code="80"))
+    officer = UserFactory(username="officer_gen", role=User.Role.WARD_POLICE, scope_ward=elsewhere)
     viewer = UserFactory(
         username="viewer_gen",
         role=User.Role.STEERING_VIEWER,
