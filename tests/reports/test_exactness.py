@@ -781,7 +781,10 @@ def rollup_tables():
     changes=changes_strategy,
     queries=st.lists(query_strategy, min_size=2, max_size=2),
 )
-def test_rollup_equals_direct_counts(world_setup, viewer_all, records, changes, queries):
+def test_rollup_equals_direct_counts(world_setup, admin_user, records, changes, queries):
+    # An administrator reads every figure as it is: a steering viewer's by-group figures of
+    # police records hide small cells (tests/reports/test_small_cells.py), which is disclosure,
+    # not the rollup's exactness.
     with transaction.atomic():
         world = World(world_setup["wards"], world_setup["officer"])
         # Every kind at least once, then the drawn mix.
@@ -789,7 +792,7 @@ def test_rollup_equals_direct_counts(world_setup, viewer_all, records, changes, 
         for spec in drawn:
             world.build(*spec)
         rollup.process_dirty()
-        check_exact(world_setup, viewer_all, queries)
+        check_exact(world_setup, admin_user, queries)
 
         for operation, index, days in changes:
             obj = world.records[index % len(world.records)]
@@ -804,12 +807,12 @@ def test_rollup_equals_direct_counts(world_setup, viewer_all, records, changes, 
             else:
                 world.raw_redate(obj, days)
         rollup.process_dirty()
-        check_exact(world_setup, viewer_all, queries)
+        check_exact(world_setup, admin_user, queries)
 
         incremental = rollup_tables()
         rollup.rebuild()
         assert rollup_tables() == incremental, "a rebuild disagrees with the incremental run"
-        check_exact(world_setup, viewer_all, queries)
+        check_exact(world_setup, admin_user, queries)
         rollup.rebuild()
         assert rollup.process_dirty() == 0
         assert rollup_tables() == incremental, "running the rollup again changed it"
