@@ -144,6 +144,7 @@ class ConsolidatedReportListView(APIView):
     permission_classes = [ReaderPermission]
 
     @extend_schema(
+        operation_id="reporting_consolidated_list",
         parameters=[
             OpenApiParameter("page", int),
             OpenApiParameter("period", str),
@@ -153,7 +154,7 @@ class ConsolidatedReportListView(APIView):
             200: inline_serializer(
                 "PaginatedConsolidatedReportList",
                 fields={
-                    "count": serializers.IntegerField(),
+                    "count": serializers.IntegerField(allow_null=True),
                     "next": serializers.CharField(allow_null=True),
                     "previous": serializers.CharField(allow_null=True),
                     "results": ConsolidatedReportSerializer(many=True),

@@ -299,6 +299,8 @@ SPECTACULAR_SETTINGS = {
         "IncidentCategoryEnum": "incidents.models.Category",
         "ReintegrationCategoryEnum": "movement.models.ReintegrationCase.Category",
         "PeriodReportKindEnum": "reporting.models.PeriodKind",
+        "PeriodReportStateEnum": "reporting.models.PeriodReport.State",
+        "ConsolidatedReportStateEnum": "reporting.consolidated_models.ConsolidatedReport.State",
     },
 }
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
