@@ -172,7 +172,7 @@ def generate(ctx: Context) -> dict[str, Any]:
     template = snapshot_template(province_wards[0], months[0].spec, admin)
     # Outside the province a submitted report keeps a small snapshot: completeness never reads
     # the snapshot (a large one is TOASTed out of the row), only the consolidated report does.
-    small = {"schema": template.get("schema"), "metrics": {}, "text": {}}
+    small: dict[str, Any] = {"schema": template.get("schema"), "metrics": {}, "text": {}}
 
     report_columns = columns_of(PeriodReport)
     transition_columns = columns_of(PeriodReportTransition)
