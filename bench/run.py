@@ -711,6 +711,21 @@ def measure_import(ctx: Context) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
+# f. Reporting chain
+
+
+def measure_reporting(ctx: Context) -> None:
+    """Reports of the province and of every ward generated, then measured (``bench.reporting``)."""
+    try:
+        from bench import reporting
+        from reporting import completeness  # noqa: F401
+    except ImportError as exc:
+        ctx.unavailable("f", "reporting chain", f"reporting: {exc}")
+        return
+    reporting.measure(ctx)
+
+
+# ------------------------------------------------------------------------------------------------
 
 
 MEASUREMENTS = {
@@ -721,8 +736,9 @@ MEASUREMENTS = {
     "export": measure_export,
     "stats": measure_stats,
     "import": measure_import,
+    "reporting": measure_reporting,
 }
-NEEDS_SERVER = {"lists", "cursor", "stats"}
+NEEDS_SERVER = {"lists", "cursor", "stats", "reporting"}
 
 
 def machine() -> str:
