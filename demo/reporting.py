@@ -136,6 +136,11 @@ PROPOSAL = (
     "Đề nghị Công an tỉnh tiếp tục hỗ trợ kinh phí lắp đặt camera an ninh tại các tuyến đường "
     "trọng điểm của phường."
 )
+HEAD_TITLES = {
+    Ward.Kind.PHUONG: "TRƯỞNG CÔNG AN PHƯỜNG",
+    Ward.Kind.XA: "TRƯỞNG CÔNG AN XÃ",
+    Ward.Kind.DAC_KHU: "TRƯỞNG CÔNG AN ĐẶC KHU",
+}
 # How the grassroots forces' activity scales with the ward (Nam Định is the old city centre).
 SCALE = {NAM_DINH: 1.6, "13684": 1.2, "13693": 1.0, "13699": 1.1, "13708": 0.8}
 
@@ -147,8 +152,8 @@ def demo_clock(moment: dt.datetime) -> Iterator[None]:
     They stamp ``timezone.now()``; a report of last January must say it was submitted in
     January, and the transition rows are append-only, so the time cannot be corrected
     afterwards. Only this module uses it, inside ``load_demo``'s transaction, in a management
-    command; the database's own clock (history events, ``updated_at``) still says when the demo
-    was loaded, which is true.
+    command; the database's own clock (history events, an update's ``updated_at``) says when
+    the demo was loaded, which is true.
     """
     real = timezone.now
     timezone.now = lambda: moment  # type: ignore[assignment]  # demo back-dating
@@ -246,14 +251,16 @@ class Chain:
         # ... submitted (on the document's date), then reviewed a day to three later.
         submitted = max(at(rng, submit_day), drafted + dt.timedelta(minutes=40))
         reviewed = at(rng, submitted.date() + dt.timedelta(days=rng.randint(1, 3)))
+        # The head of the ward's police signs; now and then the deputy signs for him (KT.).
+        head = HEAD_TITLES.get(str(ward.kind), HEAD_TITLES[Ward.Kind.PHUONG])
         deputy = rng.random() < 0.3
         data = {
             "ward": ward.pk,
             "period": spec,
             "number": str(number),
             "signer_form": PeriodReport.SignerForm.KT if deputy else "",
-            "signer_for_title": "TRƯỞNG CÔNG AN PHƯỜNG" if deputy else "",
-            "signer_title": "PHÓ TRƯỞNG CÔNG AN PHƯỜNG" if deputy else "TRƯỞNG CÔNG AN PHƯỜNG",
+            "signer_for_title": head if deputy else "",
+            "signer_title": f"PHÓ {head}" if deputy else head,
             "signer_name": self.cast.deputy if deputy else self.cast.head,
         }
         if fate != DRAFT and self.happened(submitted):
