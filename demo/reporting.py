@@ -136,10 +136,10 @@ PROPOSAL = (
     "Đề nghị Công an tỉnh tiếp tục hỗ trợ kinh phí lắp đặt camera an ninh tại các tuyến đường "
     "trọng điểm của phường."
 )
-HEAD_TITLES = {
-    Ward.Kind.PHUONG: "TRƯỞNG CÔNG AN PHƯỜNG",
-    Ward.Kind.XA: "TRƯỞNG CÔNG AN XÃ",
-    Ward.Kind.DAC_KHU: "TRƯỞNG CÔNG AN ĐẶC KHU",
+HEAD_TITLES: dict[str, str] = {
+    Ward.Kind.PHUONG.value: "TRƯỞNG CÔNG AN PHƯỜNG",
+    Ward.Kind.XA.value: "TRƯỞNG CÔNG AN XÃ",
+    Ward.Kind.DAC_KHU.value: "TRƯỞNG CÔNG AN ĐẶC KHU",
 }
 # How the grassroots forces' activity scales with the ward (Nam Định is the old city centre).
 SCALE = {NAM_DINH: 1.6, "13684": 1.2, "13693": 1.0, "13699": 1.1, "13708": 0.8}
@@ -156,11 +156,11 @@ def demo_clock(moment: dt.datetime) -> Iterator[None]:
     the demo was loaded, which is true.
     """
     real = timezone.now
-    timezone.now = lambda: moment  # type: ignore[assignment]  # demo back-dating
+    timezone.now = lambda: moment  # demo back-dating
     try:
         yield
     finally:
-        timezone.now = real  # type: ignore[assignment]
+        timezone.now = real
 
 
 def recent_periods(today: dt.date, count: int = MONTHS) -> list[str]:
@@ -252,7 +252,7 @@ class Chain:
         submitted = max(at(rng, submit_day), drafted + dt.timedelta(minutes=40))
         reviewed = at(rng, submitted.date() + dt.timedelta(days=rng.randint(1, 3)))
         # The head of the ward's police signs; now and then the deputy signs for him (KT.).
-        head = HEAD_TITLES.get(str(ward.kind), HEAD_TITLES[Ward.Kind.PHUONG])
+        head = HEAD_TITLES.get(str(ward.kind), HEAD_TITLES[Ward.Kind.PHUONG.value])
         deputy = rng.random() < 0.3
         data = {
             "ward": ward.pk,

@@ -226,3 +226,18 @@ def test_make_run_prints_every_demo_login(db):
     banner = (Path(settings.BASE_DIR) / "scripts" / "run.sh").read_text()
     for user in loader.DEMO_USERS:
         assert user.username in banner, user.username
+
+
+@pytest.mark.parametrize(
+    ("today", "latest", "oldest"),
+    [
+        # 14 December is the last day of reporting month 12: it is still running.
+        (dt.date(2026, 12, 14), "month:2026-11", "month:2025-12"),
+        # 15 December starts month 1 of 2027: month 12 has just ended.
+        (dt.date(2026, 12, 15), "month:2026-12", "month:2026-01"),
+        (dt.date(2027, 1, 20), "month:2027-01", "month:2026-02"),
+    ],
+)
+def test_the_periods_are_the_12_ended_reporting_months(today, latest, oldest):
+    periods = demo_reporting.recent_periods(today)
+    assert (periods[0], periods[-1], len(set(periods))) == (latest, oldest, 12)
