@@ -110,6 +110,7 @@ class DemoUser:
     last_name: str  # họ và tên đệm
     first_name: str  # tên
     ward: str | None = None  # the ward's code, for a ward scope
+    province_of: str | None = None  # for a province scope: the code of a ward of the province
 
 
 Role, Scope = User.Role, User.ScopeKind
@@ -134,7 +135,7 @@ def upsert_users(
         user = User.objects.filter(username=spec.username).first() or User(username=spec.username)
         user.first_name, user.last_name = spec.first_name, spec.last_name
         user.role, user.scope_kind = spec.role, spec.scope_kind
-        user.scope_province = None
+        user.scope_province = wards[spec.province_of].province if spec.province_of else None
         user.scope_ward = wards[spec.ward] if spec.ward else None
         user.scope_cluster = cluster if spec.scope_kind == Scope.CLUSTER else None
         user.is_staff = user.is_superuser = spec.role == Role.ADMIN

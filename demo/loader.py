@@ -13,7 +13,9 @@ synthetic. Each article's ward is one module: ``ba_ngoi``, ``ha_giang_2``, ``tin
 Idempotent: users are upserted on every run (role, scope and names restored, password reset to
 ``settings.DEMO_PASSWORD``) and the cluster is get-or-created. Each ward is built in its own
 savepoint, and only when it has no residential groups and no teams yet, so a second run changes
-no count, and a ward where someone has started entering real data is left alone.
+no count, and a ward where someone has started entering real data is left alone. The Nam Định
+cluster's monthly reports of the last year (``demo.reporting``) follow, ward by ward, only for a
+ward that has no report yet.
 """
 
 from datetime import datetime
@@ -24,7 +26,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from cameras.models import Camera, Contribution
-from demo import ba_ngoi, ha_giang_2, hoa_lu, nam_dinh, tinh_gia
+from demo import ba_ngoi, ha_giang_2, hoa_lu, nam_dinh, reporting, tinh_gia
 from demo.builder import WardBuilder
 from demo.common import ADMIN, NATIONAL_VIEWER, upsert_users
 from households.models import Household, Organisation, ResidentialGroup, Ward
@@ -33,7 +35,12 @@ from movement.models import Commitment, Team, TeamMember
 
 WARDS = (ba_ngoi, ha_giang_2, tinh_gia, hoa_lu, nam_dinh)
 PLANS = tuple(plan for ward in WARDS for plan in ward.PLANS)
-DEMO_USERS = (ADMIN, *(user for ward in WARDS for user in ward.USERS), NATIONAL_VIEWER)
+DEMO_USERS = (
+    ADMIN,
+    *(user for ward in WARDS for user in ward.USERS),
+    *reporting.USERS,
+    NATIONAL_VIEWER,
+)
 # Before the earliest period an article describes (Hoa Lư's ten-year review, 2014–2023).
 ENTERED_AT = timezone.make_aware(datetime(2013, 12, 31, 10, 0))
 # Any constant; two load_demo runs at once (e.g. two `make run`) queue on it instead of racing.
@@ -109,7 +116,10 @@ def load_demo(*, password: str) -> list[str]:
             status[ward] = "built"
         if "built" in status.values():
             analyze_bulk_tables()
-        return [f"{w.code} {w.name}: {state} ({summary(w)})" for w, state in status.items()]
+        lines = [f"{w.code} {w.name}: {state} ({summary(w)})" for w, state in status.items()]
+        reports = reporting.load_reports(wards, users)
+        lines += [f"{w.code} {w.name} reports: {state}" for w, state in reports.items()]
+        return lines
 
 
 def analyze_bulk_tables() -> None:

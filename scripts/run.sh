@@ -25,6 +25,11 @@ cat <<BANNER
     police.tinhgia   ward police, Phường Tĩnh Gia (Thanh Hóa)
     clerk.tinhgia    ward clerk, Phường Tĩnh Gia
     viewer.namdinh   steering committee, the former Nam Định city (8 wards)
+    police.namdinh   ward police, Phường Nam Định (Ninh Bình); the cluster's other wards:
+                     police.thientruong, police.donga, police.thanhnam, police.myloc,
+                     police.truongthi, police.vikhe, police.hongquang
+    reviewer.ninhbinh  province reviewer, Ninh Bình (the Nam Định cluster's reports)
+    reviewer.thanhhoa  province reviewer, Thanh Hóa
     viewer.all       steering committee, every ward
 
 BANNER
