@@ -6,6 +6,7 @@ import io
 import docx
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +17,11 @@ from reporting.notifications import (
     send_reminders,
     send_summaries,
     sum_snapshots,
+)
+from reporting.services import (
+    period_report_accept,
+    period_report_return,
+    period_report_submit,
 )
 from tests.factories import UserFactory
 from tests.reporting.documents_data import DUE, PERIOD, snapshot, submitted_report
@@ -114,6 +120,49 @@ def test_a_rolled_back_transition_mails_no_one(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notify_transition(report, step)
     assert len(callbacks) == 2 and mail.outbox == []  # the e-mails wait for the commit
+
+
+def test_the_services_notify_a_return_and_an_accept_once(
+    draft, ward_people, officer_b, reviewer, django_capture_on_commit_callbacks
+):
+    """The chain's own return and accept tell the ward, each once, and mail after the commit."""
+    officer, clerk = ward_people
+    Returned, Accepted = Notification.Kind.RETURNED, Notification.Kind.ACCEPTED
+    report = period_report_submit(actor=officer, instance=draft)
+    assert not Notification.objects.exists()  # a submission tells no one
+    with django_capture_on_commit_callbacks(execute=True):
+        report = period_report_return(
+            actor=reviewer, instance=report, comment="Bổ sung số liệu tuần tra."
+        )
+    (note,) = Notification.objects.filter(user=officer)
+    assert note.kind == Returned and "Bổ sung số liệu tuần tra." in note.body
+    assert Notification.objects.filter(user=clerk, kind=Returned).count() == 1
+    assert not Notification.objects.filter(user__in=[officer_b, reviewer]).exists()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "clerk_a@example.org",
+        "officer_a@example.org",
+    ]
+    # the same return again is refused by the state, and notifies no one again
+    with pytest.raises(ValidationError), django_capture_on_commit_callbacks(execute=True):
+        period_report_return(actor=reviewer, instance=report, comment="Lần nữa.")
+    step = report.transitions.get(action=PeriodReportTransition.Action.RETURN)
+    assert notify_transition(report, step) == []
+    report = period_report_submit(actor=officer, instance=report)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = period_report_accept(actor=reviewer, instance=report)
+    assert Notification.objects.filter(user=officer, kind=Accepted).count() == 1
+    with pytest.raises(ValidationError):
+        period_report_accept(actor=reviewer, instance=report)
+    assert Notification.objects.filter(user=officer).count() == 2
+    assert Notification.objects.count() == 4 and len(mail.outbox) == 4
+
+
+def test_a_refused_accept_notifies_no_one(draft, ward_people, officer_b):
+    """Ward B's officer may not review: the refused accept leaves nothing behind."""
+    report = period_report_submit(actor=ward_people[0], instance=draft)
+    with pytest.raises(PermissionDenied):
+        period_report_accept(actor=officer_b, instance=report)
+    assert not Notification.objects.exists()
 
 
 def test_reminders_due_in_3_days_then_overdue_each_once(
