@@ -54,9 +54,8 @@ WARD_ROLES = (User.Role.WARD_POLICE, User.Role.WARD_STAFF)
 
 
 def _report_link(report: PeriodReport) -> str:
-    return reverse(
-        "reporting_documents:period_report_document", kwargs={"pk": report.pk, "fmt": "docx"}
-    )
+    """The ward report's page: its state, the comment, and the links to its documents."""
+    return reverse("reporting:report", kwargs={"pk": report.pk})
 
 
 def ward_people(ward_ids: Iterable[int] | Any) -> Any:

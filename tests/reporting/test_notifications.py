@@ -136,6 +136,8 @@ def test_the_services_notify_a_return_and_an_accept_once(
         )
     (note,) = Notification.objects.filter(user=officer)
     assert note.kind == Returned and "Bổ sung số liệu tuần tra." in note.body
+    # the link opens the report's page (its state, the comment, its documents)
+    assert note.link == f"/ward-reports/{report.pk}/"
     assert Notification.objects.filter(user=clerk, kind=Returned).count() == 1
     assert not Notification.objects.filter(user__in=[officer_b, reviewer]).exists()
     assert sorted(message.to[0] for message in mail.outbox) == [
