@@ -6,10 +6,12 @@ Two builders fill the same ``Document``:
   report prints its frozen snapshot (the figures and the text as submitted, never recomputed);
   a draft or a returned report prints its current text over the live figures
   (``live_figures``) and says it is a draft.
-- ``consolidated_document(source)``: the province's or cluster's report, from a plain mapping
-  (``ConsolidatedSource``) whose fields mirror the ward report's (number, symbol, issued_on,
+- ``consolidated_document(source)``: the province's or cluster's report, from a
+  ``ConsolidatedSource`` whose fields mirror the ward report's (number, symbol, issued_on,
   place, signer_*, recipients, the narrative) and whose ``figures`` hold the same per-metric
-  entries as a snapshot, plus the wards that are missing.
+  entries as a snapshot, plus the wards that are missing. ``consolidated_report_source``
+  builds it from a ``ConsolidatedReport``: an issued report prints its frozen figures, a draft
+  today's sums and says it is a draft.
 
 Sections I and II are laid out by the period reports' layout (``reports.documents``), with
 the same-period comparison phrased by ``reports.figures`` ("giảm 13 vụ (72,2%) so với cùng
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from reporting.models import ManualIndicator, PeriodReport, reporting_period
+from reporting.models import ConsolidatedReport, ManualIndicator, PeriodReport, reporting_period
 from reports.documents.content import (
     Figure,
     Report,
@@ -361,12 +363,14 @@ def ward_document(report: PeriodReport, *, figures: Mapping[str, Any] | None = N
 
 @dataclass(frozen=True)
 class ConsolidatedSource:
-    """What a consolidated report prints, without its model (the completeness helper's).
+    """What a consolidated report prints, in the terms of a ward report's document.
 
-    ``text`` has the ward report's text fields (``TEXT_FIELDS``); ``figures`` the per-metric
-    entries of a snapshot (``metrics``, ``compare``, ``as_of``, ``indicators``) summed over the
-    accepted wards, with ``missing_wards`` ([{"code", "name"}]), ``ward_count`` and
-    ``accepted_count``.
+    Built by ``consolidated_report_source`` from a ``ConsolidatedReport`` (and by the period
+    summary of ``reporting.notifications`` from a reviewer's scope). ``text`` has the ward
+    report's text fields (``TEXT_FIELDS``); ``figures`` the per-metric entries of a snapshot
+    (``metrics``, ``compare``, ``as_of``, ``indicators``) summed over the accepted wards, with
+    ``missing_wards`` ([{"code", "name"}]), ``ward_count`` and ``accepted_count``
+    (``source_figures`` turns ``reporting.consolidation``'s figures into these).
     """
 
     scope_kind: str  # province | cluster
@@ -380,26 +384,56 @@ class ConsolidatedSource:
     # "CÔNG AN TỈNH NINH BÌNH" over "PHÒNG THAM MƯU" (empty: the period reports' letterhead).
     superior: str = ""
     issuer: str = ""
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> ConsolidatedSource:
-        return cls(
-            scope_kind=data["scope_kind"],
-            scope_code=str(data.get("scope_code", "")),
-            scope_name=data["scope_name"],
-            province_name=data.get("province_name", ""),
-            period=data["period"],
-            figures=data.get("figures") or {},
-            text=data.get("text") or {},
-            superior=data.get("superior", ""),
-            issuer=data.get("issuer", ""),
-        )
+    # Not issued: its figures are today's sums and the document says "DỰ THẢO".
+    draft: bool = False
 
 
-def consolidated_document(source: ConsolidatedSource | Mapping[str, Any]) -> Document:
+def source_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """``reporting.consolidation.consolidated_figures`` (or an issued report's frozen copy) as
+    a source's figures: the summed metrics, the wards counted and the wards missing."""
+    wards = figures.get("wards") or {}
+    return {
+        "metrics": figures.get("metrics") or {},
+        "compare": figures.get("compare"),
+        "as_of": figures.get("computed_at"),
+        "indicators": figures.get("indicators") or {},
+        "missing_wards": [
+            {"code": ward.get("code", ""), "name": ward.get("name", "")}
+            for ward in wards.get("missing") or ()
+        ],
+        "ward_count": wards.get("expected"),
+        "accepted_count": len(wards.get("accepted") or ()),
+    }
+
+
+def consolidated_report_source(
+    report: ConsolidatedReport, figures: Mapping[str, Any]
+) -> ConsolidatedSource:
+    """The source of a ``ConsolidatedReport``: its text, and ``figures``
+    (``reporting.consolidation.report_figures``: frozen when issued, today's sums for a draft,
+    which the document marks "DỰ THẢO")."""
+    if report.province_id:
+        assert report.province is not None
+        kind, code = "province", report.province.code
+        name = province = report.province.name
+    else:
+        assert report.cluster is not None
+        kind, code, name, province = "cluster", str(report.cluster.pk), report.cluster.name, ""
+    text = {name_: getattr(report, name_, "") for name_ in TEXT_FIELDS}
+    return ConsolidatedSource(
+        scope_kind=kind,
+        scope_code=code,
+        scope_name=name,
+        province_name=province,
+        period=report.period,
+        figures=source_figures(figures),
+        text=text,
+        draft=report.state != ConsolidatedReport.State.ISSUED,
+    )
+
+
+def consolidated_document(source: ConsolidatedSource) -> Document:
     """The province's (or cluster's) report: the accepted wards' figures and who is missing."""
-    if not isinstance(source, ConsolidatedSource):
-        source = ConsolidatedSource.from_mapping(source)
     figures, text = source.figures, source.text
     scope = ReportScope(
         spec=f"{source.scope_kind}:{source.scope_code}",
@@ -459,5 +493,6 @@ def consolidated_document(source: ConsolidatedSource | Mapping[str, Any]) -> Doc
         filename_stem=_stem(
             "bao-cao-tong-hop", source.scope_kind, source.scope_code, source.period
         ),
+        draft=source.draft,
         missing=missing,
     )
