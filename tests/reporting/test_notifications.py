@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
+from reporting.consolidation import sum_snapshots
 from reporting.models import PeriodReport, PeriodReportTransition
 from reporting.notifications import (
     notify_transition,
     send_reminders,
     send_summaries,
-    sum_snapshots,
 )
 from reporting.services import (
     period_report_accept,
@@ -208,6 +208,7 @@ def test_the_due_date_summary_goes_to_each_reviewer_once_with_the_consolidated_d
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "Số vụ việc xảy ra: 5 vụ, giảm 13 vụ (72,2%) so với cùng kỳ." in text
     assert "Phường Bình Minh" in text
+    assert "DỰ THẢO" in text  # no number, signer or narrative yet: not an issued report
     # the task runs again (a retry, a second beat): nothing is sent twice
     assert send_summaries(DUE) == 0
     assert send_summaries(DUE + dt.timedelta(days=1)) == 0
@@ -215,16 +216,17 @@ def test_the_due_date_summary_goes_to_each_reviewer_once_with_the_consolidated_d
 
 
 def test_summed_snapshots_add_every_ward_and_recompare(ward_a, ward_b):
+    """The summary's figures are summed by the consolidated report's one rule."""
     total = sum_snapshots(
         [snapshot(ward_a, incidents=(5, 18)), snapshot(ward_b, incidents=(7, 2), patrols=(1, 0))]
     )
-    incidents = total["metrics"]["incidents"]
+    incidents = total["incidents"]
     assert (incidents["value"], incidents["previous"], incidents["change"]) == (12, 20, -8)
     assert incidents["change_pct"] == -40.0
-    assert total["metrics"]["manual.patrols"]["value"] == 5
-    coverage = total["metrics"]["commitment_coverage_pct"]  # parts summed, then the rate
+    assert total["manual.patrols"]["value"] == 5
+    coverage = total["commitment_coverage_pct"]  # parts summed, then the rate
     assert (coverage["numerator"], coverage["denominator"], coverage["value"]) == (6, 8, 75.0)
-    sessions = total["metrics"]["outreach_sessions"]
+    sessions = total["outreach_sessions"]
     assert sessions["value"] == 6 and sessions["no_previous"] == "no_data"
 
 
