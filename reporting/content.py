@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -126,12 +127,13 @@ def take_snapshot(*, report: PeriodReport, user: User) -> dict[str, Any]:
     return result
 
 
-def _manual_figure(code: str, meta: dict[str, Any], entry: dict[str, Any]) -> Figure:
-    label = meta["label_en"] if translation.get_language() == "en" else meta["label_vi"]
+def _manual_figure(code: str, meta: Mapping[str, Any], entry: Mapping[str, Any]) -> Figure:
+    english = (translation.get_language() or "vi").startswith("en")
+    label = meta.get("label_en") if english else meta.get("label_vi")
     return Figure(
         f"{MANUAL_PREFIX}{code}",
-        label,
-        MANUAL_UNITS.get(meta["unit"], COUNT),
+        str(label or meta.get("label_vi") or code),
+        MANUAL_UNITS.get(meta.get("unit", ""), COUNT),
         entry.get("value"),
         entry.get("previous"),
         entry.get("change"),
@@ -140,8 +142,12 @@ def _manual_figure(code: str, meta: dict[str, Any], entry: dict[str, Any]) -> Fi
     )
 
 
-def manual_headings(stats: dict[str, Any], indicators: dict[str, dict[str, Any]]) -> list:
-    """(section value, label, figures) of the manual indicators that have a figure."""
+def manual_headings(
+    stats: Mapping[str, Any], indicators: Mapping[str, Mapping[str, Any]]
+) -> list[tuple[str, str, list[Figure]]]:
+    """(section value, label, figures) of the manual indicators that have a figure, in the
+    catalogue's section order: the page's sections and the documents' (``reporting.documents``)
+    both place them so."""
     metrics = stats.get("metrics") or {}
     by_section: dict[str, list[tuple[int, str, Figure]]] = {}
     for code, meta in indicators.items():
@@ -149,7 +155,8 @@ def manual_headings(stats: dict[str, Any], indicators: dict[str, dict[str, Any]]
         if not entry or not any(entry.get(k) not in (None, 0) for k in ("value", "previous")):
             continue
         figure = _manual_figure(code, meta, entry)
-        by_section.setdefault(meta["section"], []).append((meta["order"], code, figure))
+        order = int(meta.get("order") or 0)
+        by_section.setdefault(meta.get("section", ""), []).append((order, code, figure))
     headings = []
     for value, label in ManualIndicator.Section.choices:
         rows = sorted(by_section.get(value, []), key=lambda row: (row[0], row[1]))

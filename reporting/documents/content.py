@@ -26,19 +26,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from reporting.content import manual_headings
 from reporting.models import ConsolidatedReport, ManualIndicator, PeriodReport, reporting_period
 from reports.documents.content import (
-    Figure,
     Report,
     build_report,
     date_line,
     letterhead,
     place_name,
 )
-from reports.figures.numbers import Unit
 from reports.figures.scope import ReportScope
 
 if TYPE_CHECKING:
@@ -46,7 +45,6 @@ if TYPE_CHECKING:
 
 # The official document is Vietnamese whatever the language of the pages (reports.documents).
 DOCUMENT_LANGUAGE = "vi"
-MANUAL_PREFIX = "manual."
 # The text of a report, as ``PeriodReport`` names it and a snapshot's "text" keeps it.
 TEXT_FIELDS = (
     "number",
@@ -169,47 +167,13 @@ def place_date_line(place: str, issued_on: dt.date | None) -> str:
     return _("%(place)s, %(date)s") % {"place": place, "date": when} if place else when
 
 
-def manual_unit(unit: str) -> Unit:
-    """The noun of a catalogue unit, as the catalogue names it (one form in Vietnamese)."""
-    try:
-        label = ManualIndicator.Unit(unit).label
-    except ValueError:
-        return Unit()
-    return Unit(lambda _n: str(label))
-
-
 def _manual_parts(figures: Mapping[str, Any]) -> dict[str, list[Part]]:
-    """The manual indicators that have a figure, by report section: {"I": [...], "II": [...]}."""
-    metrics = figures.get("metrics") or {}
-    indicators = figures.get("indicators") or {}
-    english = (get_language() or DOCUMENT_LANGUAGE).startswith("en")
-    by_section: dict[str, list[tuple[int, str, Figure]]] = {}
-    for code, meta in indicators.items():
-        key = f"{MANUAL_PREFIX}{code}"
-        entry = metrics.get(key)
-        if not entry or all(entry.get(name) in (None, 0) for name in ("value", "previous")):
-            continue
-        label = meta.get("label_en") if english else meta.get("label_vi")
-        figure = Figure(
-            key,
-            str(label or meta.get("label_vi") or code),
-            manual_unit(meta.get("unit", "")),
-            entry.get("value"),
-            entry.get("previous"),
-            entry.get("change"),
-            entry.get("change_pct"),
-            no_previous=entry.get("no_previous"),
-        )
-        by_section.setdefault(meta.get("section", ""), []).append(
-            (int(meta.get("order") or 0), code, figure)
-        )
+    """The manual indicators that have a figure, by report section: {"I": [...], "II": [...]},
+    placed as the report's page places them (``reporting.content.manual_headings``)."""
     parts: dict[str, list[Part]] = {"I": [], "II": []}
-    for value, label in ManualIndicator.Section.choices:
-        rows = sorted(by_section.get(value, []), key=lambda row: (row[0], row[1]))
-        if not rows:
-            continue
-        title = str(label).split(". ", 1)[-1]
-        lines = tuple(Line(figure.sentence) for _order, _code, figure in rows)
+    for value, label, rows in manual_headings(figures, figures.get("indicators") or {}):
+        title = label.split(". ", 1)[-1]
+        lines = tuple(Line(figure.sentence) for figure in rows)
         parts["I" if value == ManualIndicator.Section.SITUATION else "II"].append(
             Part(title, lines)
         )
