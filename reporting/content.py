@@ -75,6 +75,39 @@ def ward_stats(*, user: User, ward_code: str, period: Period) -> dict[str, Any]:
     return stats_for(user=user, scope=f"ward:{ward_code}", period=period, compare=True)
 
 
+def indicator_meta(metrics: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The catalogue's entries of the manual indicators ``metrics`` holds, as a snapshot keeps
+    them: ``{code: {label_vi, label_en, unit, section, order}}``."""
+    catalogue = ManualIndicator.objects.values_list(
+        "code", "label_vi", "label_en", "unit", "section", "order"
+    )
+    return {
+        code: {
+            "label_vi": label_vi,
+            "label_en": label_en,
+            "unit": unit,
+            "section": section,
+            "order": order,
+        }
+        for code, label_vi, label_en, unit, section, order in catalogue
+        if f"{MANUAL_PREFIX}{code}" in metrics
+    }
+
+
+def live_figures(*, report: PeriodReport, user: User) -> dict[str, Any]:
+    """A draft's figures shaped like a snapshot (without its text): the statistics the user
+    sees now, the ward, its province and the manual indicators' catalogue entries. The report's
+    page and its draft document both read them."""
+    ward = report.ward
+    stats = ward_stats(user=user, ward_code=ward.code, period=report.reporting_period)
+    return {
+        **stats,
+        "ward": {"id": ward.pk, "code": ward.code, "name": ward.name},
+        "province": {"id": ward.province_id, "name": ward.province.name},
+        "indicators": indicator_meta(stats.get("metrics") or {}),
+    }
+
+
 def take_snapshot(*, report: PeriodReport, user: User) -> dict[str, Any]:
     """Every figure of the report's ward and period, labelled, and the report's text.
 
@@ -95,20 +128,7 @@ def take_snapshot(*, report: PeriodReport, user: User) -> dict[str, Any]:
                 "label": str(item.label) if item else key,
                 "unit": item.unit if item else "count",
             }
-        catalogue = ManualIndicator.objects.values_list(
-            "code", "label_vi", "label_en", "unit", "section", "order"
-        )
-        indicators = {
-            code: {
-                "label_vi": label_vi,
-                "label_en": label_en,
-                "unit": unit,
-                "section": section,
-                "order": order,
-            }
-            for code, label_vi, label_en, unit, section, order in catalogue
-            if f"{MANUAL_PREFIX}{code}" in metrics
-        }
+        indicators = indicator_meta(metrics)
         text = {name: getattr(report, name) for name in PERIOD_REPORT_TEXT_FIELDS}
         text["number_symbol"] = report.number_symbol
         snapshot = {

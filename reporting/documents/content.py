@@ -5,7 +5,8 @@ Two builders fill the same ``Document``:
 - ``ward_document(report, figures=…)``: a ward's ``PeriodReport``. A submitted or accepted
   report prints its frozen snapshot (the figures and the text as submitted, never recomputed);
   a draft or a returned report prints its current text over the live figures
-  (``live_figures``) and says it is a draft.
+  (``reporting.content.live_figures``, as the report's page shows them) and says it is a
+  draft.
 - ``consolidated_document(source)``: the province's or cluster's report, from a
   ``ConsolidatedSource`` whose fields mirror the ward report's (number, symbol, issued_on,
   place, signer_*, recipients, the narrative) and whose ``figures`` hold the same per-metric
@@ -41,7 +42,7 @@ from reports.documents.content import (
 from reports.figures.scope import ReportScope
 
 if TYPE_CHECKING:
-    from wardsecurity.models import User
+    pass
 
 # The official document is Vietnamese whatever the language of the pages (reports.documents).
 DOCUMENT_LANGUAGE = "vi"
@@ -248,22 +249,6 @@ def _notes(built: Report) -> tuple[str, ...]:
 
 
 # A ward's report ----------------------------------------------------------------------------
-
-
-def live_figures(*, report: PeriodReport, user: User) -> dict[str, Any]:
-    """A draft's figures as a snapshot would hold them: the statistics now, and the catalogue."""
-    from reports.statistics.selectors import stats_for
-
-    stats = stats_for(
-        user=user, scope=f"ward:{report.ward.code}", period=report.reporting_period, compare=True
-    )
-    indicators = {
-        code: {"label_vi": vi, "label_en": en, "unit": unit, "section": section, "order": order}
-        for code, vi, en, unit, section, order in ManualIndicator.objects.values_list(
-            "code", "label_vi", "label_en", "unit", "section", "order"
-        )
-    }
-    return {**stats, "indicators": indicators}
 
 
 def is_frozen(report: PeriodReport) -> bool:

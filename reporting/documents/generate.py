@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.utils import translation
 
 from reporting.consolidation import report_figures
+from reporting.content import live_figures
 from reporting.documents.content import (
     DOCUMENT_LANGUAGE,
     ConsolidatedSource,
@@ -14,7 +15,6 @@ from reporting.documents.content import (
     consolidated_document,
     consolidated_report_source,
     is_frozen,
-    live_figures,
     ward_document,
 )
 from reporting.documents.render_docx import render_docx
