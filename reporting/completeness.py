@@ -4,7 +4,7 @@ For a scope (a province, a cluster, the caller's whole scope) and a reporting pe
 ward's state (not started, draft, submitted, returned, accepted) and whether its first
 submission was on time, the rates, the wards still missing with their police's contacts, and a
 year's table of wards × months. Every figure is read set-based, with a fixed number of queries
-whatever the number of wards (``docs/reporting-completeness.md`` counts them):
+whatever the number of wards (``docs/reporting.md``, "Cost", counts them):
 
 - a ward's report for the period is joined to the ward in one query (a ``FilteredRelation``);
 - the rates are one aggregate (``Count(filter=…)``) over the scope's reports;

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -74,6 +75,39 @@ def ward_stats(*, user: User, ward_code: str, period: Period) -> dict[str, Any]:
     return stats_for(user=user, scope=f"ward:{ward_code}", period=period, compare=True)
 
 
+def indicator_meta(metrics: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The catalogue's entries of the manual indicators ``metrics`` holds, as a snapshot keeps
+    them: ``{code: {label_vi, label_en, unit, section, order}}``."""
+    catalogue = ManualIndicator.objects.values_list(
+        "code", "label_vi", "label_en", "unit", "section", "order"
+    )
+    return {
+        code: {
+            "label_vi": label_vi,
+            "label_en": label_en,
+            "unit": unit,
+            "section": section,
+            "order": order,
+        }
+        for code, label_vi, label_en, unit, section, order in catalogue
+        if f"{MANUAL_PREFIX}{code}" in metrics
+    }
+
+
+def live_figures(*, report: PeriodReport, user: User) -> dict[str, Any]:
+    """A draft's figures shaped like a snapshot (without its text): the statistics the user
+    sees now, the ward, its province and the manual indicators' catalogue entries. The report's
+    page and its draft document both read them."""
+    ward = report.ward
+    stats = ward_stats(user=user, ward_code=ward.code, period=report.reporting_period)
+    return {
+        **stats,
+        "ward": {"id": ward.pk, "code": ward.code, "name": ward.name},
+        "province": {"id": ward.province_id, "name": ward.province.name},
+        "indicators": indicator_meta(stats.get("metrics") or {}),
+    }
+
+
 def take_snapshot(*, report: PeriodReport, user: User) -> dict[str, Any]:
     """Every figure of the report's ward and period, labelled, and the report's text.
 
@@ -94,20 +128,7 @@ def take_snapshot(*, report: PeriodReport, user: User) -> dict[str, Any]:
                 "label": str(item.label) if item else key,
                 "unit": item.unit if item else "count",
             }
-        catalogue = ManualIndicator.objects.values_list(
-            "code", "label_vi", "label_en", "unit", "section", "order"
-        )
-        indicators = {
-            code: {
-                "label_vi": label_vi,
-                "label_en": label_en,
-                "unit": unit,
-                "section": section,
-                "order": order,
-            }
-            for code, label_vi, label_en, unit, section, order in catalogue
-            if f"{MANUAL_PREFIX}{code}" in metrics
-        }
+        indicators = indicator_meta(metrics)
         text = {name: getattr(report, name) for name in PERIOD_REPORT_TEXT_FIELDS}
         text["number_symbol"] = report.number_symbol
         snapshot = {
@@ -126,12 +147,13 @@ def take_snapshot(*, report: PeriodReport, user: User) -> dict[str, Any]:
     return result
 
 
-def _manual_figure(code: str, meta: dict[str, Any], entry: dict[str, Any]) -> Figure:
-    label = meta["label_en"] if translation.get_language() == "en" else meta["label_vi"]
+def _manual_figure(code: str, meta: Mapping[str, Any], entry: Mapping[str, Any]) -> Figure:
+    english = (translation.get_language() or "vi").startswith("en")
+    label = meta.get("label_en") if english else meta.get("label_vi")
     return Figure(
         f"{MANUAL_PREFIX}{code}",
-        label,
-        MANUAL_UNITS.get(meta["unit"], COUNT),
+        str(label or meta.get("label_vi") or code),
+        MANUAL_UNITS.get(meta.get("unit", ""), COUNT),
         entry.get("value"),
         entry.get("previous"),
         entry.get("change"),
@@ -140,8 +162,12 @@ def _manual_figure(code: str, meta: dict[str, Any], entry: dict[str, Any]) -> Fi
     )
 
 
-def manual_headings(stats: dict[str, Any], indicators: dict[str, dict[str, Any]]) -> list:
-    """(section value, label, figures) of the manual indicators that have a figure."""
+def manual_headings(
+    stats: Mapping[str, Any], indicators: Mapping[str, Mapping[str, Any]]
+) -> list[tuple[str, str, list[Figure]]]:
+    """(section value, label, figures) of the manual indicators that have a figure, in the
+    catalogue's section order: the page's sections and the documents' (``reporting.documents``)
+    both place them so."""
     metrics = stats.get("metrics") or {}
     by_section: dict[str, list[tuple[int, str, Figure]]] = {}
     for code, meta in indicators.items():
@@ -149,7 +175,8 @@ def manual_headings(stats: dict[str, Any], indicators: dict[str, dict[str, Any]]
         if not entry or not any(entry.get(k) not in (None, 0) for k in ("value", "previous")):
             continue
         figure = _manual_figure(code, meta, entry)
-        by_section.setdefault(meta["section"], []).append((meta["order"], code, figure))
+        order = int(meta.get("order") or 0)
+        by_section.setdefault(meta.get("section", ""), []).append((order, code, figure))
     headings = []
     for value, label in ManualIndicator.Section.choices:
         rows = sorted(by_section.get(value, []), key=lambda row: (row[0], row[1]))

@@ -40,6 +40,7 @@ from reporting.models import (
     PeriodReportTransition,
     reporting_period,
 )
+from reporting.notifications import notify_transition
 from reports.statistics import rollup
 from wardsecurity.models import ClosedPeriod, User
 from wardsecurity.periods import lock_ward_periods
@@ -398,9 +399,10 @@ def period_report_return(
         report.return_comment = comment
         report.save()
         _reopen_period(report, actor, comment)
-        _transition(
+        step = _transition(
             report, actor=actor, action=Action.RETURN, from_state=from_state, comment=comment
         )
+        notify_transition(report, step)  # its e-mails leave when this transaction commits
     return report
 
 
@@ -416,7 +418,8 @@ def period_report_accept(
         report.state = State.ACCEPTED
         report.reviewed_at, report.reviewed_by = timezone.now(), actor
         report.save()
-        _transition(report, actor=actor, action=Action.ACCEPT, from_state=from_state)
+        step = _transition(report, actor=actor, action=Action.ACCEPT, from_state=from_state)
+        notify_transition(report, step)  # its e-mails leave when this transaction commits
     return report
 
 

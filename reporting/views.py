@@ -6,7 +6,7 @@ from the figures (live for a draft, the frozen snapshot once submitted), the but
 user's role, and the history of its states. Every write goes through ``reporting.services``.
 """
 
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 
 from households.models import Ward
 from reporting import selectors, services
-from reporting.content import MANUAL_PREFIX, report_sections, ward_stats
+from reporting.content import live_figures, report_sections
 from reporting.fields import (
     MANUAL_INDICATOR_VALUE_FIELDS,
     MANUAL_INDICATOR_VALUE_ORDERING,
@@ -203,7 +203,7 @@ class PeriodReportView(SignedInPage):
         if report.snapshot is not None and report.state != State.DRAFT and not editable:
             figures = report.snapshot
         else:
-            figures = self.live_figures(report)
+            figures = live_figures(report=report, user=user)
         return self.get_context_data(
             report=report,
             form=form,
@@ -218,27 +218,6 @@ class PeriodReportView(SignedInPage):
             comment_form=comment_form or CommentForm(),
             badge=STATE_BADGES[State(report.state)],
         )
-
-    def live_figures(self, report) -> dict[str, Any]:
-        """A draft's sections I and II from today's figures, shaped like a snapshot."""
-        from reporting.models import ManualIndicator
-
-        stats = ward_stats(
-            user=self.user(), ward_code=report.ward.code, period=report.reporting_period
-        )
-        indicators = {
-            code: {"label_vi": vi, "label_en": en, "unit": unit, "section": section, "order": o}
-            for code, vi, en, unit, section, o in ManualIndicator.objects.values_list(
-                "code", "label_vi", "label_en", "unit", "section", "order"
-            )
-            if f"{MANUAL_PREFIX}{code}" in stats["metrics"]
-        }
-        return {
-            **stats,
-            "ward": {"code": report.ward.code, "name": report.ward.name},
-            "province": {"name": report.ward.province.name},
-            "indicators": indicators,
-        }
 
     def post(self, request, *args, **kwargs):
         user = self.user()

@@ -5,11 +5,14 @@ Two builders fill the same ``Document``:
 - ``ward_document(report, figures=…)``: a ward's ``PeriodReport``. A submitted or accepted
   report prints its frozen snapshot (the figures and the text as submitted, never recomputed);
   a draft or a returned report prints its current text over the live figures
-  (``live_figures``) and says it is a draft.
-- ``consolidated_document(source)``: the province's or cluster's report, from a plain mapping
-  (``ConsolidatedSource``) whose fields mirror the ward report's (number, symbol, issued_on,
+  (``reporting.content.live_figures``, as the report's page shows them) and says it is a
+  draft.
+- ``consolidated_document(source)``: the province's or cluster's report, from a
+  ``ConsolidatedSource`` whose fields mirror the ward report's (number, symbol, issued_on,
   place, signer_*, recipients, the narrative) and whose ``figures`` hold the same per-metric
-  entries as a snapshot, plus the wards that are missing.
+  entries as a snapshot, plus the wards that are missing. ``consolidated_report_source``
+  builds it from a ``ConsolidatedReport``: an issued report prints its frozen figures, a draft
+  today's sums and says it is a draft.
 
 Sections I and II are laid out by the period reports' layout (``reports.documents``), with
 the same-period comparison phrased by ``reports.figures`` ("giảm 13 vụ (72,2%) so với cùng
@@ -24,27 +27,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from reporting.models import ManualIndicator, PeriodReport, reporting_period
+from reporting.content import manual_headings
+from reporting.models import ConsolidatedReport, ManualIndicator, PeriodReport, reporting_period
 from reports.documents.content import (
-    Figure,
     Report,
     build_report,
     date_line,
     letterhead,
     place_name,
 )
-from reports.figures.numbers import Unit
 from reports.figures.scope import ReportScope
 
 if TYPE_CHECKING:
-    from wardsecurity.models import User
+    pass
 
 # The official document is Vietnamese whatever the language of the pages (reports.documents).
 DOCUMENT_LANGUAGE = "vi"
-MANUAL_PREFIX = "manual."
 # The text of a report, as ``PeriodReport`` names it and a snapshot's "text" keeps it.
 TEXT_FIELDS = (
     "number",
@@ -167,47 +168,13 @@ def place_date_line(place: str, issued_on: dt.date | None) -> str:
     return _("%(place)s, %(date)s") % {"place": place, "date": when} if place else when
 
 
-def manual_unit(unit: str) -> Unit:
-    """The noun of a catalogue unit, as the catalogue names it (one form in Vietnamese)."""
-    try:
-        label = ManualIndicator.Unit(unit).label
-    except ValueError:
-        return Unit()
-    return Unit(lambda _n: str(label))
-
-
 def _manual_parts(figures: Mapping[str, Any]) -> dict[str, list[Part]]:
-    """The manual indicators that have a figure, by report section: {"I": [...], "II": [...]}."""
-    metrics = figures.get("metrics") or {}
-    indicators = figures.get("indicators") or {}
-    english = (get_language() or DOCUMENT_LANGUAGE).startswith("en")
-    by_section: dict[str, list[tuple[int, str, Figure]]] = {}
-    for code, meta in indicators.items():
-        key = f"{MANUAL_PREFIX}{code}"
-        entry = metrics.get(key)
-        if not entry or all(entry.get(name) in (None, 0) for name in ("value", "previous")):
-            continue
-        label = meta.get("label_en") if english else meta.get("label_vi")
-        figure = Figure(
-            key,
-            str(label or meta.get("label_vi") or code),
-            manual_unit(meta.get("unit", "")),
-            entry.get("value"),
-            entry.get("previous"),
-            entry.get("change"),
-            entry.get("change_pct"),
-            no_previous=entry.get("no_previous"),
-        )
-        by_section.setdefault(meta.get("section", ""), []).append(
-            (int(meta.get("order") or 0), code, figure)
-        )
+    """The manual indicators that have a figure, by report section: {"I": [...], "II": [...]},
+    placed as the report's page places them (``reporting.content.manual_headings``)."""
     parts: dict[str, list[Part]] = {"I": [], "II": []}
-    for value, label in ManualIndicator.Section.choices:
-        rows = sorted(by_section.get(value, []), key=lambda row: (row[0], row[1]))
-        if not rows:
-            continue
-        title = str(label).split(". ", 1)[-1]
-        lines = tuple(Line(figure.sentence) for _order, _code, figure in rows)
+    for value, label, rows in manual_headings(figures, figures.get("indicators") or {}):
+        title = label.split(". ", 1)[-1]
+        lines = tuple(Line(figure.sentence) for figure in rows)
         parts["I" if value == ManualIndicator.Section.SITUATION else "II"].append(
             Part(title, lines)
         )
@@ -284,22 +251,6 @@ def _notes(built: Report) -> tuple[str, ...]:
 # A ward's report ----------------------------------------------------------------------------
 
 
-def live_figures(*, report: PeriodReport, user: User) -> dict[str, Any]:
-    """A draft's figures as a snapshot would hold them: the statistics now, and the catalogue."""
-    from reports.statistics.selectors import stats_for
-
-    stats = stats_for(
-        user=user, scope=f"ward:{report.ward.code}", period=report.reporting_period, compare=True
-    )
-    indicators = {
-        code: {"label_vi": vi, "label_en": en, "unit": unit, "section": section, "order": order}
-        for code, vi, en, unit, section, order in ManualIndicator.objects.values_list(
-            "code", "label_vi", "label_en", "unit", "section", "order"
-        )
-    }
-    return {**stats, "indicators": indicators}
-
-
 def is_frozen(report: PeriodReport) -> bool:
     """Submitted and accepted reports print their snapshot; the others are still being written."""
     return bool(report.snapshot) and report.state in (
@@ -361,12 +312,14 @@ def ward_document(report: PeriodReport, *, figures: Mapping[str, Any] | None = N
 
 @dataclass(frozen=True)
 class ConsolidatedSource:
-    """What a consolidated report prints, without its model (the completeness helper's).
+    """What a consolidated report prints, in the terms of a ward report's document.
 
-    ``text`` has the ward report's text fields (``TEXT_FIELDS``); ``figures`` the per-metric
-    entries of a snapshot (``metrics``, ``compare``, ``as_of``, ``indicators``) summed over the
-    accepted wards, with ``missing_wards`` ([{"code", "name"}]), ``ward_count`` and
-    ``accepted_count``.
+    Built by ``consolidated_report_source`` from a ``ConsolidatedReport`` (and by the period
+    summary of ``reporting.notifications`` from a reviewer's scope). ``text`` has the ward
+    report's text fields (``TEXT_FIELDS``); ``figures`` the per-metric entries of a snapshot
+    (``metrics``, ``compare``, ``as_of``, ``indicators``) summed over the accepted wards, with
+    ``missing_wards`` ([{"code", "name"}]), ``ward_count`` and ``accepted_count``
+    (``source_figures`` turns ``reporting.consolidation``'s figures into these).
     """
 
     scope_kind: str  # province | cluster
@@ -380,26 +333,56 @@ class ConsolidatedSource:
     # "CÔNG AN TỈNH NINH BÌNH" over "PHÒNG THAM MƯU" (empty: the period reports' letterhead).
     superior: str = ""
     issuer: str = ""
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> ConsolidatedSource:
-        return cls(
-            scope_kind=data["scope_kind"],
-            scope_code=str(data.get("scope_code", "")),
-            scope_name=data["scope_name"],
-            province_name=data.get("province_name", ""),
-            period=data["period"],
-            figures=data.get("figures") or {},
-            text=data.get("text") or {},
-            superior=data.get("superior", ""),
-            issuer=data.get("issuer", ""),
-        )
+    # Not issued: its figures are today's sums and the document says "DỰ THẢO".
+    draft: bool = False
 
 
-def consolidated_document(source: ConsolidatedSource | Mapping[str, Any]) -> Document:
+def source_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """``reporting.consolidation.consolidated_figures`` (or an issued report's frozen copy) as
+    a source's figures: the summed metrics, the wards counted and the wards missing."""
+    wards = figures.get("wards") or {}
+    return {
+        "metrics": figures.get("metrics") or {},
+        "compare": figures.get("compare"),
+        "as_of": figures.get("computed_at"),
+        "indicators": figures.get("indicators") or {},
+        "missing_wards": [
+            {"code": ward.get("code", ""), "name": ward.get("name", "")}
+            for ward in wards.get("missing") or ()
+        ],
+        "ward_count": wards.get("expected"),
+        "accepted_count": len(wards.get("accepted") or ()),
+    }
+
+
+def consolidated_report_source(
+    report: ConsolidatedReport, figures: Mapping[str, Any]
+) -> ConsolidatedSource:
+    """The source of a ``ConsolidatedReport``: its text, and ``figures``
+    (``reporting.consolidation.report_figures``: frozen when issued, today's sums for a draft,
+    which the document marks "DỰ THẢO")."""
+    if report.province_id:
+        assert report.province is not None
+        kind, code = "province", report.province.code
+        name = province = report.province.name
+    else:
+        assert report.cluster is not None
+        kind, code, name, province = "cluster", str(report.cluster.pk), report.cluster.name, ""
+    text = {name_: getattr(report, name_, "") for name_ in TEXT_FIELDS}
+    return ConsolidatedSource(
+        scope_kind=kind,
+        scope_code=code,
+        scope_name=name,
+        province_name=province,
+        period=report.period,
+        figures=source_figures(figures),
+        text=text,
+        draft=report.state != ConsolidatedReport.State.ISSUED,
+    )
+
+
+def consolidated_document(source: ConsolidatedSource) -> Document:
     """The province's (or cluster's) report: the accepted wards' figures and who is missing."""
-    if not isinstance(source, ConsolidatedSource):
-        source = ConsolidatedSource.from_mapping(source)
     figures, text = source.figures, source.text
     scope = ReportScope(
         spec=f"{source.scope_kind}:{source.scope_code}",
@@ -459,5 +442,6 @@ def consolidated_document(source: ConsolidatedSource | Mapping[str, Any]) -> Doc
         filename_stem=_stem(
             "bao-cao-tong-hop", source.scope_kind, source.scope_code, source.period
         ),
+        draft=source.draft,
         missing=missing,
     )

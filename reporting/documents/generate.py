@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils import translation
 
+from reporting.consolidation import report_figures
+from reporting.content import live_figures
 from reporting.documents.content import (
     DOCUMENT_LANGUAGE,
     ConsolidatedSource,
     Document,
     consolidated_document,
+    consolidated_report_source,
     is_frozen,
-    live_figures,
     ward_document,
 )
 from reporting.documents.render_docx import render_docx
@@ -21,7 +22,7 @@ from reporting.documents.render_pdf import render_pdf
 from reports.documents.generate import DOCX
 
 if TYPE_CHECKING:
-    from reporting.models import PeriodReport
+    from reporting.models import ConsolidatedReport, PeriodReport
     from wardsecurity.models import User
 
 PDF = "application/pdf"
@@ -44,10 +45,16 @@ def ward_report_file(*, report: PeriodReport, user: User, fmt: str) -> tuple[str
     return document_file(document, fmt)
 
 
-def consolidated_file(
-    source: ConsolidatedSource | Mapping[str, Any], fmt: str = "docx"
-) -> tuple[str, str, bytes]:
-    """The file of a consolidated report (``ConsolidatedSource`` or its mapping)."""
+def consolidated_file(source: ConsolidatedSource, fmt: str = "docx") -> tuple[str, str, bytes]:
+    """The file of a consolidated report's source."""
     with translation.override(DOCUMENT_LANGUAGE):
         document = consolidated_document(source)
     return document_file(document, fmt)
+
+
+def consolidated_report_file(
+    *, report: ConsolidatedReport, fmt: str = "docx"
+) -> tuple[str, str, bytes]:
+    """The file of a ``ConsolidatedReport``: its frozen figures once issued, else the draft
+    on today's sums of the accepted ward reports (marked "DỰ THẢO")."""
+    return consolidated_file(consolidated_report_source(report, report_figures(report)), fmt)

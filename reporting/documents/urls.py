@@ -1,8 +1,8 @@
-"""The period report's files (included by the project's URLs)."""
+"""The period reports' files (included by the project's URLs)."""
 
 from django.urls import path
 
-from reporting.documents.views import PeriodReportDocumentView
+from reporting.documents.views import ConsolidatedDocumentView, PeriodReportDocumentView
 
 app_name = "reporting_documents"
 
@@ -11,5 +11,10 @@ urlpatterns = [
         "reporting/reports/<int:pk>/document.<str:fmt>",
         PeriodReportDocumentView.as_view(),
         name="period_report_document",
+    ),
+    path(
+        "reporting/consolidated/<int:pk>/document.<str:fmt>",
+        ConsolidatedDocumentView.as_view(),
+        name="consolidated_document",
     ),
 ]

@@ -2,13 +2,16 @@
 (a property test), ratios from summed parts, the missing wards, the services' roles, scopes,
 states and versions, the API and the portal page."""
 
+import io
 from decimal import ROUND_HALF_UP, Decimal
 
+import docx
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from docx.oxml.ns import qn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +24,7 @@ from reporting.consolidation import (
 from reporting.models import ConsolidatedReport
 from tests.factories import WardFactory
 from tests.reporting.completeness_helpers import make_report, reviewer
+from tests.reporting.test_documents import pdf_text, word_text
 from wardsecurity.services import StaleVersion
 
 AUGUST = "month:2025-08"
@@ -423,3 +427,122 @@ def test_random_wards_in_random_states_sum_the_accepted_only(seed, ward_a, offic
         assert figures["metrics"][RATIO]["value"] == percent(signed, households)
     else:
         assert figures["metrics"] == {}
+
+
+# Its documents ---------------------------------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PROPOSALS = "Đề nghị Bộ Công an bổ sung kinh phí cho các phường."
+
+
+def _documents(client, user, report):
+    """The .docx and PDF of ``report`` downloaded as ``user``, read back as text."""
+    client.force_login(user)
+    word = client.get(f"/reporting/consolidated/{report.pk}/document.docx")
+    assert word.status_code == 200 and word["Content-Type"] == DOCX_TYPE
+    assert word["Content-Language"] == "vi"
+    pdf = client.get(f"/reporting/consolidated/{report.pk}/document.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    document = docx.Document(io.BytesIO(word.content))
+    _reader, pages = pdf_text(pdf.content)
+    return document, word_text(document), " ".join(" ".join(pages).split())
+
+
+def _accept_ward_b(ward_b, officer_b):
+    ward_b.period_reports.all().delete()
+    make_report(ward_b, AUGUST, "accepted", by=officer_b, snapshot=snapshot(7, 1, 10, 10, 10, 10))
+
+
+def test_an_issued_report_s_documents_print_its_frozen_figures(
+    client, reviewer_province, viewer_province, wards_in_states, ward_b, officer_b
+):
+    report = consolidated_report_create(
+        actor=reviewer_province,
+        data={"scope": "province:91", "period": AUGUST, **HEADING, "proposals": PROPOSALS},
+    )
+    report = consolidated_report_issue(actor=reviewer_province, instance=report)
+    _accept_ward_b(ward_b, officer_b)  # after the issue: the documents do not change
+    document, text, pdf = _documents(client, viewer_province, report)
+    for expected in (
+        "TỈNH THỬ NGHIỆM",
+        "BAN CHỈ ĐẠO 138",
+        "Số: 15/BC-CAT",
+        "BÁO CÁO",
+        "Số phường, xã có báo cáo được chấp nhận: 2/4.",
+        "Phường, xã chưa có báo cáo được chấp nhận: Phường Bình Minh, Xã Eo.",
+        "Một số phường gửi báo cáo chậm.",  # III
+        "Đôn đốc các phường.",  # IV
+        PROPOSALS,  # V
+        "KT. GIÁM ĐỐC",
+        "Trần Thị Bình",
+    ):
+        assert expected in text, expected
+        assert expected in pdf, expected
+    assert "DỰ THẢO" not in text and "DỰ THẢO" not in pdf
+    headings = [line for line in text.splitlines() if line.startswith(("III.", "IV.", "V."))]
+    assert len(headings) == 3
+    lang = document.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert lang.get(qn("w:val")) == "vi-VN"
+    assert document.core_properties.language == "vi-VN"
+    assert document.core_properties.created.date() == report.issued_on
+
+
+def test_a_draft_s_documents_are_marked_and_sum_today_s_accepted_reports(
+    client, reviewer_province, wards_in_states, ward_b, officer_b
+):
+    report = consolidated_report_create(
+        actor=reviewer_province, data={"scope": "province:91", "period": AUGUST, **HEADING}
+    )
+    _document, text, pdf = _documents(client, reviewer_province, report)
+    assert "DỰ THẢO" in text and "DỰ THẢO" in pdf
+    assert "được chấp nhận: 2/4." in text and "Phường Bình Minh, Xã Eo." in pdf
+    _accept_ward_b(ward_b, officer_b)
+    _document, text, pdf = _documents(client, reviewer_province, report)
+    assert "được chấp nhận: 3/4." in text and "được chấp nhận: 3/4." in pdf
+    assert "chấp nhận: Xã Eo." in text and "Phường Bình Minh" not in pdf
+
+
+def test_the_page_links_its_documents(client, reviewer_province, ward_a):
+    report = consolidated_report_create(
+        actor=reviewer_province, data={"scope": "province:91", "period": AUGUST}
+    )
+    client.force_login(reviewer_province)
+    page = client.get(f"/reporting/consolidated/{report.pk}/").content.decode()
+    for fmt in ("docx", "pdf"):
+        assert f'href="/reporting/consolidated/{report.pk}/document.{fmt}"' in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("admin_user", 200),
+        ("viewer_province", 200),
+        ("reviewer_other", 404),  # another province
+        ("viewer_city", 404),  # a cluster that holds ward A but not the whole province
+        ("officer_a", 403),  # a ward's own staff read their ward's report, not the province's
+        ("clerk_a", 403),
+    ],
+)
+def test_the_documents_follow_the_page_s_scope(
+    client, request, reviewer_province, ward_a, ward_b, persona, status
+):
+    report = consolidated_report_create(
+        actor=reviewer_province, data={"scope": "province:91", "period": AUGUST}
+    )
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(f"/reporting/consolidated/{report.pk}/").status_code == status
+    for fmt in ("docx", "pdf"):
+        response = client.get(f"/reporting/consolidated/{report.pk}/document.{fmt}")
+        assert response.status_code == status, (persona, fmt)
+
+
+def test_a_document_of_no_known_format_is_not_found(client, reviewer_province, ward_a):
+    report = consolidated_report_create(
+        actor=reviewer_province, data={"scope": "province:91", "period": AUGUST}
+    )
+    client.force_login(reviewer_province)
+    assert client.get(f"/reporting/consolidated/{report.pk}/document.odt").status_code == 404
+    client.logout()
+    response = client.get(f"/reporting/consolidated/{report.pk}/document.docx")
+    assert response.status_code == 302 and "/login/" in response["Location"]

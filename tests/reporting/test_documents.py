@@ -1,5 +1,6 @@
 """The period report's documents read back: the .docx (python-docx) and the PDF (pypdf)."""
 
+import dataclasses
 import datetime as dt
 import io
 
@@ -10,7 +11,7 @@ from django.urls import reverse
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from reporting.documents.content import consolidated_document, ward_document
+from reporting.documents.content import ConsolidatedSource, consolidated_document, ward_document
 from reporting.documents.generate import consolidated_file
 from reporting.documents.render_docx import HEADING_WIDTHS
 from reporting.models import PeriodReport
@@ -282,33 +283,35 @@ def test_signed_out_is_sent_to_sign_in_and_unknown_format_is_404(client, officer
 # The consolidated report ------------------------------------------------------------------------
 
 
-CONSOLIDATED = {
-    "scope_kind": "province",
-    "scope_code": "91",
-    "scope_name": "Tỉnh Thử Nghiệm",
-    "province_name": "Tỉnh Thử Nghiệm",
-    "period": PERIOD,
-    "figures": {
-        "compare": {"start": "2024-07-15", "end": "2024-08-14"},
-        "metrics": {
-            "incidents": {"value": 9, "previous": 20, "change": -11, "change_pct": -55.0},
+CONSOLIDATED = ConsolidatedSource(
+    **{
+        "scope_kind": "province",
+        "scope_code": "91",
+        "scope_name": "Tỉnh Thử Nghiệm",
+        "province_name": "Tỉnh Thử Nghiệm",
+        "period": PERIOD,
+        "figures": {
+            "compare": {"start": "2024-07-15", "end": "2024-08-14"},
+            "metrics": {
+                "incidents": {"value": 9, "previous": 20, "change": -11, "change_pct": -55.0},
+            },
+            "indicators": {},
+            "missing_wards": [{"code": "91002", "name": "Phường Bình Minh"}],
+            "ward_count": 2,
+            "accepted_count": 1,
         },
-        "indicators": {},
-        "missing_wards": [{"code": "91002", "name": "Phường Bình Minh"}],
-        "ward_count": 2,
-        "accepted_count": 1,
-    },
-    "text": {
-        **TEXT,
-        "number": "7",
-        "symbol": "BC-CAT",
-        "place": "Thử Nghiệm",
-        "signer_form": "",
-        "signer_title": "Trưởng phòng",
-        "signer_name": "Lê Quang Đạo",
-        "shortcomings": "Một phường chưa gửi báo cáo đúng hạn.",
-    },
-}
+        "text": {
+            **TEXT,
+            "number": "7",
+            "symbol": "BC-CAT",
+            "place": "Thử Nghiệm",
+            "signer_form": "",
+            "signer_title": "Trưởng phòng",
+            "signer_name": "Lê Quang Đạo",
+            "shortcomings": "Một phường chưa gửi báo cáo đúng hạn.",
+        },
+    }
+)
 
 
 def test_the_consolidated_report_is_drawn_by_the_same_renderers(db):
@@ -336,7 +339,9 @@ def test_the_consolidated_report_is_drawn_by_the_same_renderers(db):
 
 def test_a_consolidated_report_may_name_its_own_issuer(db):
     document = consolidated_document(
-        {**CONSOLIDATED, "superior": "Công an tỉnh Thử Nghiệm", "issuer": "Phòng Tham mưu"}
+        dataclasses.replace(
+            CONSOLIDATED, superior="Công an tỉnh Thử Nghiệm", issuer="Phòng Tham mưu"
+        )
     )
     assert (document.superior, document.issuer) == ("CÔNG AN TỈNH THỬ NGHIỆM", "PHÒNG THAM MƯU")
     assert consolidated_document(CONSOLIDATED).issuer == "BAN CHỈ ĐẠO 138"

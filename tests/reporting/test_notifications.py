@@ -6,16 +6,22 @@ import io
 import docx
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
+from reporting.consolidation import sum_snapshots
 from reporting.models import PeriodReport, PeriodReportTransition
 from reporting.notifications import (
     notify_transition,
     send_reminders,
     send_summaries,
-    sum_snapshots,
+)
+from reporting.services import (
+    period_report_accept,
+    period_report_return,
+    period_report_submit,
 )
 from tests.factories import UserFactory
 from tests.reporting.documents_data import DUE, PERIOD, snapshot, submitted_report
@@ -116,6 +122,51 @@ def test_a_rolled_back_transition_mails_no_one(
     assert len(callbacks) == 2 and mail.outbox == []  # the e-mails wait for the commit
 
 
+def test_the_services_notify_a_return_and_an_accept_once(
+    draft, ward_people, officer_b, reviewer, django_capture_on_commit_callbacks
+):
+    """The chain's own return and accept tell the ward, each once, and mail after the commit."""
+    officer, clerk = ward_people
+    Returned, Accepted = Notification.Kind.RETURNED, Notification.Kind.ACCEPTED
+    report = period_report_submit(actor=officer, instance=draft)
+    assert not Notification.objects.exists()  # a submission tells no one
+    with django_capture_on_commit_callbacks(execute=True):
+        report = period_report_return(
+            actor=reviewer, instance=report, comment="Bổ sung số liệu tuần tra."
+        )
+    (note,) = Notification.objects.filter(user=officer)
+    assert note.kind == Returned and "Bổ sung số liệu tuần tra." in note.body
+    # the link opens the report's page (its state, the comment, its documents)
+    assert note.link == f"/ward-reports/{report.pk}/"
+    assert Notification.objects.filter(user=clerk, kind=Returned).count() == 1
+    assert not Notification.objects.filter(user__in=[officer_b, reviewer]).exists()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "clerk_a@example.org",
+        "officer_a@example.org",
+    ]
+    # the same return again is refused by the state, and notifies no one again
+    with pytest.raises(ValidationError), django_capture_on_commit_callbacks(execute=True):
+        period_report_return(actor=reviewer, instance=report, comment="Lần nữa.")
+    step = report.transitions.get(action=PeriodReportTransition.Action.RETURN)
+    assert notify_transition(report, step) == []
+    report = period_report_submit(actor=officer, instance=report)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = period_report_accept(actor=reviewer, instance=report)
+    assert Notification.objects.filter(user=officer, kind=Accepted).count() == 1
+    with pytest.raises(ValidationError):
+        period_report_accept(actor=reviewer, instance=report)
+    assert Notification.objects.filter(user=officer).count() == 2
+    assert Notification.objects.count() == 4 and len(mail.outbox) == 4
+
+
+def test_a_refused_accept_notifies_no_one(draft, ward_people, officer_b):
+    """Ward B's officer may not review: the refused accept leaves nothing behind."""
+    report = period_report_submit(actor=ward_people[0], instance=draft)
+    with pytest.raises(PermissionDenied):
+        period_report_accept(actor=officer_b, instance=report)
+    assert not Notification.objects.exists()
+
+
 def test_reminders_due_in_3_days_then_overdue_each_once(
     ward_a, ward_b, ward_people, officer_b, django_capture_on_commit_callbacks
 ):
@@ -157,6 +208,7 @@ def test_the_due_date_summary_goes_to_each_reviewer_once_with_the_consolidated_d
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "Số vụ việc xảy ra: 5 vụ, giảm 13 vụ (72,2%) so với cùng kỳ." in text
     assert "Phường Bình Minh" in text
+    assert "DỰ THẢO" in text  # no number, signer or narrative yet: not an issued report
     # the task runs again (a retry, a second beat): nothing is sent twice
     assert send_summaries(DUE) == 0
     assert send_summaries(DUE + dt.timedelta(days=1)) == 0
@@ -164,16 +216,17 @@ def test_the_due_date_summary_goes_to_each_reviewer_once_with_the_consolidated_d
 
 
 def test_summed_snapshots_add_every_ward_and_recompare(ward_a, ward_b):
+    """The summary's figures are summed by the consolidated report's one rule."""
     total = sum_snapshots(
         [snapshot(ward_a, incidents=(5, 18)), snapshot(ward_b, incidents=(7, 2), patrols=(1, 0))]
     )
-    incidents = total["metrics"]["incidents"]
+    incidents = total["incidents"]
     assert (incidents["value"], incidents["previous"], incidents["change"]) == (12, 20, -8)
     assert incidents["change_pct"] == -40.0
-    assert total["metrics"]["manual.patrols"]["value"] == 5
-    coverage = total["metrics"]["commitment_coverage_pct"]  # parts summed, then the rate
+    assert total["manual.patrols"]["value"] == 5
+    coverage = total["commitment_coverage_pct"]  # parts summed, then the rate
     assert (coverage["numerator"], coverage["denominator"], coverage["value"]) == (6, 8, 75.0)
-    sessions = total["metrics"]["outreach_sessions"]
+    sessions = total["outreach_sessions"]
     assert sessions["value"] == 6 and sessions["no_previous"] == "no_data"
 
 

@@ -159,3 +159,54 @@ def test_the_manual_form_lists_the_indicators_in_report_order(client, clerk_a, d
         for code in ("loudspeaker_broadcasts", "patrols", "trainings", "festival_days")
     ]
     assert positions == sorted(positions)  # outreach, patrols, forces, events, as section II
+
+
+# The report's documents --------------------------------------------------------------------------
+
+
+DOCUMENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def _document_links(text):
+    return re.findall(r'href="(/reporting/reports/\d+/document\.(docx|pdf))"', text)
+
+
+@pytest.mark.parametrize(
+    "persona", ["officer_a", "clerk_a", "viewer_city", "viewer_province", "reviewer", "admin_user"]
+)
+def test_every_reader_in_scope_downloads_the_report_from_its_page(
+    client, request, draft, officer_a, persona
+):
+    report = s.period_report_submit(actor=officer_a, instance=draft)
+    user = request.getfixturevalue(persona)
+    response = page(client, user, report)
+    assert response.status_code == 200
+    links = _document_links(response.content.decode())
+    assert [fmt for _href, fmt in links] == ["docx", "pdf"]
+    for href, fmt in links:
+        assert href == f"/reporting/reports/{report.pk}/document.{fmt}"
+        download = client.get(href)
+        assert download.status_code == 200
+        assert download["Content-Type"].startswith(DOCUMENT_TYPES[fmt])
+        assert len(download.content) > 1000
+
+
+@pytest.mark.parametrize("persona", ["officer_b", "reviewer_elsewhere"])
+def test_a_reader_out_of_scope_gets_neither_the_page_nor_its_documents(
+    client, request, draft, officer_a, persona
+):
+    report = s.period_report_submit(actor=officer_a, instance=draft)
+    user = request.getfixturevalue(persona)
+    assert page(client, user, report).status_code == 404
+    for fmt in DOCUMENT_TYPES:
+        response = client.get(f"/reporting/reports/{report.pk}/document.{fmt}")
+        assert response.status_code == 404
+
+
+def test_a_drafts_links_say_it_is_marked_draft(client, clerk_a, draft):
+    text = page(client, clerk_a, draft).content.decode()
+    assert len(_document_links(text)) == 2
+    assert "ghi “DỰ THẢO”" in text
