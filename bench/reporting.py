@@ -439,20 +439,21 @@ def measure_consolidated(ctx: Context, reviewer, province) -> None:
 
     import docx
 
-    from reporting import notifications
-    from reporting.completeness import due_on
+    from reporting.completeness import completeness_rates, completeness_scope
+    from reporting.consolidation import consolidated_figures
     from reporting.documents.generate import consolidated_file
+    from reporting.notifications import summary_source
 
     period = ctx.facts["report_year"]
-    ward_ids = list(province.wards.values_list("id", flat=True))
     timings = []
     content = b""
-    summary: dict[str, Any] = {}
+    rates = None
     for _n in range(5):
         started = time.perf_counter()
-        summary = notifications.completeness(ward_ids=ward_ids, period=period, due=due_on(period))
-        source = notifications.consolidated_source(user=reviewer, period=period, summary=summary)
-        _name, _type, content = consolidated_file(source, "docx")
+        scope = completeness_scope(user=reviewer, spec=f"province:{province.code}")
+        rates = completeness_rates(scope=scope, period=period)
+        figures = consolidated_figures(scope=scope, period=period)
+        _name, _type, content = consolidated_file(summary_source(scope, period, figures), "docx")
         timings.append(time.perf_counter() - started)
     made = docx.Document(io.BytesIO(content))
     paragraphs = [p.text for p in made.paragraphs]
@@ -469,7 +470,7 @@ def measure_consolidated(ctx: Context, reviewer, province) -> None:
     ctx.add(
         "f",
         f"consolidated report .docx, {province.name} × {period.spec} "
-        f"({summary['counts']['accepted']} of {summary['ward_count']} wards accepted; "
+        f"({rates.accepted if rates else 0} of {rates.wards if rates else 0} wards accepted; "
         f"{len(content) / 1024:.0f} KB; slowest of 5, median {statistics.median(timings):.2f} s)",
         f"{took:.2f} s",
         limit=f"{limit:.3f} s (python-docx, {len(paragraphs) + len(cells)} paragraphs)",
