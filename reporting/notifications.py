@@ -68,20 +68,28 @@ def ward_people(ward_ids: Iterable[int] | Any) -> Any:
 def notify_transition(
     report: PeriodReport, transition: PeriodReportTransition
 ) -> list[Notification]:
-    """Tell the report's ward that a reviewer returned (with the comment) or accepted it.
+    """Tell the report's ward that a reviewer returned it (with the comment), reopened it after
+    accepting it (with the reason: it is back with the ward, as returned) or accepted it.
 
     Call it inside the service's transaction: the notifications roll back with it and the
     e-mails leave only after it commits. Other transitions notify nobody.
     """
+    Action = PeriodReportTransition.Action
     action = transition.action
-    if action not in (PeriodReportTransition.Action.RETURN, PeriodReportTransition.Action.ACCEPT):
+    if action not in (Action.RETURN, Action.REOPEN, Action.ACCEPT):
         return []
     with translation.override(LANGUAGE):
         values = {"ward": report.ward.name, "period": report.period_label}
-        if action == PeriodReportTransition.Action.RETURN:
+        if action == Action.RETURN:
             kind = Notification.Kind.RETURNED
             title = _("Report of %(ward)s for %(period)s returned") % values
             body = _("The reviewer returned the report with this comment:") + "\n"
+            body += transition.comment or report.return_comment
+            body += "\n\n" + _("Correct it and submit it again.")
+        elif action == Action.REOPEN:
+            kind = Notification.Kind.RETURNED
+            title = _("Report of %(ward)s for %(period)s reopened") % values
+            body = _("The reviewer reopened the accepted report for this reason:") + "\n"
             body += transition.comment or report.return_comment
             body += "\n\n" + _("Correct it and submit it again.")
         else:

@@ -442,9 +442,10 @@ def period_report_reopen(
         report.return_comment = reason
         report.save()
         _reopen_period(report, actor, reason)
-        _transition(
+        step = _transition(
             report, actor=actor, action=Action.REOPEN, from_state=from_state, comment=reason
         )
+        notify_transition(report, step)  # its e-mails leave when this transaction commits
     return report
 
 

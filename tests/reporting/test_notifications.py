@@ -20,6 +20,7 @@ from reporting.notifications import (
 )
 from reporting.services import (
     period_report_accept,
+    period_report_reopen,
     period_report_return,
     period_report_submit,
 )
@@ -305,3 +306,27 @@ def test_the_summary_is_for_the_period_in_scope_only(ward_c, officer_a, reviewer
     note = Notification.objects.get(user=reviewer)
     assert "Xã Cát Tiên" not in note.body
     assert PERIOD in note.key
+
+
+def test_a_reopened_report_tells_the_ward_with_the_reason_once(
+    draft, ward_people, officer_b, reviewer, django_capture_on_commit_callbacks
+):
+    """An accepted report that a reviewer reopens is back with the ward: its people are told
+    why, once, like a return."""
+    officer, clerk = ward_people
+    report = period_report_submit(actor=officer, instance=draft)
+    report = period_report_accept(actor=reviewer, instance=report)
+    before = Notification.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = period_report_reopen(
+            actor=reviewer, instance=report, reason="Sai số liệu hòa giải, cần sửa."
+        )
+    notes = Notification.objects.filter(kind=Notification.Kind.RETURNED)
+    assert {note.user for note in notes} == {officer, clerk}
+    (note,) = notes.filter(user=officer)
+    assert "mở lại" in note.title and "Sai số liệu hòa giải, cần sửa." in note.body
+    assert note.link == f"/ward-reports/{report.pk}/"
+    assert Notification.objects.count() == before + 2
+    step = report.transitions.get(action=PeriodReportTransition.Action.REOPEN)
+    assert notify_transition(report, step) == []  # the same reopening again: nothing more
+    assert not Notification.objects.filter(user__in=[officer_b, reviewer]).exists()
