@@ -31,9 +31,10 @@ from notifications.services import notification_send
 from reporting.completeness import Rates, completeness_rates, completeness_scope
 from reporting.consolidation import consolidated_figures
 from reporting.documents.content import TEXT_FIELDS, ConsolidatedSource, source_figures
-from reporting.documents.generate import consolidated_file
+from reporting.documents.generate import consolidated_file, consolidated_report_file
 from reporting.models import (
     KIND_COUNTS,
+    ConsolidatedReport,
     PeriodReport,
     PeriodReportTransition,
     ReportSchedule,
@@ -215,6 +216,19 @@ def summary_text(
     return "\n".join(lines)
 
 
+def issued_report(scope: Scope, period: Period) -> ConsolidatedReport | None:
+    """The consolidated report issued for ``scope`` and ``period``, if the reviewer has issued
+    one: the summary then attaches it rather than a draft of today's sums."""
+    reports = ConsolidatedReport.objects.filter(
+        period=period.spec, state=ConsolidatedReport.State.ISSUED
+    ).select_related("province", "cluster")
+    if scope.kind == "province":
+        return reports.filter(province__code=scope.code).first()
+    if scope.kind == "cluster":
+        return reports.filter(cluster_id=scope.id).first()
+    return None
+
+
 def summary_source(scope: Scope, period: Period, figures: Mapping[str, Any]) -> ConsolidatedSource:
     """The consolidated report of the reviewer's scope, summed by the consolidated reports' rule
     (``reporting.consolidation.consolidated_figures``). It has no number, signer or narrative
@@ -254,8 +268,12 @@ def send_summaries(today: dt.date | None = None) -> int:
             with translation.override(LANGUAGE):
                 title = _("Reporting summary for %(period)s") % {"period": period.label}
                 body = summary_text(rates, figures["wards"]["missing"], period, due)
-            source = summary_source(scope, period, figures)
-            filename, content_type, content = consolidated_file(source, "docx")
+            issued = issued_report(scope, period)
+            if issued is not None:  # the reviewer's own signed report, frozen when issued
+                filename, content_type, content = consolidated_report_file(report=issued)
+            else:
+                source = summary_source(scope, period, figures)
+                filename, content_type, content = consolidated_file(source, "docx")
             found = notification_send(
                 user=user,
                 kind=Notification.Kind.PERIOD_SUMMARY,

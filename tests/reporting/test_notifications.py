@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
-from reporting.consolidation import sum_snapshots
+from reporting.consolidation import (
+    consolidated_report_create,
+    consolidated_report_issue,
+    consolidated_report_update,
+    sum_snapshots,
+)
 from reporting.models import PeriodReport, PeriodReportTransition
 from reporting.notifications import (
     notify_transition,
@@ -330,3 +335,35 @@ def test_a_reopened_report_tells_the_ward_with_the_reason_once(
     step = report.transitions.get(action=PeriodReportTransition.Action.REOPEN)
     assert notify_transition(report, step) == []  # the same reopening again: nothing more
     assert not Notification.objects.filter(user__in=[officer_b, reviewer]).exists()
+
+
+def test_the_summary_attaches_the_reviewers_issued_report_when_there_is_one(
+    ward_a, officer_a, reviewer, django_capture_on_commit_callbacks
+):
+    """Once the reviewer has issued the province's report for the period, the due-date summary
+    attaches that signed report, not a draft of today's sums."""
+    submitted_report(ward_a, officer_a, state=PeriodReport.State.ACCEPTED, incidents=(5, 18))
+    report = consolidated_report_create(
+        actor=reviewer, data={"scope": "province:91", "period": PERIOD}
+    )
+    report = consolidated_report_update(
+        actor=reviewer,
+        instance=report,
+        data={
+            "number": "27",
+            "symbol": "BC-BCĐ",
+            "place": "Tỉnh Thử",
+            "signer_title": "TRƯỞNG BAN",
+            "signer_name": "Nguyễn Văn Thẩm",
+        },
+    )
+    consolidated_report_issue(actor=reviewer, instance=report)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_summaries(DUE) == 1
+    ((_filename, content, _type),) = mail.outbox[0].attachments
+    document = docx.Document(io.BytesIO(content))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "DỰ THẢO" not in text
+    assert "27/BC-BCĐ" in text + cells and "Nguyễn Văn Thẩm" in text + cells
+    assert "Số vụ việc xảy ra: 5 vụ, giảm 13 vụ (72,2%) so với cùng kỳ." in text
