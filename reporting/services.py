@@ -380,6 +380,38 @@ def period_report_submit(
     return report
 
 
+def _review(
+    *,
+    actor: User,
+    instance: PeriodReport,
+    expected_version: int | str | None,
+    service: str,
+    action: str,
+    from_state: str,
+    to_state: str,
+    comment: str = "",
+) -> PeriodReport:
+    """A reviewer's step (return, accept, reopen): the locked row's version and state checked,
+    the review stamped, the period opened again when the report goes back to the ward, the
+    transition recorded and the ward told (its e-mails leave when this transaction commits)."""
+    with record_write(actor=actor, service=service):
+        report = _lock_report(instance, actor, may_review(actor))
+        _check_version(report, expected_version)
+        _check_state(report, from_state)
+        report.state = to_state
+        report.reviewed_at, report.reviewed_by = timezone.now(), actor
+        if to_state == State.RETURNED:
+            report.return_comment = comment
+        report.save()
+        if to_state == State.RETURNED:
+            _reopen_period(report, actor, comment)
+        step = _transition(
+            report, actor=actor, action=action, from_state=from_state, comment=comment
+        )
+        notify_transition(report, step)
+    return report
+
+
 def period_report_return(
     *,
     actor: User,
@@ -389,38 +421,31 @@ def period_report_return(
 ) -> PeriodReport:
     """Return a submitted report to the ward with a comment; its period opens again."""
     comment = _required_text(comment, "comment", COMMENT_REQUIRED)
-    with record_write(actor=actor, service="period_report_return"):
-        report = _lock_report(instance, actor, may_review(actor))
-        _check_version(report, expected_version)
-        _check_state(report, State.SUBMITTED)
-        from_state = report.state
-        report.state = State.RETURNED
-        report.reviewed_at, report.reviewed_by = timezone.now(), actor
-        report.return_comment = comment
-        report.save()
-        _reopen_period(report, actor, comment)
-        step = _transition(
-            report, actor=actor, action=Action.RETURN, from_state=from_state, comment=comment
-        )
-        notify_transition(report, step)  # its e-mails leave when this transaction commits
-    return report
+    return _review(
+        actor=actor,
+        instance=instance,
+        expected_version=expected_version,
+        service="period_report_return",
+        action=Action.RETURN,
+        from_state=State.SUBMITTED,
+        to_state=State.RETURNED,
+        comment=comment,
+    )
 
 
 def period_report_accept(
     *, actor: User, instance: PeriodReport, expected_version: int | str | None = None
 ) -> PeriodReport:
     """Accept a submitted report: its snapshot is what the province's figures add up."""
-    with record_write(actor=actor, service="period_report_accept"):
-        report = _lock_report(instance, actor, may_review(actor))
-        _check_version(report, expected_version)
-        _check_state(report, State.SUBMITTED)
-        from_state = report.state
-        report.state = State.ACCEPTED
-        report.reviewed_at, report.reviewed_by = timezone.now(), actor
-        report.save()
-        step = _transition(report, actor=actor, action=Action.ACCEPT, from_state=from_state)
-        notify_transition(report, step)  # its e-mails leave when this transaction commits
-    return report
+    return _review(
+        actor=actor,
+        instance=instance,
+        expected_version=expected_version,
+        service="period_report_accept",
+        action=Action.ACCEPT,
+        from_state=State.SUBMITTED,
+        to_state=State.ACCEPTED,
+    )
 
 
 def period_report_reopen(
@@ -432,21 +457,16 @@ def period_report_reopen(
 ) -> PeriodReport:
     """Reopen an accepted report with a reason: it goes back to the ward as returned."""
     reason = _required_text(reason, "reason", REASON_REQUIRED)
-    with record_write(actor=actor, service="period_report_reopen"):
-        report = _lock_report(instance, actor, may_review(actor))
-        _check_version(report, expected_version)
-        _check_state(report, State.ACCEPTED)
-        from_state = report.state
-        report.state = State.RETURNED
-        report.reviewed_at, report.reviewed_by = timezone.now(), actor
-        report.return_comment = reason
-        report.save()
-        _reopen_period(report, actor, reason)
-        step = _transition(
-            report, actor=actor, action=Action.REOPEN, from_state=from_state, comment=reason
-        )
-        notify_transition(report, step)  # its e-mails leave when this transaction commits
-    return report
+    return _review(
+        actor=actor,
+        instance=instance,
+        expected_version=expected_version,
+        service="period_report_reopen",
+        action=Action.REOPEN,
+        from_state=State.ACCEPTED,
+        to_state=State.RETURNED,
+        comment=reason,
+    )
 
 
 # Manual indicator values -----------------------------------------------------------------------
