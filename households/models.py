@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from wardsecurity.history import track_links, tracked
 from wardsecurity.models import WardRecord
+from wardsecurity.ordering import Natural  # noqa: F401 (registers name__ws_natural)
 from wardsecurity.scope import ScopedQuerySet
 from wardsecurity.validators import validate_code
 
@@ -126,7 +127,8 @@ class ResidentialGroup(WardRecord):
         ]
         verbose_name = _("residential group")
         verbose_name_plural = _("residential groups")
-        ordering = ["ward", "name"]
+        # "Tổ 2" before "Tổ 10" everywhere groups are listed or offered (wardsecurity.ordering).
+        ordering = ["ward", "name__ws_natural", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["ward", "name"],

@@ -59,6 +59,53 @@ def group_households(*, user, group):
     return household_list(user=user, filters={"group": group.pk}).order_by("code", "pk")
 
 
+_NUMBERED = re.compile(r"(.*?)([0-9]+)\Z")
+SUGGESTIONS = 20  # candidates checked at once against the ward's codes
+
+
+def next_household_code(*, user, group, last):
+    """The code the next household of ``group`` probably has, ``last`` being the one added last:
+    the group's highest number under that code's prefix plus one, zero-padded like it
+    ("BN-0041" after "BN-0040"), skipping codes the ward already uses. None when the last code
+    ends in no number.
+    """
+    match = _NUMBERED.match(last.code) if last is not None else None
+    if match is None:
+        return None
+    prefix, digits = match[1], match[2]
+    start = int(digits)
+    codes = group_households(user=user, group=group).filter(code__startswith=prefix).order_by()
+    for code in codes.values_list("code", flat=True):
+        found = _NUMBERED.match(code)
+        if found is not None and found[1] == prefix:
+            start = max(start, int(found[2]))
+    for first in range(start + 1, start + 1 + 10 * SUGGESTIONS, SUGGESTIONS):
+        candidates = [f"{prefix}{n:0{len(digits)}d}" for n in range(first, first + SUGGESTIONS)]
+        # The whole ward: codes are unique per ward, and another group may use the prefix.
+        taken = set(
+            Household.objects.filter(ward_id=group.ward_id, code__in=candidates)
+            .order_by()
+            .values_list("code", flat=True)
+        )
+        free = next((c for c in candidates if c not in taken), None)
+        if free is not None:
+            return free
+    return None
+
+
+def entry_initial(*, user, group):
+    """A fresh entry row: the suggested code, and the address of the household added last
+    (neighbours are entered street by street), to be corrected where it differs."""
+    last = group_households(user=user, group=group).order_by("-created_at", "-pk").first()
+    if last is None:
+        return {}
+    initial = {"address": last.address}
+    code = next_household_code(user=user, group=group, last=last)
+    if code is not None:
+        initial["code"] = code
+    return initial
+
+
 def group_commitments(*, user, group, year):
     """The group's households' commitments of ``year``, keyed on (household id, kind)."""
     # Signed by a household of the group (the ``group`` filter takes organisations' too).
@@ -76,8 +123,18 @@ class HouseholdEntryForm(OneTimeTokenMixin, forms.Form):
     address = forms.CharField(label=_("address"), max_length=255)
     head_name = forms.CharField(label=_("head of household"), max_length=150)
     # Text, not IntegerField: int() reads full-width digits; the service refuses them clearly.
-    member_count = forms.CharField(label=_("members"), max_length=5)
-    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    # ``inputmode`` brings up a phone's number pad.
+    member_count = forms.CharField(
+        label=_("members"),
+        max_length=5,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+    )
     residence = forms.ChoiceField(
         label=_("residence"),
         choices=Household.Residence.choices,
@@ -149,9 +206,13 @@ def household_entry(request, pk):
         if added is not None and not _is_htmx(request):
             return redirect("household_sheets:entry", pk=group.pk)
         if added is not None or repeated:
-            form = HouseholdEntryForm(user=request.user)
+            form = HouseholdEntryForm(
+                user=request.user, initial=entry_initial(user=request.user, group=group)
+            )
     else:
-        form = HouseholdEntryForm(user=request.user)
+        form = HouseholdEntryForm(
+            user=request.user, initial=entry_initial(user=request.user, group=group)
+        )
     households = group_households(user=request.user, group=group)
     context = {
         "group": group,
@@ -197,17 +258,43 @@ def _coverage(households, signed, kinds):
     return result
 
 
-def _sheet_context(*, user, group, year, form, error=None, saved=False):
+def _sheet_context(*, user, group, year, form, error=None, saved=False, copy=False):
+    """The sheet of ``year``. With ``copy``, the boxes of last year's commitments that this
+    year lacks are ticked too, for the clerk to check and save: nothing is saved until then."""
     households = list(group_households(user=user, group=group))
     signed = group_commitments(user=user, group=group, year=year)
+    last_year = (
+        group_commitments(user=user, group=group, year=year - 1)
+        if copy and year > FIRST_YEAR
+        else {}
+    )
     kinds = list(Commitment.Kind)
     coverage = _coverage(households, signed, kinds)
     rows = [
-        (h, [(kind, f"{h.pk}:{kind.value}", signed.get((h.pk, kind.value))) for kind in kinds])
+        (
+            h,
+            [
+                (
+                    kind,
+                    f"{h.pk}:{kind.value}",
+                    signed.get((h.pk, kind.value)),
+                    h.active and (h.pk, kind.value) in last_year,
+                )
+                for kind in kinds
+            ],
+        )
         for h in households
     ]
     this_year = timezone.localdate().year
     return {
+        "copied": sum(
+            1
+            for _h, cells in rows
+            for *_c, commitment, copied in cells
+            if copied and commitment is None
+        )
+        if copy
+        else None,
         "group": group,
         "year": year,
         "previous_year": year - 1 if year > FIRST_YEAR else None,
@@ -296,6 +383,7 @@ def commitment_sheet(request, pk):
             year=year,
             form=SheetForm(initial=initial),
             saved=request.GET.get("saved") == "1",
+            copy=request.GET.get("copy") == "1",
         )
         return render(request, template, context)
 

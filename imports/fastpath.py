@@ -304,6 +304,7 @@ def households_fast(batch, actor, spec, sheet, columns, report, *, write):
     checker = _Checker(ward, spec, columns)
     convert = checker.compile()
     header_text = dict(columns.values())
+    choices = {c.key: K.choice_map(spec, c.key) for c in spec.columns if c.type == K.CHOICE}
     first_seen = {}
     preview = []  # (line, values, row or None) of the rows the report shows
     staged = 0
@@ -325,12 +326,7 @@ def households_fast(batch, actor, spec, sheet, columns, report, *, write):
                 if problems is not None or duplicate is not None:
                     errors = checker.errors(problems or (), duplicate)
                 if len(preview) < PREVIEW_ROWS:
-                    values = {
-                        header_text[k]: K.to_text(cells[i])
-                        if i < len(cells) and cells[i] is not None
-                        else ""
-                        for i, (k, _t) in columns.items()
-                    }
+                    values = K.preview_values(spec, columns, cells, choices)
                     preview.append((line, values, None if errors else row))
                 if errors:
                     for key, message in errors.items():

@@ -295,7 +295,7 @@ KINDS = {
                     ("Loại cam kết", "Nội dung cam kết"),
                     CHOICE,
                     required=True,
-                    example="no_firecrackers",
+                    example="Không sản xuất, buôn bán, sử dụng pháo trái phép",
                 ),
                 Column("signed_on", ("Ngày ký",), DATE, required=True, example="15/01/2025"),
                 WARD_COLUMN,
@@ -751,6 +751,25 @@ def to_text(cell):
     if isinstance(cell, dt.datetime | dt.date):
         return cell.strftime("%d/%m/%Y")
     return str(cell)
+
+
+def preview_values(spec: Kind, columns: dict, cells: list, choices: dict) -> dict:
+    """A row as the preview shows it: each mapped column's text as written, except that a
+    choice written as its stored code or English label reads as its label in the active
+    language (Vietnamese by default): "no_firecrackers" shows as the commitment people know.
+    ``choices``: each choice column's ``choice_map``, computed once per file."""
+    values = {}
+    for i, (key, header) in columns.items():
+        cell = cells[i] if i < len(cells) else None
+        if cell is None:
+            values[header] = ""
+            continue
+        values[header] = to_text(cell)
+        stored = choices[key].get(fold(cell)) if key in choices and not blank(cell) else None
+        if stored is not None:
+            labels = dict(spec.model._meta.get_field(key).flatchoices)
+            values[header] = str(labels[stored])
+    return values
 
 
 def blank(cell) -> bool:

@@ -167,10 +167,7 @@ def rows_through_services(
     existing = _existing(spec, ward, keys)
     first_seen: dict[tuple, int] = {}
     for done, (line, cells, data, errors) in enumerate(parsed, start=1):
-        values = {
-            header_text[k]: K.to_text(cells[i]) if i < len(cells) and cells[i] is not None else ""
-            for i, (k, _t) in columns.items()
-        }
+        values = K.preview_values(spec, columns, cells, choices)
         if not any(key in errors for key in spec.natural_key):
             nk = natural_key(spec, data)
             if nk in first_seen:

@@ -1,5 +1,8 @@
 """Write the demo import files for Phường Ba Ngòi (22423): one valid file per kind, one bad file.
 
+Every choice is written by its Vietnamese label, as people type it (imports also take the
+stored codes and the English labels: ``imports.kinds.choice_map``).
+
 Run from the project root: ``.venv/bin/python imports/samples/make_samples.py``. The valid files
 import cleanly into the demo (``make run``) in this order: recorders, households, organisations,
 commitments, cameras, teams, team-members, contributions, outreach-sessions, mediation-cases,
@@ -36,8 +39,8 @@ FILES = {
         ["Tên", "Loại", "Tổ dân phố"],
         [
             ["Trường Mầm non Hoa Sen (mẫu nhập)", "Cơ sở giáo dục", GROUP.format(2)],
-            ["Chợ đêm Ba Ngòi (mẫu nhập)", "market", GROUP.format(4)],
-            ["Công ty TNHH Hải Sản Cam Ranh (mẫu nhập)", "enterprise", GROUP.format(7)],
+            ["Chợ đêm Ba Ngòi (mẫu nhập)", "Chợ", GROUP.format(4)],
+            ["Công ty TNHH Hải Sản Cam Ranh (mẫu nhập)", "Doanh nghiệp", GROUP.format(7)],
         ],
     ),
     "commitments.csv": (
@@ -45,7 +48,10 @@ FILES = {
         [
             [f"BN-N{n:04d}", "2026", kind, f"{n % 20 + 1:02d}/01/2026"]
             for n in range(1, 21)
-            for kind in ("no_firecrackers", "fire_safety")
+            for kind in (
+                "Không sản xuất, buôn bán, sử dụng pháo trái phép",
+                "Bảo đảm an toàn phòng cháy, chữa cháy",
+            )
         ],
     ),
     "recorders.csv": (
@@ -72,8 +78,8 @@ FILES = {
             [
                 f"BN-CAM-N{n:02d}",
                 f"Ngã tư {STREETS[n % len(STREETS)]}",
-                "community",
-                "contribution",
+                "Cộng đồng dân cư",
+                "Xã hội hóa (nhân dân đóng góp)",
                 f"{n:02d}/05/2025",
                 GROUP.format(n % 10 + 1),
                 "BN-DT-N01" if n % 2 else "BN-DT-N02",
@@ -116,7 +122,7 @@ FILES = {
             ],
             [
                 "Tổ hòa giải tổ dân phố 7 (mẫu nhập)",
-                "mediation_team",
+                "Tổ hòa giải",
                 GROUP.format(7),
                 "10/01/2025",
                 "08/QĐ-UBND",
@@ -271,9 +277,9 @@ FILES = {
             ],
             [
                 "2025-06-21 19:05",
-                "traffic_accident",
+                "Tai nạn giao thông",
                 "Va chạm giữa hai xe máy tại ngã tư, không có thương vong (mẫu nhập)",
-                "camera",
+                "Camera an ninh",
                 "0",
                 "Đã giải quyết",
                 GROUP.format(1),

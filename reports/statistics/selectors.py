@@ -464,7 +464,11 @@ def _by_group(
     period, previous = periods
     assert scope.id is not None  # a breakdown by group is of a one-ward scope
     series = _series(*_group_totals(dates, needed, scope.id, firsts=previous is not None))
-    groups = ResidentialGroup.objects.visible_to(user).filter(ward_id=scope.id).order_by("name")
+    groups = (
+        ResidentialGroup.objects.visible_to(user)
+        .filter(ward_id=scope.id)
+        .order_by("name__ws_natural", "name")
+    )
     rows: list[tuple[int | None, str]] = [
         (group_id, name) for group_id, name in groups.values_list("id", "name")
     ]

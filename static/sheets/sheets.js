@@ -9,3 +9,18 @@ document.addEventListener("htmx:afterSettle", () => {
   const field = document.querySelector("#fast-entry [autofocus]");
   if (field) field.focus();
 });
+
+// Commitment sheet: "Tick all" / "Clear all" under a kind's heading sets that column's boxes of
+// the households still living in the group (a moved-away household is ticked one by one).
+// Nothing is saved until the sheet is: the boxes only change on the page.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-sheet-column]");
+  if (!button) return;
+  const table = button.closest("table");
+  const tick = button.dataset.sheetTick === "1";
+  const kind = button.dataset.sheetColumn;
+  table.querySelectorAll(`input[name="signed"][data-kind="${CSS.escape(kind)}"]`).forEach((box) => {
+    if (tick && box.dataset.moved) return;
+    box.checked = tick;
+  });
+});

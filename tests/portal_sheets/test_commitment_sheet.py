@@ -245,3 +245,72 @@ def test_the_same_sheet_posted_twice_signs_each_commitment_once(signed_in, group
     assert again.status_code == 200 and again.context["saved"]
     assert Commitment.objects.count() == len(households)
     assert signed_cells() == {(h.pk, SAFE) for h in households}
+
+
+# Spreadsheet speed (issue 17, item 4) ----------------------------------------------------------
+
+FIRE = Commitment.Kind.FIRE_SAFETY
+
+
+def ticked_boxes(page: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'name="signed" value="([^"]+)"[^>]*\bchecked\b', page))
+
+
+def test_last_year_s_ticks_are_copied_for_checking_and_saved_only_with_the_sheet(
+    signed_in, group_a, households
+):
+    first, second, third = households
+    CommitmentFactory(household=first, year=YEAR - 1, kind=SAFE)
+    CommitmentFactory(household=second, year=YEAR - 1, kind=FIRE)
+    CommitmentFactory(household=second, year=YEAR, kind=FIRE)  # already signed this year
+    third.active = False
+    third.save(update_fields=["active"])
+    CommitmentFactory(household=third, year=YEAR - 1, kind=SAFE)  # moved away: not copied
+    client = signed_in("clerk_a")
+
+    plain = client.get(sheet_url(group_a)).content.decode()
+    assert ticked_boxes(plain) == {cell(second, FIRE)}
+    assert f"?year={YEAR}&amp;copy=1" in plain
+
+    response = client.get(f"{sheet_url(group_a)}&copy=1")
+    page = response.content.decode()
+    assert ticked_boxes(page) == {cell(first, SAFE), cell(second, FIRE)}
+    assert response.context["copied"] == 1
+    assert f"Đã tích 1 ô theo năm {YEAR - 1}: hãy kiểm tra rồi lưu bảng." in page
+    assert Commitment.objects.filter(year=YEAR).count() == 1  # nothing saved by looking
+
+    data = {
+        "signed_on": SIGNED_ON,
+        "signed": sorted(ticked_boxes(page)),
+        "held": [held(c) for c in Commitment.objects.filter(year=YEAR)],
+    }
+    assert client.post(sheet_url(group_a), data, **HTMX).status_code == 200
+    assert set(Commitment.objects.filter(year=YEAR).values_list("household_id", "kind")) == {
+        (first.pk, SAFE),
+        (second.pk, FIRE),
+    }
+
+
+def test_each_kind_has_tick_and_clear_for_its_column_and_a_labelled_toggle(
+    signed_in, group_a, households
+):
+    page = signed_in("clerk_a").get(sheet_url(group_a)).content.decode()
+    for kind in Commitment.Kind:
+        assert f'data-sheet-column="{kind.value}" data-sheet-tick="1"' in page
+        assert f'data-sheet-column="{kind.value}" data-sheet-tick="0"' in page
+        assert f'data-kind="{kind.value}"' in page
+    assert page.count('class="sheet-toggle__label"') == len(households) * len(Commitment.Kind)
+    assert "Đánh dấu cả cột" in page and "Bỏ dấu cả cột" in page
+
+
+def test_copying_keeps_the_query_count_of_the_sheet_plus_one(signed_in, group_a, count_queries):
+    client = signed_in("clerk_a")
+    for household in HouseholdFactory.create_batch(5, group=group_a):
+        CommitmentFactory(household=household, year=YEAR - 1)
+    _plain, plain_sql = count_queries(lambda: client.get(sheet_url(group_a)))
+    for household in HouseholdFactory.create_batch(20, group=group_a):
+        CommitmentFactory(household=household, year=YEAR - 1)
+    _copy, copy_sql = count_queries(lambda: client.get(f"{sheet_url(group_a)}&copy=1"))
+    assert len(copy_sql) == len(plain_sql) + 1, "\n".join(copy_sql)

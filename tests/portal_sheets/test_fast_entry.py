@@ -210,9 +210,10 @@ def test_the_query_count_does_not_grow_with_the_group(htmx, signed_in, group_a, 
     large, large_sql = measure(30)
     assert small.status_code == large.status_code == 200
     # session, user, group with its ward, the households (or, for an add: the service's scope
-    # checks, insert and history), the count.
+    # checks, insert and history), the next row's suggestion (the last household, the group's
+    # codes under its prefix, the candidates taken in the ward: issue 17), the count.
     assert len(small_sql) == len(large_sql), "\n".join(large_sql)
-    assert len(large_sql) <= 25, "\n".join(large_sql)
+    assert len(large_sql) <= 28, "\n".join(large_sql)
 
 
 # One-time token (issue 15, item 6) ------------------------------------------------------------
@@ -269,3 +270,48 @@ def test_a_row_without_its_users_token_is_refused(token, signed_in, group_a, off
     assert 'value="HK-001"' in body  # what was typed stays, with a new token to save again
     assert client.post(entry_url(group_a), {**data, "form_token": form_token(body)}, **HTMX)
     assert Household.objects.count() == 1
+
+
+# Field speed (issue 17, item 5) ---------------------------------------------------------------
+
+
+def test_the_next_row_suggests_the_next_code_and_carries_the_address_down(signed_in, group_a):
+    client = signed_in("clerk_a")
+    page = client.get(entry_url(group_a)).content.decode()
+    assert 'name="code"' in page and 'value="HK-' not in page  # nothing to suggest yet
+
+    client.post(entry_url(group_a), row(client, code="BN-0040"), **HTMX)
+    fresh = client.post(
+        entry_url(group_a), row(client, code="BN-0009", address="7 Hẻm Chợ"), **HTMX
+    ).content.decode()
+    # The group's highest number under the last code's prefix, padded like it; the last
+    # household's address, to be changed where the next one differs.
+    assert 'value="BN-0041"' in fresh
+    assert 'value="7 Hẻm Chợ"' in fresh
+    assert 'value="BN-0041"' in client.get(entry_url(group_a)).content.decode()
+
+
+def test_a_suggested_code_skips_codes_another_group_of_the_ward_uses(signed_in, group_a, ward_a):
+    from tests.factories import ResidentialGroupFactory
+
+    other = ResidentialGroupFactory(ward=ward_a)
+    HouseholdFactory(group=other, ward=ward_a, code="T1-008")
+    client = signed_in("clerk_a")
+    client.post(entry_url(group_a), row(client, code="T1-007"), **HTMX)
+    assert 'value="T1-009"' in client.get(entry_url(group_a)).content.decode()
+
+
+def test_a_code_without_a_number_suggests_nothing(signed_in, group_a):
+    client = signed_in("clerk_a")
+    client.post(entry_url(group_a), row(client, code="NHA-A"), **HTMX)
+    page = client.get(entry_url(group_a)).content.decode()
+    assert 'value="NHA-A"' not in page
+
+
+def test_the_entry_row_sits_above_the_list_with_phone_keypads(signed_in, group_a):
+    client = signed_in("clerk_a")
+    HouseholdFactory(group=group_a, ward=group_a.ward)
+    page = client.get(entry_url(group_a)).content.decode()
+    assert page.index('id="fast-entry"') < page.index('id="household-table"')
+    assert 'name="member_count"' in page and 'inputmode="numeric"' in page
+    assert 'type="tel"' in page and 'inputmode="tel"' in page

@@ -152,7 +152,13 @@ def export_job_run(*, job_id) -> None:
                 with partial.open("w", encoding="utf-8", newline="") as target:
                     exports.write_csv(entity, records, target, user=job.owner)
             else:
-                exports.write_xlsx(entity, records, str(partial), user=job.owner)
+                exports.write_xlsx(
+                    entity,
+                    records,
+                    str(partial),
+                    user=job.owner,
+                    with_ids=exports.asks_for_ids(QueryDict(job.query)),
+                )
         partial.rename(root / name)
     except Exception as error:
         # The class only: a message could quote a cell, and logs never hold personal data.

@@ -48,14 +48,23 @@ def formula_safe(value):
     return value
 
 
-def export_columns(entity, user=None):
-    """The exported columns; for ``user``, without the personal fields they may not see."""
+def export_columns(entity, user=None, *, with_ids=True):
+    """The exported columns; for ``user``, without the personal fields they may not see.
+
+    ``with_ids``: the record's internal id first. The CSV always has it (it is read by
+    programs); a workbook is read by people and has it only when asked (``?with_ids=1``).
+    """
     columns = entity.export_columns if user is None else entity.export_columns_for(user)
-    names = ["id"]
+    names = ["id"] if with_ids else []
     if "ward" not in columns:
         names.append("ward")
     names.extend(columns)
     return names
+
+
+def asks_for_ids(params) -> bool:
+    """``?with_ids=1``: the workbook should carry the records' internal ids."""
+    return params.get("with_ids") in {"1", "true", "on"}
 
 
 def column_label(model, name):
@@ -71,16 +80,21 @@ def _has_field(model, name):
 def column_formatter(model, name, *, for_xlsx, user=None):
     """``record -> cell`` for one column, with everything that does not depend on the row
     looked up now. Formats are read in the active language, so call it where the rows are made.
+
+    CSV text that a spreadsheet would evaluate gets a leading apostrophe (``formula_safe``); a
+    workbook needs none, since every text cell is written typed as text (``write_xlsx``), so a
+    phone "+84…" or a name "=…" reads exactly as entered.
     """
+    safe = _identity if for_xlsx else formula_safe
     if name == "ward" and not _has_field(model, "ward"):
-        return _ward_cell(model.ward_path.split("__"))
+        return _ward_cell(model.ward_path.split("__"), safe)
     model_field = model._meta.get_field(name)
     if model_field.primary_key:
         return operator.attrgetter("pk")  # an identifier, never grouped like a quantity
     if model_field.many_to_many:
-        return _many_cell(name, user)
+        return _many_cell(name, user, safe)
     if model_field.is_relation:
-        return _related_cell(name, user)
+        return _related_cell(name, user, safe)
     value_of = operator.attrgetter(name)
     typed = _typed(model_field) if for_xlsx else None
     show = _shown(model_field)
@@ -95,17 +109,17 @@ def column_formatter(model, name, *, for_xlsx, user=None):
 
     def shown_cell(record):
         shown = show(value_of(record))
-        return "" if shown == EMPTY else formula_safe(shown)
+        return "" if shown == EMPTY else safe(shown)
 
     return shown_cell
 
 
-def _ward_cell(hops):
+def _ward_cell(hops, safe):
     def ward_cell(record):
         obj = record
         for hop in hops:
             obj = getattr(obj, hop)
-        return formula_safe(str(obj))
+        return safe(str(obj))
 
     return ward_cell
 
@@ -117,21 +131,21 @@ def _label(user):
     return lambda record: record_label(record, user)
 
 
-def _many_cell(name, user):
+def _many_cell(name, user, safe):
     label = _label(user)
 
     def many_cell(record):
-        return formula_safe(", ".join(label(o) for o in getattr(record, name).all()))
+        return safe(", ".join(label(o) for o in getattr(record, name).all()))
 
     return many_cell
 
 
-def _related_cell(name, user):
+def _related_cell(name, user, safe):
     label = _label(user)
 
     def related_cell(record):
         value = getattr(record, name)
-        return formula_safe(label(value)) if value is not None else ""
+        return safe(label(value)) if value is not None else ""
 
     return related_cell
 
@@ -212,12 +226,12 @@ def _number_shown(model_field):
     return number
 
 
-def rows(entity, records, *, for_xlsx, user):
+def rows(entity, records, *, for_xlsx, user, with_ids=True):
     """The header, then one list of cells per record of ``records`` (a queryset or iterable),
     as ``user`` may read them: no personal column, no linked record named by personal data,
     for a user who may not see it (``wardsecurity.personal``)."""
     model = entity.model
-    names = export_columns(entity, user)
+    names = export_columns(entity, user, with_ids=with_ids)
     yield [column_label(model, name) for name in names]
     formatters = [column_formatter(model, name, for_xlsx=for_xlsx, user=user) for name in names]
     if isinstance(records, models.QuerySet):
@@ -251,22 +265,63 @@ def write_csv(entity, records, target, *, user):
         target.write(piece)
 
 
-def write_xlsx(entity, records, target, *, user):
-    """Write the workbook to ``target`` (a path or a binary file).
+# Column widths in characters: the header's, or what the column's values usually need.
+MIN_WIDTH, MAX_WIDTH = 8, 50
+
+
+def column_width(model, name, label) -> float:
+    """How wide a workbook column starts: wide enough for its header and its usual values
+    (known from the field before any row is written: a long export streams its rows)."""
+    needs = 10
+    if not (name == "ward" and not _has_field(model, "ward")):
+        model_field = model._meta.get_field(name)
+        if model_field.primary_key:
+            needs = 10
+        elif model_field.choices:
+            needs = max((len(str(label)) for _key, label in model_field.flatchoices), default=10)
+        elif isinstance(model_field, models.DateTimeField):
+            needs = 17
+        elif isinstance(model_field, models.DateField):
+            needs = 12
+        elif isinstance(model_field, models.BooleanField):
+            needs = 8
+        elif model_field.is_relation:
+            needs = 30
+        elif isinstance(model_field, models.TextField):
+            needs = MAX_WIDTH
+        elif isinstance(model_field, models.CharField):
+            needs = min(model_field.max_length or MAX_WIDTH, 40)
+    else:
+        needs = 30
+    return float(min(MAX_WIDTH, max(MIN_WIDTH, needs, len(str(label)) + 2)))
+
+
+def write_xlsx(entity, records, target, *, user, with_ids=False):
+    """Write the workbook to ``target`` (a path or a binary file): a bold header that stays in
+    view while scrolling, with filters on every column, columns as wide as their values need,
+    text typed as text (so nothing is ever a formula and no apostrophe is shown), dates as
+    dates and numbers as numbers. The internal id only ``with_ids``.
 
     openpyxl's write-only mode keeps the rows in a temporary file, not in memory.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
+    model = entity.model
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(capfirst(entity.label_plural))[:31])
+    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    for index, row in enumerate(rows(entity, records, for_xlsx=True, user=user)):
+    names = export_columns(entity, user, with_ids=with_ids)
+    count = 0
+    for index, row in enumerate(rows(entity, records, for_xlsx=True, user=user, with_ids=with_ids)):
         if index == 0:
             header = []
-            for value in row:
+            for column, (name, value) in enumerate(zip(names, row, strict=True), start=1):
+                width = column_width(model, name, value)
+                sheet.column_dimensions[get_column_letter(column)].width = width
                 c = WriteOnlyCell(sheet, value=str(value))
                 c.font = bold
                 header.append(c)
@@ -283,6 +338,8 @@ def write_xlsx(entity, records, target, *, user):
                 c.data_type = "s"  # never a formula, whatever the text
             out.append(c)
         sheet.append(out)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{count + 1}"
     workbook.save(target)
 
 
@@ -295,10 +352,10 @@ def csv_response(entity, queryset, filename, *, user):
     return response
 
 
-def xlsx_response(entity, queryset, filename, *, user):
+def xlsx_response(entity, queryset, filename, *, user, with_ids=False):
     """A short list's workbook, built in the request (a long one is an export job)."""
     buffer = io.BytesIO()
-    write_xlsx(entity, queryset, buffer, user=user)
+    write_xlsx(entity, queryset, buffer, user=user, with_ids=with_ids)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response

@@ -45,7 +45,7 @@ def filter_panel(filterset, user):
                 groups = (
                     group_model.objects.visible_to(user)
                     .filter(ward_id=ward_id)
-                    .order_by("name")
+                    .order_by("name__ws_natural", "name")
                     .only("pk", "name")
                 )
                 form.fields[name] = forms.ChoiceField(

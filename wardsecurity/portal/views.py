@@ -160,6 +160,8 @@ class RecordListView(EntityMixin, TemplateView):
         params = request.GET.copy()
         params.pop("page", None)
         params.pop("sort", None)
+        with_ids = params.copy()
+        with_ids["with_ids"] = "1"
         context.update(
             page=page,
             rows=rows,
@@ -170,6 +172,7 @@ class RecordListView(EntityMixin, TemplateView):
             count_at_least=paginator.count_at_least,
             export_csv=f"{entity.url('export', fmt='csv')}?{params.urlencode()}",
             export_xlsx=f"{entity.url('export', fmt='xlsx')}?{params.urlencode()}",
+            export_xlsx_ids=f"{entity.url('export', fmt='xlsx')}?{with_ids.urlencode()}",
             sort_key=sort_key,
             previous_url=self.query_url(page=page.previous_page_number())
             if page.has_previous()
@@ -369,7 +372,13 @@ class RecordExportView(EntityMixin, View):
         filename = self.entity.prefix
         if fmt == "csv":
             return exports.csv_response(self.entity, queryset, filename, user=request.user)
-        return exports.xlsx_response(self.entity, queryset, filename, user=request.user)
+        return exports.xlsx_response(
+            self.entity,
+            queryset,
+            filename,
+            user=request.user,
+            with_ids=exports.asks_for_ids(request.GET),
+        )
 
     def post(self, request, *args, **kwargs):
         fmt = self.export_format()
