@@ -69,8 +69,12 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# One worker on every queue (settings CELERY_TASK_ROUTES); a child that grew past
+# WORKER_MAX_MEMORY_KB is replaced after its task (docs/deployment.md).
+WORKER_MAX_MEMORY_KB ?= 524288
 worker: install
-	$(VENV)/bin/celery -A wardsecurity worker --beat --loglevel INFO --concurrency 2
+	$(VENV)/bin/celery -A wardsecurity worker --beat --loglevel INFO --concurrency 2 \
+		--queues statistics,imports,documents,celery --max-memory-per-child $(WORKER_MAX_MEMORY_KB)
 
 # SPEC §12: generates a synthetic province in its own database (BENCH_DATABASE_URL, default
 # postgresql://postgres@127.0.0.1:5432/bench), then measures each figure beside its limit.

@@ -6,7 +6,11 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 mkdir -p .data/logs
 
+# One worker on every queue (statistics, imports, documents and the default one); a child that
+# grew past WORKER_MAX_MEMORY_KB (default 512 MB) is replaced after its task.
 .venv/bin/celery -A wardsecurity worker --beat --loglevel INFO --concurrency 2 \
+    --queues statistics,imports,documents,celery \
+    --max-memory-per-child "${WORKER_MAX_MEMORY_KB:-524288}" \
     --schedule .data/celerybeat-schedule >.data/logs/worker.log 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM

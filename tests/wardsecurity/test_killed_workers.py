@@ -53,13 +53,20 @@ def broker(settings, tmp_path):
     except redis.exceptions.RedisError as exc:
         pytest.skip(f"Redis does not answer on 127.0.0.1:6379 ({exc.__class__.__name__})")
     queue = f"killed-worker-{uuid.uuid4().hex[:12]}"
-    keys = ("broker_url", "task_always_eager", "task_default_queue", "broker_transport_options")
+    keys = (
+        "broker_url",
+        "task_always_eager",
+        "task_default_queue",
+        "broker_transport_options",
+        "task_routes",
+    )
     saved = {key: app.conf[key] for key in keys}
     app.conf.update(
         broker_url=redis_url(),
         task_always_eager=False,
         task_default_queue=queue,
         broker_transport_options={},
+        task_routes={},  # every task on this test's queue, whatever its kind's queue
     )
     _new_broker_pools()
     settings.EXPORT_ROOT = tmp_path / "exports"
@@ -73,6 +80,8 @@ def _new_broker_pools():
     kombu.pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)  # rebuilt from the routes on the next send
 
 
 class Worker:

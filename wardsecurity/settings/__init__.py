@@ -199,6 +199,22 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Three kinds of work on three queues (issue 18, item 8), so that workers given one queue each
+# keep the statistics current while a million-row import or a province's documents run:
+# "statistics" (the rollup), "imports" (checking and committing files), "documents" (period
+# report files and list exports). Everything else — the minute's requeues, the night's
+# housekeeping, reminders — stays on the default queue "celery", which is never blocked by a
+# long job. `make worker` and `make run` start one worker on all four; docs/deployment.md
+# gives the layout of separate workers.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "reports.process_dirty": {"queue": "statistics"},
+    "reports.rebuild": {"queue": "statistics"},
+    "imports.tasks.validate_import": {"queue": "imports"},
+    "imports.commit_import": {"queue": "imports"},
+    "reports.run_report_job": {"queue": "documents"},
+    "wardsecurity.run_export_job": {"queue": "documents"},
+}
 
 # Lists (issue 12): counted exactly up to API_EXACT_COUNT_LIMIT rows by one bounded count; past
 # it the API answers count null with count_at_least, the portal "Hơn …"
