@@ -607,15 +607,11 @@ KINDS = {
                 ),
                 Column("suspects", ("Số đối tượng",), NUMBER, example="1"),
                 Column("suspects_handled", ("Số đối tượng đã xử lý",), NUMBER, example="1"),
-                Column(
-                    "cleared", ("Điều tra làm rõ", "Đã làm rõ"), BOOL, example="Có"
-                ),
+                Column("cleared", ("Điều tra làm rõ", "Đã làm rõ"), BOOL, example="Có"),
                 Column("cleared_on", ("Ngày làm rõ",), DATE, example="20/03/2025"),
                 Column("deaths", ("Số người chết", "Người chết"), NUMBER),
                 Column("injuries", ("Số người bị thương", "Người bị thương"), NUMBER),
-                Column(
-                    "damage_vnd", ("Thiệt hại (đồng)", "Thiệt hại ước tính (đồng)"), NUMBER
-                ),
+                Column("damage_vnd", ("Thiệt hại (đồng)", "Thiệt hại ước tính (đồng)"), NUMBER),
                 Column(
                     "status", ("Tình trạng xử lý", "Tình trạng"), CHOICE, example="Đã tiếp nhận"
                 ),

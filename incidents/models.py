@@ -80,9 +80,7 @@ CASE_TYPE_OF_CATEGORY = {
 CASUALTY_CASE_TYPES = (CaseType.TRAFFIC_ACCIDENT, CaseType.FIRE_EXPLOSION)
 CASUALTY_FIELDS = ("deaths", "injuries", "damage_vnd")
 
-SEVERITY_REQUIRED_MESSAGE = _(
-    "Give the severity of a criminal case (Penal Code 2015, article 9)."
-)
+SEVERITY_REQUIRED_MESSAGE = _("Give the severity of a criminal case (Penal Code 2015, article 9).")
 SEVERITY_NOT_CRIMINAL_MESSAGE = _(
     "Only a criminal case has a severity under the Penal Code; leave it empty for this type "
     "of case."
@@ -95,8 +93,7 @@ CLEARED_ON_NOT_CLEARED_MESSAGE = _("Enter a clearance date only for a case that 
 CLEARED_BEFORE_MESSAGE = _("A case cannot be cleared before the day it occurred.")
 HANDLED_MESSAGE = _("The suspects handled cannot be more than the suspects of the case.")
 CASUALTIES_MESSAGE = _(
-    "Deaths, injuries and damage are recorded only for traffic accidents and fires or "
-    "explosions."
+    "Deaths, injuries and damage are recorded only for traffic accidents and fires or explosions."
 )
 
 

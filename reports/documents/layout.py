@@ -147,32 +147,32 @@ SITUATION = SectionLayout(
             (
                 Item(
                     "traffic_accident_deaths",
-                    pgettext_lazy("report", "Traffic accidents: people killed"),
+                    pgettext_lazy("report", "People killed in traffic accidents"),
                     PERSON,
                 ),
                 Item(
                     "traffic_accident_injuries",
-                    pgettext_lazy("report", "Traffic accidents: people injured"),
+                    pgettext_lazy("report", "People injured in traffic accidents"),
                     PERSON,
                 ),
                 Item(
                     "traffic_accident_damage_vnd",
-                    pgettext_lazy("report", "Traffic accidents: damage"),
+                    pgettext_lazy("report", "Damage from traffic accidents"),
                     MONEY,
                 ),
                 Item(
                     "fire_deaths",
-                    pgettext_lazy("report", "Fires and explosions: people killed"),
+                    pgettext_lazy("report", "People killed in fires and explosions"),
                     PERSON,
                 ),
                 Item(
                     "fire_injuries",
-                    pgettext_lazy("report", "Fires and explosions: people injured"),
+                    pgettext_lazy("report", "People injured in fires and explosions"),
                     PERSON,
                 ),
                 Item(
                     "fire_damage_vnd",
-                    pgettext_lazy("report", "Fires and explosions: damage"),
+                    pgettext_lazy("report", "Damage from fires and explosions"),
                     MONEY,
                 ),
             ),
