@@ -421,10 +421,14 @@ def test_the_time_of_an_incident_is_read_in_the_wards_time_zone(officer_a, ward_
     case = CASES["incidents"]
     workbook = xlsx_bytes(
         [
-            ["Thời gian xảy ra", "Loại vụ việc", "Phân loại thống kê", "Mức độ nghiêm trọng"]
-            + ["Tóm tắt", "Nguồn tin"],
-            [dt.datetime(2025, 3, 15, 21, 30), "Ma túy", "Hình sự", "Ít nghiêm trọng"]
-            + ["Tàng trữ ma túy", "patrol"],
+            [
+                *("Thời gian xảy ra", "Loại vụ việc", "Phân loại thống kê"),
+                *("Mức độ nghiêm trọng", "Tóm tắt", "Nguồn tin"),
+            ],
+            [
+                *(dt.datetime(2025, 3, 15, 21, 30), "Ma túy", "Hình sự"),
+                *("Ít nghiêm trọng", "Tàng trữ ma túy", "patrol"),
+            ],
         ]
     )
     run(officer_a, ward_a, case.kind, case.file(*case.rows))
