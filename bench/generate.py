@@ -670,6 +670,8 @@ def load_movement(loader: Loader, p: Province, clock: Clock, rng: random.Random,
 
 
 def load_incidents(loader: Loader, p: Province, clock: Clock, rng: random.Random) -> None:
+    from incidents.models import CASE_TYPE_OF_CATEGORY
+
     common = ["id", "created_at", "updated_at", "version", "ward_id"]
     categories, weights = zip(*INCIDENT_CATEGORIES, strict=True)
     tip_rows, incident_rows, hotspot_rows = [], [], []
@@ -698,13 +700,23 @@ def load_incidents(loader: Loader, p: Province, clock: Clock, rng: random.Random
             ids.append(iid)
             occurred = clock.moment(INCIDENT_MONTHS)
             from_tip = tips and rng.random() < 0.2
+            category = rng.choices(categories, weights)[0]
+            case_type = CASE_TYPE_OF_CATEGORY[category].value
             incident_rows.append(
                 [
                     *base(iid, occurred),
                     ward_id,
                     rng.choice(groups),
                     occurred.isoformat(),
-                    rng.choices(categories, weights)[0],
+                    category,
+                    # Police statistics: the category's case type, a crime's lowest class.
+                    case_type,
+                    "less_serious" if case_type == "criminal" else "",
+                    "f",
+                    0,
+                    0,
+                    0,
+                    0,
                     "",
                     "Vụ việc trên địa bàn",
                     "tip" if from_tip else rng.choice(["patrol", "camera", "victim", "other"]),
@@ -738,7 +750,9 @@ def load_incidents(loader: Loader, p: Province, clock: Clock, rng: random.Random
         "incidents_incident",
         [
             *common,
-            *("group_id", "occurred_at", "category", "subcategory", "summary", "source"),
+            *("group_id", "occurred_at", "category", "case_type", "severity", "cleared"),
+            *("suspects_handled", "deaths", "injuries", "damage_vnd"),
+            *("subcategory", "summary", "source"),
             *("tip_id", "suspects", "status"),
         ],
         incident_rows,

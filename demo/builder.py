@@ -20,7 +20,7 @@ from demo.common import (
     save_all,
 )
 from households.models import Household, ResidentialGroup
-from incidents.models import Incident
+from incidents.models import CASE_TYPE_OF_CATEGORY, Incident
 from movement.models import Commitment, MediationCase, SelfManagementModel, Team, TeamMember
 
 Group = ResidentialGroup
@@ -215,17 +215,51 @@ class WardBuilder:
             )
         save_all(MediationCase, rows)
 
-    def incident(self, category, subcategory, summary, day, *, suspects=0, **extra):
+    def incident(
+        self,
+        category,
+        subcategory,
+        summary,
+        day,
+        *,
+        suspects=0,
+        case_type=None,
+        severity=None,
+        **extra,
+    ):
+        """A resolved incident, classified as police statistics count it (docs/domain.md).
+
+        The case type is the category's usual one unless given; a crime's severity (Penal Code
+        art. 9) follows its offence (``DEMO_SEVERITY``), and a crime with suspects was cleared
+        three days later, its suspects handled. No random draw here: the articles' figures
+        depend on the builder's random sequence.
+        """
+        case_type = case_type or CASE_TYPE_OF_CATEGORY[category]
+        criminal = case_type == Incident.CaseType.CRIMINAL
+        if criminal and not severity:
+            severity = DEMO_SEVERITY.get(subcategory, Incident.Severity.LESS_SERIOUS)
+        cleared = criminal and suspects > 0
         return Incident(
             ward=self.ward,
             occurred_at=self.moment(day),
             category=category,
             subcategory=subcategory,
+            case_type=case_type,
+            severity=severity if criminal else "",
+            cleared=cleared,
+            cleared_on=min(day + timedelta(days=3), timezone.localdate()) if cleared else None,
+            suspects_handled=suspects if cleared else 0,
             summary=summary,
             suspects=suspects,
             status=Incident.Status.RESOLVED,
             **extra,
         )
+
+
+# The class of the demo's offences under Penal Code 2015 art. 9, by the maximum penalty of the
+# basic clause: storing drugs (art. 249, up to 5 years) is serious; theft (art. 173), fraud
+# (art. 174), assault (art. 134) and public disorder (art. 318) are less serious (up to 3 years).
+DEMO_SEVERITY = {"tàng trữ trái phép chất ma túy": Incident.Severity.SERIOUS}
 
 
 @dataclass(frozen=True)

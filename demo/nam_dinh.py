@@ -151,6 +151,8 @@ def build(b: WardBuilder) -> None:
                 summary,
                 tip.received_at.date() + timedelta(days=rng.randint(1, 3)),
                 suspects=suspects,
+                # A fight prevented in time is no crime: an administrative matter.
+                case_type=Incident.CaseType.ADMINISTRATIVE if subcategory == "đánh nhau" else None,
                 group=rng.choice(vi_hoang),
                 source=Incident.Source.TIP,
                 tip=tip,

@@ -591,7 +591,27 @@ KINDS = {
                     example="Tuần tra, kiểm soát",
                 ),
                 Column("subcategory", ("Phân loại chi tiết", "Tội danh, hành vi")),
+                # "Loại vụ việc" names the category (files written before the case type).
+                Column(
+                    "case_type",
+                    ("Phân loại thống kê", "Loại vụ việc (thống kê)", "Tính chất vụ việc"),
+                    CHOICE,
+                    required=True,
+                    example="Hình sự",
+                ),
+                Column(
+                    "severity",
+                    ("Mức độ nghiêm trọng", "Phân loại tội phạm", "Loại tội phạm"),
+                    CHOICE,
+                    example="Ít nghiêm trọng",
+                ),
                 Column("suspects", ("Số đối tượng",), NUMBER, example="1"),
+                Column("suspects_handled", ("Số đối tượng đã xử lý",), NUMBER, example="1"),
+                Column("cleared", ("Điều tra làm rõ", "Đã làm rõ"), BOOL, example="Có"),
+                Column("cleared_on", ("Ngày làm rõ",), DATE, example="20/03/2025"),
+                Column("deaths", ("Số người chết", "Người chết"), NUMBER),
+                Column("injuries", ("Số người bị thương", "Người bị thương"), NUMBER),
+                Column("damage_vnd", ("Thiệt hại (đồng)", "Thiệt hại ước tính (đồng)"), NUMBER),
                 Column(
                     "status", ("Tình trạng xử lý", "Tình trạng"), CHOICE, example="Đã tiếp nhận"
                 ),

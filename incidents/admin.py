@@ -28,13 +28,24 @@ class IncidentAdmin(WardRecordAdmin):
         "occurred_at",
         "category",
         "subcategory",
+        "case_type",
+        "severity",
+        "cleared",
         "source",
         "status",
         "suspects",
         "group",
         "ward",
     )
-    list_filter = (*ward_filters(), "category", "source", "status")
+    list_filter = (
+        *ward_filters(),
+        "category",
+        "case_type",
+        "severity",
+        "cleared",
+        "source",
+        "status",
+    )
     search_fields = ("summary__ws_fold__contains", "subcategory__ws_fold__contains")
     autocomplete_fields = ("ward", "group", "tip")
     date_hierarchy = "occurred_at"

@@ -17,15 +17,32 @@ INCIDENT_FIELDS = (
     "occurred_at",
     "category",
     "subcategory",
+    "case_type",
+    "severity",
     "summary",
     "source",
     "tip",
     "suspects",
+    "suspects_handled",
+    "cleared",
+    "cleared_on",
+    "deaths",
+    "injuries",
+    "damage_vnd",
     "status",
     "latitude",
     "longitude",
 )
-INCIDENT_SORTABLE = ("id", "occurred_at", "created_at", "updated_at")
+INCIDENT_SORTABLE = (
+    "id",
+    "occurred_at",
+    "cleared_on",
+    "deaths",
+    "injuries",
+    "damage_vnd",
+    "created_at",
+    "updated_at",
+)
 INCIDENT_ORDERING = ("-occurred_at", "-id")
 
 HOTSPOT_FIELDS = ("ward", "group", "name", "reasons", "designated_on", "status", "transformed_on")

@@ -21,7 +21,18 @@ class IncidentFilterSet(WardRecordFilterSet):
 
     class Meta:
         model = Incident
-        fields = ["ward", "ward_code", "group", "category", "source", "status", "tip"]
+        fields = [
+            "ward",
+            "ward_code",
+            "group",
+            "category",
+            "case_type",
+            "severity",
+            "cleared",
+            "source",
+            "status",
+            "tip",
+        ]
 
 
 class TipFilterSet(WardRecordFilterSet):

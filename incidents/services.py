@@ -1,4 +1,12 @@
-"""Writes for tips, incidents and hotspots; tips and incidents are police-only (sensitive)."""
+"""Writes for tips, incidents and hotspots; tips and incidents are police-only (sensitive).
+
+An incident's police-statistics rules (``incidents.models.case_rule_errors``: a crime's severity
+under Penal Code art. 9, clearance of crimes only, deaths, injuries and damage of accidents and
+fires only, suspects handled within the suspects) are checked by ``Incident.clean``, which
+the shared write steps run (``prepare_create``/``prepare_update``: ``full_clean``) before the
+database constraints that hold the same rules: so every path through these services — the API,
+the portal, the admin, imports — refuses a bad record naming the field, and saves nothing.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +46,7 @@ def tip_delete(*, actor: User, instance: Tip, expected_version: int | str | None
 
 
 def incident_create(*, actor: User, data: Mapping[str, Any]) -> Incident:
-    """Create an incident in the actor's scope."""
+    """Create an incident in the actor's scope (police-statistics rules: module docstring)."""
     return create_record(Incident, actor=actor, data=data, service="incident_create")
 
 
@@ -49,7 +57,7 @@ def incident_update(
     data: Mapping[str, Any],
     expected_version: int | str | None = None,
 ) -> Incident:
-    """Update an incident in the actor's scope (optimistic version check)."""
+    """Update an incident in the actor's scope (version check; the rules hold after the change)."""
     return update_record(
         instance,
         actor=actor,

@@ -33,7 +33,17 @@ INCIDENTS = Entity(
     fields=INCIDENT_FIELDS,
     sortable=INCIDENT_SORTABLE,
     ordering=INCIDENT_ORDERING,
-    columns=("occurred_at", "category", "summary", "status", "group", "suspects"),
+    columns=(
+        "occurred_at",
+        "category",
+        "case_type",
+        "severity",
+        "summary",
+        "status",
+        "cleared",
+        "group",
+        "suspects",
+    ),
     nav=NAV_SECURITY,
 )
 

@@ -54,7 +54,20 @@ MANUAL_UNITS = {
 }
 COUNT = Unit()
 # Figures whose rise is bad news: they go to "shortcomings", not to "results".
-RISE_IS_BAD = ("incidents", "suspects", "hotspots_active")
+RISE_IS_BAD = (
+    "incidents",
+    "suspects",
+    "hotspots_active",
+    "incident_cases",
+    "criminal_cases",
+    "criminal_cases_grave",
+    "traffic_accident_deaths",
+    "traffic_accident_injuries",
+    "traffic_accident_damage_vnd",
+    "fire_deaths",
+    "fire_injuries",
+    "fire_damage_vnd",
+)
 # A change smaller than this is no "biggest" change worth a sentence.
 MIN_CHANGE = 2
 MOST = 3

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cameras.models import Camera, Contribution, Recorder, VideoExtraction
 from households.models import Household, Organisation, Province, ResidentialGroup, Ward, WardCluster
-from incidents.models import Hotspot, Incident, Tip
+from incidents.models import CASE_TYPE_OF_CATEGORY, Hotspot, Incident, Tip
 from movement.models import (
     Appraisal,
     Commendation,
@@ -259,6 +259,11 @@ class IncidentFactory(WardOwnedFactory):
 
     occurred_at = factory.LazyFunction(past_datetime)
     category = "drugs"
+    # Police statistics: the category's usual case type, and a crime's lowest severity.
+    case_type = factory.LazyAttribute(lambda o: CASE_TYPE_OF_CATEGORY[o.category].value)
+    severity = factory.LazyAttribute(
+        lambda o: Incident.Severity.LESS_SERIOUS if o.case_type == "criminal" else ""
+    )
     summary = "Phát hiện đối tượng tàng trữ ma túy"
     source = Incident.Source.PATROL
     suspects = 1

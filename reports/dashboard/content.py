@@ -27,6 +27,9 @@ from reports.statistics.metrics import METRICS
 # (metric, which way is good): fewer incidents is good, more cameras is good; None: neither.
 TILES = (
     ("incidents", "lower"),
+    ("criminal_cases", "lower"),
+    ("criminal_cases_grave", "lower"),
+    ("criminal_clearance_pct", "higher"),
     ("tips_received", None),
     ("hotspots_active", "lower"),
     ("outreach_sessions", "higher"),
@@ -50,6 +53,9 @@ RANKING = (
 # The unit of each figure shown, the one the period report counts it in.
 UNITS = {
     "incidents": INCIDENT,
+    "criminal_cases": INCIDENT,
+    "criminal_cases_grave": INCIDENT,
+    "criminal_clearance_pct": PERCENT,
     "tips_received": TIP,
     "hotspots_active": SPOT,
     "outreach_sessions": SESSION,

@@ -30,6 +30,7 @@ class Figure:
     no_previous: str | None = None  # why there is no same-period figure (the statistics say)
     numerator: object = None  # a ratio's parts
     denominator: object = None
+    zero_text: str | None = None  # the sentence of a nil figure (``Item.zero_text``)
 
     @property
     def value_text(self) -> str:
@@ -70,6 +71,10 @@ class Figure:
     @property
     def sentence(self) -> str:
         """``Incidents recorded: 5 vụ, giảm 13 vụ (72,2%) so với cùng kỳ.``"""
+        if self.zero_text and self.value is not None and Decimal(str(self.value)) == 0:
+            # "Không để xảy ra án …", and the same period only when it differed.
+            changed = self.change is not None and Decimal(str(self.change)) != 0
+            return self.zero_text + (f", {self.comparison}" if changed else "") + "."
         text = f"{self.label}: {self.value_text}"
         if self.value is not None and self.parts_text:
             text += f" ({self.parts_text})"
@@ -163,7 +168,7 @@ def _datetime(value):
     return dt.datetime.fromisoformat(str(value))
 
 
-def _figure(key, label, unit, entry, level=0):
+def _figure(key, label, unit, entry, level=0, zero_text=None):
     """A line as the statistics computed it: nothing is recomputed here."""
     return Figure(
         key,
@@ -177,6 +182,7 @@ def _figure(key, label, unit, entry, level=0):
         no_previous=entry.get("no_previous"),
         numerator=entry.get("numerator"),
         denominator=entry.get("denominator"),
+        zero_text=None if zero_text is None else str(zero_text),
     )
 
 
@@ -192,7 +198,7 @@ def _figures(item: Item, metrics: dict):
             return []
         if not (item.always or _nonzero(entry)):  # a nil line in both periods is noise
             return []
-        return [_figure(item.key, item.label, item.unit, entry)]
+        return [_figure(item.key, item.label, item.unit, entry, zero_text=item.zero_text)]
     figures = []
     for value, label in item.choices.choices:
         entry = metrics.get(item.key + value)

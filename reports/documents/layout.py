@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import pgettext_lazy
 
 from cameras.models import Camera
-from incidents.models import Category
+from incidents.models import CaseType, Category, Severity
 from movement.models import Team, WeaponSurrender
 from reports.figures.numbers import Unit
 from reports.figures.units import (
@@ -62,6 +62,8 @@ class Item:
     units: dict | None = None  # for a prefix: a unit per kind, else ``unit``
     always: bool = False  # shown even when nil in both periods ("no incident" is news)
     nested: bool = True  # a prefix's lines sit under a total ("of which"), else stand alone
+    # The sentence of a nil figure, instead of "Label: 0 vụ" ("Không để xảy ra án …").
+    zero_text: object = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,87 @@ SITUATION = SectionLayout(
                 ),
                 Item("incidents.", pgettext_lazy("report", "of which"), INCIDENT, choices=Category),
                 Item("suspects", pgettext_lazy("report", "Suspects involved"), SUSPECT),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Cases by type"),
+            (
+                Item(
+                    "incident_cases.",
+                    pgettext_lazy("report", "Cases"),
+                    INCIDENT,
+                    choices=CaseType,
+                    nested=False,
+                ),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Criminal cases and their clearance"),
+            (
+                Item("criminal_cases", pgettext_lazy("report", "Criminal cases"), INCIDENT),
+                Item(
+                    "criminal_cases.",
+                    pgettext_lazy("report", "Criminal cases"),
+                    INCIDENT,
+                    choices=Severity,
+                ),
+                # Always said: "no very serious or particularly serious case" is the news.
+                Item(
+                    "criminal_cases_grave",
+                    pgettext_lazy("report", "Very serious and particularly serious cases"),
+                    INCIDENT,
+                    always=True,
+                    zero_text=pgettext_lazy(
+                        "report",
+                        "No very serious or particularly serious criminal case occurred",
+                    ),
+                ),
+                Item(
+                    "criminal_cases_cleared",
+                    pgettext_lazy("report", "Criminal cases cleared by investigation"),
+                    INCIDENT,
+                ),
+                Item(
+                    "criminal_clearance_pct",
+                    pgettext_lazy("report", "Clearance rate of criminal cases"),
+                    PERCENT,
+                ),
+                Item("suspects_handled", pgettext_lazy("report", "Suspects handled"), SUSPECT),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Traffic accidents, fires and explosions"),
+            (
+                Item(
+                    "traffic_accident_deaths",
+                    pgettext_lazy("report", "People killed in traffic accidents"),
+                    PERSON,
+                ),
+                Item(
+                    "traffic_accident_injuries",
+                    pgettext_lazy("report", "People injured in traffic accidents"),
+                    PERSON,
+                ),
+                Item(
+                    "traffic_accident_damage_vnd",
+                    pgettext_lazy("report", "Damage from traffic accidents"),
+                    MONEY,
+                ),
+                Item(
+                    "fire_deaths",
+                    pgettext_lazy("report", "People killed in fires and explosions"),
+                    PERSON,
+                ),
+                Item(
+                    "fire_injuries",
+                    pgettext_lazy("report", "People injured in fires and explosions"),
+                    PERSON,
+                ),
+                Item(
+                    "fire_damage_vnd",
+                    pgettext_lazy("report", "Damage from fires and explosions"),
+                    MONEY,
+                ),
             ),
         ),
         Heading(

@@ -67,6 +67,11 @@ def test_tinh_gia_first_8_months_of_2023():
     # No commitment was recorded for 2022: no change from zero, but no data.
     assert "Tỷ lệ hộ gia đình ký cam kết: 96,8% (3.993/4.126), chưa có số liệu cùng kỳ." in text
     assert "Tỷ lệ hòa giải thành: 100,0% (11/11), chưa có số liệu cùng kỳ." in text
+    # Police statistics (docs/domain.md): 4 of the 5 incidents are crimes, none very serious
+    # or particularly serious; the 3 with a suspect were cleared, the online fraud was not.
+    assert "Án hình sự: 4 vụ" in text
+    assert "Không để xảy ra án rất nghiêm trọng, đặc biệt nghiêm trọng." in text
+    assert "Tỷ lệ điều tra làm rõ án hình sự: 75,0% (3/4)" in text
 
 
 @pytest.mark.django_db

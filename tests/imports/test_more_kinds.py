@@ -251,22 +251,26 @@ CASES = {
         Case(
             kind="incidents",
             model=Incident,
-            header="Thời gian xảy ra,Loại vụ việc,Tóm tắt,Nguồn tin,Số đối tượng,Tổ dân phố",
+            header=(
+                "Thời gian xảy ra,Loại vụ việc,Phân loại thống kê,Mức độ nghiêm trọng,Tóm tắt,"
+                "Nguồn tin,Số đối tượng,Tổ dân phố"
+            ),
             rows=(
-                "15/03/2025 21:30,Ma túy,Phát hiện đối tượng tàng trữ trái phép chất ma túy,"
-                "patrol,1,Tổ dân phố 1",
-                "2025-04-02 08:15,cyber_fraud,Người dân bị lừa chuyển khoản qua mạng,"
-                "Bị hại trình báo,0,Tổ dân phố 2",
+                "15/03/2025 21:30,Ma túy,Hình sự,Ít nghiêm trọng,"
+                "Phát hiện đối tượng tàng trữ trái phép chất ma túy,patrol,1,Tổ dân phố 1",
+                "2025-04-02 08:15,cyber_fraud,criminal,serious,"
+                "Người dân bị lừa chuyển khoản qua mạng,Bị hại trình báo,0,Tổ dân phố 2",
             ),
             changed=(0, ",patrol,1,", ",patrol,2,", "suspects", 2),
             bad=(
-                "16/03/2025,Ma túy,Phát hiện đối tượng sử dụng trái phép chất ma túy,patrol,1,",
+                "16/03/2025,Ma túy,Hình sự,Ít nghiêm trọng,"
+                "Phát hiện đối tượng sử dụng trái phép chất ma túy,patrol,1,",
                 "Thời gian xảy ra",
                 "Vui lòng ghi cả giờ, theo dạng dd/mm/yyyy hh:mm.",
             ),
             other_ward=(
-                "16/03/2025 22:00,Ma túy,Phát hiện đối tượng sử dụng trái phép chất ma túy,"
-                "patrol,1,Tổ dân phố 7",
+                "16/03/2025 22:00,Ma túy,Vi phạm hành chính,,"
+                "Phát hiện đối tượng sử dụng trái phép chất ma túy,patrol,1,Tổ dân phố 7",
                 "Tổ dân phố",
                 NOT_FOUND,
             ),
@@ -417,8 +421,14 @@ def test_the_time_of_an_incident_is_read_in_the_wards_time_zone(officer_a, ward_
     case = CASES["incidents"]
     workbook = xlsx_bytes(
         [
-            ["Thời gian xảy ra", "Loại vụ việc", "Tóm tắt", "Nguồn tin"],
-            [dt.datetime(2025, 3, 15, 21, 30), "Ma túy", "Tàng trữ ma túy", "patrol"],
+            [
+                *("Thời gian xảy ra", "Loại vụ việc", "Phân loại thống kê"),
+                *("Mức độ nghiêm trọng", "Tóm tắt", "Nguồn tin"),
+            ],
+            [
+                *(dt.datetime(2025, 3, 15, 21, 30), "Ma túy", "Hình sự"),
+                *("Ít nghiêm trọng", "Tàng trữ ma túy", "patrol"),
+            ],
         ]
     )
     run(officer_a, ward_a, case.kind, case.file(*case.rows))

@@ -26,6 +26,8 @@ def incident_data(ward):
         "ward": ward.pk,
         "occurred_at": "2024-03-11T22:30:00+07:00",
         "category": "drugs",
+        "case_type": "criminal",
+        "severity": "serious",
         "summary": "Bắt quả tang tàng trữ trái phép chất ma túy",
         "source": "patrol",
     }

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from cameras.models import Camera, Contribution, Recorder, VideoExtraction
 from households.models import Household, Organisation, ResidentialGroup
-from incidents.models import Category, Hotspot, Incident, Tip
+from incidents.models import CaseType, Category, Hotspot, Incident, Severity, Tip
 from movement.models import (
     Commendation,
     Commitment,
@@ -240,6 +240,29 @@ DIRECT = {
     "vneid_level2_activated": Latest("vneid_level2_activated"),
     "incidents": flow(Incident, "occurred_at"),
     "suspects": flow(Incident, "occurred_at", value="suspects"),
+    "criminal_cases": flow(Incident, "occurred_at", case_type="criminal"),
+    "criminal_cases_grave": flow(
+        Incident,
+        "occurred_at",
+        case_type="criminal",
+        severity__in=["very_serious", "particularly_serious"],
+    ),
+    "criminal_cases_cleared": flow(Incident, "occurred_at", case_type="criminal", cleared=True),
+    "suspects_handled": flow(Incident, "occurred_at", value="suspects_handled"),
+    "traffic_accident_deaths": flow(
+        Incident, "occurred_at", value="deaths", case_type="traffic_accident"
+    ),
+    "traffic_accident_injuries": flow(
+        Incident, "occurred_at", value="injuries", case_type="traffic_accident"
+    ),
+    "traffic_accident_damage_vnd": flow(
+        Incident, "occurred_at", value="damage_vnd", case_type="traffic_accident"
+    ),
+    "fire_deaths": flow(Incident, "occurred_at", value="deaths", case_type="fire_explosion"),
+    "fire_injuries": flow(Incident, "occurred_at", value="injuries", case_type="fire_explosion"),
+    "fire_damage_vnd": flow(
+        Incident, "occurred_at", value="damage_vnd", case_type="fire_explosion"
+    ),
     "tips_received": flow(Tip, "received_at"),
     "tips_verified": flow(Tip, "received_at", status="verified"),
     "hotspots_active": stock(Hotspot, "designated_on", "transformed_on"),
@@ -259,6 +282,12 @@ for _kind in Team.Kind.values:
     )
 for _category in Category.values:
     DIRECT[f"incidents.{_category}"] = flow(Incident, "occurred_at", category=_category)
+for _case_type in CaseType.values:
+    DIRECT[f"incident_cases.{_case_type}"] = flow(Incident, "occurred_at", case_type=_case_type)
+for _severity in Severity.values:
+    DIRECT[f"criminal_cases.{_severity}"] = flow(
+        Incident, "occurred_at", case_type="criminal", severity=_severity
+    )
 for _owner in Camera.OwnerKind.values:
     DIRECT[f"cameras.{_owner}"] = stock(Camera, "installed_on", "removed_on", owner_kind=_owner)
 for _item in WeaponSurrender.Item.values:
@@ -277,6 +306,7 @@ RATIOS = {
     "mediation_success_pct": (
         "mediation_received_resolved", "mediation_received", "mediation_received",
     ),
+    "criminal_clearance_pct": ("criminal_cases_cleared", "criminal_cases", "criminal_cases"),
 }  # fmt: skip
 # Under management at any time in the period: started by its end, not ended before its start.
 SPANS = {"reintegration_managed": ("reintegration_active", "reintegration_started")}
@@ -464,9 +494,20 @@ class World:
                 status=pick(Tip.Status.values),
             )  # fmt: skip
         elif kind == "incident":
+            # Police statistics: every case type, a crime's severity, some crimes cleared and
+            # the toll of accidents and fires (docs/statistics.md, "Incidents").
+            case_type = CaseType.values[(c + n) % len(CaseType.values)]
+            criminal = case_type == CaseType.CRIMINAL
+            toll = case_type in (CaseType.TRAFFIC_ACCIDENT, CaseType.FIRE_EXPLOSION)
+            cleared = criminal and (c + n) % 3 != 0
             obj = Incident.objects.create(
                 ward=ward, occurred_at=aware(day, (c * 7) % 24, 30), category=pick(Category.values),
-                summary="Vụ việc", source="patrol", suspects=c % 4,
+                summary="Vụ việc", source="patrol", suspects=c % 4, suspects_handled=(c % 4) // 2,
+                case_type=case_type,
+                severity=Severity.values[(c + 2 * n) % len(Severity.values)] if criminal else "",
+                cleared=cleared, cleared_on=day + dt.timedelta(days=c % 5) if cleared else None,
+                deaths=c % 3 if toll else 0, injuries=(c + n) % 4 if toll else 0,
+                damage_vnd=(c % 7) * 1_500_000 if toll else 0,
             )  # fmt: skip
         elif kind == "hotspot":
             obj = Hotspot.objects.create(
@@ -718,6 +759,7 @@ GROUPED = (
     "households", "residents", "commitments_signed", "commitment_coverage_pct", "chip_cards",
     "incidents", "mediation_success_pct", "reintegration_managed", "organisations",
     "residential_groups", "contributions_vnd", "video_extractions", "outreach_sessions",
+    "criminal_clearance_pct", "traffic_accident_deaths",
 )  # fmt: skip
 
 
