@@ -446,7 +446,7 @@ def test_type_confusion(api, household, field, value, outcome):
     if outcome == 400:
         assert response.status_code == 400, response.content
         assert response.headers["Content-Type"] == "application/json"
-        body = response.json()
+        body = response.json()["fields"]
         assert list(body) == [field]
         assert all(isinstance(m, str) and m for m in body[field])
         assert snapshot(household) == before
@@ -574,7 +574,7 @@ def test_bad_text_in_head_name(api, household, value, ok):
         assert snapshot(household)["head_name"] == value.strip()
     else:
         assert response.status_code == 400, response.content
-        assert list(response.json()) == ["head_name"]
+        assert list(response.json()["fields"]) == ["head_name"]
         assert snapshot(household) == before
 
 
@@ -665,7 +665,7 @@ def test_an_invalid_page_answers_404_not_500(api, household, query):
 def test_an_invalid_page_size_is_a_clear_400(api, household, query):
     response = api.get(f"{API}households/?{query}")
     assert response.status_code == 400
-    assert response.json()["page_size"]
+    assert response.json()["fields"]["page_size"]
 
 
 @pytest.mark.parametrize(
@@ -698,7 +698,7 @@ def test_ordering_by_code(api, group_a, ordering, reverse):
 
 def error_text(response, field):
     body = response.json()
-    value = body[field]
+    value = body[field] if field == "detail" else body["fields"][field]
     return value[0] if isinstance(value, list) else value
 
 

@@ -13,6 +13,7 @@ here. docs/api.md, "Errors", lists the codes.
 """
 
 from collections.abc import Iterator
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -70,7 +71,7 @@ def validation_body(exc: DjangoValidationError | exceptions.ValidationError) -> 
         else:
             non_field.append(message)
     shared = next(iter(codes)) if len(codes) == 1 else None
-    body = {
+    body: dict[str, Any] = {
         "code": "invalid" if shared in GENERIC_CODES else str(shared),
         "detail": non_field[0] if len(errors) == 1 and non_field else str(INVALID_INPUT),
     }

@@ -1,4 +1,4 @@
-"""OpenAPI description of the portal's own authentication and errors (imported by the API urls)."""
+"""OpenAPI description of the portal's authentication and errors (imported by the API urls)."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -22,14 +22,15 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The one body of every error answer (wardsecurity.api.exceptions; docs/api.md, "Errors")."""
+    """The body of every error answer, in the request's language (docs/api.md, "Errors")."""
 
     code = serializers.CharField(
         help_text="What went wrong, for programs: `invalid` (or the code every input error "
         "shares, e.g. `period_closed`, `required`), `bad_credentials`, `locked_out`, "
         "`not_authenticated`, `authentication_failed`, `permission_denied`, `not_found`, "
         "`not_ready`, `method_not_allowed`, `unsupported_media_type`, `parse_error`, "
-        "`idempotency_key`, `idempotency_key_reused`, `stale`, `throttled`, `server_error`."
+        "`idempotency_key`, `idempotency_key_reused`, `stale`, `throttled`, `server_error`, "
+        "`database_unavailable`."
     )
     detail = serializers.CharField(
         help_text="The message, in the request's language (Vietnamese unless Accept-Language "
