@@ -83,7 +83,7 @@ def test_a_submission_with_fields_missing_names_them_over_the_api(officer_a, war
     response = officer.post(f"{API}/period-reports/{created.json()['id']}/submit/", {})
     assert response.status_code == 400
     assert {"number", "signer_name", "issued_on"} <= set(response.json()["fields"])
-    assert response.json()["number"] == ["Cần điền mục này trước khi gửi báo cáo."]
+    assert response.json()["fields"]["number"] == ["Cần điền mục này trước khi gửi báo cáo."]
 
 
 @pytest.mark.parametrize(
