@@ -19,6 +19,7 @@ from reporting import completeness as comp
 from reporting import consolidation as cons
 from reporting.models import ConsolidatedReport
 from wardsecurity.api.pagination import PageNumberPagination
+from wardsecurity.api.schema import error_responses
 from wardsecurity.api.viewsets import etag_for, expected_version
 from wardsecurity.validators import is_ascii_integer
 
@@ -218,7 +219,10 @@ class ConsolidatedReportIssueView(APIView):
 
     permission_classes = [ReaderPermission]
 
-    @extend_schema(request=None, responses={200: ConsolidatedReportSerializer})
+    @extend_schema(
+        request=None,
+        responses={200: ConsolidatedReportSerializer, **error_responses(400, 412, 428)},
+    )
     def post(self, request, pk):
         report = cons.consolidated_report_get(user=request.user, pk=pk)
         report = cons.consolidated_report_issue(

@@ -28,7 +28,7 @@ from wardsecurity.period_spec import REPORTING, Period, parse_period
 
 # The longest text of one narrative section (about ten pages of a report).
 NARRATIVE_MAX_LENGTH = 20_000
-NARRATIVE_VALIDATORS = [MaxLengthValidator(NARRATIVE_MAX_LENGTH)]
+NARRATIVE_VALIDATORS: list[MaxLengthValidator] = [MaxLengthValidator(NARRATIVE_MAX_LENGTH)]
 # A manual indicator's code is also the tail of its metric key (``manual.<code>``).
 INDICATOR_CODE = RegexValidator(
     r"\A[a-z0-9_]{1,40}\Z",

@@ -4,7 +4,7 @@ During a database restart a request fails when Django connects, or when a connec
 server just dropped is used: psycopg's OperationalError or InterfaceError, which Django wraps in
 its own classes. ``server_error`` is the project's ``handler500``: Django calls it while handling
 the uncaught exception, so the exception is at hand. Those errors get a 503 that tells clients
-to retry — JSON ``{"detail": …}`` under /api/, a small page of its own otherwise (it reads
+to retry — JSON ``{"code", "detail"}`` under /api/, a small page of its own otherwise (it reads
 nothing from the database) — and everything else gets Django's usual 500 page. Django closes
 the broken connection at the end of the request, so the next request connects afresh.
 """
@@ -45,7 +45,7 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     message = str(DATABASE_UNAVAILABLE)
     response: HttpResponse
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message}, status=503)
+        response = JsonResponse({"code": "database_unavailable", "detail": message}, status=503)
     else:
         response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -63,7 +63,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_database_unavailable(sys.exc_info()[1]):
         return unavailable_response(request)
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": str(SERVER_ERROR), "code": "server_error"}, status=500)
+        response = JsonResponse({"code": "server_error", "detail": str(SERVER_ERROR)}, status=500)
         response["Cache-Control"] = "no-store"
         return response
     return django_server_error(request)

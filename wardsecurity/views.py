@@ -62,7 +62,7 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         from django.utils.translation import gettext as _
 
-        return JsonResponse({"detail": _("Not found.")}, status=404)
+        return JsonResponse({"code": "not_found", "detail": _("Not found.")}, status=404)
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)

@@ -24,6 +24,8 @@ from imports.models import ImportBatch
 from imports.parsing import TOO_LARGE, max_bytes
 from imports.tasks import queue_commit, queue_validation
 from imports.templates import template_workbook
+from wardsecurity.api.exceptions import error_response
+from wardsecurity.api.schema import error_responses
 from wardsecurity.api.serializers import StrictSerializer
 
 NAME_THE_WARD = _("Name the ward (its code): your scope has several wards.")
@@ -150,12 +152,15 @@ class ImportSerializer(serializers.ModelSerializer):
         return counts
 
 
-ERRORS = {
-    400: OpenApiResponse(description="Invalid input or a file with errors: nothing was written."),
-    403: OpenApiResponse(description="Steering viewers, and clerks for police-only kinds."),
-    404: OpenApiResponse(description="No such import of the caller's."),
-    409: OpenApiResponse(description="The import is not in a state that allows this."),
-}
+def errors(*codes: int):
+    """The errors an import operation can answer, beyond those the schema infers."""
+    return error_responses(
+        *codes,
+        e400="Invalid input or a file with errors: nothing was written.",
+        e403="Steering viewers, and clerks for police-only kinds.",
+        e404="No such import of the caller's.",
+        e409="The import is not in a state that allows this (code `not_ready`).",
+    )
 
 
 def _batch(request, pk):
@@ -167,7 +172,7 @@ def _batch(request, pk):
 
 
 def _conflict(exc):
-    return Response({"detail": str(exc.message), "code": "not_ready"}, status=409)
+    return error_response("not_ready", exc.message, status.HTTP_409_CONFLICT)
 
 
 class ImportUploadView(APIView):
@@ -181,7 +186,7 @@ class ImportUploadView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": UploadSerializer},
-        responses={201: ImportSerializer, **ERRORS},
+        responses={201: ImportSerializer, **errors(400, 403)},
     )
     def post(self, request):
         data = UploadSerializer(data=request.data)
@@ -218,7 +223,7 @@ class ImportDetailView(APIView):
 
     permission_classes = (ImportPermission,)
 
-    @extend_schema(responses={200: ImportSerializer, **ERRORS})
+    @extend_schema(responses={200: ImportSerializer, **errors(403, 404)})
     def get(self, request, pk):
         return Response(ImportSerializer(_batch(request, pk)).data)
 
@@ -236,7 +241,7 @@ class ImportCommitView(APIView):
         responses={
             200: ImportSerializer,
             202: OpenApiResponse(ImportSerializer, description="Queued: a large import"),
-            **ERRORS,
+            **errors(400, 403, 404, 409),
         },
     )
     def post(self, request, pk):
@@ -263,7 +268,7 @@ class ImportCancelView(APIView):
 
     permission_classes = (ImportPermission,)
 
-    @extend_schema(request=None, responses={200: ImportSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: ImportSerializer, **errors(403, 404, 409)})
     def post(self, request, pk):
         batch = _batch(request, pk)
         try:
@@ -282,7 +287,7 @@ class ImportTemplateView(APIView):
         parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=sorted(KINDS))],
         responses={
             (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The template"),
-            **ERRORS,
+            **errors(403, 404),
         },
     )
     def get(self, request, kind):

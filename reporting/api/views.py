@@ -1,7 +1,6 @@
 """``/api/v1/period-reports/``, the transition actions beside them, and the manual values."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -23,6 +22,7 @@ from reporting.fields import (
 )
 from reporting.filtersets import ManualIndicatorValueFilterSet, PeriodReportFilterSet
 from reporting.models import ManualIndicatorValue, PeriodReport
+from wardsecurity.api.schema import error_responses
 from wardsecurity.api.viewsets import WardRecordViewSet, etag_for, expected_version
 from wardsecurity.services import OutOfScope
 
@@ -100,9 +100,9 @@ class PeriodReportTransitionView(APIView):
         request=TransitionInputSerializer,
         responses={
             200: PeriodReportDetailSerializer,
-            412: OpenApiResponse(
-                response=OpenApiTypes.OBJECT,
-                description="If-Match or version does not name the current version of the "
+            **error_responses(
+                412,
+                e412="If-Match or version does not name the current version of the "
                 "report: nothing was changed.",
             ),
         },

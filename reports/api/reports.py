@@ -21,6 +21,8 @@ from reports.documents.generate import (
 )
 from reports.documents.jobs import report_job_create, report_job_for, report_job_requeue_if_stalled
 from reports.figures.picker import PERIOD_MAX_LENGTH
+from wardsecurity.api.exceptions import error_response
+from wardsecurity.api.schema import error_responses
 from wardsecurity.models import ReportJob
 
 
@@ -110,6 +112,8 @@ class ReportView(APIView):
         responses={
             **FILE_RESPONSES,
             202: ReportJobSerializer,
+            # A scope outside the caller's is no report (SPEC §4).
+            **error_responses(404, e404="No such scope in the caller's."),
         },
     )
     def get(self, request):
@@ -154,8 +158,8 @@ class ReportJobDownloadView(APIView):
     def get(self, request, pk):
         job = report_job_for(user=request.user, job_id=pk)
         if job.status != ReportJob.Status.DONE:
-            return Response(
-                {"detail": _("The report is not ready yet.")}, status=status.HTTP_404_NOT_FOUND
+            return error_response(
+                "not_ready", _("The report is not ready yet."), status.HTTP_404_NOT_FOUND
             )
         content = ReportJob.objects.values_list("content", flat=True).get(pk=job.pk)
         return file_response(job.filename, job.content_type, bytes(content), language=job.language)

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from reports.api.serializers import StatsQuerySerializer, StatsSerializer
 from reports.statistics.selectors import StatsError, rollup_view, stats_for
+from wardsecurity.api.schema import error_responses
 from wardsecurity.period_spec import parse_period
 
 STATS_CACHE_SECONDS = 300
@@ -60,7 +61,14 @@ def _cache_key(user, query, rollup) -> str:
 class StatsView(APIView):
     """Figures of a scope over a period, each with the same period last year (every role)."""
 
-    @extend_schema(parameters=[StatsQuerySerializer], responses={200: StatsSerializer})
+    @extend_schema(
+        parameters=[StatsQuerySerializer],
+        # A scope outside the caller's is no scope (SPEC §4).
+        responses={
+            200: StatsSerializer,
+            **error_responses(404, e404="No such scope in the caller's."),
+        },
+    )
     def get(self, request):
         params = request.query_params
         rollup = rollup_view()

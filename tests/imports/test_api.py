@@ -107,14 +107,14 @@ def test_other_users_imports_are_not_found(clerk_a, officer_a, officer_b, groups
 def test_a_clerk_cannot_upload_into_another_ward(clerk_a, ward_b, groups_b):
     response = upload(client_for(clerk_a), csv_bytes(HOUSEHOLD_HEADER), ward=ward_b.code)
     assert response.status_code == 400
-    assert "ward" in response.json()
+    assert "ward" in response.json()["fields"]
     assert not ImportBatch.objects.exists()
 
 
 def test_several_wards_in_scope_must_name_the_ward(admin_user, ward_a, groups_a, uploaded):
     client = client_for(admin_user)
     response = upload(client, csv_bytes(HOUSEHOLD_HEADER, *household_lines(1)))
-    assert response.status_code == 400 and "ward" in response.json()
+    assert response.status_code == 400 and "ward" in response.json()["fields"]
     body = uploaded(client, csv_bytes(HOUSEHOLD_HEADER, *household_lines(1)), ward=ward_a.code)
     assert body["ward"] == ward_a.pk and body["status"] == "ready"
 

@@ -55,7 +55,7 @@ def test_the_chain_over_the_api_with_etags(officer_a, reviewer, ward_a):
 
     reviewing = api(reviewer)
     no_comment = reviewing.post(f"{url}return/", {"version": submitted.json()["version"]})
-    assert no_comment.status_code == 400 and "comment" in no_comment.json()
+    assert no_comment.status_code == 400 and "comment" in no_comment.json()["fields"]
     returned = reviewing.post(
         f"{url}return/", {"version": submitted.json()["version"], "comment": "Bổ sung số liệu."}
     )
@@ -82,8 +82,8 @@ def test_a_submission_with_fields_missing_names_them_over_the_api(officer_a, war
     )
     response = officer.post(f"{API}/period-reports/{created.json()['id']}/submit/", {})
     assert response.status_code == 400
-    assert {"number", "signer_name", "issued_on"} <= set(response.json())
-    assert response.json()["number"] == ["Cần điền mục này trước khi gửi báo cáo."]
+    assert {"number", "signer_name", "issued_on"} <= set(response.json()["fields"])
+    assert response.json()["fields"]["number"] == ["Cần điền mục này trước khi gửi báo cáo."]
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ def test_a_submission_with_fields_missing_names_them_over_the_api(officer_a, war
 def test_bad_writes_are_400_and_change_nothing(officer_a, ward_a, draft, body):
     response = api(officer_a).patch(f"{API}/period-reports/{draft.pk}/", body, format="json")
     assert response.status_code == 400
-    assert set(response.json()) == set(body)
+    assert set(response.json()["fields"]) == set(body)
     draft.refresh_from_db()
     assert draft.version == 1
 
@@ -158,7 +158,7 @@ def test_manual_values_over_the_api_and_in_the_stats(clerk_a, viewer_province, w
         f"{API}/manual-indicator-values/",
         {"ward": ward_a.pk, "indicator": patrols.pk, "period": "quarter:2025-Q3", "value": 1},
     )
-    assert overlapping.status_code == 400 and "period" in overlapping.json()
+    assert overlapping.status_code == 400 and "period" in overlapping.json()["fields"]
     negative = clerk.post(
         f"{API}/manual-indicator-values/",
         {"ward": ward_a.pk, "indicator": patrols.pk, "period": "month:2025-10", "value": -1},

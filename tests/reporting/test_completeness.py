@@ -231,8 +231,8 @@ def test_bad_input_is_a_400_naming_the_field(client, viewer_province, params, fi
     client.force_login(viewer_province)
     response = client.get(API, params)
     assert response.status_code == 400
-    assert field in response.json()
-    assert message in " ".join(response.json()[field])
+    assert field in response.json()["fields"]
+    assert message in " ".join(response.json()["fields"][field])
 
 
 def test_a_repeated_parameter_and_a_bad_year_are_refused(client, viewer_province):

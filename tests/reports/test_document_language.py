@@ -89,8 +89,8 @@ def test_an_unknown_document_language_is_refused(client, officer_a, figures):
     client.force_login(officer_a)
     response = client.get(URL, {"scope": "ward:91001", "lang": "fr", **MARCH})
     assert response.status_code == 400
-    assert set(response.json()) == {"lang"}
-    assert "Ngôn ngữ" in response.json()["lang"][0]
+    assert set(response.json()["fields"]) == {"lang"}
+    assert "Ngôn ngữ" in response.json()["fields"]["lang"][0]
 
 
 def test_xlsx_csv_and_print_are_vietnamese_for_an_english_browser(client, officer_a, figures):

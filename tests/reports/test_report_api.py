@@ -121,7 +121,7 @@ def test_another_ward_is_not_found(client, officer_b, figures):
 def test_bad_parameters_are_explained_in_vietnamese(client, officer_a, params, field):
     response = get(client, officer_a, **params)
     assert response.status_code == 400
-    body = response.json()
+    body = response.json()["fields"]
     assert set(body) == {field}
     message = body[field][0]
     assert any(letter in message for letter in "ạảãàáâầấậăằắặđêềếệôồốộơờớợưừứựý"), message

@@ -62,7 +62,7 @@ def api_get(client, page, **params):
 def assert_api_404(response):
     assert response.status_code == 404, response.content[:500]
     assert response["Content-Type"].startswith("application/json")
-    assert response.json() == {"detail": "Số trang không hợp lệ."}
+    assert response.json() == {"code": "not_found", "detail": "Số trang không hợp lệ."}
 
 
 def assert_portal_404(response):

@@ -457,7 +457,7 @@ def page_text(response):
 
 def api_error(response, field):
     assert response.status_code == 400, response.content
-    return response.json()[field][0]
+    return response.json()["fields"][field][0]
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def test_without_a_key_each_request_creates(api, ward_a):
 def test_a_key_sent_again_with_another_request_is_refused(api, ward_a):
     assert post(api, body(ward_a), key="phien-1").status_code == 201
     response = post(api, body(ward_a, topic="Chủ đề khác"), key="phien-1")
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["code"] == "idempotency_key_reused"
     assert "Idempotency-Key" in response.json()["detail"]
     assert OutreachSession.objects.count() == 1

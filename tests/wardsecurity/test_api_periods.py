@@ -115,7 +115,7 @@ def test_another_wards_officer_cannot_close_the_ward(client, officer_b, ward_a):
     missing = client.post(CLOSE_URL, {"ward": 10**9, **JANUARY}, content_type="application/json")
 
     assert response.status_code == 400
-    assert list(response.json()) == ["ward"]
+    assert list(response.json()["fields"]) == ["ward"]
     assert response.json() == missing.json()
     assert not ClosedPeriod.objects.exists()
 
@@ -139,7 +139,7 @@ def test_an_administrator_closes_any_ward(client, admin_user, ward_c):
 def test_an_overlapping_close_is_refused(officer, january, ward_a, start, end):
     response = close(officer, ward_a, start=start, end=end)
     assert response.status_code == 400
-    assert "start" in response.json()
+    assert "start" in response.json()["fields"]
     assert ClosedPeriod.objects.count() == 1
 
 
@@ -183,7 +183,7 @@ def test_unknown_fields_in_a_close_request_are_refused(officer, officer_b, ward_
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "closed_by" in response.json()
+    assert "closed_by" in response.json()["fields"]
     assert not ClosedPeriod.objects.exists()
 
 
@@ -195,7 +195,7 @@ def test_unknown_fields_in_a_reopen_request_are_refused(officer, officer_b, janu
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "reopened_by" in response.json()
+    assert "reopened_by" in response.json()["fields"]
     january.refresh_from_db()
     assert january.reopened_at is None
 
@@ -361,8 +361,8 @@ def test_the_api_answers_a_closed_period_with_400(officer_a, january, ward_a):
         movement_services.outreach_session_update(actor=officer_a, instance=record, data={})
     response = exception_handler(excinfo.value, {})
     assert response.status_code == 400
-    assert list(response.data) == ["held_on"]
-    (message,) = response.data["held_on"]
+    assert list(response.data["fields"]) == ["held_on"]
+    (message,) = response.data["fields"]["held_on"]
     assert str(message) == str(PERIOD_CLOSED)
 
 
@@ -397,8 +397,8 @@ def test_through_the_api_a_closed_period_is_read_only_until_reopened(outreach_ap
 
     for response in (patch, delete, create):
         assert response.status_code == 400, response.content
-        assert list(response.json()) == ["held_on"]
-        assert response.json()["held_on"] == [str(PERIOD_CLOSED)]
+        assert list(response.json()["fields"]) == ["held_on"]
+        assert response.json()["fields"]["held_on"] == [str(PERIOD_CLOSED)]
     assert snapshot(record) == before
     assert OutreachSession.objects.count() == 1
     outside = outreach_api.post(
@@ -423,7 +423,7 @@ def test_through_the_api_a_closed_period_is_read_only_until_reopened(outreach_ap
 def test_reopening_without_a_reason_is_refused(officer, january, reason):
     response = reopen(officer, january, reason)
     assert response.status_code == 400
-    assert "reason" in response.json()
+    assert "reason" in response.json()["fields"]
     january.refresh_from_db()
     assert january.reopened_at is None
     assert january.version == 1

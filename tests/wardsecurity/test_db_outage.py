@@ -55,8 +55,9 @@ def test_the_api_answers_503_json(client, clerk_a, request):
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
     assert response.json() == {
+        "code": "database_unavailable",
         "detail": "The database is unavailable for a moment. Nothing was saved; "
-        "please try again shortly."
+        "please try again shortly.",
     }
 
 

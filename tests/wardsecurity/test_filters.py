@@ -30,7 +30,7 @@ def extractions(ward_a):
 def test_an_unknown_yes_no_value_is_refused(api, extractions, value):
     response = api.get("/api/v1/video-extractions/", {"useful": value}, HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 400
-    assert response.json()["useful"] == ["Vui lòng nhập true hoặc false."]
+    assert response.json()["fields"]["useful"] == ["Vui lòng nhập true hoặc false."]
 
 
 @pytest.mark.parametrize(("value", "expected"), [("true", True), ("1", True), ("False", False)])

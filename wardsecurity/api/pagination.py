@@ -5,7 +5,7 @@ Page numbers answer ``{"count", "next", "previous", "results"}``. ``count`` is e
 ``count`` is null and ``count_at_least`` says how many rows there are at least — never an
 estimate (see ``wardsecurity.pagination``). Every page of such a list is still served, and
 ``next`` follows the rows. A page number that is not a page (not ASCII digits from 1, after the
-last page, or an offset past ``MAX_OFFSET``) is the 404 ``{"detail": …}``.
+last page, or an offset past ``MAX_OFFSET``) is the 404 ``{"code": "not_found", "detail": …}``.
 ``?cursor=`` walks a list in id order without counting it at all; the answer is
 ``{"next", "previous", "results"}`` and the links carry a signed cursor.
 """

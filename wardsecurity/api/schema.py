@@ -1,8 +1,11 @@
-"""OpenAPI description of the portal's own authentication (imported by the API urls)."""
+"""OpenAPI description of the portal's authentication and errors (imported by the API urls)."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import permissions, serializers
 
+from wardsecurity.api.permissions import RolePermission, view_model
 from wardsecurity.personal import personal_fields
 
 
@@ -18,12 +21,36 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-ERROR_BODY = {
-    "type": "object",
-    "description": "`detail` (and `code`) for request-level errors, or one list of messages "
-    "per field (`non_field_errors` for the others); in the user's language.",
-    "additionalProperties": True,
-}
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error answer, in the request's language (docs/api.md, "Errors")."""
+
+    code = serializers.CharField(
+        help_text="What went wrong, for programs: `invalid` (or the code every input error "
+        "shares, e.g. `period_closed`, `required`), `bad_credentials`, `locked_out`, "
+        "`not_authenticated`, `authentication_failed`, `permission_denied`, `not_found`, "
+        "`not_ready`, `method_not_allowed`, `unsupported_media_type`, `parse_error`, "
+        "`idempotency_key`, `idempotency_key_reused`, `stale`, `throttled`, `server_error`, "
+        "`database_unavailable`."
+    )
+    detail = serializers.CharField(
+        help_text="The message, in the request's language (Vietnamese unless Accept-Language "
+        "asks for English); for input errors a summary, or the one message not tied to a field."
+    )
+    # A field named like the serializer's ``fields`` property: the API's name, read from the
+    # class body by DRF; the stubs only know the property.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Input errors by field: the field's name, or a dotted path into nested data "
+        "(`members.0.full_name`). Only on a 400 with such errors.",
+    )
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Input errors tied to no field. Only on a 400 with such errors.",
+    )
+
+
 ERROR_DESCRIPTIONS = {
     "400": "Invalid input: nothing was changed.",
     "401": "Not signed in, or the token is invalid, expired or revoked.",
@@ -31,16 +58,36 @@ ERROR_DESCRIPTIONS = {
     "404": "No such record in the caller's scope.",
     "404-list": "No such page: a page number that is not ASCII digits from 1, or past the last "
     "page (past the count limit: a page with no row, or one starting past row 2,147,483,647).",
+    "409": "The Idempotency-Key was already used with another request: nothing was created.",
     "412": "If-Match does not name the current version: nothing was changed.",
-    "422": "The Idempotency-Key was already used with another request: nothing was created.",
+    "428": "If-Match is missing: send the ETag you read, or `*` to overwrite whatever is there.",
+    "429": "Too many sign-in attempts from this address: try again after Retry-After seconds.",
 }
+WRITE_METHODS = {"PUT", "PATCH", "DELETE"}
+# Permission classes whose only refusal is "not signed in" (401), or none at all.
+SIGNED_IN_ONLY = (RolePermission, permissions.IsAuthenticated, permissions.AllowAny)
+
+
+def error_responses(*codes: int, **descriptions: str) -> dict[int, OpenApiResponse]:
+    """``extend_schema(responses=…)`` entries for errors WardAutoSchema cannot infer from the
+    view (a 409 of a state check, a 400 of a body-less action …); ``descriptions`` override the
+    standard texts by code (``e403="…"``). The body is always the ``Error`` component."""
+    return {
+        code: OpenApiResponse(
+            ErrorSerializer,
+            description=descriptions.get(f"e{code}", ERROR_DESCRIPTIONS[str(code)]),
+        )
+        for code in codes
+    }
+
+
 IDEMPOTENCY_KEY_PARAMETER = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
     "description": "Any string the client chooses for this create. Sent again with the same "
     "request, it answers the record the first one created (201, `Idempotent-Replayed: true`) "
-    "and creates nothing; with another request, 422. A key is the caller's own and is "
+    "and creates nothing; with another request, 409. A key is the caller's own and is "
     "remembered for SESSION_COOKIE_AGE (12 hours by default).",
     "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
 }
@@ -70,23 +117,49 @@ class WardAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        # 404 on lists too: a page number past the end answers "Invalid page".
-        codes = ["400", "401", "403", "404"]
-        if self.method in {"PUT", "PATCH", "DELETE"}:
-            codes.append("412")
-        if self.is_idempotent_create():
-            codes.append("422")
         listing = self.method == "GET" and self._is_list_view()
-        for code in codes:
+        for code in self._error_statuses(responses):
             described = f"{code}-list" if listing and f"{code}-list" in ERROR_DESCRIPTIONS else code
-            responses.setdefault(
-                code,
-                {
-                    "description": ERROR_DESCRIPTIONS[described],
-                    "content": {"application/json": {"schema": ERROR_BODY}},
-                },
-            )
-        return responses
+            responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[described]})
+        error = self.resolve_serializer(ErrorSerializer, "response").ref
+        for code, response in responses.items():
+            if code.isdigit() and int(code) >= 400:
+                response["content"] = {"application/json": {"schema": error}}
+        # The answers first, then the errors in order.
+        return dict(sorted(responses.items(), key=lambda item: (item[0] >= "400", item[0])))
+
+    def _error_statuses(self, declared) -> set[str]:
+        """The errors this operation can answer: those the view declares, and those that follow
+        from its method, parameters, authentication and permissions."""
+        codes = {code for code in declared if code.isdigit() and int(code) >= 400}
+        query = {p["name"] for p in self._get_parameters() if p.get("in") == "query"}
+        writes = self.method in WRITE_METHODS
+        if query or writes or (self.method == "POST" and self.get_request_serializer()):
+            codes.add("400")  # a bad filter, page_size or cursor; a bad body; a closed period
+        auth = self.get_auth()
+        signed_in = bool(auth) and {} not in auth
+        if signed_in:
+            codes.add("401")
+        if self._may_refuse_role(signed_in):
+            codes.add("403")
+        if "{" in self.path or "page" in query:
+            codes.add("404")  # no such record in scope; no such page
+        if self.is_idempotent_create():
+            codes.add("409")
+        if writes:
+            codes.update({"412", "428"})
+        return codes
+
+    def _may_refuse_role(self, signed_in: bool) -> bool:
+        """403: a write (a role that may not write, or a session without its CSRF token), a
+        sensitive resource (police and administrators only), or a permission of its own."""
+        if signed_in and self.method not in permissions.SAFE_METHODS:
+            return True
+        if getattr(view_model(self.view), "sensitive", False):
+            return True
+        return any(
+            not isinstance(permission, SIGNED_IN_ONLY) for permission in self.view.get_permissions()
+        )
 
     def is_idempotent_create(self):
         """A ward record's create: it takes an ``Idempotency-Key`` (issue 15, item 6)."""

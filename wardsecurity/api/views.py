@@ -4,7 +4,7 @@ from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 
 from households.models import Ward
 from wardsecurity.api.authentication import token_issue, token_revoke
+from wardsecurity.api.exceptions import error_response
+from wardsecurity.api.schema import error_responses
 from wardsecurity.api.serializers import ScopedRelatedField, StrictSerializer
 from wardsecurity.backends import LOCKED_OUT
 from wardsecurity.models import ClosedPeriod, User
@@ -41,8 +43,13 @@ class TokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             201: TokenSerializer,
-            400: OpenApiResponse(description="Wrong username or password"),
-            403: OpenApiResponse(description="Locked out after repeated failures"),
+            **error_responses(
+                400,
+                403,
+                429,
+                e400="Wrong username or password (code `bad_credentials`), or invalid input.",
+                e403="Locked out after repeated failures (code `locked_out`).",
+            ),
         },
         auth=[],
     )
@@ -61,9 +68,9 @@ class TokenView(APIView):
         else:
             locked = getattr(request._request, "axes_locked_out", False)
         if locked:
-            return Response({"detail": LOCKED_OUT}, status=status.HTTP_403_FORBIDDEN)
+            return error_response("locked_out", LOCKED_OUT, status.HTTP_403_FORBIDDEN)
         if user is None or not user.is_active:
-            return Response({"detail": BAD_CREDENTIALS}, status=status.HTTP_400_BAD_REQUEST)
+            return error_response("bad_credentials", BAD_CREDENTIALS, status.HTTP_400_BAD_REQUEST)
         # As a browser sign-in does: resets the lockout counter (axes) and stamps last_login.
         user_logged_in.send(sender=type(user), request=request._request, user=user)
         raw, token = token_issue(user=user, name=data.validated_data.get("client", ""))

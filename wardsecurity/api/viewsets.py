@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
-from wardsecurity.api.exceptions import PreconditionFailed
+from wardsecurity.api.exceptions import PreconditionFailed, error_response
 from wardsecurity.api.pagination import PageNumberPagination
 from wardsecurity.api.serializers import lean_representation
 from wardsecurity.audit import sensitive_read_log
@@ -139,11 +139,11 @@ class WardRecordViewSet(viewsets.ModelViewSet):
         """A create with an ``Idempotency-Key`` (issue 15, item 6): sent again with the same
         request, even at the same instant, it answers the record the first one created."""
         if not IDEMPOTENCY_KEY.match(key):
-            return Response(
-                {"detail": _("Idempotency-Key must be 1 to 255 visible ASCII characters."),
-                 "code": "idempotency_key"},
-                status=status.HTTP_400_BAD_REQUEST,
-            )  # fmt: skip
+            return error_response(
+                "idempotency_key",
+                _("Idempotency-Key must be 1 to 255 visible ASCII characters."),
+                status.HTTP_400_BAD_REQUEST,
+            )
         nonce = idempotency_nonce(request.user, key)
         fingerprint = request_fingerprint(request)
         earlier = FormSubmission.objects.filter(nonce=nonce).first()
@@ -166,11 +166,12 @@ class WardRecordViewSet(viewsets.ModelViewSet):
 
     def replay(self, request, submission, fingerprint):
         if submission.fingerprint != fingerprint:
-            return Response(
-                {"detail": _("This Idempotency-Key was already used for another request."),
-                 "code": "idempotency_key_reused"},
-                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-            )  # fmt: skip
+            # 409, as the offline client expects (issue 17): the key is taken, not the body wrong.
+            return error_response(
+                "idempotency_key_reused",
+                _("This Idempotency-Key was already used for another request."),
+                status.HTTP_409_CONFLICT,
+            )
         _list, get_selector = self.selectors
         instance = get_selector(user=request.user, pk=submission.object_id)
         return self.created(instance, **{"Idempotent-Replayed": "true"})
