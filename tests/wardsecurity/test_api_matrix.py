@@ -654,6 +654,8 @@ class Op:
 
     @property
     def action(self):
+        if self.path.endswith("/{id}/history/"):
+            return "history"
         collection = {"GET": "list", "POST": "create"}
         item = {"GET": "retrieve", "PUT": "update", "PATCH": "partial_update", "DELETE": "destroy"}
         return (item if self.item else collection)[self.method]
@@ -954,6 +956,8 @@ def prepare_resource(cell, world):
                 )
         elif op.action == "retrieve":
             assert body["id"] == target.pk
+        elif op.action == "history":
+            assert body["count"] >= 1 and body["results"][-1]["kind"] == "insert"
         elif op.action == "create":
             created = model._default_manager.get(pk=body["id"])
             assert object_wards(created) == target_wards, "created in another ward"
