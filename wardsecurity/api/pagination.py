@@ -184,5 +184,5 @@ class HistoryPagination(PageNumberPagination):
         return [
             parameter
             for parameter in super().get_schema_operation_parameters(view)
-            if parameter["name"] != "cursor"
+            if parameter["name"] is not None  # the cursor's, which this class has not
         ]
