@@ -123,9 +123,7 @@ def record_events(model: type[Model], pk: int) -> QuerySet[Any] | None:
     if event_model is None:
         return None
     return (
-        event_model.objects.filter(pgh_obj_id=pk)
-        .select_related("pgh_context")
-        .order_by("-pgh_id")
+        event_model.objects.filter(pgh_obj_id=pk).select_related("pgh_context").order_by("-pgh_id")
     )
 
 

@@ -142,7 +142,11 @@ def test_sensitive_history_is_police_only_and_logged(client, clerk_a, officer_a,
     assert response.status_code == 200
     assert [entry["kind"] for entry in response.json()["results"]] == ["insert"]
     read = SensitiveRead.objects.get()
-    assert (read.user, read.model, read.object_ids) == (officer_a, "incidents.incident", [incident.pk])
+    assert (read.user, read.model, read.object_ids) == (
+        officer_a,
+        "incidents.incident",
+        [incident.pk],
+    )
     assert read.path == f"{url}history/"
 
 

@@ -128,7 +128,6 @@ class WardRecordSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer
         return data
 
 
-
 # History ---------------------------------------------------------------------------------------
 
 

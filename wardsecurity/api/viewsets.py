@@ -121,7 +121,7 @@ class WardRecordViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(lean.represent(page, hidden=hidden))
 
     @extend_schema(responses=HistoryEntry(many=True))
-    @action(detail=True, methods=["get"], pagination_class=HistoryPagination)
+    @action(detail=True, methods=["get"], pagination_class=HistoryPagination, filter_backends=[])
     def history(self, request, *args, **kwargs):
         # The record is read as ``retrieve`` reads it (the role was checked by RolePermission:
         # 403 before any lookup), through the app's get selector: outside the scope, 404.
