@@ -93,7 +93,7 @@ class FieldChange:
     are withheld (None), only the fact that it changed is kept.
     """
 
-    field: Field  # type: ignore[type-arg]
+    field: Field
     old: Any
     new: Any
     hidden: bool = False

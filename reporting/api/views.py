@@ -172,7 +172,7 @@ TRANSITION_DOCS = {
 def transition_view(name: str):
     summary, description = TRANSITION_DOCS[name]
     common = inspect.cleandoc(PeriodReportTransitionView.__doc__ or "")
-    view = type(
+    view: type[PeriodReportTransitionView] = type(
         f"PeriodReport{name.title()}View",
         (PeriodReportTransitionView,),
         {"__doc__": f"{description}\n\n{common}", "action_name": name},

@@ -178,7 +178,7 @@ class CursorPage:
 class HistoryPagination(PageNumberPagination):
     """Page numbers only, for a record's history: newest first, with an exact count."""
 
-    cursor_query_param = None
+    cursor_query_param = None  # type: ignore[assignment]
 
     def get_schema_operation_parameters(self, view):
         return [

@@ -166,7 +166,8 @@ class HistoryChangeSerializer(serializers.Serializer):
     field = serializers.CharField(
         source="field.name", help_text="The field's name, as in the resource."
     )
-    label = LabelField(
+    # (A declared field named like a Field attribute: DRF's metaclass takes it out of the class.)
+    label = LabelField(  # type: ignore[assignment]
         source="field.verbose_name", help_text="The field's label in the request's language."
     )
     old = HistoryValueField(
@@ -187,7 +188,7 @@ class HistoryEntry(serializers.Serializer):
     actor = HistoryActorSerializer(
         allow_null=True, help_text="The user who made the change; null for the system."
     )
-    context = serializers.CharField(
+    context = serializers.CharField(  # type: ignore[assignment]
         source="command",
         allow_null=True,
         help_text="The management command that made the change, if one did.",
