@@ -148,6 +148,9 @@ def test_sensitive_history_is_police_only_and_logged(client, clerk_a, officer_a,
         [incident.pk],
     )
     assert read.path == f"{url}history/"
+    # A page that is not a page reads nothing, so it logs nothing.
+    assert history(client, url, page=2).status_code == 404
+    assert SensitiveRead.objects.count() == 1
 
 
 def test_pages_are_newest_first_and_compare_across_the_page_boundary(
