@@ -133,8 +133,8 @@ class TeamMemberViewSet(WardRecordViewSet):
     (Ban Chỉ đạo 138) and province reviewers read those of their scope, with the personal fields
     (full_name, phone, birth_year) null; administrators read and write all.
 
-    Refused: a team of another ward (404), a member moved to another ward's team, dates in a closed
-    period (400), writes by steering viewers and province reviewers (403).
+    Refused: a team of another ward (404), moving a member to another ward's team (400), dates in
+    a closed period (400), writes by steering viewers and province reviewers (403).
     """
 
     model = TeamMember

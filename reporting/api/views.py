@@ -1,7 +1,5 @@
 """``/api/v1/period-reports/``, the transition actions beside them, and the manual values."""
 
-import inspect
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
@@ -171,7 +169,7 @@ TRANSITION_DOCS = {
 
 def transition_view(name: str):
     summary, description = TRANSITION_DOCS[name]
-    common = inspect.cleandoc(PeriodReportTransitionView.__doc__ or "")
+    common = " ".join((PeriodReportTransitionView.__doc__ or "").split())
     view: type[PeriodReportTransitionView] = type(
         f"PeriodReport{name.title()}View",
         (PeriodReportTransitionView,),

@@ -51,7 +51,8 @@ PARAGRAPHS = {
         '(`"<id>-<version>"`) to send back as `If-Match` when changing it.'
     ),
     "update": "Replaces {the}: send every writable field. " + IF_MATCH,
-    "partial_update": "Changes only the fields sent of {the}. " + IF_MATCH,
+    "partial_update": "Changes {the}: only the fields sent; the others stay as they are. "
+    + IF_MATCH,
     "destroy": "Deletes {the} (204). " + IF_MATCH,
     "history": (
         "The changes of {the}, newest first: for each creation, change or deletion, who made it "
