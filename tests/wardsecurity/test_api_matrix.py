@@ -1021,10 +1021,13 @@ def test_each_resource_offers_the_operations_of_its_kind(name):
     offered -= {(path.removeprefix(API), method) for path, method in SPECIAL}
     reads = {(f"{name}/", "GET"), (f"{name}/{{id}}/", "GET")}
     writes = {(f"{name}/", "POST")} | {(f"{name}/{{id}}/", m) for m in ("PUT", "PATCH", "DELETE")}
+    history = {(f"{name}/{{id}}/history/", "GET")}
     if name in READ_ONLY_RESOURCES:
         assert offered == reads
     else:
-        assert offered == reads | writes, "ward resources offer list/retrieve/create/update/delete"
+        assert offered == reads | writes | history, (
+            "ward resources offer list/retrieve/create/update/delete and history"
+        )
 
 
 def test_every_api_url_pattern_is_in_the_matrix():
