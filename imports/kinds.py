@@ -787,8 +787,9 @@ def preview_values(spec: Kind, columns: dict, cells: list, choices: dict) -> dic
         values[header] = to_text(cell)
         stored = choices[key].get(fold(cell)) if key in choices and not blank(cell) else None
         if stored is not None:
-            labels = dict(spec.model._meta.get_field(key).flatchoices)
-            values[header] = str(labels[stored])
+            model_field = spec.model._meta.get_field(key)
+            assert isinstance(model_field, models.Field)  # a CHOICE column: a concrete field
+            values[header] = str(dict(model_field.flatchoices)[stored])
     return values
 
 

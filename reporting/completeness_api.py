@@ -55,6 +55,14 @@ class CompletenessView(APIView):
     permission_classes = [ReaderPermission]
 
     @extend_schema(
+        summary="Read report completeness",
+        description=(
+            "Every ward's report state for a reporting period in the caller's scope: which "
+            "wards submitted, on time or late, which were accepted, the rates and the missing"
+            " wards. Steering committee viewers, province reviewers and administrators (403 "
+            "for ward police and clerks). A scope outside the caller's answers 404; a bad "
+            "period 400."
+        ),
         parameters=[
             SCOPE_PARAM,
             OpenApiParameter(
@@ -81,6 +89,12 @@ class CompletenessYearView(APIView):
     permission_classes = [ReaderPermission]
 
     @extend_schema(
+        summary="Read a year's report completeness",
+        description=(
+            "The monthly reports of a year, ward by ward, with each month's submission, "
+            "punctuality and acceptance rates. Steering committee viewers, province reviewers"
+            " and administrators (403 for ward police and clerks)."
+        ),
         parameters=[SCOPE_PARAM, OpenApiParameter("year", int, description="default: this year")],
         responses={200: dict},
     )
@@ -145,6 +159,13 @@ class ConsolidatedReportListView(APIView):
     permission_classes = [ReaderPermission]
 
     @extend_schema(
+        summary="List consolidated reports",
+        description=(
+            "The consolidated reports (báo cáo tổng hợp) of ward clusters and provinces in "
+            "the caller's scope, filtered by `period` and `state`, 50 a page. Steering "
+            "committee viewers, province reviewers and administrators (403 for ward police "
+            "and clerks)."
+        ),
         operation_id="reporting_consolidated_list",
         parameters=[
             OpenApiParameter("page", int),
@@ -173,7 +194,18 @@ class ConsolidatedReportListView(APIView):
         rows = ConsolidatedReportSerializer(page, many=True).data
         return paginator.get_paginated_response(rows)
 
-    @extend_schema(request=dict, responses={201: ConsolidatedReportSerializer})
+    @extend_schema(
+        summary="Create a consolidated report",
+        description=(
+            "Drafts the consolidated report of a scope (`cluster:<id>` or `province:<code>`) "
+            "for a period from its wards' accepted reports, 201. Province reviewers and "
+            "administrators only (403 for every other role). Refused: a scope outside the "
+            "caller's or a period that is not a reporting period (400), a second report of "
+            "the same scope and period (400)."
+        ),
+        request=dict,
+        responses={201: ConsolidatedReportSerializer},
+    )
     def post(self, request):
         report = cons.consolidated_report_create(actor=request.user, data=request.data)
         report = cons.consolidated_report_get(user=request.user, pk=report.pk)
@@ -188,11 +220,29 @@ class ConsolidatedReportDetailView(APIView):
     def _get(self, request, pk):
         return cons.consolidated_report_get(user=request.user, pk=pk)
 
-    @extend_schema(responses={200: ConsolidatedReportSerializer})
+    @extend_schema(
+        summary="Read a consolidated report",
+        description=(
+            "One consolidated report with its figures, heading and signer, with its `ETag`. "
+            "Steering committee viewers, province reviewers and administrators (403 for ward "
+            "police and clerks); outside the caller's scope, 404."
+        ),
+        responses={200: ConsolidatedReportSerializer},
+    )
     def get(self, request, pk):
         return _detail(self._get(request, pk))
 
-    @extend_schema(request=dict, responses={200: ConsolidatedReportSerializer})
+    @extend_schema(
+        summary="Change part of a consolidated report",
+        description=(
+            "Changes the heading, signer or assessment of a draft consolidated report; "
+            "`If-Match` names the version the caller read (412 when it changed since). "
+            "Province reviewers and administrators only (403 for every other role); outside "
+            "the scope, 404. Refused: an issued report (400)."
+        ),
+        request=dict,
+        responses={200: ConsolidatedReportSerializer},
+    )
     def patch(self, request, pk):
         report = self._get(request, pk)
         report = cons.consolidated_report_update(
@@ -203,7 +253,15 @@ class ConsolidatedReportDetailView(APIView):
         )
         return _detail(cons.consolidated_report_get(user=request.user, pk=report.pk))
 
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        summary="Delete a consolidated report",
+        description=(
+            "Deletes a draft consolidated report (204); `If-Match` as for a change. Province "
+            "reviewers and administrators only (403 for every other role); outside the scope,"
+            " 404. Refused: an issued report (400)."
+        ),
+        responses={204: None},
+    )
     def delete(self, request, pk):
         report = self._get(request, pk)
         cons.consolidated_report_delete(
@@ -220,6 +278,13 @@ class ConsolidatedReportIssueView(APIView):
     permission_classes = [ReaderPermission]
 
     @extend_schema(
+        summary="Issue a consolidated report",
+        description=(
+            "Issues a draft consolidated report: its figures are frozen and it can no longer "
+            "be changed or deleted. Province reviewers and administrators only (403 for every"
+            " other role); outside the scope, 404. Refused: a report already issued (400); a "
+            "stale `If-Match` 412."
+        ),
         request=None,
         responses={200: ConsolidatedReportSerializer, **error_responses(400, 412, 428)},
     )

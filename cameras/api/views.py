@@ -26,6 +26,17 @@ from wardsecurity.api.viewsets import WardRecordViewSet
 
 
 class RecorderViewSet(WardRecordViewSet):
+    """Recorders (đầu thu): the video recorders that security cameras feed, with code, location,
+    number of channels and installation date.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope; administrators read and
+    write all.
+
+    Refused: a ward outside the caller's scope (404), a date in a closed period (400), writes by
+    steering viewers and province reviewers (403).
+    """
+
     model = Recorder
     serializer_class = RecorderSerializer
     filterset_class = RecorderFilterSet
@@ -36,6 +47,18 @@ class RecorderViewSet(WardRecordViewSet):
 
 
 class CameraViewSet(WardRecordViewSet):
+    """Security cameras (camera an ninh): code (unique in the ward), location and position, owner
+    (public, community, agency, business, household), funding, dates, status, recorder, signage,
+    retention and whether the police can view it.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope; administrators read and
+    write all.
+
+    Refused: a code already used in the ward, a recorder or group of another ward (400), a date in
+    a closed period (400), writes by steering viewers and province reviewers (403).
+    """
+
     model = Camera
     serializer_class = CameraSerializer
     filterset_class = CameraFilterSet
@@ -46,6 +69,19 @@ class CameraViewSet(WardRecordViewSet):
 
 
 class ContributionViewSet(WardRecordViewSet):
+    """Funding contributions (xã hội hóa, đóng góp kinh phí) to the movement, mostly for cameras:
+    the contributor, a household or organisation, the amount in whole VND, the date, the purpose
+    and the camera.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope, with the contributor's name
+    null; administrators read and write all.
+
+    Refused: an amount that is not a whole number above 0, a household, organisation or camera of
+    another ward (400), a date in a closed period (400), writes by steering viewers and province
+    reviewers (403).
+    """
+
     model = Contribution
     serializer_class = ContributionSerializer
     filterset_class = ContributionFilterSet
@@ -60,7 +96,16 @@ class ContributionViewSet(WardRecordViewSet):
 
 
 class VideoExtractionViewSet(WardRecordViewSet):
-    """The footage access log (sensitive: police and admin only; every read is logged)."""
+    """Video extractions (trích xuất camera): requests for a camera's footage, which are also the
+    footage access log — who asked (the caller: set by the API, never sent), when, why, for which
+    incident, and whether it was useful.
+
+    Sensitive: for ward police officers of the ward and administrators only. Every other role gets
+    403 on every operation, whatever the id, and every read (list, record, history) is logged.
+
+    Refused: a camera of another ward (404), an incident of another ward (400), a time in a closed
+    period (400).
+    """
 
     model = VideoExtraction
     serializer_class = VideoExtractionSerializer

@@ -185,6 +185,16 @@ class ImportUploadView(APIView):
     parser_classes = (UploadParser,)
 
     @extend_schema(
+        summary="Upload an import",
+        description=(
+            "Uploads a CSV or XLSX file of one kind (`households`, `organisations` …) for one"
+            " ward (`ward`, its code; a ward officer's or clerk's own by default) and answers"
+            " the import, 201. Validation runs in the background: read the import until it is"
+            " `ready` or `invalid`. The file is kept even when the background worker or its "
+            "broker is down (status `queued`). Ward police officers, ward clerks and "
+            "administrators only (403 for steering viewers and province reviewers). Refused: "
+            "a ward outside the scope, a file too large, an unknown kind (400)."
+        ),
         request={"multipart/form-data": UploadSerializer},
         responses={201: ImportSerializer, **errors(400, 403)},
     )
@@ -223,7 +233,15 @@ class ImportDetailView(APIView):
 
     permission_classes = (ImportPermission,)
 
-    @extend_schema(responses={200: ImportSerializer, **errors(403, 404)})
+    @extend_schema(
+        summary="Read an import",
+        description=(
+            "An import's status, progress, counts, errors (row, column, message) and preview."
+            " Its uploader and administrators only: another user's import answers 404, "
+            "steering viewers and province reviewers 403."
+        ),
+        responses={200: ImportSerializer, **errors(403, 404)},
+    )
     def get(self, request, pk):
         return Response(ImportSerializer(_batch(request, pk)).data)
 
@@ -237,6 +255,16 @@ class ImportCommitView(APIView):
     permission_classes = (ImportPermission,)
 
     @extend_schema(
+        summary="Commit an import",
+        description=(
+            "Writes every row of a ready import in one transaction, through the same rules as"
+            " any other write (closed periods, same-ward links, no duplicates). An import of "
+            "more than IMPORT_SYNC_COMMIT_LIMIT rows is written by the background worker: "
+            "202, status `committing`, and its address in `Location`. Its uploader and "
+            "administrators only (404 for another user's import, 403 for steering viewers and"
+            " province reviewers). Refused: an import with a row in error (400), one not "
+            "ready yet or already committed or cancelled (409)."
+        ),
         request=None,
         responses={
             200: ImportSerializer,
@@ -268,7 +296,17 @@ class ImportCancelView(APIView):
 
     permission_classes = (ImportPermission,)
 
-    @extend_schema(request=None, responses={200: ImportSerializer, **errors(403, 404, 409)})
+    @extend_schema(
+        summary="Cancel an import",
+        description=(
+            "Cancels an import that has not been committed: nothing of it is written. Its "
+            "uploader and administrators only (404 for another user's import, 403 for "
+            "steering viewers and province reviewers). Refused: an import already committed "
+            "or being committed (409)."
+        ),
+        request=None,
+        responses={200: ImportSerializer, **errors(403, 404, 409)},
+    )
     def post(self, request, pk):
         batch = _batch(request, pk)
         try:
@@ -284,6 +322,12 @@ class ImportTemplateView(APIView):
     permission_classes = (ImportPermission,)
 
     @extend_schema(
+        summary="Download an import template",
+        description=(
+            "The XLSX template of an import kind: the Vietnamese column headers and an "
+            "example row. Ward police officers, ward clerks and administrators (403 for "
+            "steering viewers and province reviewers); an unknown kind answers 404."
+        ),
         parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=sorted(KINDS))],
         responses={
             (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The template"),

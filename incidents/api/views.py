@@ -14,7 +14,17 @@ from wardsecurity.api.viewsets import WardRecordViewSet
 
 
 class IncidentViewSet(WardRecordViewSet):
-    """Incidents (sensitive: police and admin only; every read is logged)."""
+    """Incidents (vụ việc: tội phạm, vi phạm hành chính): crimes, administrative violations and
+    other security events in the ward, with time, category, summary, source (a tip, a patrol, a
+    camera, a victim), suspects, status and an optional position.
+
+    Sensitive: for ward police officers of the ward and administrators only. Every other role gets
+    403 on every operation, whatever the id, and every read (list, record, history) is logged. Ward
+    clerks and steering viewers see incident counts through the statistics only.
+
+    Refused: a tip or group of another ward (400), a time in the future or in a closed period
+    (400).
+    """
 
     model = Incident
     serializer_class = IncidentSerializer
@@ -26,7 +36,16 @@ class IncidentViewSet(WardRecordViewSet):
 
 
 class TipViewSet(WardRecordViewSet):
-    """Tips and denunciations (sensitive; the informant is police-only; every read is logged)."""
+    """Tips and denunciations (tin báo, tố giác): what people report to the ward police, by channel
+    (in person, phone, hotline, app, security team, anonymous), with the informant (optional),
+    content, category, status and the incident it led to.
+
+    Sensitive: for ward police officers of the ward and administrators only. Every other role gets
+    403 on every operation, whatever the id, and every read (list, record, history) is logged. The
+    informant's identity never leaves the police.
+
+    Refused: an incident of another ward (400), a time in the future or in a closed period (400).
+    """
 
     model = Tip
     serializer_class = TipSerializer
@@ -38,6 +57,18 @@ class TipViewSet(WardRecordViewSet):
 
 
 class HotspotViewSet(WardRecordViewSet):
+    """Hotspots (địa bàn trọng điểm, phức tạp về ANTT): areas designated for complex security and
+    order, with the reasons, the designation date and the status, until they are transformed
+    (chuyển hóa).
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope; administrators read and
+    write all.
+
+    Refused: a group of another ward (400), a transformation before the designation, dates in a
+    closed period (400), writes by steering viewers and province reviewers (403).
+    """
+
     model = Hotspot
     serializer_class = HotspotSerializer
     filterset_class = HotspotFilterSet

@@ -76,6 +76,18 @@ from wardsecurity.api.viewsets import WardRecordViewSet
 
 
 class SelfManagementModelViewSet(WardRecordViewSet):
+    """Self-management models for security and order (mô hình tự quản về ANTT, such as "Camera an
+    ninh" or "Cổng chợ văn minh"): kind, founding date, status, whether exemplary (điển hình tiên
+    tiến), the groups they cover and the lead organisation.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope; administrators read and
+    write all.
+
+    Refused: groups or an organisation of another ward (400), writes by steering viewers and
+    province reviewers (403).
+    """
+
     model = SelfManagementModel
     serializer_class = SelfManagementModelSerializer
     filterset_class = SelfManagementModelFilterSet
@@ -90,6 +102,19 @@ class SelfManagementModelViewSet(WardRecordViewSet):
 
 
 class TeamViewSet(WardRecordViewSet):
+    """Teams (tổ): the statutory grassroots security and order teams (Tổ bảo vệ an ninh, trật tự ở
+    cơ sở, since July 2024) and the volunteer groups (tổ tự quản, tổ an ninh xã hội, tổ liên gia an
+    toàn PCCC …), with their groups, model, decision number and dates. A team that keeps a roster
+    (`team-members`) takes its headcount from it; otherwise the headcount is declared.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope; administrators read and
+    write all.
+
+    Refused: groups or a model of another ward (400), dates in the wrong order or in a closed
+    period (400), writes by steering viewers and province reviewers (403).
+    """
+
     model = Team
     serializer_class = TeamSerializer
     filterset_class = TeamFilterSet
@@ -100,6 +125,18 @@ class TeamViewSet(WardRecordViewSet):
 
 
 class TeamMemberViewSet(WardRecordViewSet):
+    """Team members (tổ trưởng, tổ phó, tổ viên): the roster of a team, with role, phone, birth
+    year and the dates they joined and left. Adding, changing or removing one recounts the team's
+    headcount.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope, with the personal fields
+    (full_name, phone, birth_year) null; administrators read and write all.
+
+    Refused: a team of another ward (404), moving a member to another ward's team (400), dates in
+    a closed period (400), writes by steering viewers and province reviewers (403).
+    """
+
     model = TeamMember
     serializer_class = TeamMemberSerializer
     filterset_class = TeamMemberFilterSet
@@ -114,6 +151,20 @@ class TeamMemberViewSet(WardRecordViewSet):
 
 
 class CommitmentViewSet(WardRecordViewSet):
+    """Commitments (ký cam kết): a household or an organisation — exactly one — commits for a year
+    to a kind of pledge (safe-area registration, no crime and social evils, no firecrackers,
+    traffic order, fire safety …). Safe-area registration by every household is a criterion of the
+    safe-area recognition.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope, households named by their
+    code only; administrators read and write all.
+
+    Refused: both signers or neither (400), a second commitment of the same signer, year and kind
+    (400), a signer of another ward (400), a signing date in a closed period (400), writes by
+    steering viewers and province reviewers (403).
+    """
+
     model = Commitment
     serializer_class = CommitmentSerializer
     filterset_class = CommitmentFilterSet
@@ -128,6 +179,18 @@ class CommitmentViewSet(WardRecordViewSet):
 
 
 class MediationCaseViewSet(WardRecordViewSet):
+    """Grassroots mediation cases (hòa giải ở cơ sở): date received, subject (land, family,
+    neighbours, debt …), the parties, whether the case touches security, the outcome (resolved =
+    hòa giải thành, unresolved = không thành, referred) and the closing date.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope, with the parties null;
+    administrators read and write all.
+
+    Refused: a group of another ward (400), a closing date before the receipt, dates in a closed
+    period (400), writes by steering viewers and province reviewers (403).
+    """
+
     model = MediationCase
     serializer_class = MediationCaseSerializer
     filterset_class = MediationCaseFilterSet
@@ -142,6 +205,17 @@ class MediationCaseViewSet(WardRecordViewSet):
 
 
 class OutreachSessionViewSet(WardRecordViewSet):
+    """Outreach sessions (buổi tuyên truyền): date, topic, number of attendees (lượt người) and the
+    partners that ran them (the Fatherland Front, women's and youth unions, veterans, police …).
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope; administrators read and
+    write all.
+
+    Refused: a negative number of attendees, a group of another ward, a date in a closed period
+    (400), writes by steering viewers and province reviewers (403).
+    """
+
     model = OutreachSession
     serializer_class = OutreachSessionSerializer
     filterset_class = OutreachSessionFilterSet
@@ -156,6 +230,17 @@ class OutreachSessionViewSet(WardRecordViewSet):
 
 
 class CommendationViewSet(WardRecordViewSet):
+    """Commendations (khen thưởng: giấy khen, bằng khen) for the movement, awarded to a collective
+    or an individual: level (ward, province, ministry, government), issuer, date and reason.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope, with the recipient's name
+    null; administrators read and write all.
+
+    Refused: a date in a closed period (400), writes by steering viewers and province reviewers
+    (403).
+    """
+
     model = Commendation
     serializer_class = CommendationSerializer
     filterset_class = CommendationFilterSet
@@ -170,6 +255,18 @@ class CommendationViewSet(WardRecordViewSet):
 
 
 class WeaponSurrenderViewSet(WardRecordViewSet):
+    """Weapon surrenders (giao nộp vũ khí, vật liệu nổ, công cụ hỗ trợ, pháo): guns, ammunition,
+    explosives, firecrackers, support tools and knives handed in to the ward, with the quantity
+    (pieces, rounds or kg) and the date.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope; administrators read and
+    write all.
+
+    Refused: a negative quantity, a date in a closed period (400), writes by steering viewers and
+    province reviewers (403).
+    """
+
     model = WeaponSurrender
     serializer_class = WeaponSurrenderSerializer
     filterset_class = WeaponSurrenderFilterSet
@@ -184,7 +281,15 @@ class WeaponSurrenderViewSet(WardRecordViewSet):
 
 
 class ReintegrationCaseViewSet(WardRecordViewSet):
-    """Sensitive: police and administrators only (RolePermission reads ``model.sensitive``)."""
+    """Reintegration cases (quản lý, giáo dục, cảm hóa người lầm lỗi): people the ward helps back
+    into community life — released prisoners, community education measures, drug rehabilitation,
+    at-risk youth, suspended sentences — with their sponsor, dates and status.
+
+    Sensitive: for ward police officers of the ward and administrators only. Every other role gets
+    403 on every operation, whatever the id, and every read (list, record, history) is logged.
+
+    Refused: a group of another ward (400), dates in a closed period (400).
+    """
 
     model = ReintegrationCase
     serializer_class = ReintegrationCaseSerializer
@@ -200,6 +305,18 @@ class ReintegrationCaseViewSet(WardRecordViewSet):
 
 
 class EidTallyViewSet(WardRecordViewSet):
+    """e-ID tallies (căn cước gắn chip, định danh điện tử VNeID mức 1 / mức 2): the campaign
+    counters a ward records on a date — chip cards, level-1 accounts, level-2 accounts collected
+    and activated. Counts only: the population database holds the people.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope; administrators read and
+    write all.
+
+    Refused: negative counts, a group of another ward, a date in a closed period (400), writes by
+    steering viewers and province reviewers (403).
+    """
+
     model = EidTally
     serializer_class = EidTallySerializer
     filterset_class = EidTallyFilterSet
@@ -210,6 +327,18 @@ class EidTallyViewSet(WardRecordViewSet):
 
 
 class SafetyRecognitionViewSet(WardRecordViewSet):
+    """Safety recognitions (công nhận an toàn về ANTT, Circular 124/2021/TT-BCA): whether a
+    residential group, the ward or an organisation was recognised safe for security and order in a
+    year, with the decision number.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope; administrators read and
+    write all.
+
+    Refused: a subject of another ward (400), writes by steering viewers and province reviewers
+    (403).
+    """
+
     model = SafetyRecognition
     serializer_class = SafetyRecognitionSerializer
     filterset_class = SafetyRecognitionFilterSet
@@ -224,6 +353,18 @@ class SafetyRecognitionViewSet(WardRecordViewSet):
 
 
 class AppraisalViewSet(WardRecordViewSet):
+    """Movement appraisals (đánh giá, phân loại phong trào): the yearly score of a residential
+    group, the ward, an organisation or a team, and its grade — excellent, good, average, weak
+    (xuất sắc, khá, trung bình, yếu) — by the `appraisal-thresholds`.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope; administrators read and
+    write all.
+
+    Refused: a subject of another ward (400), writes by steering viewers and province reviewers
+    (403).
+    """
+
     model = Appraisal
     serializer_class = AppraisalSerializer
     filterset_class = AppraisalFilterSet
@@ -234,9 +375,11 @@ class AppraisalViewSet(WardRecordViewSet):
 
 
 class AppraisalThresholdViewSet(viewsets.ReadOnlyModelViewSet):
-    """The grade thresholds: configuration without a ward, readable by every signed-in user.
+    """Appraisal thresholds: the lowest score of each grade (xuất sắc, khá, trung bình, yếu) by
+    which appraisals are graded.
 
-    Administrators edit them in the admin site; the API only reads them.
+    Configuration without a ward: every signed-in user reads them. Administrators edit them in the
+    admin site; every write through the API is refused (403).
     """
 
     model = AppraisalThreshold

@@ -1,6 +1,6 @@
 """``/api/v1/period-reports/``, the transition actions beside them, and the manual values."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -28,9 +28,19 @@ from wardsecurity.services import OutOfScope
 
 
 class PeriodReportViewSet(WardRecordViewSet):
-    """A ward's report for a reporting period (issue 13): drafted by the ward, submitted by its
-    police, accepted or returned by the province's reviewer. The state changes through the
-    ``submit``, ``return``, ``accept`` and ``reopen`` operations beside the resource."""
+    """Period reports (báo cáo định kỳ): a ward's report on the movement for a reporting period
+    (month, quarter, half-year, year), drafted by the ward with its narrative prefilled from the
+    figures, submitted by its police and accepted or returned by the province's reviewer. The state
+    changes through the `submit`, `return`, `accept` and `reopen` operations beside the resource.
+
+    Ward police officers and ward clerks create and edit their ward's drafts and returned reports;
+    steering committee viewers and province reviewers read those of their scope; administrators
+    read and write all.
+
+    Refused: a second report of the ward for the same period (400), a changed period (400), editing
+    a submitted or accepted report (400), deleting a report that was ever submitted (400), writes
+    by steering viewers and province reviewers (403).
+    """
 
     model = PeriodReport
     serializer_class = PeriodReportSerializer
@@ -88,10 +98,10 @@ TRANSITIONS = {
 
 
 class PeriodReportTransitionView(APIView):
-    """Change a report's state. ``If-Match`` (the report's ETag) or ``version`` in the body
-    names the version the caller saw: a report changed since answers 412; a report no longer
-    in a state that allows the change answers 400 with what happened. ``return`` needs a
-    ``comment``, ``reopen`` a reason in ``comment``."""
+    """`If-Match` (the report's ETag) or `version` in the body names the version the caller
+    saw: a report changed since answers 412 and nothing changes; a report no longer in a state
+    that allows the change answers 400 with what happened. The answer is the report, with its
+    new `ETag`."""
 
     permission_classes = [IsAuthenticated]
     action_name = ""
@@ -123,13 +133,63 @@ class PeriodReportTransitionView(APIView):
         return Response(data, status=status.HTTP_200_OK, headers={"ETag": etag_for(report)})
 
 
+# Each change is its own operation in the schema: its summary, then what it does, who may ask
+# and what it refuses, before what every change shares (the view's docstring).
+TRANSITION_DOCS = {
+    "submit": (
+        "Submit a period report",
+        "Submits a draft or returned report of the ward to the province's reviewer; it can no "
+        "longer be edited unless it is returned. Ward police officers of the ward and "
+        "administrators only (403 for every other role, before any lookup); another ward's "
+        "report answers 404. Refused: a report already submitted or accepted (400).",
+    ),
+    "return": (
+        "Return a period report",
+        "Returns a submitted report to its ward with a `comment` saying what to correct; the "
+        "ward is told, edits it and submits it again. Province reviewers and administrators "
+        "only (403 for every other role); a report outside the scope answers 404. Refused: a "
+        "report that is not submitted, or no comment (400).",
+    ),
+    "accept": (
+        "Accept a period report",
+        "Accepts a submitted report: its figures enter the consolidated reports of its "
+        "province and clusters. Province reviewers and administrators only (403 for every "
+        "other role); a report outside the scope answers 404. Refused: a report that is not "
+        "submitted (400).",
+    ),
+    "reopen": (
+        "Reopen a period report",
+        "Reopens an accepted report, with the reason in `comment`: it goes back to the ward as "
+        "returned, and the ward is told why. Province reviewers and administrators only (403 "
+        "for every other role); a report outside the scope answers 404. Refused: a report that "
+        "is not accepted, or no reason (400).",
+    ),
+}
+
+
 def transition_view(name: str):
-    return PeriodReportTransitionView.as_view(action_name=name)
+    summary, description = TRANSITION_DOCS[name]
+    common = " ".join((PeriodReportTransitionView.__doc__ or "").split())
+    view: type[PeriodReportTransitionView] = type(
+        f"PeriodReport{name.title()}View",
+        (PeriodReportTransitionView,),
+        {"__doc__": f"{description}\n\n{common}", "action_name": name},
+    )
+    return extend_schema_view(post=extend_schema(summary=summary))(view).as_view()
 
 
 class ManualIndicatorValueViewSet(WardRecordViewSet):
-    """A ward's figure of a manual indicator (patrols held, leaflets handed out …) for one
-    reporting period; the catalogue is kept by administrators."""
+    """Manual indicator values: a ward's figure, for one reporting period, of an indicator the
+    statistics cannot count (patrols held, leaflets handed out …); administrators keep the
+    catalogue of indicators.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    (Ban Chỉ đạo 138) and province reviewers read those of their scope; administrators read and
+    write all.
+
+    Refused: an indicator no longer in use (400), a second value of the indicator for the same or
+    an overlapping period (400), writes by steering viewers and province reviewers (403).
+    """
 
     model = ManualIndicatorValue
     serializer_class = ManualIndicatorValueSerializer

@@ -108,6 +108,14 @@ class ReportView(APIView):
     content_negotiation_class = FileFormatNegotiation
 
     @extend_schema(
+        summary="Download a period report",
+        description=(
+            "The period report (SPEC §10) of a scope (`ward:<code>`, `province:<code>`, "
+            "`cluster:<id>`, `all`) over a period, as a DOCX, XLSX, CSV or PDF file. One "
+            "ward's report is answered at once; a scope of several wards answers 202 with a "
+            "report job to follow. Every signed-in role, within its scope: a scope outside it"
+            " answers 404; a bad period, calendar, format or language 400."
+        ),
         parameters=REPORT_PARAMETERS,
         responses={
             **FILE_RESPONSES,
@@ -140,7 +148,15 @@ class ReportView(APIView):
 class ReportJobView(APIView):
     """A report job of the caller: status, progress and, once done, the download link."""
 
-    @extend_schema(responses={200: ReportJobSerializer})
+    @extend_schema(
+        summary="Read a report job",
+        description=(
+            "A report job of the caller: status, progress and, once done, the link to "
+            "download the file. The caller's own jobs only: anyone else's answers 404. A job "
+            "left stalled by a stopped worker is queued again."
+        ),
+        responses={200: ReportJobSerializer},
+    )
     def get(self, request, pk):
         job = report_job_for(user=request.user, job_id=pk)
         report_job_requeue_if_stalled(job=job)
@@ -151,9 +167,14 @@ class ReportJobDownloadView(APIView):
     """The file of a finished report job, for its owner only."""
 
     @extend_schema(
+        summary="Download a report job's file",
+        description=(
+            "The file of a finished report job, for the user who asked for it only (404 for "
+            "anyone else, and while the job is not done)."
+        ),
         responses={
             **FILE_RESPONSES,
-        }
+        },
     )
     def get(self, request, pk):
         job = report_job_for(user=request.user, job_id=pk)

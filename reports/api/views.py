@@ -62,8 +62,17 @@ class StatsView(APIView):
     """Figures of a scope over a period, each with the same period last year (every role)."""
 
     @extend_schema(
+        summary="Read statistics",
+        description=(
+            "Figures of a scope (`ward:<code>`, `province:<code>`, `cluster:<id>`, `all`) "
+            "over a period (`month:2025-08`, `quarter:2025-Q3`, `ytd:2025-08-20` …, civil or "
+            "reporting calendar), each with the same period last year, the difference and the"
+            " % change; `by=ward|group|month` breaks them down (docs/statistics.md). Every "
+            "signed-in role, within its scope — counts of sensitive records included, never "
+            "the records. A scope outside the caller's answers 404; a bad period or metric "
+            "400."
+        ),
         parameters=[StatsQuerySerializer],
-        # A scope outside the caller's is no scope (SPEC §4).
         responses={
             200: StatsSerializer,
             **error_responses(404, e404="No such scope in the caller's."),

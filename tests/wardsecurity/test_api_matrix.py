@@ -654,6 +654,8 @@ class Op:
 
     @property
     def action(self):
+        if self.path.endswith("/{id}/history/"):
+            return "history"
         collection = {"GET": "list", "POST": "create"}
         item = {"GET": "retrieve", "PUT": "update", "PATCH": "partial_update", "DELETE": "destroy"}
         return (item if self.item else collection)[self.method]
@@ -954,6 +956,8 @@ def prepare_resource(cell, world):
                 )
         elif op.action == "retrieve":
             assert body["id"] == target.pk
+        elif op.action == "history":
+            assert body["count"] >= 1 and body["results"][-1]["kind"] == "insert"
         elif op.action == "create":
             created = model._default_manager.get(pk=body["id"])
             assert object_wards(created) == target_wards, "created in another ward"
@@ -1017,10 +1021,13 @@ def test_each_resource_offers_the_operations_of_its_kind(name):
     offered -= {(path.removeprefix(API), method) for path, method in SPECIAL}
     reads = {(f"{name}/", "GET"), (f"{name}/{{id}}/", "GET")}
     writes = {(f"{name}/", "POST")} | {(f"{name}/{{id}}/", m) for m in ("PUT", "PATCH", "DELETE")}
+    history = {(f"{name}/{{id}}/history/", "GET")}
     if name in READ_ONLY_RESOURCES:
         assert offered == reads
     else:
-        assert offered == reads | writes, "ward resources offer list/retrieve/create/update/delete"
+        assert offered == reads | writes | history, (
+            "ward resources offer list/retrieve/create/update/delete and history"
+        )
 
 
 def test_every_api_url_pattern_is_in_the_matrix():

@@ -173,3 +173,16 @@ class CursorPage:
         token = signing.dumps({"k": key, "b": backwards}, salt=CURSOR_SALT, compress=True)
         url = remove_query_param(self.request.build_absolute_uri(), "page")
         return replace_query_param(url, self.paginator.cursor_query_param, token)
+
+
+class HistoryPagination(PageNumberPagination):
+    """Page numbers only, for a record's history: newest first, with an exact count."""
+
+    cursor_query_param = None  # type: ignore[assignment]
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            parameter
+            for parameter in super().get_schema_operation_parameters(view)
+            if parameter["name"] is not None  # the cursor's, which this class has not
+        ]

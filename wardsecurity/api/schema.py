@@ -5,6 +5,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions, serializers
 
+from wardsecurity.api.descriptions import operation_description, operation_summary
 from wardsecurity.api.permissions import RolePermission, view_model
 from wardsecurity.personal import personal_fields
 
@@ -95,6 +96,14 @@ IDEMPOTENCY_KEY_PARAMETER = {
 
 class WardAutoSchema(AutoSchema):
     """Every operation documents the errors the API can answer (GUARANTEES G12)."""
+
+    def get_summary(self):
+        # A resource's operations: "List households" … (wardsecurity.api.descriptions).
+        return operation_summary(self.view) or super().get_summary()
+
+    def get_description(self):
+        # A resource's docstring and the operation's paragraph; other views: their docstrings.
+        return operation_description(self.view) or super().get_description()
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)

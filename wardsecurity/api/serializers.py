@@ -1,9 +1,12 @@
 """Serializers every resource builds on: strict input, scoped links, no silent coercion."""
 
 import copy
+import datetime
+import decimal
 import functools
 import inspect
 import keyword
+import uuid
 from collections.abc import Mapping
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
@@ -11,8 +14,10 @@ from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.dispatch import receiver
+from django.utils.text import capfirst
 from rest_framework import serializers
 
+from wardsecurity.history import EVENT_KINDS
 from wardsecurity.models import SAME_WARD_MESSAGE
 from wardsecurity.personal import hidden_fields
 from wardsecurity.services import NOT_WRITABLE_MESSAGE
@@ -121,6 +126,74 @@ class WardRecordSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer
                 if name in data and field.source_attrs and field.source_attrs[0] in hidden:
                     data[name] = None
         return data
+
+
+# History ---------------------------------------------------------------------------------------
+
+
+class HistoryValueField(serializers.JSONField):
+    """A value of a record at one event, as the resource's own fields show it (a link as its id,
+    a decimal as a string, a date-time in the portal's time zone)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        if isinstance(value, decimal.Decimal):
+            return str(value)
+        if isinstance(value, datetime.datetime):
+            return serializers.DateTimeField().to_representation(value)
+        if isinstance(value, datetime.date | datetime.time):
+            return value.isoformat()
+        if isinstance(value, uuid.UUID):
+            return str(value)
+        return value
+
+
+class HistoryActorSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    username = serializers.CharField()
+
+
+class LabelField(serializers.CharField):
+    """A field's label in the request's language, with a capital letter."""
+
+    def to_representation(self, value):
+        return capfirst(str(value))
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        source="field.name", help_text="The field's name, as in the resource."
+    )
+    # (A declared field named like a Field attribute: DRF's metaclass takes it out of the class.)
+    label = LabelField(  # type: ignore[assignment]
+        source="field.verbose_name", help_text="The field's label in the request's language."
+    )
+    old = HistoryValueField(
+        help_text="The value before the change; null on creation, and for personal data the "
+        "caller may not see."
+    )
+    new = HistoryValueField(
+        help_text="The value after the change; null for personal data the caller may not see."
+    )
+
+
+class HistoryEntry(serializers.Serializer):
+    """One event of a record's history (``wardsecurity.history.RecordEvent``)."""
+
+    id = serializers.IntegerField(help_text="The event's id: increasing, unique.")
+    at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=EVENT_KINDS)
+    actor = HistoryActorSerializer(
+        allow_null=True, help_text="The user who made the change; null for the system."
+    )
+    context = serializers.CharField(  # type: ignore[assignment]
+        source="command",
+        allow_null=True,
+        help_text="The management command that made the change, if one did.",
+    )
+    changes = HistoryChangeSerializer(many=True)
 
 
 # Lean lists --------------------------------------------------------------------------------------

@@ -40,6 +40,16 @@ class TokenView(APIView):
     permission_classes = (AllowAny,)
 
     @extend_schema(
+        summary="Get an API token",
+        description=(
+            "Exchanges a username and password for a token for one client (`client`, "
+            "optional), answered once: 201 `{token, expires}`. Send it as `Authorization: "
+            "Bearer <token>`; it expires after API_TOKEN_TTL_DAYS (30 days by default) and "
+            "`auth/logout/` revokes it. Open to everyone, without signing in. Refused: a "
+            "wrong username or password, or a deactivated user (400, one message for all); "
+            "five failures lock that username from that address for 15 minutes, in the "
+            "browser too (403)."
+        ),
         request=TokenRequestSerializer,
         responses={
             201: TokenSerializer,
@@ -85,7 +95,15 @@ class LogoutView(APIView):
 
     permission_classes = (IsAuthenticated,)  # every role may sign out, viewers included
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(
+        summary="Sign out",
+        description=(
+            "Revokes the token this request was made with, or ends the browser session. Every"
+            " signed-in role may call it (204); without a valid token or session, 401."
+        ),
+        request=None,
+        responses={204: None},
+    )
     def post(self, request):
         token = getattr(request, "api_token", None)
         if token is not None:
@@ -122,7 +140,16 @@ class MeSerializer(serializers.ModelSerializer):
 class MeView(APIView):
     """The caller: role and scope."""
 
-    @extend_schema(responses=MeSerializer)
+    @extend_schema(
+        summary="Read the caller",
+        description=(
+            "The signed-in user of the request, with their role (`ward_police`, `ward_staff`,"
+            " `steering_viewer`, `province_reviewer`, `admin`) and their scope (all, a "
+            "province, a ward cluster or a ward): what every other answer is filtered by. "
+            "Every signed-in role."
+        ),
+        responses=MeSerializer,
+    )
     def get(self, request):
         user = User.objects.select_related("scope_ward", "scope_province").get(pk=request.user.pk)
         return Response(MeSerializer(user).data)
@@ -173,7 +200,15 @@ class PoliceOnlyMixin:
 class PeriodListView(APIView):
     """The closed (and reopened) periods of the wards in scope."""
 
-    @extend_schema(responses=ClosedPeriodSerializer(many=True))
+    @extend_schema(
+        summary="List closed periods",
+        description=(
+            "The closed periods (and those reopened since, with who reopened them and why) of"
+            " the wards in the caller's scope, newest first, at most 500. Every signed-in "
+            "role. Records dated inside a closed period are read-only until it is reopened."
+        ),
+        responses=ClosedPeriodSerializer(many=True),
+    )
     def get(self, request):
         periods = ClosedPeriod.objects.visible_to(request.user).order_by("-start")[:500]
         return Response(ClosedPeriodSerializer(periods, many=True).data)
@@ -182,7 +217,18 @@ class PeriodListView(APIView):
 class PeriodCloseView(PoliceOnlyMixin, APIView):
     """Close a period of a ward: its records become read-only (ward police, own ward)."""
 
-    @extend_schema(request=PeriodCloseSerializer, responses={201: ClosedPeriodSerializer})
+    @extend_schema(
+        summary="Close a period",
+        description=(
+            "Closes a date range of a ward: every record dated inside it becomes read-only "
+            "for everyone (400, code `period_closed`) until it is reopened. Ward police "
+            "officers of that ward and administrators only (403 for other roles); a ward "
+            "outside the caller's scope answers 400 like a missing one; an end before the "
+            "start, or a range overlapping a closed period of the ward, is refused (400)."
+        ),
+        request=PeriodCloseSerializer,
+        responses={201: ClosedPeriodSerializer},
+    )
     def post(self, request):
         data = PeriodCloseSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -193,7 +239,18 @@ class PeriodCloseView(PoliceOnlyMixin, APIView):
 class PeriodReopenView(PoliceOnlyMixin, APIView):
     """Reopen a closed period, with the reason (recorded in its history)."""
 
-    @extend_schema(request=PeriodReopenSerializer, responses={200: ClosedPeriodSerializer})
+    @extend_schema(
+        summary="Reopen a period",
+        description=(
+            "Reopens a closed period with a `reason`, kept in the period's history: its "
+            "records can be changed again. Ward police officers of the ward and "
+            "administrators only (403 for other roles); a period outside the caller's scope "
+            "answers 400 like a missing one; a period already reopened or an empty reason is "
+            "refused (400)."
+        ),
+        request=PeriodReopenSerializer,
+        responses={200: ClosedPeriodSerializer},
+    )
     def post(self, request):
         data = PeriodReopenSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)

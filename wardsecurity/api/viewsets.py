@@ -10,18 +10,23 @@ from typing import Any
 from django.db.models import Model
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from wardsecurity.api.exceptions import PreconditionFailed, error_response
-from wardsecurity.api.pagination import PageNumberPagination
-from wardsecurity.api.serializers import lean_representation
+from wardsecurity.api.pagination import HistoryPagination, PageNumberPagination
+from wardsecurity.api.serializers import HistoryEntry, lean_representation
 from wardsecurity.audit import sensitive_read_log
+from wardsecurity.history import event_entries, record_events
 from wardsecurity.models import FormSubmission
 from wardsecurity.personal import hidden_fields
+from wardsecurity.services import OutOfScope
 from wardsecurity.submissions import AlreadySubmitted, idempotency_nonce, submit_once
 
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}\Z")
+MAX_PK = 2**63 - 1
 
 
 def request_fingerprint(request) -> str:
@@ -31,6 +36,14 @@ def request_fingerprint(request) -> str:
         data = dict(data.lists())
     body = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(f"{request.path}\n{body}".encode()).hexdigest()
+
+
+def record_pk(value) -> int:
+    """A record id from the URL: ASCII digits within a bigint, anything else is no record."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_PK:
+        raise OutOfScope
+    return int(text)
 
 
 def etag_for(instance) -> str:
@@ -50,18 +63,16 @@ def expected_version(request, instance):
 
 
 class WardRecordViewSet(viewsets.ModelViewSet):
-    """CRUD over a model's services; reads start from ``visible_to(request.user)``.
-
-    Subclasses set ``model``, ``serializer_class``, ``filterset_class``, ``services`` (the
-    create, update and delete functions) and the joins a list needs.
-    """
-
-    # The docstring above is published as the description of every resource (the OpenAPI
-    # schema), so it stays as it is. In the code's terms: subclasses set ``model``,
-    # ``serializer_class``, ``filterset_class`` (the app's FilterSet, applied by the filter
-    # backend), ``selectors`` (the app's ``<noun>_list`` and ``<noun>_get``: the list selector
-    # starts from ``visible_to`` and owns the joins), ``services`` (``<noun>_create``, ``_update``
-    # and ``_delete``), and ``ordering_fields`` and ``ordering`` from the app's ``fields.py``.
+    # No docstring: a viewset's docstring is its resource's published description (the OpenAPI
+    # schema), written for integrators in each subclass; the summaries and the paragraph of each
+    # operation are added by ``wardsecurity.api.schema.WardAutoSchema``.
+    #
+    # CRUD over a model's services; reads start from ``visible_to(request.user)``. Subclasses
+    # set ``model``, ``serializer_class``, ``filterset_class`` (the app's FilterSet, applied by
+    # the filter backend), ``selectors`` (the app's ``<noun>_list`` and ``<noun>_get``: the list
+    # selector starts from ``visible_to`` and owns the joins), ``services`` (``<noun>_create``,
+    # ``_update`` and ``_delete``), and ``ordering_fields`` and ``ordering`` from the app's
+    # ``fields.py``.
 
     model: type[Model] | None = None
     selectors: tuple[Callable[..., Any], ...] = ()
@@ -108,6 +119,29 @@ class WardRecordViewSet(viewsets.ModelViewSet):
             return Response(lean.represent(lean.rows(queryset), hidden=hidden))
         page = self.paginator.paginate_queryset(queryset, self.request, view=self, rows=lean.rows)
         return self.get_paginated_response(lean.represent(page, hidden=hidden))
+
+    @extend_schema(responses=HistoryEntry(many=True))
+    @action(detail=True, methods=["get"], pagination_class=HistoryPagination, filter_backends=[])
+    def history(self, request, *args, **kwargs):
+        # The record is read as ``retrieve`` reads it (the role was checked by RolePermission:
+        # 403 before any lookup), through the app's get selector: outside the scope, 404.
+        _list, get_selector = self.selectors
+        instance = get_selector(user=request.user, pk=record_pk(kwargs.get(self.lookup_field)))
+        self.check_object_permissions(request, instance)
+        events = record_events(self.model, instance.pk)
+        if events is None:  # every ward record is tracked (tests/wardsecurity/test_history.py)
+            raise OutOfScope
+        page = self.paginator.paginate_queryset(events, request, view=self)
+        # Logged once the answer is certain: a page that is not a page (404) reads nothing.
+        sensitive_read_log(
+            user=request.user, model=self.model, ids=[instance.pk], path=request.path
+        )
+        # The event just older than the page's last is the base of its changes (one query).
+        before = events.filter(pgh_id__lt=page[-1].pgh_id).first() if page else None
+        entries = event_entries(
+            self.model, page, before=before, hidden=hidden_fields(self.model, request.user)
+        )
+        return self.get_paginated_response(HistoryEntry(entries, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()

@@ -1,15 +1,17 @@
-"""A record's change history for its detail page, read from the pghistory events (G6)."""
+"""A record's change history for its detail page, read from the pghistory events (G6).
+
+The events are read by ``wardsecurity.history`` (shared with the API's ``/history/``); this
+module shows them: values as the portal displays them, links by their label.
+"""
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from wardsecurity.history import event_entries, record_events
 from wardsecurity.personal import hidden_fields, record_label
 from wardsecurity.portal.display import display_value
 
-# Bookkeeping the trigger or the database sets: not a change a person made.
-SKIPPED = {"id", "version", "created_at", "updated_at"}
 MAX_EVENTS = 100
 
 LABELS = {
@@ -37,74 +39,49 @@ class HistoryEntry:
 def record_history(record, user):
     """The newest ``MAX_EVENTS`` events of ``record``, each with its actor and field changes."""
     model = type(record)
-    event_model = getattr(model, "pgh_event_model", None)
-    if event_model is None:
+    events = record_events(model, record.pk)
+    if events is None:
         return []
-    events = list(
-        event_model.objects.filter(pgh_obj_id=record.pk)
-        .select_related("pgh_context")
-        .order_by("-pgh_id")[: MAX_EVENTS + 1]
+    events = list(events[: MAX_EVENTS + 1])
+    # The oldest fetched event only serves as the base of the first shown change.
+    before = events[MAX_EVENTS] if len(events) > MAX_EVENTS else None
+    entries = event_entries(
+        model, events[:MAX_EVENTS], before=before, hidden=hidden_fields(model, user)
     )
-    events.reverse()
-    # Changes to personal data are not shown to a user who may not see it.
-    hidden = hidden_fields(model, user)
-    fields = [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in SKIPPED and f.name not in hidden and hasattr(event_model, f.attname)
-    ]
-    actor_ids = {
-        (e.pgh_context.metadata or {}).get("user") for e in events if e.pgh_context is not None
-    }
-    actors = get_user_model().objects.in_bulk([i for i in actor_ids if isinstance(i, int)])
-    related = _related_values(fields, events, user)
-    entries, previous = [], None
-    for event in events:
-        changes = []
-        for f in fields:
-            new = getattr(event, f.attname)
-            old = getattr(previous, f.attname) if previous is not None else None
-            if previous is not None and old == new:
-                continue
-            if previous is None and new in (None, ""):
-                continue
-            changes.append(
+    # Changes to personal data are not shown to a user who may not see it, not even by name.
+    shown = [(entry, [c for c in entry.changes if not c.hidden]) for entry in entries]
+    related = _related_values([c for _entry, changes in shown for c in changes], user)
+    return [
+        HistoryEntry(
+            at=entry.at,
+            actor=entry.actor,
+            action=LABELS[entry.kind],
+            changes=[
                 Change(
-                    label=f.verbose_name,
-                    old=_shown(f, old, related, user) if previous is not None else "",
-                    new=_shown(f, new, related, user),
+                    label=c.field.verbose_name,
+                    old="" if entry.initial else _shown(c.field, c.old, related, user),
+                    new=_shown(c.field, c.new, related, user),
                 )
-            )
-        metadata = (event.pgh_context.metadata or {}) if event.pgh_context is not None else {}
-        action = event.pgh_label if event.pgh_label in LABELS else "update"
-        entries.append(
-            HistoryEntry(
-                at=event.pgh_created_at,
-                actor=actors.get(metadata.get("user")),
-                action=LABELS[action],
-                changes=changes,
-            )
+                for c in changes
+            ],
         )
-        previous = event
-    # The oldest fetched event only served as the base of the first shown change.
-    if len(events) > MAX_EVENTS:
-        entries = entries[1:]
-    entries.reverse()
-    return entries
+        for entry, changes in shown
+    ]
 
 
-def _related_values(fields, events, user):
-    """Linked records named in the events, fetched once per model among those ``user`` sees."""
+def _related_values(changes, user):
+    """Linked records named in the changes, fetched once per field among those ``user`` sees."""
+    ids = {}
+    for change in changes:
+        if change.field.is_relation:
+            ids.setdefault(change.field, set()).update({change.old, change.new} - {None})
     found = {}
-    for f in fields:
-        if not f.is_relation:
+    for model_field, values in ids.items():
+        if not values:
             continue
-        ids = {getattr(e, f.attname) for e in events} - {None}
-        if not ids:
-            continue
-        manager = f.related_model.objects
+        manager = model_field.related_model.objects
         queryset = manager.visible_to(user) if hasattr(manager, "visible_to") else manager.all()
-        found[f.name] = queryset.in_bulk(ids)
+        found[model_field.name] = queryset.in_bulk(values)
     return found
 
 
