@@ -37,7 +37,7 @@ class ResidentialGroupFilterSet(WardRecordFilterSet):
 
     class Meta:
         model = ResidentialGroup
-        fields = ["ward", "ward_code", "kind"]
+        fields = ["ward", "ward_code", "kind", "former_ward"]
 
 
 class HouseholdFilterSet(WardRecordFilterSet):

@@ -134,7 +134,7 @@ class FormerWard(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return self.name
+        return self.former_label
 
     @classmethod
     def scope_q(cls, ward_ids):

@@ -196,10 +196,11 @@ def test_a_ward_knows_its_predecessors_whole_or_in_part(loaded):
 def test_every_link_joins_a_loaded_former_ward_to_a_loaded_ward(loaded):
     assert WardSuccession.objects.count() > FormerWard.objects.count()
     # The wards the package's conversion table names as successors, and only those, have some.
+    former = set(FormerWard.objects.values_list("code", flat=True))
     named = {
         f"{new.code:05d}"
         for entry in conversion.OLD_TO_NEW.values()
-        if f"{entry.old_ward.code:05d}" in set(FormerWard.objects.values_list("code", flat=True))
+        if f"{entry.old_ward.code:05d}" in former
         for new in entry.new_wards
     }
     with_predecessors = set(

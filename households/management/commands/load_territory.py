@@ -140,9 +140,7 @@ class Command(BaseCommand):
             partly = entry.old_ward.is_partly_merged or len(entry.new_wards) > 1
             for new in entry.new_wards:
                 wanted[(former_id, wards[ward_code(new.code)])] = partly
-        existing = {
-            (s.former_ward_id, s.ward_id): s for s in WardSuccession.objects.all()
-        }
+        existing = {(s.former_ward_id, s.ward_id): s for s in WardSuccession.objects.all()}
         to_create = [
             WardSuccession(former_ward_id=f, ward_id=w, partly=partly)
             for (f, w), partly in wanted.items()
