@@ -383,8 +383,8 @@ def stats_for(
     ``cluster:<id>``, all of whose wards the user must see (else ``Http404``). ``metrics``: keys
     of ``reports.statistics.metrics.METRICS`` (all when None). ``by``: ``ward``, ``group`` or
     ``predecessor`` (a one-ward scope only: by residential group, or by the groups' former ward
-    of the map before July 2025) or ``month`` (the months of the period's calendar) adds a ``breakdown``
-    list.
+    of the map before July 2025) or ``month`` (the months of the period's calendar) adds a
+    ``breakdown`` list.
     Answers ``{"scope", "period", "compare", "as_of", "metrics": {key: entry}}`` (+
     ``"breakdown"``), each entry from ``reports.statistics.compute.compared``: ``"value"``,
     ``"previous"``, ``"change"``, ``"change_pct"``, ``"no_previous"`` when there is no previous
