@@ -49,15 +49,10 @@ def ward_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QueryS
     return filtered(WardFilterSet, queryset, filters)
 
 
-def predecessors_prefetch() -> Prefetch:
+def predecessors_prefetch() -> "Prefetch[Any, Any]":
     """A ward's ``successions`` with their former ward, in the official order of codes."""
     successions = WardSuccession.objects.select_related("former_ward").order_by("former_ward__code")
     return Prefetch("successions", queryset=successions)
-
-
-def ward_predecessors(*, ward: Ward) -> list[WardSuccession]:
-    """The ward's predecessors (former wards, whole or in part), by code: reference data."""
-    return list(predecessors_prefetch().queryset.filter(ward=ward))
 
 
 def ward_cluster_list(
