@@ -37,7 +37,7 @@ class ResidentialGroupFilterSet(WardRecordFilterSet):
 
     class Meta:
         model = ResidentialGroup
-        fields = ["ward", "ward_code", "kind", "former_ward"]
+        fields = ["ward", "ward_code", "kind"]
 
 
 class HouseholdFilterSet(WardRecordFilterSet):

@@ -204,7 +204,6 @@ FORMER_WARD_COLUMN = Column(
     "former_ward",
     ("Xã/phường cũ", "Mã xã/phường cũ", "Phường cũ", "Xã cũ"),
     WARD,
-    example="22423",
 )
 GROUP = Lookup("households.ResidentialGroup", "name")
 # A household by its code, an organisation by its name (a commitment's or contribution's signer).
