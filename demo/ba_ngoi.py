@@ -20,7 +20,9 @@ def build(b: WardBuilder) -> None:
     """Phường Ba Ngòi, Khánh Hòa (article of 9 March 2020)."""
     rng = b.rng
     streets = roads("Hùng Vương, Nguyễn Trọng Kỷ, Lê Duẩn, Phạm Văn Đồng, Trần Phú, Lê Lợi")
-    groups = b.groups([f"Tổ dân phố {n}" for n in range(1, 11)], old="phường Ba Ngòi")
+    groups = b.groups(
+        [f"Tổ dân phố {n}" for n in range(1, 11)], old="phường Ba Ngòi", former="22423"
+    )
     households = b.households(groups, count=3_677, residents=16_008, streets=streets)
 
     # 2019: 31 outreach sessions for "over 4,000" attendees (4,062).

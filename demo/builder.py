@@ -19,7 +19,7 @@ from demo.common import (
     exact_split,
     save_all,
 )
-from households.models import Household, ResidentialGroup
+from households.models import FormerWard, Household, ResidentialGroup
 from incidents.models import CASE_TYPE_OF_CATEGORY, Incident
 from movement.models import Commitment, MediationCase, SelfManagementModel, Team, TeamMember
 
@@ -66,12 +66,31 @@ class WardBuilder:
 
     # Records.
 
-    def groups(self, names, *, old, kind=Group.Kind.TO_DAN_PHO) -> list[Group]:
-        """Residential groups; each name notes the ward it belonged to before the merger."""
+    def groups(self, names, *, old, former=None, kind=Group.Kind.TO_DAN_PHO) -> list[Group]:
+        """Residential groups; each name notes the ward it belonged to before the merger, and
+        ``former`` (that ward's old code) makes it the groups' former ward, so their records
+        count under it (``by=predecessor``)."""
+        former_ward = None
+        if former is not None:
+            former_ward = FormerWard.objects.filter(
+                code=former, successions__ward=self.ward
+            ).first()
+            if former_ward is None:
+                raise LookupError(
+                    f"The former ward {former} of {self.ward.code} is not loaded: "
+                    "run `manage.py load_territory` first."
+                )
         rows = []
         for name in names:
             group_kind = Group.Kind.TIEU_KHU if name.startswith("Tiểu khu") else kind
-            rows.append(Group(ward=self.ward, name=f"{name} ({old} cũ)", kind=group_kind))
+            rows.append(
+                Group(
+                    ward=self.ward,
+                    name=f"{name} ({old} cũ)",
+                    kind=group_kind,
+                    former_ward=former_ward,
+                )
+            )
         created = save_all(Group, rows)
         self.label.update({g.pk: name for g, name in zip(created, names, strict=True)})
         return created

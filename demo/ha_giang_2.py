@@ -21,7 +21,9 @@ def build(b: WardBuilder) -> None:
     streets = roads(
         "Trần Phú, Nguyễn Thái Học, Minh Khai, Lý Tự Trọng, Nguyễn Trãi, Bạch Đằng, Lê Quý Đôn"
     )
-    groups = b.groups([f"Tổ dân phố {n}" for n in range(1, 18)], old="phường Trần Phú")
+    groups = b.groups(
+        [f"Tổ dân phố {n}" for n in range(1, 18)], old="phường Trần Phú", former="00691"
+    )
     households = b.households(groups, count=2_238, residents=8_795, streets=streets)
 
     # "Over 99%" of households signed the safe-area commitment: 2,223 of 2,238 (99.3%) in 2017.

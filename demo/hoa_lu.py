@@ -28,7 +28,9 @@ def build(b: WardBuilder) -> None:
     streets = roads("Trần Hưng Đạo, Tràng An, Lê Đại Hành, Đinh Tiên Hoàng, Xuân Thành, Kim Đồng")
     review = date(2023, 5, 10)
     # Not published: the number of groups, households and residents.
-    groups = b.groups([f"Tổ dân phố {n}" for n in range(1, 17)], old="phường Ninh Khánh")
+    groups = b.groups(
+        [f"Tổ dân phố {n}" for n in range(1, 17)], old="phường Ninh Khánh", former="14344"
+    )
     households = b.households(groups, count=3_540, residents=12_860, streets=streets)
     residents = sum(h.member_count for h in households)
     b.commitments(households, year=2023, start=date(2023, 1, 3), end=date(2023, 4, 28))

@@ -2,7 +2,10 @@
 
 The articles predate the July 2025 merger, so each figure is attached to the successor ward and
 the old ward is named in its residential groups ("Tổ dân phố 1 (phường Thống Nhất cũ)") and, for
-the former Nam Định city, in the ward cluster's description. Records are synthesised so that
+the former Nam Định city, in the ward cluster's description. The groups' ``former_ward`` is the
+article's old ward (Ninh Khánh in Phường Hoa Lư, …), so the figures of records kept by group
+count under it in ``by=predecessor``; Thống Nhất and Vị Hoàng, which the package's legacy tables
+do not list, are the exception. Records are synthesised so that
 direct counts over them reproduce the published figures exactly (3,677 households with 16,008
 members, 5 incidents in the first 8 months of 2023 against 18 a year earlier, …). Figures the
 articles do not give — e.g. how many households Tĩnh Gia and Hoa Lư have — are plausible choices,

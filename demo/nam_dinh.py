@@ -76,7 +76,10 @@ def build(b: WardBuilder) -> None:
     """Phường Nam Định, Ninh Bình: the old phường Thống Nhất and Vị Hoàng (article, April 2022)."""
     rng = b.rng
     streets = [*roads("Võ Nguyên Giáp, Trần Thánh Tông, Trường Chinh, Lê Hồng Phong"), "Quốc lộ 10"]
-    # Not published: the number of groups in Thống Nhất.
+    # Not published: the number of groups in Thống Nhất. Thống Nhất and Vị Hoàng are not among
+    # the former wards the package's legacy tables list for Phường Nam Định (they were merged
+    # into other wards of the city before the July 2025 map), so these groups name no former
+    # ward and count under "no former ward" in by=predecessor.
     thong_nhat = b.groups([f"Tổ dân phố {n}" for n in range(1, 13)], old="phường Thống Nhất")
     b.households(thong_nhat, count=2_078, residents=8_389, streets=streets)
     # 69 public cameras plus 314 of agencies, businesses and households.

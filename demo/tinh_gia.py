@@ -46,7 +46,7 @@ def build(b: WardBuilder) -> None:
         *(f"Tiểu khu {n}" for n in range(1, 7)),
     ]
     # Not published: the number of groups (14, one per guard and e-ID team), households, residents.
-    groups = b.groups(names, old="phường Hải Hòa")
+    groups = b.groups(names, old="phường Hải Hòa", former="16561")
     households = b.households(groups, count=4_126, residents=16_742, streets=streets)
     b.commitments(
         rng.sample(households, k=3_993), year=2023, start=date(2023, 1, 3), end=date(2023, 8, 31)

@@ -61,10 +61,12 @@ class ResidentialGroupAdmin(WardRecordAdmin):
         services.residential_group_update,
         services.residential_group_delete,
     )
-    list_display = ("name", "kind", "ward")
+    list_display = ("name", "kind", "former_ward", "ward")
     list_filter = (*ward_filters(), "kind")
     search_fields = ("name__ws_fold__contains", "ward__search_name", "ward__code")
     autocomplete_fields = ("ward",)
+    # Over 10,000 former wards: typed by id; the service checks it is one of the ward's.
+    raw_id_fields = ("former_ward",)
     ordering = ("ward__code", "name")
 
 

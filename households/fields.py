@@ -6,7 +6,9 @@ exactly these. ``<NOUN>_SORTABLE``: the fields a list may be sorted by (the API'
 the portal's column headers); ``<NOUN>_ORDERING``: the order of a list nobody sorted.
 """
 
-RESIDENTIAL_GROUP_FIELDS = ("ward", "name", "kind")
+# ``former_ward``: the unit of the map before July 2025 the group lay in (one of its ward's
+# predecessors), so its records count under it (``by=predecessor``, docs/domain.md).
+RESIDENTIAL_GROUP_FIELDS = ("ward", "name", "kind", "former_ward")
 RESIDENTIAL_GROUP_SORTABLE = ("id", "name", "created_at", "updated_at")
 RESIDENTIAL_GROUP_ORDERING = ("-id",)
 

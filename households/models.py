@@ -1,5 +1,6 @@
 """The territory (provinces, wards, clusters, residential groups) and the people in it."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -101,6 +102,88 @@ class WardCluster(models.Model):
         return Q(id__in=through.objects.filter(ward_id__in=ward_ids).values("wardcluster_id"))
 
 
+class FormerWard(models.Model):
+    """A commune-level unit of the map before 1 July 2025, keyed on its old 5-digit code.
+
+    Reference data from ``vietnam-provinces``' legacy tables, loaded by ``load_territory``: not
+    tracked (each run is reproducible from the package's version) and never edited in the portal.
+    """
+
+    class Kind(models.TextChoices):
+        XA = "xa", _("Commune")
+        PHUONG = "phuong", pgettext_lazy("ward kind", "Ward")
+        THI_TRAN = "thi_tran", _("Township")
+
+    code = models.CharField(_("code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    district_name = models.CharField(_("district"), max_length=100)
+    province_name = models.CharField(_("former province"), max_length=100)
+    search_name = models.CharField(_("search name"), max_length=100, db_index=True, editable=False)
+    successors = models.ManyToManyField(
+        Ward,
+        through="WardSuccession",
+        verbose_name=_("successor wards"),
+        related_name="predecessors",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("former ward")
+        verbose_name_plural = _("former wards")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.former_label
+
+    @classmethod
+    def scope_q(cls, ward_ids):
+        # A user sees the former wards merged (wholly or in part) into a ward of their scope.
+        successions = WardSuccession.objects.filter(ward_id__in=ward_ids)
+        return Q(id__in=successions.values("former_ward_id"))
+
+    @property
+    def former_label(self) -> str:
+        """The name as documents write it after the merger: "phường Hải Hòa (cũ)"."""
+        return former_label(self.name)
+
+
+def former_label(name: str) -> str:
+    """ "Phường Hải Hòa" -> "phường Hải Hòa (cũ)": the kind in lower case, as in running text."""
+    for prefix in ("Thị trấn ", "Phường ", "Xã "):
+        if name.startswith(prefix):
+            return f"{prefix.lower()}{name[len(prefix) :]} (cũ)"
+    return f"{name} (cũ)"
+
+
+class WardSuccession(models.Model):
+    """A former ward's part in a ward of the July 2025 map: the whole of it, or a part."""
+
+    former_ward = models.ForeignKey(
+        FormerWard,
+        verbose_name=_("former ward"),
+        on_delete=models.CASCADE,
+        related_name="successions",
+    )
+    ward = models.ForeignKey(
+        Ward, verbose_name=_("ward"), on_delete=models.CASCADE, related_name="successions"
+    )
+    # True: only part of the former ward went into this ward (the rest elsewhere).
+    partly = models.BooleanField(_("only part of it"), default=False)
+
+    class Meta:
+        verbose_name = _("ward succession")
+        verbose_name_plural = _("ward successions")
+        ordering = ["ward", "former_ward"]
+        constraints = [
+            models.UniqueConstraint(fields=["former_ward", "ward"], name="ward_succession_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.former_ward} → {self.ward}"
+
+
 @tracked
 class ResidentialGroup(WardRecord):
     """A residential group (tổ dân phố, thôn, khu phố, ấp, bản…), entered by its ward."""
@@ -119,6 +202,16 @@ class ResidentialGroup(WardRecord):
     )
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TO_DAN_PHO)
+    # The unit of the pre-July-2025 map the group lay in: every record with this group counts
+    # under it in ``by=predecessor`` (docs/domain.md). One of its ward's predecessors.
+    former_ward = models.ForeignKey(
+        FormerWard,
+        verbose_name=_("former ward"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="groups",
+    )
 
     class Meta:
         # The rollup recomputes a (ward, day) bucket from these (reports/sql.py).
@@ -142,6 +235,26 @@ class ResidentialGroup(WardRecord):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.former_ward_id is None or self.ward_id is None:
+            return
+        if not WardSuccession.objects.filter(
+            ward_id=self.ward_id, former_ward_id=self.former_ward_id
+        ).exists():
+            raise ValidationError(
+                {
+                    "former_ward": ValidationError(
+                        _(
+                            "%(former)s is not one of the former wards merged into %(ward)s; "
+                            "choose one of its predecessors."
+                        )
+                        % {"former": self.former_ward.name, "ward": self.ward.name},
+                        code="not_predecessor",
+                    )
+                }
+            )
 
 
 @tracked

@@ -7,7 +7,7 @@ the portal and the admin show of a row; ``filters`` are the app's FilterSet para
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from households.filtersets import (
     HouseholdFilterSet,
@@ -17,7 +17,15 @@ from households.filtersets import (
     WardClusterFilterSet,
     WardFilterSet,
 )
-from households.models import Household, Organisation, Province, ResidentialGroup, Ward, WardCluster
+from households.models import (
+    Household,
+    Organisation,
+    Province,
+    ResidentialGroup,
+    Ward,
+    WardCluster,
+    WardSuccession,
+)
 from wardsecurity.models import User
 from wardsecurity.selectors import filtered, one
 
@@ -31,9 +39,20 @@ def province_list(*, user: User, filters: Mapping[str, Any] | None = None) -> Qu
 
 
 def ward_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Ward]:
-    """The wards in the user's scope, with their province (the API shows its code)."""
-    queryset: QuerySet[Ward] = Ward.objects.visible_to(user).select_related("province")
+    """The wards in the user's scope, with their province (the API shows its code) and their
+    predecessors of the map before July 2025 (one query for the page)."""
+    queryset: QuerySet[Ward] = (
+        Ward.objects.visible_to(user)
+        .select_related("province")
+        .prefetch_related(predecessors_prefetch())
+    )
     return filtered(WardFilterSet, queryset, filters)
+
+
+def predecessors_prefetch() -> "Prefetch[Any, Any]":
+    """A ward's ``successions`` with their former ward, in the official order of codes."""
+    successions = WardSuccession.objects.select_related("former_ward").order_by("former_ward__code")
+    return Prefetch("successions", queryset=successions)
 
 
 def ward_cluster_list(
@@ -50,9 +69,9 @@ def ward_cluster_list(
 def residential_group_list(
     *, user: User, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[ResidentialGroup]:
-    """The residential groups the user may see, with their ward."""
+    """The residential groups the user may see, with their ward and former ward."""
     queryset: QuerySet[ResidentialGroup] = ResidentialGroup.objects.visible_to(user).select_related(
-        "ward"
+        "ward", "former_ward"
     )
     return filtered(ResidentialGroupFilterSet, queryset, filters)
 

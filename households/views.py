@@ -33,7 +33,7 @@ RESIDENTIAL_GROUPS = Entity(
     fields=RESIDENTIAL_GROUP_FIELDS,
     sortable=RESIDENTIAL_GROUP_SORTABLE,
     ordering=RESIDENTIAL_GROUP_ORDERING,
-    columns=("name", "kind", "ward"),
+    columns=("name", "kind", "former_ward", "ward"),
     nav=NAV_TERRITORY,
 )
 

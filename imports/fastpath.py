@@ -96,7 +96,8 @@ class _Checker:
         # Cell text -> result, for the columns whose values repeat (a few groups, yes/no…).
         self.group_ids = {}
         self.resolved_groups = {}
-        self.wards = {}
+        has_places = "ward" in self.index_of or "former_ward" in self.index_of
+        self.places = K.WardCells(ward) if has_places else None
 
     def _text(self, key):
         """A text field's reader: stripped NFC text, as ``full_clean`` stores it."""
@@ -202,14 +203,6 @@ class _Checker:
 
         return self._cached(key, convert)
 
-    def _other_ward(self, cell):
-        key = _cache_key(cell)
-        if key not in self.wards:
-            self.wards[key] = (
-                K.to_text(cell).strip() != self.ward_code and K.fold(cell) != self.ward_name
-            )
-        return self.wards[key]
-
     def compile(self):
         """The row function, with every column position and reader bound once."""
         index_of = self.index_of
@@ -246,6 +239,8 @@ class _Checker:
         )
         code_at = index_of.get("code")
         ward_at = index_of.get("ward")
+        former_at = index_of.get("former_ward")
+        places = self.places
         width = max(index_of.values()) + 1 if index_of else 0
         empty = (None,) * len(FIELDS)
 
@@ -263,10 +258,18 @@ class _Checker:
             code = row[0]
             if not code and code_at is not None and not blank(cells[code_at]):
                 code = normalise_text(K.to_text(cells[code_at]))
-            if ward_at is not None:
-                cell = cells[ward_at]
-                if not blank(cell) and self._other_ward(cell):
-                    problems.append((CELL, "ward", K.OTHER_WARD))
+            if places is not None:
+                # The ward or a predecessor of it, and the group's own predecessor (the row path's
+                # rules: imports.kinds.WardCells).
+                ward_cell = None if ward_at is None else cells[ward_at]
+                former_cell = None if former_at is None else cells[former_at]
+                if not (blank(ward_cell) and blank(former_cell)):
+                    group = row[1] or None
+                    _former, found = places.read(ward_cell, former_cell, group)
+                    for key, message in found.items():
+                        if key == "group" and any(p[:2] == (CELL, "group") for p in problems):
+                            continue
+                        problems.append((CELL, key, message))
             return tuple(row), code or None, problems or None
 
         return convert

@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 from cameras import services as camera_services
 from cameras.models import Camera, Contribution, Recorder
 from households import services as household_services
-from households.models import Household, Organisation
+from households.models import Household, Organisation, ResidentialGroup, WardSuccession
 from incidents import services as incident_services
 from incidents.models import Incident
 from movement import services as movement_services
@@ -198,6 +198,13 @@ def fold(value) -> str:
 WARD_COLUMN = Column(
     "ward", ("Mã xã/phường", "Mã phường", "Mã xã", "Mã đơn vị hành chính"), WARD, example="22423"
 )
+# The unit of the map before 1 July 2025 the row comes from (a predecessor of the ward), by its
+# old code or name: needed beside the ward when that unit was split among several new wards.
+FORMER_WARD_COLUMN = Column(
+    "former_ward",
+    ("Xã/phường cũ", "Mã xã/phường cũ", "Phường cũ", "Xã cũ"),
+    WARD,
+)
 GROUP = Lookup("households.ResidentialGroup", "name")
 # A household by its code, an organisation by its name (a commitment's or contribution's signer).
 HOUSEHOLD_COLUMN = Column(
@@ -255,6 +262,7 @@ KINDS = {
                 Column("residence", ("Cư trú", "Loại cư trú"), CHOICE, example="Thường trú"),
                 Column("active", ("Còn cư trú", "Đang cư trú"), BOOL, example="Có"),
                 WARD_COLUMN,
+                FORMER_WARD_COLUMN,
             ),
         ),
         Kind(
@@ -276,6 +284,7 @@ KINDS = {
                 ),
                 GROUP_COLUMN,
                 WARD_COLUMN,
+                FORMER_WARD_COLUMN,
             ),
         ),
         Kind(
@@ -299,6 +308,7 @@ KINDS = {
                 ),
                 Column("signed_on", ("Ngày ký",), DATE, required=True, example="15/01/2025"),
                 WARD_COLUMN,
+                FORMER_WARD_COLUMN,
             ),
         ),
         Kind(
@@ -318,6 +328,7 @@ KINDS = {
                     "installed_on", ("Ngày lắp đặt",), DATE, required=True, example="01/03/2024"
                 ),
                 WARD_COLUMN,
+                FORMER_WARD_COLUMN,
             ),
         ),
         Kind(
@@ -360,6 +371,7 @@ KINDS = {
                 Column("retention_days", ("Số ngày lưu trữ",), NUMBER, example="30"),
                 Column("connected_to_police", ("Kết nối công an",), BOOL, example="Không"),
                 WARD_COLUMN,
+                FORMER_WARD_COLUMN,
             ),
         ),
         Kind(
@@ -417,6 +429,7 @@ KINDS = {
                     lookup=Lookup("movement.SelfManagementModel", "name"),
                 ),
                 WARD_COLUMN,
+                FORMER_WARD_COLUMN,
             ),
         ),
         Kind(
@@ -445,6 +458,7 @@ KINDS = {
                 Column("joined_on", ("Ngày tham gia", "Ngày vào tổ"), DATE, example="01/07/2024"),
                 Column("left_on", ("Ngày thôi tham gia", "Ngày ra khỏi tổ"), DATE),
                 WARD_COLUMN,
+                FORMER_WARD_COLUMN,
             ),
         ),
         Kind(
@@ -487,6 +501,7 @@ KINDS = {
                     example="CAM-001",
                 ),
                 WARD_COLUMN,
+                FORMER_WARD_COLUMN,
             ),
         ),
         Kind(
@@ -516,6 +531,7 @@ KINDS = {
                 ),
                 GROUP_COLUMN,
                 WARD_COLUMN,
+                FORMER_WARD_COLUMN,
             ),
         ),
         Kind(
@@ -552,6 +568,7 @@ KINDS = {
                 ),
                 GROUP_COLUMN,
                 WARD_COLUMN,
+                FORMER_WARD_COLUMN,
             ),
         ),
         Kind(
@@ -619,6 +636,7 @@ KINDS = {
                 Column("latitude", ("Vĩ độ",), NUMBER),
                 Column("longitude", ("Kinh độ",), NUMBER),
                 WARD_COLUMN,
+                FORMER_WARD_COLUMN,
             ),
         ),
     )
@@ -681,8 +699,146 @@ KEY_AMBIGUOUS = _(
 )
 
 
+SPLIT_FORMER_WARD = _(
+    "“%(former)s” was split among several new wards (%(wards)s): write the new ward in the "
+    "“Mã xã/phường” column and the former ward in the “Xã/phường cũ” column."
+)
+NOT_PREDECESSOR = _("“%(value)s” is not one of the former wards merged into %(ward)s.")
+FORMER_WARDS_DIFFER = _(
+    "The ward column names %(ward_column)s but this column names %(former)s; keep one."
+)
+GROUP_OF_OTHER_FORMER_WARD = _(
+    "The residential group “%(group)s” lay in %(group_former)s, not in %(former)s."
+)
+
+
 class CellError(Exception):
     pass
+
+
+class WardCells:
+    """The ward and former-ward cells of the rows imported into ``ward`` (docs/imports.md).
+
+    The ward cell may name the ward itself (code or name) or one of its predecessors on the map
+    before 1 July 2025 (old code or name) that went wholly into it; a predecessor split among
+    several new wards (or only partly merged) must be named in the former-ward column, with the
+    ward column naming the new ward. The predecessor found must be the one of the row's group,
+    when the group names one.
+    """
+
+    def __init__(self, ward):
+        self.ward = ward
+        self.ward_code, self.ward_name = ward.code, fold(ward.name)
+        links = WardSuccession.objects.filter(former_ward__successions__ward=ward).select_related(
+            "former_ward", "ward"
+        )
+        self.successors: dict[int, list] = {}
+        self.former = {}
+        for link in links.order_by("ward__code"):
+            self.successors.setdefault(link.former_ward_id, []).append(link)
+            self.former[link.former_ward_id] = link.former_ward
+        self.by_key: dict[str, int | None] = {}
+        for former_id, unit in self.former.items():
+            self.by_key[unit.code] = former_id
+            for key in self._name_keys(unit.name):
+                self.by_key[key] = (
+                    None if self.by_key.get(key, former_id) != former_id else former_id
+                )
+        groups = ResidentialGroup.objects.filter(ward=ward, former_ward__isnull=False)
+        self.group_former = {}
+        self.group_names = {}
+        for group in groups.select_related("former_ward"):
+            self.group_former[group.pk] = group.former_ward_id
+            self.group_names[group.pk] = group.name
+            self.former.setdefault(group.former_ward_id, group.former_ward)
+        self.cache: dict = {}
+
+    @staticmethod
+    def _name_keys(name):
+        """ "Phường Hải Hòa" is also "Hải Hòa", "phường Hải Hòa (cũ)" and "Hải Hòa cũ"."""
+        folded = fold(name)
+        bare = re.sub(r"^(thi tran|phuong|xa) ", "", folded)
+        return {folded, bare}
+
+    def _find(self, text):
+        """The predecessor ``text`` names (old code or name, with or without "(cũ)"), or None;
+        a name two predecessors share is None too."""
+        key = fold(text)
+        key = re.sub(r"(\s+cu|\s*\(cu\))$", "", key).strip()
+        if key.isdigit() and len(key) <= 5:
+            key = key.zfill(5)
+        found = self.by_key.get(key)
+        if found is None:
+            found = self.by_key.get(re.sub(r"^(thi tran|phuong|xa) ", "", key))
+        return found
+
+    def _is_this_ward(self, text):
+        return text.strip() == self.ward_code or fold(text) == self.ward_name
+
+    def _split(self, former_id):
+        """Whether the predecessor did not go wholly into this ward alone."""
+        links = self.successors[former_id]
+        return len(links) > 1 or any(link.partly for link in links)
+
+    def _split_message(self, former_id):
+        wards = ", ".join(
+            f"{link.ward.name} ({link.ward.code})" for link in self.successors[former_id]
+        )
+        unit = self.former[former_id]
+        return SPLIT_FORMER_WARD % {"former": f"{unit.name} ({unit.code})", "wards": wards}
+
+    def read(self, ward_cell, former_cell, group_id=None):
+        """(the predecessor's id or None, {column key: message})."""
+        key = (
+            None if blank(ward_cell) else to_text(ward_cell),
+            None if blank(former_cell) else to_text(former_cell),
+            group_id,
+        )
+        if key not in self.cache:
+            self.cache[key] = self._read(*key)
+        return self.cache[key]
+
+    def _read(self, ward_text, former_text, group_id):
+        errors = {}
+        mapped = None
+        names_ward = False
+        if ward_text is not None:
+            if self._is_this_ward(ward_text):
+                names_ward = True
+            elif (found := self._find(ward_text)) is None or self.ward.pk not in {
+                link.ward_id for link in self.successors[found]
+            }:
+                errors["ward"] = OTHER_WARD
+            elif self._split(found):
+                errors["ward"] = self._split_message(found)
+            else:
+                mapped = found
+        if former_text is not None:
+            found = self._find(former_text)
+            if found is None or self.ward.pk not in {
+                link.ward_id for link in self.successors[found]
+            }:
+                errors["former_ward"] = NOT_PREDECESSOR % {
+                    "value": former_text.strip()[:50],
+                    "ward": self.ward.name,
+                }
+            elif mapped is not None and found != mapped:
+                errors["former_ward"] = FORMER_WARDS_DIFFER % {
+                    "ward_column": self.former[mapped].former_label,
+                    "former": self.former[found].former_label,
+                }
+            elif self._split(found) and not names_ward:
+                errors["former_ward"] = self._split_message(found)
+            else:
+                mapped = found
+        group_former = self.group_former.get(group_id)
+        if mapped is not None and group_former is not None and group_former != mapped:
+            errors["group"] = GROUP_OF_OTHER_FORMER_WARD % {
+                "group": self.group_names[group_id],
+                "group_former": self.former[group_former].former_label,
+                "former": self.former[mapped].former_label,
+            }
+        return (None if errors else mapped), errors
 
 
 def to_date(cell):

@@ -30,16 +30,12 @@ def read_row(spec: K.Kind, ward, columns: dict, cells: list, tables: dict, choic
     """The values of one row, and its cell errors as {column key: message}."""
     data: dict[str, object] = {}
     errors: dict[str, Any] = {}
+    places: dict[str, object] = {}
     for index, (key, _text) in columns.items():
         cell = cells[index] if index < len(cells) else None
         column = spec.column(key)
         if column.type == K.WARD:
-            if (
-                not K.blank(cell)
-                and K.to_text(cell).strip() != ward.code
-                and K.fold(cell) != K.fold(ward.name)
-            ):
-                errors[key] = K.OTHER_WARD
+            places[key] = cell  # the ward and its former ward, read together below
             continue
         if K.blank(cell):
             if column.type == K.TEXT:
@@ -51,6 +47,11 @@ def read_row(spec: K.Kind, ward, columns: dict, cells: list, tables: dict, choic
             data[key] = _convert(column, cell, tables, choices)
         except K.CellError as exc:
             errors[key] = exc.args[0]
+    if places:
+        group = data.get("group") if isinstance(data.get("group"), int) else None
+        _former, found = tables[K.WARD].read(places.get("ward"), places.get("former_ward"), group)
+        for key, message in found.items():
+            errors.setdefault(key, message)
     if spec.ward_in_data:
         data["ward"] = ward.pk
     return data, errors
@@ -155,6 +156,8 @@ def rows_through_services(
     tables = {
         c.key: c.lookup.table(ward) for c in spec.columns if c.lookup and _mapped(columns, c.key)
     }
+    if any(spec.column(key).type == K.WARD for key, _text in columns.values()):
+        tables[K.WARD] = K.WardCells(ward)
     choices = {c.key: K.choice_map(spec, c.key) for c in spec.columns if c.type == K.CHOICE}
     names = [c.key for c in spec.columns if c.type != K.WARD]
     rules = shape.field_rules(spec.model, [*names, *(["ward"] if spec.ward_in_data else [])])

@@ -66,7 +66,10 @@ class StatsQuerySerializer(StrictSerializer):
         error_messages={"invalid": _("List metric keys separated by commas.")},
     )
     by = serializers.ChoiceField(
-        BREAKDOWNS, required=False, help_text="a breakdown: by ward, residential group or month"
+        BREAKDOWNS,
+        required=False,
+        help_text="a breakdown: by ward, residential group, predecessor (the former ward, before "
+        "1 July 2025, of each record's residential group; one-ward scope) or month",
     )
 
     def validate(self, attrs):
@@ -150,9 +153,20 @@ class NamedSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class PredecessorAnswerSerializer(NamedSerializer):
+    partly = serializers.BooleanField(
+        required=False, help_text="true: only part of the former ward went into this ward"
+    )
+
+
 class BreakdownSerializer(serializers.Serializer):
     ward = NamedSerializer(required=False, help_text="by=ward")
     group = NamedSerializer(required=False, help_text="by=group (id null: no group)")
+    predecessor = PredecessorAnswerSerializer(
+        required=False,
+        help_text="by=predecessor (id null: records without a group or whose group names no "
+        "former ward)",
+    )
     period = PeriodAnswerSerializer(required=False, help_text="by=month")
     metrics = FiguresField()
 

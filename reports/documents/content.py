@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from households.models import WardSuccession, former_label
 from reports.documents.layout import SECTIONS, Item
 from reports.figures.numbers import Unit, comparison, format_number, format_percent
 from reports.figures.scope import ReportScope
@@ -122,6 +123,19 @@ class Report:
     issued_on: dt.date
     letterhead: Letterhead
     sections: tuple = field(default_factory=tuple)
+    # For a period ending before 1 July 2025: the units of the old map the ward was made of,
+    # as written after the merger ("phường Hải Hòa (cũ)"); empty otherwise (docs/domain.md).
+    predecessors: tuple = field(default_factory=tuple)
+
+    @property
+    def territory(self) -> str:
+        """ "Phường Tĩnh Gia, gồm phường Hải Hòa (cũ), …": the figures' ward on the old map."""
+        if not self.predecessors:
+            return ""
+        return _("%(ward)s, comprising %(former)s") % {
+            "ward": self.scope.name,
+            "former": ", ".join(self.predecessors),
+        }
 
     @property
     def title(self) -> str:
@@ -261,8 +275,29 @@ def letterhead(scope: ReportScope, issued_on: dt.date) -> Letterhead:
     )
 
 
-def build_report(*, stats: dict, scope: ReportScope, period, issued_on: dt.date) -> Report:
-    """The report of ``stats`` (a ``stats_for`` answer) for ``scope`` and ``period``."""
+# The day the July 2025 map took effect (Nghị quyết 202/2025/QH15 and the Standing Committee's
+# resolutions on the commune-level units of each province: docs/domain.md).
+NEW_MAP = dt.date(2025, 7, 1)
+
+
+def predecessor_labels(scope: ReportScope, period) -> tuple[str, ...]:
+    """The former wards of a one-ward scope, for a period that ended before the new map."""
+    if scope.kind != "ward" or period.end >= NEW_MAP:
+        return ()
+    code = scope.spec.partition(":")[2]
+    names = (
+        WardSuccession.objects.filter(ward__code=code)
+        .order_by("former_ward__code")
+        .values_list("former_ward__name", flat=True)
+    )
+    return tuple(former_label(name) for name in names)
+
+
+def build_report(
+    *, stats: dict, scope: ReportScope, period, issued_on: dt.date, predecessors: tuple = ()
+) -> Report:
+    """The report of ``stats`` (a ``stats_for`` answer) for ``scope`` and ``period``;
+    ``predecessors``: ``predecessor_labels(scope, period)``, named under the title."""
     metrics = stats.get("metrics") or {}
     sections = []
     for layout in SECTIONS:
@@ -283,4 +318,5 @@ def build_report(*, stats: dict, scope: ReportScope, period, issued_on: dt.date)
         issued_on=issued_on,
         letterhead=letterhead(scope, issued_on),
         sections=tuple(sections),
+        predecessors=predecessors,
     )

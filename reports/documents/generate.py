@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports.documents.content import Report, build_report
+from reports.documents.content import Report, build_report, predecessor_labels
 from reports.documents.render_csv import render_csv
 from reports.documents.render_docx import render_docx
 from reports.documents.render_xlsx import render_xlsx
@@ -71,7 +71,13 @@ def report_request(
 def report_build(*, user, scope: ReportScope, period) -> Report:
     """The report's content, from the statistics the caller may see."""
     stats = stats_for(user=user, scope=scope.spec, period=period, compare=True)
-    return build_report(stats=stats, scope=scope, period=period, issued_on=timezone.localdate())
+    return build_report(
+        stats=stats,
+        scope=scope,
+        period=period,
+        issued_on=timezone.localdate(),
+        predecessors=predecessor_labels(scope, period),
+    )
 
 
 def report_render(report: Report, fmt: str) -> tuple[str, str, bytes]:

@@ -110,6 +110,8 @@ def _title(document, report):
     _paragraph(document)
     _paragraph(document, _("REPORT"), align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
     _paragraph(document, report.title, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    if report.territory:
+        _paragraph(document, report.territory, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
     _paragraph(document, "_______", align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(document, report.span, align=WD_ALIGN_PARAGRAPH.CENTER, italic=True)
     if report.as_of_text:

@@ -32,7 +32,7 @@ def render_xlsx(report) -> bytes:
     for section in report.sections:
         # Sheet names stop at 31 characters: the section number, its title inside the sheet.
         sheet = book.create_sheet(title=_("Section %(number)s") % {"number": section.number})
-        _text(sheet.cell(1, 1), report.scope.name, font=bold)
+        _text(sheet.cell(1, 1), report.territory or report.scope.name, font=bold)
         _text(sheet.cell(2, 1), report.title, font=bold)
         _text(sheet.cell(3, 1), report.span)
         _text(sheet.cell(4, 1), f"{section.number}. {section.title}", font=bold)

@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from households.models import ResidentialGroup, Ward, WardCluster
+from households.models import ResidentialGroup, Ward, WardCluster, WardSuccession, former_label
 from reports.models import province_row
 from reports.statistics.compute import (
     ACTIVITY,
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from wardsecurity.models import User
 
 SCOPE_PATTERN = r"all|ward:[0-9]{5}|province:[0-9]{2}|cluster:[0-9]{1,9}"
-BREAKDOWNS = ("ward", "group", "month")
+BREAKDOWNS = ("ward", "group", "predecessor", "month")
 _SCOPE = re.compile(SCOPE_PATTERN)
 _DAY = dt.timedelta(days=1)
 _EPOCH = dt.date(1, 1, 1)
@@ -270,15 +270,33 @@ def _first_days(
         return {(slot, key): day for slot, key, day in cursor.fetchall()}
 
 
+# A day row's slot in a breakdown by residential group, or by the group's former ward (the
+# unit of the map before July 2025 it lay in: ``by=predecessor``; no group, no former ward).
+_GROUP_SLOTS = {
+    "group": ("d.group_id", ""),
+    "predecessor": (
+        "g.former_ward_id",
+        " LEFT JOIN households_residentialgroup g ON g.id = d.group_id",
+    ),
+}
+
+
 def _group_totals(
-    dates: list[dt.date], metric_keys: list[str], ward_id: int, *, firsts: bool
+    dates: list[dt.date],
+    metric_keys: list[str],
+    ward_id: int,
+    *,
+    firsts: bool,
+    slot: str = "group",
 ) -> tuple[dict[tuple[dt.date, int | None, str], Decimal], dict[tuple[int | None, str], dt.date]]:
-    """Running totals and first days by residential group (group id or None) for one ward."""
+    """Running totals and first days by residential group (group id or None) for one ward, or
+    with ``slot="predecessor"`` by the groups' former ward (its id or None)."""
     dates = sorted(set(dates))
+    column, join = _GROUP_SLOTS[slot]
     sql = (
         "WITH b(idx, upto) AS (SELECT * FROM unnest(%(idx)s::int[], %(uptos)s::date[]))"
-        " SELECT b.idx, d.group_id, d.metric, SUM(d.value)"
-        " FROM reports_statday d JOIN b ON d.day <= b.upto"
+        f" SELECT b.idx, {column}, d.metric, SUM(d.value)"
+        f" FROM reports_statday d JOIN b ON d.day <= b.upto{join}"
         " WHERE d.ward_id = %(ward)s AND d.metric = ANY(%(metrics)s) GROUP BY 1, 2, 3"
     )
     params: dict[str, Any] = {
@@ -292,11 +310,11 @@ def _group_totals(
         totals = {(dates[idx], group, key): value for idx, group, key, value in cursor.fetchall()}
         if firsts:
             cursor.execute(
-                "SELECT group_id, metric, min(day) FROM reports_statday"
-                " WHERE ward_id = %(ward)s AND metric = ANY(%(metrics)s) GROUP BY 1, 2"
+                f"SELECT {column}, d.metric, min(d.day) FROM reports_statday d{join}"
+                " WHERE d.ward_id = %(ward)s AND d.metric = ANY(%(metrics)s) GROUP BY 1, 2"
                 " UNION ALL"
-                " SELECT group_id, %(activity)s, min(day) FROM reports_statday"
-                " WHERE ward_id = %(ward)s AND metric = ANY(%(flows)s) GROUP BY 1",
+                f" SELECT {column}, %(activity)s, min(d.day) FROM reports_statday d{join}"
+                " WHERE d.ward_id = %(ward)s AND d.metric = ANY(%(flows)s) GROUP BY 1",
                 {
                     "ward": ward_id,
                     "metrics": first_day_keys(metric_keys),
@@ -363,9 +381,10 @@ def stats_for(
 
     ``scope``: ``all`` (the user's whole scope), ``ward:<code>``, ``province:<code>`` or
     ``cluster:<id>``, all of whose wards the user must see (else ``Http404``). ``metrics``: keys
-    of ``reports.statistics.metrics.METRICS`` (all when None). ``by``: ``ward``, ``group`` (a
-    one-ward scope only) or ``month`` (the months of the period's calendar) adds a ``breakdown``
-    list.
+    of ``reports.statistics.metrics.METRICS`` (all when None). ``by``: ``ward``, ``group`` or
+    ``predecessor`` (a one-ward scope only: by residential group, or by the groups' former ward
+    of the map before July 2025) or ``month`` (the months of the period's calendar) adds a
+    ``breakdown`` list.
     Answers ``{"scope", "period", "compare", "as_of", "metrics": {key: entry}}`` (+
     ``"breakdown"``), each entry from ``reports.statistics.compute.compared``: ``"value"``,
     ``"previous"``, ``"change"``, ``"change_pct"``, ``"no_previous"`` when there is no previous
@@ -379,10 +398,13 @@ def stats_for(
     """
     chosen = chosen_metrics(metrics)
     if by is not None and by not in BREAKDOWNS:
-        raise StatsError(_("Unknown breakdown; use ward, group or month."), "by")
+        raise StatsError(_("Unknown breakdown; use ward, group, predecessor or month."), "by")
     resolved = resolve_scope(user, scope)
     if by == "group" and resolved.kind != "ward":
         message = _("A breakdown by residential group needs a one-ward scope.")
+        raise StatsError(message, "by")
+    if by == "predecessor" and resolved.kind != "ward":
+        message = _("A breakdown by former ward needs a one-ward scope.")
         raise StatsError(message, "by")
     previous = period.same_period() if compare else None
     spans = [(period, previous)]
@@ -416,6 +438,8 @@ def stats_for(
         answer["breakdown"] = _by_ward(resolved, chosen, period, previous, series)
     elif by == "group":
         answer["breakdown"] = _by_group(user, resolved, chosen, (period, previous), dates, needed)
+    elif by == "predecessor":
+        answer["breakdown"] = _by_predecessor(resolved, chosen, (period, previous), dates, needed)
     elif by == "month":
         answer["breakdown"] = [
             {"period": _period_dict(month), "metrics": _compared(chosen, month, earlier, series, 0)}
@@ -484,3 +508,41 @@ def _by_group(
         # Police-only records counted per group: small cells hidden (reports.statistics.disclosure).
         suppress_small_cells(breakdown, sensitive_keys(item.key for item in chosen))
     return breakdown
+
+
+def _by_predecessor(
+    scope: Scope,
+    chosen: list[Metric],
+    periods: tuple[Period, Period | None],
+    dates: list[dt.date],
+    needed: list[str],
+) -> list[dict[str, Any]]:
+    """The ward's figures by former ward: each record counts under its residential group's
+    ``former_ward``; records without a group, or whose group names none, under ``id: null``.
+
+    A former ward is a ward-sized unit, not a handful of households: like ``by=ward``, no small
+    cells are hidden.
+    """
+    period, previous = periods
+    assert scope.id is not None  # a breakdown by former ward is of a one-ward scope
+    totals, first = _group_totals(
+        dates, needed, scope.id, firsts=previous is not None, slot="predecessor"
+    )
+    series = _series(totals, first)
+    successions = (
+        WardSuccession.objects.filter(ward_id=scope.id)
+        .order_by("former_ward__code")
+        .values_list("former_ward_id", "former_ward__code", "former_ward__name", "partly")
+    )
+    rows: list[dict[str, Any]] = [
+        {"id": former_id, "code": code, "name": former_label(name), "partly": partly}
+        for former_id, code, name, partly in successions
+    ]
+    rows.append({"id": None, "name": _("No former ward")})
+    return [
+        {
+            "predecessor": row,
+            "metrics": _compared(chosen, period, previous, series, row["id"]),
+        }
+        for row in rows
+    ]

@@ -59,6 +59,11 @@ def test_tinh_gia_first_8_months_of_2023():
     assert "CÔNG AN PHƯỜNG TĨNH GIA" in text
     assert "Tĩnh Gia, ngày" in text
     assert "Kết quả phong trào Toàn dân bảo vệ an ninh Tổ quốc 8 tháng đầu năm 2023" in text
+    # A period before the July 2025 map: the ward's predecessors are named under the title.
+    assert (
+        "Phường Tĩnh Gia, gồm phường Hải Hòa (cũ), xã Hải Nhân (cũ), phường Bình Minh (cũ), "
+        "phường Hải Thanh (cũ)"
+    ) in text
     assert "Số vụ việc xảy ra: 5 vụ, giảm 13 vụ (72,2%) so với cùng kỳ." in text
     assert "Số camera đang hoạt động: 125 camera" in text
     assert "Số lượt trích xuất hình ảnh: 27 lượt" in text
@@ -141,3 +146,60 @@ def test_every_surface_shows_the_same_figures_for_ha_giang_2_and_the_nam_dinh_cl
     assert figures["commitment_coverage_pct"]["value"] == 99.3
     cluster = WardCluster.objects.get(name="Thành phố Nam Định (cũ)")
     check_ranking(client, scope=f"cluster:{cluster.pk}", period="year:2023", calendar="civil")
+
+
+# The article's figures under the article's old ward (by=predecessor, docs/domain.md) ---------
+
+# (ward, its old ward in the article, period, {metric: the article's figure}): the figures of
+# records kept by residential group. Teams, commendations and ward-wide tallies have no group
+# and count under "no former ward".
+ARTICLES = (
+    ("22423", "phường Ba Ngòi (cũ)", "year:2019",
+     {"residential_groups": 10, "households": 3_677, "residents": 16_008, "cameras_active": 61}),
+    ("00691", "phường Trần Phú (cũ)", "year:2017",
+     {"residential_groups": 17, "households": 2_238, "residents": 8_795,
+      "commitments_signed": 2_223}),
+    ("16561", "phường Hải Hòa (cũ)", "months:2023:8",
+     {"commitments_signed": 3_993, "mediation_received": 11, "cameras_active": 125,
+      "video_extractions": 27, "incidents": 5}),
+    ("14329", "phường Ninh Khánh (cũ)", "range:2013-06-01..2023-05-10",
+     {"residential_groups": 16, "mediation_resolved": 65}),
+)  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("code", "old", "period", "article"), ARTICLES, ids=[a[0] for a in ARTICLES]
+)
+def test_the_predecessor_breakdown_equals_the_article_figures(code, old, period, article):
+    response = signed_in("viewer.all").get(
+        "/api/v1/stats/",
+        {"scope": f"ward:{code}", "period": period, "by": "predecessor",
+         "metrics": ",".join(article)},
+    )  # fmt: skip
+    assert response.status_code == 200, response.content
+    body = response.json()
+    rows = {row["predecessor"]["name"]: row for row in body["breakdown"]}
+    row = rows[old]
+    assert row["predecessor"]["partly"] is False
+    assert {key: row["metrics"][key]["value"] for key in article} == article
+    # The article's ward holds them all: the other former wards and "no former ward" hold none.
+    assert {key: body["metrics"][key]["value"] for key in article} == article
+    for name, other in rows.items():
+        if name != old:
+            assert all(other["metrics"][key]["value"] == 0 for key in article), name
+
+
+@pytest.mark.django_db
+def test_hoa_lu_shows_ninh_khanh_among_its_predecessors():
+    client = signed_in("viewer.all")
+    ward = client.get("/api/v1/wards/", {"code": "14329"}).json()["results"][0]
+    assert {"code": "14344", "name": "Phường Ninh Khánh", "partly": False} in ward["predecessors"]
+
+
+@pytest.mark.django_db
+def test_the_ward_s_home_page_lists_its_predecessors_whole_or_in_part():
+    page = signed_in("police.tinhgia").get("/").content.decode()
+    assert "Các xã, phường cũ được sắp xếp vào đơn vị này từ ngày 1/7/2025" in page
+    assert "phường Hải Hòa (cũ) (16561, " in page
+    assert "xã Hải Nhân (cũ) (16612, " in page

@@ -9,11 +9,16 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from vietnam_provinces import _ward_conversion_2025 as conversion
 
-from households.models import Province, Ward
+from households.models import FormerWard, Province, Ward, WardSuccession
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
+FORMER = re.compile(
+    r"former wards: (\d+) \((\d+) created, (\d+) updated\); "
+    r"successions: (\d+) \((\d+) created, (\d+) updated, (\d+) deleted\)"
+)
 SUMMARY = re.compile(
     r"provinces: (\d+) \((\d+) created, (\d+) updated\); "
     r"wards: (\d+) \((\d+) created, (\d+) updated\)"
@@ -32,10 +37,18 @@ def summary(output):
     return tuple(int(n) for n in match.groups())
 
 
+def former_summary(output):
+    match = FORMER.search(output)
+    assert match, output
+    return tuple(int(n) for n in match.groups())
+
+
 def snapshot():
     return (
         list(Province.objects.order_by("code").values_list()),
         list(Ward.objects.order_by("code").values_list()),
+        list(FormerWard.objects.order_by("code").values_list()),
+        list(WardSuccession.objects.order_by("id").values_list()),
     )
 
 
@@ -112,6 +125,8 @@ def test_a_second_run_changes_nothing_and_says_so(loaded):
 
     assert summary(output) == (34, 0, 0, 3321, 0, 0)
     assert "0 created, 0 updated" in output
+    former, successions = FormerWard.objects.count(), WardSuccession.objects.count()
+    assert former_summary(output) == (former, 0, 0, successions, 0, 0, 0)
     assert snapshot() == before
     assert event_count() == events_before
 
@@ -147,3 +162,66 @@ def test_the_load_is_recorded_in_the_history_with_the_command_as_context(loaded)
     assert event.pgh_label == "insert"
     assert event.pgh_context is not None
     assert event.pgh_context.metadata["command"] == "load_territory"
+
+
+# The map before 1 July 2025 and its old -> new links (docs/domain.md).
+
+
+def test_the_former_wards_are_loaded_with_their_district_and_province(loaded):
+    created = former_summary(loaded)
+    assert created[:2] == (FormerWard.objects.count(), FormerWard.objects.count())
+    assert FormerWard.objects.count() > 10_000
+    ninh_khanh = FormerWard.objects.get(code="14344")
+    assert ninh_khanh.name == "Phường Ninh Khánh"
+    assert ninh_khanh.kind == FormerWard.Kind.PHUONG
+    assert ninh_khanh.district_name == "Thành phố Hoa Lư"  # as the package records it
+    assert ninh_khanh.province_name == "Tỉnh Ninh Bình"
+    assert ninh_khanh.search_name == "phuong ninh khanh"
+    assert ninh_khanh.former_label == "phường Ninh Khánh (cũ)"
+
+
+def test_a_ward_knows_its_predecessors_whole_or_in_part(loaded):
+    hoa_lu = Ward.objects.get(code="14329")
+    whole = dict(hoa_lu.successions.values_list("former_ward__code", "partly"))
+    assert whole["14344"] is False  # Ninh Khánh went wholly into Phường Hoa Lư
+    assert len(whole) == 11
+    # Phường Quang Trung (Hà Giang) was split between Hà Giang 2 and Hà Giang 1.
+    quang_trung = FormerWard.objects.get(code="00688")
+    assert set(quang_trung.successions.values_list("ward__code", "partly")) == {
+        ("00691", True),
+        ("00694", True),
+    }
+
+
+def test_every_link_joins_a_loaded_former_ward_to_a_loaded_ward(loaded):
+    assert WardSuccession.objects.count() > FormerWard.objects.count()
+    # The wards the package's conversion table names as successors, and only those, have some.
+    former = set(FormerWard.objects.values_list("code", flat=True))
+    named = {
+        f"{new.code:05d}"
+        for entry in conversion.OLD_TO_NEW.values()
+        if f"{entry.old_ward.code:05d}" in former
+        for new in entry.new_wards
+    }
+    with_predecessors = set(
+        Ward.objects.filter(predecessors__isnull=False).values_list("code", flat=True)
+    )
+    assert with_predecessors == named
+
+
+def test_a_link_changed_by_hand_is_restored_and_a_stray_one_deleted(loaded):
+    link = WardSuccession.objects.get(former_ward__code="14344", ward__code="14329")
+    WardSuccession.objects.filter(pk=link.pk).update(partly=True)
+    WardSuccession.objects.create(
+        former_ward=FormerWard.objects.get(code="14344"), ward=Ward.objects.get(code="22423")
+    )
+    FormerWard.objects.filter(code="14344").update(name="Phường Sai Tên")
+
+    output = load_territory()
+
+    count = WardSuccession.objects.count()
+    assert former_summary(output) == (FormerWard.objects.count(), 0, 1, count, 0, 1, 1)
+    link.refresh_from_db()
+    assert link.partly is False
+    assert not WardSuccession.objects.filter(ward__code="22423", former_ward__code="14344")
+    assert FormerWard.objects.get(code="14344").name == "Phường Ninh Khánh"

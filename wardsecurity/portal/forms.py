@@ -119,6 +119,9 @@ class RecordForm(OneTimeTokenMixin, forms.ModelForm, metaclass=RecordFormMetacla
             queryset = queryset.filter(**{f"{model.ward_path}_id": ward_id})
         if model._meta.model_name == "ward":
             queryset = queryset.select_related("province")
+        if model._meta.model_name == "formerward" and ward_id is not None:
+            # A group's former ward is one of its own ward's predecessors.
+            queryset = queryset.filter(successions__ward_id=ward_id).order_by("name")
         return queryset
 
     def _post_clean(self):

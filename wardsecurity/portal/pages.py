@@ -112,8 +112,13 @@ class HomeView(PrivatePageMixin, TemplateView):
             .order_by("-start")[:24]
         )
         last_start, last_end = month_bounds(previous_month(today))
+        # The units of the map before 1 July 2025 merged into the ward (docs/domain.md).
+        predecessors = user.scope_ward.successions.select_related("former_ward").order_by(
+            "former_ward__code"
+        )
         return {
             "ward": user.scope_ward,
+            "predecessors": list(predecessors),
             "month": today,
             "todo": todo,
             "done": done,
