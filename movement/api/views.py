@@ -7,8 +7,12 @@ from movement.api.serializers import (
     CommendationSerializer,
     CommitmentSerializer,
     EidTallySerializer,
+    GradingCriterionSerializer,
+    GradingDeadlineSerializer,
     MediationCaseSerializer,
+    OrganisationCommitmentTallySerializer,
     OutreachSessionSerializer,
+    RecognitionCriterionSerializer,
     ReintegrationCaseSerializer,
     SafetyRecognitionSerializer,
     SelfManagementModelSerializer,
@@ -27,6 +31,8 @@ from movement.fields import (
     EID_TALLY_SORTABLE,
     MEDIATION_CASE_ORDERING,
     MEDIATION_CASE_SORTABLE,
+    ORGANISATION_COMMITMENT_TALLY_ORDERING,
+    ORGANISATION_COMMITMENT_TALLY_SORTABLE,
     OUTREACH_SESSION_ORDERING,
     OUTREACH_SESSION_SORTABLE,
     REINTEGRATION_CASE_ORDERING,
@@ -48,8 +54,12 @@ from movement.filtersets import (
     CommendationFilterSet,
     CommitmentFilterSet,
     EidTallyFilterSet,
+    GradingCriterionFilterSet,
+    GradingDeadlineFilterSet,
     MediationCaseFilterSet,
+    OrganisationCommitmentTallyFilterSet,
     OutreachSessionFilterSet,
+    RecognitionCriterionFilterSet,
     ReintegrationCaseFilterSet,
     SafetyRecognitionFilterSet,
     SelfManagementModelFilterSet,
@@ -63,8 +73,12 @@ from movement.models import (
     Commendation,
     Commitment,
     EidTally,
+    GradingCriterion,
+    GradingDeadline,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
+    RecognitionCriterion,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
@@ -233,6 +247,23 @@ class AppraisalViewSet(WardRecordViewSet):
     ordering = APPRAISAL_ORDERING
 
 
+class OrganisationCommitmentTallyViewSet(WardRecordViewSet):
+    model = OrganisationCommitmentTally
+    serializer_class = OrganisationCommitmentTallySerializer
+    filterset_class = OrganisationCommitmentTallyFilterSet
+    selectors = (
+        selectors.organisation_commitment_tally_list,
+        selectors.organisation_commitment_tally_get,
+    )
+    services = (
+        services.organisation_commitment_tally_create,
+        services.organisation_commitment_tally_update,
+        services.organisation_commitment_tally_delete,
+    )
+    ordering_fields = ORGANISATION_COMMITMENT_TALLY_SORTABLE
+    ordering = ORGANISATION_COMMITMENT_TALLY_ORDERING
+
+
 class AppraisalThresholdViewSet(viewsets.ReadOnlyModelViewSet):
     """The grade thresholds: configuration without a ward, readable by every signed-in user.
 
@@ -250,6 +281,46 @@ class AppraisalThresholdViewSet(viewsets.ReadOnlyModelViewSet):
         return AppraisalThreshold.objects.all()
 
 
+class ConfigurationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Configuration without a ward, readable by every signed-in user; administrators edit it
+    in the admin site, with the legal source beside each value (docs/domain.md)."""
+
+    read_only_resource = True
+
+    def get_queryset(self):
+        return self.model.objects.all()
+
+
+class RecognitionCriterionViewSet(ConfigurationViewSet):
+    """The criteria of the safe-area standard per kind of subject (Thông tư 124/2021/TT-BCA)."""
+
+    model = RecognitionCriterion
+    serializer_class = RecognitionCriterionSerializer
+    filterset_class = RecognitionCriterionFilterSet
+    ordering_fields = ("subject", "number")
+    ordering = ("subject", "number")
+
+
+class GradingCriterionViewSet(ConfigurationViewSet):
+    """The grading sheet: criteria and maximum points (Quyết định 510/QĐ-BCA-V05)."""
+
+    model = GradingCriterion
+    serializer_class = GradingCriterionSerializer
+    filterset_class = GradingCriterionFilterSet
+    ordering_fields = ("subject", "position", "code")
+    ordering = ("subject", "position", "code")
+
+
+class GradingDeadlineViewSet(ConfigurationViewSet):
+    """The day of the year by which each kind of subject is graded."""
+
+    model = GradingDeadline
+    serializer_class = GradingDeadlineSerializer
+    filterset_class = GradingDeadlineFilterSet
+    ordering_fields = ("month", "day")
+    ordering = ("month", "day", "subject")
+
+
 ROUTES = [
     ("self-management-models", SelfManagementModelViewSet),
     ("teams", TeamViewSet),
@@ -264,4 +335,8 @@ ROUTES = [
     ("safety-recognitions", SafetyRecognitionViewSet),
     ("appraisals", AppraisalViewSet),
     ("appraisal-thresholds", AppraisalThresholdViewSet),
+    ("organisation-commitment-tallies", OrganisationCommitmentTallyViewSet),
+    ("recognition-criteria", RecognitionCriterionViewSet),
+    ("grading-criteria", GradingCriterionViewSet),
+    ("grading-deadlines", GradingDeadlineViewSet),
 ]

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+from importlib import import_module
 
 from django.apps import apps
 from django.contrib import messages
@@ -112,7 +113,10 @@ class HomeView(PrivatePageMixin, TemplateView):
             .order_by("-start")[:24]
         )
         last_start, last_end = month_bounds(previous_month(today))
+        # The movement's yearly gradings still owed, with their deadlines (QĐ 510/QĐ-BCA-V05).
+        gradings_due = import_module("movement.selectors").gradings_due
         return {
+            "gradings": gradings_due(user=user, today=today),
             "ward": user.scope_ward,
             "month": today,
             "todo": todo,
@@ -121,6 +125,7 @@ class HomeView(PrivatePageMixin, TemplateView):
             "last_month": last_start,
             "last_month_closed": month_closed(periods, last_start, last_end),
             "periods_url": optional_url("periods"),
+            "grading_url": optional_url("movement:appraisal_list"),
         }
 
     def ward_overview(self, user):
