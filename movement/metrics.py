@@ -362,7 +362,6 @@ register(
         "recognised_organisations",
         year="year",
         not_before="organisation__created_at",
-        group="organisation__group",
         where={"subject": "organisation", "recognised": True},
     ),
     # Movement grading (Quyết định 510/QĐ-BCA-V05): the grades given for the year.
@@ -373,11 +372,11 @@ register(
             year="year",
             by="grade",
             where={"subject": subject, "grade__in": GRADES},
-            **({"group": "organisation__group"} if subject == "organisation" else {}),
         )
         for subject in GRADED
     ),
-    # Organisations' commitments: their staff and signatures for the year.
+    # Organisations' commitments: their staff and signatures for the year, in the group of
+    # the organisation (a recognition or a grading counts under its own group, if any).
     Source(
         OrganisationCommitmentTally,
         "organisation_staff",

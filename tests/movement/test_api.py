@@ -23,6 +23,7 @@ from movement.models import (
     Commitment,
     EidTally,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
     ReintegrationCase,
     SafetyRecognition,
@@ -314,6 +315,28 @@ RESOURCES = [
         ),
         sort=("score", {"score": Decimal("40")}, {"score": Decimal("95")}),
     ),
+    Resource(
+        name="organisation-commitment-tallies",
+        model=OrganisationCommitmentTally,
+        factory=lambda ward, **kw: f.OrganisationCommitmentTallyFactory(
+            organisation=f.OrganisationFactory(ward=ward), ward=ward, **kw
+        ),
+        payload=lambda ward: {
+            "organisation": f.OrganisationFactory(ward=ward).pk,
+            "year": 2024,
+            "staff_count": 52,
+            "signed_count": 52,
+        },
+        change={"signed_count": 50},
+        choice=("all_signed", "true", {"signed_count": 40}, {"signed_count": 39}),
+        searchable=lambda ward, text: f.OrganisationCommitmentTallyFactory(
+            organisation=f.OrganisationFactory(ward=ward, name=text), ward=ward
+        ),
+        grouped=lambda ward, group: f.OrganisationCommitmentTallyFactory(
+            organisation=f.OrganisationFactory(ward=ward, group=group), ward=ward
+        ),
+        sort=("signed_count", {"signed_count": 3}, {"signed_count": 30}),
+    ),
 ]
 BY_NAME = {resource.name: resource for resource in RESOURCES}
 
@@ -495,7 +518,10 @@ def test_date_range_filter(resource, as_writer, ward_a):
     assert as_writer.get(resource.url(), {after: "2024-13-45"}).status_code == 400
 
 
-@pytest.mark.parametrize("name", ["commitments", "safety-recognitions", "appraisals"])
+@pytest.mark.parametrize(
+    "name",
+    ["commitments", "safety-recognitions", "appraisals", "organisation-commitment-tallies"],
+)
 def test_year_filter(name, client, clerk_a, ward_a):
     resource = BY_NAME[name]
     wanted = resource.factory(ward_a, year=2022)

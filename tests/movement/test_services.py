@@ -13,6 +13,7 @@ from movement.models import (
     Commitment,
     EidTally,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
     ReintegrationCase,
     SafetyRecognition,
@@ -192,6 +193,21 @@ class TestMovementWritesByRoleAndScope(ServiceMatrix):
                 "points": f.sheet_points(),
             },
             {"year": 2022},
+        ),
+        case(
+            OrganisationCommitmentTally,
+            "organisation_commitment_tally",
+            lambda ward: f.OrganisationCommitmentTallyFactory(
+                organisation=f.OrganisationFactory(ward=ward), ward=ward
+            ),
+            lambda ward: {
+                "organisation": f.OrganisationFactory(ward=ward).pk,
+                "year": 2024,
+                "staff_count": 52,
+                "signed_count": 50,
+            },
+            {"signed_count": 52},
+            derived_from="organisation",
         ),
     ]
 
