@@ -4,13 +4,18 @@ the grading sheet as the configuration lists them (movement.standards checks the
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from movement.models import GradingCriterion, RecognitionCriterion
+from movement.fields import APPRAISAL_FIELDS, SAFETY_RECOGNITION_FIELDS
+from movement.models import Appraisal, GradingCriterion, RecognitionCriterion, SafetyRecognition
 from movement.standards import COMPUTED_CRITERION
 from wardsecurity.portal.forms import AsciiDecimalField, RecordForm
 
 
 class SafetyRecognitionForm(RecordForm):
     """The criteria are ticked by number; criterion 1 is computed, so it is not offered."""
+
+    class Meta:
+        model = SafetyRecognition
+        fields = SAFETY_RECOGNITION_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,6 +42,10 @@ class AppraisalForm(RecordForm):
     """One points box per criterion of the grading sheet; the boxes of the chosen subject's
     kind are sent, the total and the grade are computed."""
 
+    class Meta:
+        model = Appraisal
+        fields = APPRAISAL_FIELDS
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.pop("points", None)
@@ -59,6 +68,11 @@ class AppraisalForm(RecordForm):
                 decimal_places=2,
                 initial=initial,
             )
+
+    @classmethod
+    def record_post_data(cls, record):
+        """What a browser posts in the points boxes for ``record``'s points (tests/portal)."""
+        return {f"points__{record.subject}__{code}": v for code, v in (record.points or {}).items()}
 
     def service_data(self):
         data = super().service_data()

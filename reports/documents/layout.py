@@ -191,7 +191,7 @@ MOVEMENT = SectionLayout(
                 ),
                 Item(
                     "organisations_all_signed",
-                    pgettext_lazy("report", "Organisations with 100% of staff signed"),
+                    pgettext_lazy("report", "Organisations where every member of staff signed"),
                     ORGANISATION,
                 ),
             ),
