@@ -399,8 +399,7 @@ def eid_tally_delete(
 
 
 def safety_recognition_create(*, actor: User, data: Mapping[str, Any]) -> SafetyRecognition:
-    """Create a safe-area recognition; criterion 1 is computed and a recognition is checked
-    against every criterion, its decision number and date (movement.standards)."""
+    """Create a safe-area recognition: criterion 1 computed, the standard's rules checked."""
     with record_write(actor=actor, service="safety_recognition_create"):
         prepared = prepare_create(SafetyRecognition, actor=actor, data=data)
         check_recognition(prepared.record)
@@ -448,8 +447,7 @@ def _without_points(data: Mapping[str, Any]) -> tuple[Mapping[str, Any], object]
 
 
 def appraisal_create(*, actor: User, data: Mapping[str, Any]) -> Appraisal:
-    """Grade a residential group, the ward or an organisation from the points of the sheet;
-    the total and the grade follow (movement.standards). A team is refused."""
+    """Grade a group, the ward or an organisation from the sheet's points (not a team)."""
     with record_write(actor=actor, service="appraisal_create"):
         rest, points = _without_points(data)
         # The total is derived below; a placeholder lets the shape of the rest be checked first.
@@ -472,10 +470,7 @@ def appraisal_update(
     data: Mapping[str, Any],
     expected_version: int | str | None = None,
 ) -> Appraisal:
-    """Update a grading (version check); the total and the grade are derived again.
-
-    A grading typed as a bare score before the sheet keeps its score until points are given.
-    """
+    """Update a grading (version check); a bare score of old is kept until points are sent."""
     with record_write(actor=actor, service="appraisal_update"):
         rest, points = _without_points(data)
         prepared, _old = prepare_update(

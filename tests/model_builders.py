@@ -163,9 +163,7 @@ def _grading_deadline(ward, create):
 
 def _organisation_tally(ward, create):
     organisation = f.OrganisationFactory(ward=ward)
-    return _run(
-        f.OrganisationCommitmentTallyFactory, create, organisation=organisation, ward=ward
-    )
+    return _run(f.OrganisationCommitmentTallyFactory, create, organisation=organisation, ward=ward)
 
 
 def _derived(factory):

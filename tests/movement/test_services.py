@@ -206,7 +206,7 @@ class TestMovementWritesByRoleAndScope(ServiceMatrix):
                 "staff_count": 52,
                 "signed_count": 50,
             },
-            {"signed_count": 52},
+            {"signed_count": 40},
             derived_from="organisation",
         ),
     ]
