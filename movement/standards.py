@@ -74,7 +74,7 @@ def first_criterion(recognition: SafetyRecognition) -> FirstCriterion | None:
         return _share(row["count"], row["total"], minimum)
     if recognition.subject == SubjectKind.ORGANISATION:
         tally = OrganisationCommitmentTally.objects.filter(
-            organisation_id=recognition.organisation_id, year=year
+            organisation=recognition.organisation, year=year
         ).first()
         if tally is None:
             return FirstCriterion(met=False, count=0, total=0)
@@ -288,9 +288,10 @@ def _points(value: Any) -> Decimal | None:
         return None
     try:
         number = Decimal(value)
+        # A number too long for two decimals (10**400) cannot be quantized: refused alike.
+        if not number.is_finite() or number != number.quantize(TWO_PLACES, ROUND_HALF_UP):
+            return None
     except InvalidOperation:
-        return None
-    if not number.is_finite() or number != number.quantize(TWO_PLACES, ROUND_HALF_UP):
         return None
     return number
 
@@ -323,7 +324,7 @@ def gradings_due(*, ward_id: int, today: dt.date) -> list[GradingDue]:
     """
     year = today.year
     graded = Appraisal.objects.filter(ward_id=ward_id, year=year)
-    counts = {
+    counts: dict[str, int] = {
         SubjectKind.GROUP: ResidentialGroup.objects.filter(ward_id=ward_id)
         .exclude(pk__in=graded.filter(subject=SubjectKind.GROUP).values("group_id"))
         .count(),

@@ -192,7 +192,8 @@ def grading(ward, **points):
 
 
 @pytest.mark.parametrize(
-    "value", ["21", "-1", "１０", "1,5", "2.005", True, None, [5], {"x": 1}, "nan", 1e309]
+    "value",
+    ["21", "-1", "１０", "1,5", "2.005", True, None, [5], {"x": 1}, "nan", 1e309, 10**400, "1e3"],
 )
 def test_points_beyond_a_criterions_maximum_are_refused_naming_it(value, officer_a, ward_a):
     with pytest.raises(ValidationError) as exc_info:
@@ -483,3 +484,12 @@ def test_the_period_report_prints_recognition_grading_and_commitment_lines(
     assert "Tỷ lệ khu dân cư được công nhận an toàn: 25,0%" in printed
     assert "Khu dân cư được phân loại – Khá: 2" in printed
     assert "Đơn vị có 100% cán bộ ký cam kết: 1" in printed
+
+
+def test_the_gradings_export_shows_the_points_per_criterion(client, officer_a, ward_a):
+    f.AppraisalFactory(ward=ward_a)
+    client.force_login(officer_a)
+    response = client.get(APPRAISALS.url("export", fmt="csv"))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert "lanh_dao: 20; tuyen_truyen: 15; mo_hinh: 20; ket_qua: 25; so_ket: 5" in rows[1]
