@@ -492,4 +492,4 @@ def test_the_gradings_export_shows_the_points_per_criterion(client, officer_a, w
     response = client.get(APPRAISALS.url("export", fmt="csv"))
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert "lanh_dao: 20; tuyen_truyen: 15; mo_hinh: 20; ket_qua: 25; so_ket: 5" in rows[1]
+    assert "ket_qua: 25; lanh_dao: 20; mo_hinh: 20; so_ket: 5; tuyen_truyen: 15" in rows[1]
