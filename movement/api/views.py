@@ -1,4 +1,6 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 
 from movement import selectors, services
 from movement.api.serializers import (
@@ -86,7 +88,10 @@ from movement.models import (
     TeamMember,
     WeaponSurrender,
 )
+from wardsecurity.api.pagination import PageNumberPagination
 from wardsecurity.api.viewsets import WardRecordViewSet
+
+PAGE_AND_CURSOR_MESSAGE = _("Give a page number or a cursor, not both.")
 
 
 class SelfManagementModelViewSet(WardRecordViewSet):
@@ -281,11 +286,23 @@ class AppraisalThresholdViewSet(viewsets.ReadOnlyModelViewSet):
         return AppraisalThreshold.objects.all()
 
 
+class OnePagingPagination(PageNumberPagination):
+    """The shared pages, refusing a page number sent with a cursor (the cursor would win and
+    the page number be ignored silently)."""
+
+    def paginate_queryset(self, queryset, request, view=None, **kwargs):
+        params = request.query_params
+        if self.cursor_query_param in params and self.page_query_param in params:
+            raise ValidationError({self.page_query_param: [PAGE_AND_CURSOR_MESSAGE]})
+        return super().paginate_queryset(queryset, request, view, **kwargs)
+
+
 class ConfigurationViewSet(viewsets.ReadOnlyModelViewSet):
     """Configuration without a ward, readable by every signed-in user; administrators edit it
     in the admin site, with the legal source beside each value (docs/domain.md)."""
 
     read_only_resource = True
+    pagination_class = OnePagingPagination
 
     def get_queryset(self):
         return self.model.objects.all()

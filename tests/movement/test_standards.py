@@ -493,3 +493,17 @@ def test_the_gradings_export_shows_the_points_per_criterion(client, officer_a, w
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
     assert "ket_qua: 25; lanh_dao: 20; mo_hinh: 20; so_ket: 5; tuyen_truyen: 15" in rows[1]
+
+
+@pytest.mark.parametrize(
+    "prefix", ["recognition-criteria", "grading-criteria", "grading-deadlines"]
+)
+def test_the_configuration_is_read_with_its_legal_source(prefix, client, clerk_a):
+    client.force_login(clerk_a)
+    rows = client.get(f"{API}/{prefix}/").json()["results"]
+    assert rows and all(
+        row["source"] in {"Thông tư 124/2021/TT-BCA", "Quyết định 510/QĐ-BCA-V05"} for row in rows
+    )
+    response = client.get(f"{API}/{prefix}/", {"page": "1", "cursor": ""})
+    assert response.status_code == 400
+    assert list(response.json()) == ["page"]
