@@ -12,8 +12,12 @@ from movement.models import (
     Commendation,
     Commitment,
     EidTally,
+    GradingCriterion,
+    GradingDeadline,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
+    RecognitionCriterion,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
@@ -275,6 +279,8 @@ class SafetyRecognitionAdmin(WardRecordAdmin):
         "organisation__name__ws_fold__contains",
     )
     autocomplete_fields = ("ward", "group", "organisation")
+    # Criterion 1, computed from the records when the recognition is saved (movement.standards).
+    derived_fields = ("first_criterion_met", "first_criterion_count", "first_criterion_total")
     ordering = ("-year", "ward__code")
 
     @admin.display(description=_("recognised subject"))
@@ -286,9 +292,57 @@ class SafetyRecognitionAdmin(WardRecordAdmin):
 class AppraisalThresholdAdmin(AdministratorMixin, admin.ModelAdmin):
     """Configuration, not code: the lowest score of each grade, edited right in the list."""
 
-    list_display = ("grade", "min_score")
+    list_display = ("grade", "min_score", "source")
     list_editable = ("min_score",)
     ordering = ("-min_score",)
+
+
+@admin.register(RecognitionCriterion)
+class RecognitionCriterionAdmin(AdministratorMixin, admin.ModelAdmin):
+    """Configuration: the safe-area criteria per kind of subject, with their legal source."""
+
+    list_display = ("subject", "number", "text", "minimum", "source", "active")
+    list_filter = ("subject", "active")
+    ordering = ("subject", "number")
+
+
+@admin.register(GradingCriterion)
+class GradingCriterionAdmin(AdministratorMixin, admin.ModelAdmin):
+    """Configuration: the grading sheet's criteria and maximum points, with their source."""
+
+    list_display = ("subject", "position", "code", "text", "max_points", "source", "active")
+    list_filter = ("subject", "active")
+    ordering = ("subject", "position", "code")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Gradings store their points under the code: it never changes once created.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "code"] if obj is not None else fields
+
+
+@admin.register(GradingDeadline)
+class GradingDeadlineAdmin(AdministratorMixin, admin.ModelAdmin):
+    """Configuration: the day of the year by which each kind of subject is graded."""
+
+    list_display = ("subject", "day", "month", "source")
+    ordering = ("month", "day")
+
+
+@admin.register(OrganisationCommitmentTally)
+class OrganisationCommitmentTallyAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.organisation_commitment_tally_list)
+    services = (
+        services.organisation_commitment_tally_create,
+        services.organisation_commitment_tally_update,
+        services.organisation_commitment_tally_delete,
+    )
+    list_display = ("organisation", "year", "staff_count", "signed_count", "all_signed", "ward")
+    list_filter = (*ward_filters(), "year", "all_signed")
+    search_fields = ("organisation__name__ws_fold__contains",)
+    autocomplete_fields = ("organisation",)
+    # The ward follows the organisation; "all signed" follows the counts.
+    derived_fields = ("ward", "all_signed")
+    ordering = ("-year", "ward__code")
 
 
 @admin.register(Appraisal)
@@ -303,8 +357,8 @@ class AppraisalAdmin(WardRecordAdmin):
         "team__name__ws_fold__contains",
     )
     autocomplete_fields = ("ward", "group", "organisation", "team")
-    # The grade follows the configured thresholds (Appraisal.clean).
-    derived_fields = ("grade",)
+    # The total of the points and the grade the thresholds give it (movement.standards).
+    derived_fields = ("score", "grade")
     ordering = ("-year", "ward__code")
 
     @admin.display(description=_("appraised subject"))

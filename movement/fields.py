@@ -120,14 +120,36 @@ SAFETY_RECOGNITION_FIELDS = (
     "year",
     "recognised",
     "decision_no",
+    "decision_date",
+    # Criteria ticked as met; criterion 1 is computed (first_criterion_*), never ticked.
+    "criteria_met",
+)
+# Computed from the records when saved (movement.standards.first_criterion): shown, never written.
+SAFETY_RECOGNITION_COMPUTED = (
+    "first_criterion_met",
+    "first_criterion_count",
+    "first_criterion_total",
 )
 SAFETY_RECOGNITION_SORTABLE = ("id", "year", "created_at", "updated_at")
 SAFETY_RECOGNITION_ORDERING = ("-id",)
 
-# The grade follows the configured thresholds: shown, never written.
-APPRAISAL_FIELDS = ("ward", "subject", "group", "organisation", "team", "year", "score")
+# The points per criterion of the grading sheet; the score (their total) and the grade that
+# the thresholds give it are shown, never written.
+APPRAISAL_FIELDS = ("ward", "subject", "group", "organisation", "team", "year", "points")
 APPRAISAL_SORTABLE = ("id", "year", "score", "created_at", "updated_at")
 APPRAISAL_ORDERING = ("-id",)
+
+# The ward follows the organisation: shown, never written.
+ORGANISATION_COMMITMENT_TALLY_FIELDS = ("organisation", "year", "staff_count", "signed_count")
+ORGANISATION_COMMITMENT_TALLY_SORTABLE = (
+    "id",
+    "year",
+    "staff_count",
+    "signed_count",
+    "created_at",
+    "updated_at",
+)
+ORGANISATION_COMMITMENT_TALLY_ORDERING = ("-id",)
 
 # Personal data (PDPL, Law 91/2025/QH15): shown only to roles that work with residents
 # (``User.can_see_personal``); masked or absent for the others in every list, detail, export,

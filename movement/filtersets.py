@@ -10,8 +10,12 @@ from movement.models import (
     Commendation,
     Commitment,
     EidTally,
+    GradingCriterion,
+    GradingDeadline,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
+    RecognitionCriterion,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
@@ -188,7 +192,35 @@ class AppraisalFilterSet(WardRecordFilterSet):
         ]
 
 
+class OrganisationCommitmentTallyFilterSet(WardRecordFilterSet):
+    organisation = link("organisation_id", _("organisation (id)"))
+    group = link("organisation__group_id", _("residential group (id)"))
+    search_fields = ("organisation__name",)
+
+    class Meta:
+        model = OrganisationCommitmentTally
+        fields = ["ward", "ward_code", "group", "organisation", "year", "all_signed"]
+
+
 class AppraisalThresholdFilterSet(django_filters.FilterSet):
     class Meta:
         model = AppraisalThreshold
         fields = ["grade"]
+
+
+class RecognitionCriterionFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = RecognitionCriterion
+        fields = ["subject", "active"]
+
+
+class GradingCriterionFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = GradingCriterion
+        fields = ["subject", "active"]
+
+
+class GradingDeadlineFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = GradingDeadline
+        fields = ["subject"]

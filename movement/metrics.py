@@ -3,10 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from movement.models import (
+    Appraisal,
+    AppraisalThreshold,
     Commendation,
     Commitment,
     EidTally,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
     ReintegrationCase,
     SafetyRecognition,
@@ -46,6 +49,15 @@ def eid(key: str, label) -> tuple[Metric, Source]:
         Source(EidTally, key, date="recorded_on", value=key, latest_per="group"),
     )
 
+
+GRADES = list(AppraisalThreshold.Grade.values)
+# The subjects graded by the movement's sheet (a team is appraised in its own record).
+GRADED = ("group", "ward", "organisation")
+GRADED_LABELS = {
+    "group": _("Residential groups graded"),
+    "ward": _("Ward graded"),
+    "organisation": _("Organisations graded"),
+}
 
 register(
     Metric(
@@ -191,6 +203,93 @@ register(
             "Residential groups recognised as safe for a year whose 1 January is in the period."
         ),
     ),
+    Metric(
+        "recognised_groups",
+        _("Residential groups recognised as safe (year)"),
+        "count",
+        ANNUAL,
+        definition=_(
+            "Residential groups recognised as safe on security and order for the year the "
+            "period ends in."
+        ),
+    ),
+    Metric(
+        "recognised_groups_pct",
+        _("Share of residential groups recognised as safe"),
+        "percent",
+        RATIO,
+        parts=("recognised_groups", "residential_groups"),
+        definition=_(
+            "Residential groups recognised as safe for the year × 100 / residential groups at "
+            "the end of the period."
+        ),
+    ),
+    Metric(
+        "recognised_organisations",
+        _("Organisations recognised as safe (year)"),
+        "count",
+        ANNUAL,
+        definition=_(
+            "Agencies, enterprises and schools recognised as safe on security and order for the "
+            "year the period ends in."
+        ),
+    ),
+    Metric(
+        "recognised_organisations_pct",
+        _("Share of organisations recognised as safe"),
+        "percent",
+        RATIO,
+        parts=("recognised_organisations", "organisations"),
+        definition=_(
+            "Organisations recognised as safe for the year × 100 / organisations at the end of "
+            "the period."
+        ),
+    ),
+    *(
+        metric
+        for subject in GRADED
+        for metric in family(
+            f"grades_{subject}",
+            GRADED_LABELS[subject],
+            "count",
+            ANNUAL,
+            AppraisalThreshold.Grade,
+            definition=_(
+                "Gradings of the movement with that grade for the year the period ends in."
+            ),
+        )
+    ),
+    Metric(
+        "organisation_staff",
+        _("Staff of organisations with a commitment tally"),
+        "people",
+        ANNUAL,
+        definition=_("Sum of the staff counts of the organisations' tallies for the year."),
+    ),
+    Metric(
+        "organisation_staff_signed",
+        _("Staff of organisations who signed the commitment"),
+        "people",
+        ANNUAL,
+        definition=_("Sum of the staff who signed, in the organisations' tallies for the year."),
+    ),
+    Metric(
+        "organisation_staff_signed_pct",
+        _("Share of organisations' staff who signed the commitment"),
+        "percent",
+        RATIO,
+        parts=("organisation_staff_signed", "organisation_staff"),
+        definition=_(
+            "Staff who signed × 100 / staff, over the organisations' tallies for the year."
+        ),
+    ),
+    Metric(
+        "organisations_all_signed",
+        _("Organisations where all staff signed"),
+        "count",
+        ANNUAL,
+        definition=_("Organisations whose tally for the year has every member of staff signed."),
+    ),
     # Counted in the household's ward and group, for the year it is for, from the day the
     # household was entered (so never more households than "Households" counts).
     Source(
@@ -247,6 +346,57 @@ register(
         "safe_groups_recognised",
         year="year",
         where={"subject": "group", "recognised": True},
+    ),
+    # Safe-area recognition (Thông tư 124/2021/TT-BCA), for the year the period ends in: a
+    # recognition counts from the later of 1 January and the day its subject was entered, so
+    # never more subjects than "Residential groups"/"Organisations" count at the period's end.
+    Source(
+        SafetyRecognition,
+        "recognised_groups",
+        year="year",
+        not_before="group__created_at",
+        where={"subject": "group", "recognised": True},
+    ),
+    Source(
+        SafetyRecognition,
+        "recognised_organisations",
+        year="year",
+        not_before="organisation__created_at",
+        where={"subject": "organisation", "recognised": True},
+    ),
+    # Movement grading (Quyết định 510/QĐ-BCA-V05): the grades given for the year.
+    *(
+        Source(
+            Appraisal,
+            f"grades_{subject}",
+            year="year",
+            by="grade",
+            where={"subject": subject, "grade__in": GRADES},
+        )
+        for subject in GRADED
+    ),
+    # Organisations' commitments: their staff and signatures for the year, in the group of
+    # the organisation (a recognition or a grading counts under its own group, if any).
+    Source(
+        OrganisationCommitmentTally,
+        "organisation_staff",
+        year="year",
+        value="staff_count",
+        group="organisation__group",
+    ),
+    Source(
+        OrganisationCommitmentTally,
+        "organisation_staff_signed",
+        year="year",
+        value="signed_count",
+        group="organisation__group",
+    ),
+    Source(
+        OrganisationCommitmentTally,
+        "organisations_all_signed",
+        year="year",
+        group="organisation__group",
+        where={"all_signed": True},
     ),
     *eid("chip_cards", _("Chip ID cards")),
     *eid("vneid_level1", _("VNeID level 1 accounts")),

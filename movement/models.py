@@ -1,9 +1,14 @@
 """The movement's records: models, teams, commitments, mediation, outreach and more (SPEC §5)."""
 
+import calendar
+import datetime as dt
+from decimal import Decimal
+
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -591,6 +596,25 @@ class SafetyRecognition(WardRecord):
     year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
     recognised = models.BooleanField(_("recognised"), default=True)
     decision_no = models.CharField(_("decision number"), max_length=50, blank=True)
+    decision_date = past_date(_("decision date"), null=True, blank=True)
+    # The numbers of the criteria the subject met (RecognitionCriterion.number), ticked by the
+    # ward; criterion 1 is not ticked: the portal computes it from the records (below).
+    criteria_met = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name=_("criteria met"),
+        default=list,
+        blank=True,
+    )
+    # Criterion 1 as the records stood when the recognition was last saved (services).
+    first_criterion_met = models.BooleanField(
+        _("criterion 1 met (computed)"), null=True, editable=False
+    )
+    first_criterion_count = models.PositiveIntegerField(
+        _("criterion 1: counted"), null=True, editable=False
+    )
+    first_criterion_total = models.PositiveIntegerField(
+        _("criterion 1: out of"), null=True, editable=False
+    )
 
     same_ward_fields = ("group", "organisation")
 
@@ -617,6 +641,11 @@ class SafetyRecognition(WardRecord):
         return f"{self.get_subject_display()} {self.year}"
 
 
+# The instruments whose values the configuration below holds (docs/domain.md).
+RECOGNITION_SOURCE = "Thông tư 124/2021/TT-BCA"
+GRADING_SOURCE = "Quyết định 510/QĐ-BCA-V05"
+
+
 @tracked(versioned=False)
 class AppraisalThreshold(models.Model):
     """Configuration: the lowest score of each grade (editable by administrators)."""
@@ -634,6 +663,7 @@ class AppraisalThreshold(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
+    source = models.CharField(_("legal source"), max_length=200, default=GRADING_SOURCE)
 
     class Meta:
         verbose_name = _("appraisal threshold")
@@ -683,6 +713,9 @@ class Appraisal(WardRecord):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
+    # Points per criterion of the grading sheet (GradingCriterion.code → points); the score is
+    # their total (services). Empty for the appraisals typed as a bare score before the sheet.
+    points = models.JSONField(_("points per criterion"), default=dict, blank=True)
 
     same_ward_fields = ("group", "organisation", "team")
 
@@ -715,6 +748,189 @@ class Appraisal(WardRecord):
         if self.score is not None:
             self.grade = AppraisalThreshold.grade_for(self.score) or ""
         super().clean()
+
+
+CRITERION_SUBJECTS = [c for c in SubjectKind.choices if c[0] != SubjectKind.TEAM]
+
+
+@tracked(versioned=False)
+class RecognitionCriterion(models.Model):
+    """Configuration: one criterion of the safe-area standard for a kind of subject."""
+
+    subject = models.CharField(_("subject"), max_length=12, choices=CRITERION_SUBJECTS)
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    text = models.TextField(_("criterion"))
+    # Criterion 1 is computed from the records: the share (%) of households (a group) or of
+    # staff (an organisation) committed, or the number of active models (the ward) it needs.
+    minimum = models.DecimalField(
+        _("minimum (criterion 1)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "For criterion 1 only: the share in % of households (a residential group) or of "
+            "staff (an organisation) committed, or the number of active self-management "
+            "models (the ward), that it requires."
+        ),
+    )
+    source = models.CharField(_("legal source"), max_length=200, default=RECOGNITION_SOURCE)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("recognition criterion")
+        verbose_name_plural = _("recognition criteria")
+        ordering = ["subject", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "number"],
+                name="recognition_criterion_unique_number",
+                violation_error_message=_("This subject already has a criterion with that number."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_subject_display()} – {self.number}"
+
+
+@tracked(versioned=False)
+class GradingCriterion(models.Model):
+    """Configuration: one line of the movement's grading sheet, with its maximum points."""
+
+    subject = models.CharField(_("subject"), max_length=12, choices=CRITERION_SUBJECTS)
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9_]+$",
+                _("Use lowercase letters a-z, digits and underscores."),
+                code="code",
+            )
+        ],
+        help_text=_("Gradings store their points under this code: do not change it."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("criterion"))
+    max_points = models.DecimalField(
+        _("maximum points"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
+    )
+    source = models.CharField(_("legal source"), max_length=200, default=GRADING_SOURCE)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("grading criterion")
+        verbose_name_plural = _("grading criteria")
+        ordering = ["subject", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "code"],
+                name="grading_criterion_unique_code",
+                violation_error_message=_("This subject already has a criterion with that code."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_subject_display()} – {self.code} ({self.max_points})"
+
+
+@tracked(versioned=False)
+class GradingDeadline(models.Model):
+    """Configuration: the day of the year by which a kind of subject must be graded."""
+
+    subject = models.CharField(_("subject"), max_length=12, choices=CRITERION_SUBJECTS, unique=True)
+    day = models.PositiveSmallIntegerField(
+        _("day"), validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    source = models.CharField(_("legal source"), max_length=200, default=GRADING_SOURCE)
+
+    class Meta:
+        verbose_name = _("grading deadline")
+        verbose_name_plural = _("grading deadlines")
+        ordering = ["month", "day", "subject"]
+
+    def __str__(self):
+        return f"{self.get_subject_display()}: {self.day:02d}/{self.month:02d}"
+
+    def clean(self):
+        super().clean()
+        if self.day and self.month and self.day > calendar.monthrange(2023, self.month)[1]:
+            raise ValidationError(
+                {"day": ValidationError(_("That month has no such day."), code="day")}
+            )
+
+    def on(self, year: int) -> dt.date:
+        return dt.date(year, self.month, self.day)
+
+
+@tracked
+class OrganisationCommitmentTally(WardRecord):
+    """How many of an organisation's staff signed the year's commitment (ký cam kết)."""
+
+    # Stored beside the organisation (and kept equal to its ward) for scope and statistics.
+    ward = ward_fk("organisation_commitment_tallies")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="commitment_tallies",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
+    staff_count = models.PositiveIntegerField(_("staff"))
+    signed_count = models.PositiveIntegerField(_("staff who signed"))
+    # Derived: every member of staff signed (signed_count = staff_count).
+    all_signed = models.BooleanField(_("all staff signed"), default=False, editable=False)
+
+    same_ward_fields = ("organisation",)
+
+    class Meta:
+        verbose_name = _("organisation commitment tally")
+        verbose_name_plural = _("organisation commitment tallies")
+        ordering = ["ward", "-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(staff_count__gte=1),
+                name="org_tally_staff_positive",
+                violation_error_message=_("An organisation has at least one member of staff."),
+                violation_error_code="staff_count",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_count__gte=0) & Q(signed_count__lte=F("staff_count")),
+                name="org_tally_signed_within_staff",
+                violation_error_message=_(
+                    "More staff cannot sign than the organisation has: the signatures are at "
+                    "most the staff count."
+                ),
+                violation_error_code="signed_count",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                name="org_tally_unique_year",
+                violation_error_message=_("This organisation already has a tally for that year."),
+                violation_error_code="unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["ward", "year"], name="org_tally_ward_year_idx")]
+
+    def __str__(self):
+        return f"{self.organisation} {self.year}: {self.signed_count}/{self.staff_count}"
+
+    def derive_fields(self):
+        # A new tally takes its organisation's ward; another ward's is refused by clean().
+        if self.ward_id is None and self.organisation_id is not None:
+            self.ward_id = self.organisation.ward_id
+        self.all_signed = bool(
+            self.staff_count
+            and self.signed_count is not None
+            and self.signed_count == self.staff_count
+        )
 
 
 # Which groups a model or team covers is part of its history too (GUARANTEES G6).

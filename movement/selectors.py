@@ -4,18 +4,21 @@ See ``wardsecurity.selectors``: each list starts from ``visible_to(user)`` and j
 the portal and the admin show of a row; ``filters`` are the app's FilterSet parameters.
 """
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from households.models import ResidentialGroup
+from movement import standards
 from movement.filtersets import (
     AppraisalFilterSet,
     CommendationFilterSet,
     CommitmentFilterSet,
     EidTallyFilterSet,
     MediationCaseFilterSet,
+    OrganisationCommitmentTallyFilterSet,
     OutreachSessionFilterSet,
     ReintegrationCaseFilterSet,
     SafetyRecognitionFilterSet,
@@ -30,6 +33,7 @@ from movement.models import (
     Commitment,
     EidTally,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
     ReintegrationCase,
     SafetyRecognition,
@@ -38,6 +42,7 @@ from movement.models import (
     TeamMember,
     WeaponSurrender,
 )
+from movement.standards import GradingDue
 from wardsecurity.models import User
 from wardsecurity.selectors import filtered, one
 
@@ -191,3 +196,26 @@ def appraisal_list(*, user: User, filters: Filters = None) -> QuerySet[Appraisal
 
 def appraisal_get(*, user: User, pk: int) -> Appraisal:
     return one(appraisal_list(user=user), pk)
+
+
+def organisation_commitment_tally_list(
+    *, user: User, filters: Filters = None
+) -> QuerySet[OrganisationCommitmentTally]:
+    """The organisations' commitment tallies the user may see, with ward and organisation."""
+    queryset: QuerySet[OrganisationCommitmentTally] = (
+        OrganisationCommitmentTally.objects.visible_to(user).select_related("ward", "organisation")
+    )
+    return filtered(OrganisationCommitmentTallyFilterSet, queryset, filters)
+
+
+def organisation_commitment_tally_get(*, user: User, pk: int) -> OrganisationCommitmentTally:
+    return one(organisation_commitment_tally_list(user=user), pk)
+
+
+def gradings_due(*, user: User, today: dt.date) -> list[GradingDue]:
+    """The gradings the user's ward still owes this year, with their deadlines (the to-do)."""
+    # A ward officer's or clerk's own ward (their scope); other roles have no ward to-do.
+    ward_id = getattr(user, "scope_ward_id", None)
+    if not ward_id:
+        return []
+    return standards.gradings_due(ward_id=ward_id, today=today)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,13 +15,21 @@ from movement.models import (
     Commitment,
     EidTally,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
+    SubjectKind,
     Team,
     TeamMember,
     WeaponSurrender,
+)
+from movement.standards import (
+    TEAM_GRADING_MESSAGE,
+    check_grade,
+    check_recognition,
+    grade_points,
 )
 from wardsecurity.models import User
 from wardsecurity.services import (
@@ -37,8 +46,8 @@ from wardsecurity.services import (
 ROSTER_HEADCOUNT_MESSAGE = _(
     "This team keeps a roster: its headcount is the number of current members."
 )
-# The grade follows the configured thresholds (Appraisal.clean), never a typed value.
-APPRAISAL_READ_ONLY = ("grade",)
+# The total of the points and the grade it reaches (movement.standards), never typed values.
+APPRAISAL_READ_ONLY = ("grade", "score")
 
 
 def recount_headcounts(team_ids: Iterable[int]) -> None:
@@ -390,10 +399,11 @@ def eid_tally_delete(
 
 
 def safety_recognition_create(*, actor: User, data: Mapping[str, Any]) -> SafetyRecognition:
-    """Create a safety recognition in the actor's scope."""
-    return create_record(
-        SafetyRecognition, actor=actor, data=data, service="safety_recognition_create"
-    )
+    """Create a safe-area recognition: criterion 1 computed, the standard's rules checked."""
+    with record_write(actor=actor, service="safety_recognition_create"):
+        prepared = prepare_create(SafetyRecognition, actor=actor, data=data)
+        check_recognition(prepared.record)
+        return save_record(prepared)
 
 
 def safety_recognition_update(
@@ -403,14 +413,13 @@ def safety_recognition_update(
     data: Mapping[str, Any],
     expected_version: int | str | None = None,
 ) -> SafetyRecognition:
-    """Update a safety recognition in the actor's scope (optimistic version check)."""
-    return update_record(
-        instance,
-        actor=actor,
-        data=data,
-        expected_version=expected_version,
-        service="safety_recognition_update",
-    )
+    """Update a safe-area recognition (version check); criterion 1 is computed again."""
+    with record_write(actor=actor, service="safety_recognition_update"):
+        prepared, _old = prepare_update(
+            instance, actor=actor, data=data, expected_version=expected_version
+        )
+        check_recognition(prepared.record)
+        return save_record(prepared)
 
 
 def safety_recognition_delete(
@@ -425,15 +434,33 @@ def safety_recognition_delete(
     )
 
 
+NO_POINTS = object()
+
+
+def _without_points(data: Mapping[str, Any]) -> tuple[Mapping[str, Any], object]:
+    """The data but the points (a mapping the generic shape check would refuse), and the
+    points (``NO_POINTS`` when not sent), checked against the sheet by ``grade_points``."""
+    if not isinstance(data, Mapping):
+        return data, NO_POINTS  # prepare_* refuses it with its own message
+    rest = {name: value for name, value in data.items() if name != "points"}
+    return rest, data.get("points", NO_POINTS)
+
+
 def appraisal_create(*, actor: User, data: Mapping[str, Any]) -> Appraisal:
-    """Create an appraisal in the actor's scope; its grade follows the configured thresholds."""
-    return create_record(
-        Appraisal,
-        actor=actor,
-        data=data,
-        service="appraisal_create",
-        read_only=APPRAISAL_READ_ONLY,
-    )
+    """Grade a group, the ward or an organisation from the sheet's points (not a team)."""
+    with record_write(actor=actor, service="appraisal_create"):
+        rest, points = _without_points(data)
+        # The total is derived below; a placeholder lets the shape of the rest be checked first.
+        prepared = prepare_create(
+            Appraisal,
+            actor=actor,
+            data=rest,
+            read_only=APPRAISAL_READ_ONLY,
+            preset={"score": Decimal(0)},
+        )
+        grade_points(prepared.record, {} if points is NO_POINTS else points)
+        prepared.record.full_clean()
+        return save_record(prepared)
 
 
 def appraisal_update(
@@ -443,15 +470,25 @@ def appraisal_update(
     data: Mapping[str, Any],
     expected_version: int | str | None = None,
 ) -> Appraisal:
-    """Update an appraisal in the actor's scope (version check); the grade is derived again."""
-    return update_record(
-        instance,
-        actor=actor,
-        data=data,
-        expected_version=expected_version,
-        service="appraisal_update",
-        read_only=APPRAISAL_READ_ONLY,
-    )
+    """Update a grading (version check); a bare score of old is kept until points are sent."""
+    with record_write(actor=actor, service="appraisal_update"):
+        rest, points = _without_points(data)
+        prepared, _old = prepare_update(
+            instance,
+            actor=actor,
+            data=rest,
+            expected_version=expected_version,
+            read_only=APPRAISAL_READ_ONLY,
+        )
+        record = prepared.record
+        if record.subject == SubjectKind.TEAM:
+            raise ValidationError({"subject": ValidationError(TEAM_GRADING_MESSAGE, code="team")})
+        if points is not NO_POINTS or record.points:
+            grade_points(record, record.points if points is NO_POINTS else points)
+        else:
+            check_grade(record)
+        record.full_clean()
+        return save_record(prepared)
 
 
 def appraisal_delete(
@@ -460,4 +497,48 @@ def appraisal_delete(
     """Delete an appraisal in the actor's scope (optimistic version check)."""
     delete_record(
         instance, actor=actor, expected_version=expected_version, service="appraisal_delete"
+    )
+
+
+def organisation_commitment_tally_create(
+    *, actor: User, data: Mapping[str, Any]
+) -> OrganisationCommitmentTally:
+    """Record how many of an organisation's staff signed a year's commitment."""
+    return create_record(
+        OrganisationCommitmentTally,
+        actor=actor,
+        data=data,
+        service="organisation_commitment_tally_create",
+    )
+
+
+def organisation_commitment_tally_update(
+    *,
+    actor: User,
+    instance: OrganisationCommitmentTally,
+    data: Mapping[str, Any],
+    expected_version: int | str | None = None,
+) -> OrganisationCommitmentTally:
+    """Update an organisation's commitment tally (optimistic version check)."""
+    return update_record(
+        instance,
+        actor=actor,
+        data=data,
+        expected_version=expected_version,
+        service="organisation_commitment_tally_update",
+    )
+
+
+def organisation_commitment_tally_delete(
+    *,
+    actor: User,
+    instance: OrganisationCommitmentTally,
+    expected_version: int | str | None = None,
+) -> None:
+    """Delete an organisation's commitment tally (optimistic version check)."""
+    delete_record(
+        instance,
+        actor=actor,
+        expected_version=expected_version,
+        service="organisation_commitment_tally_delete",
     )

@@ -17,6 +17,9 @@ from movement.fields import (
     MEDIATION_CASE_FIELDS,
     MEDIATION_CASE_ORDERING,
     MEDIATION_CASE_SORTABLE,
+    ORGANISATION_COMMITMENT_TALLY_FIELDS,
+    ORGANISATION_COMMITMENT_TALLY_ORDERING,
+    ORGANISATION_COMMITMENT_TALLY_SORTABLE,
     OUTREACH_SESSION_FIELDS,
     OUTREACH_SESSION_ORDERING,
     OUTREACH_SESSION_SORTABLE,
@@ -45,6 +48,7 @@ from movement.filtersets import (
     CommitmentFilterSet,
     EidTallyFilterSet,
     MediationCaseFilterSet,
+    OrganisationCommitmentTallyFilterSet,
     OutreachSessionFilterSet,
     ReintegrationCaseFilterSet,
     SafetyRecognitionFilterSet,
@@ -53,12 +57,14 @@ from movement.filtersets import (
     TeamMemberFilterSet,
     WeaponSurrenderFilterSet,
 )
+from movement.forms import AppraisalForm, SafetyRecognitionForm
 from movement.models import (
     Appraisal,
     Commendation,
     Commitment,
     EidTally,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
     ReintegrationCase,
     SafetyRecognition,
@@ -247,8 +253,31 @@ SAFETY_RECOGNITIONS = Entity(
     fields=SAFETY_RECOGNITION_FIELDS,
     sortable=SAFETY_RECOGNITION_SORTABLE,
     ordering=SAFETY_RECOGNITION_ORDERING,
-    columns=("year", "subject", "group", "organisation", "recognised", "decision_no"),
+    columns=(
+        "year",
+        "subject",
+        "group",
+        "organisation",
+        "recognised",
+        "decision_no",
+        "decision_date",
+        "first_criterion_met",
+    ),
     nav=NAV_MOVEMENT,
+    form=SafetyRecognitionForm,
+    export_fields=(
+        "subject",
+        "group",
+        "organisation",
+        "year",
+        "recognised",
+        "decision_no",
+        "decision_date",
+        "criteria_met",
+        "first_criterion_met",
+        "first_criterion_count",
+        "first_criterion_total",
+    ),
 )
 
 APPRAISALS = Entity(
@@ -262,7 +291,28 @@ APPRAISALS = Entity(
     ordering=APPRAISAL_ORDERING,
     columns=("year", "subject", "group", "organisation", "team", "score", "grade"),
     nav=NAV_MOVEMENT,
-    export_fields=("subject", "group", "organisation", "team", "year", "score", "grade"),
+    form=AppraisalForm,
+    export_fields=("subject", "group", "organisation", "team", "year", "points", "score", "grade"),
+)
+
+ORGANISATION_COMMITMENT_TALLIES = Entity(
+    OrganisationCommitmentTally,
+    prefix="organisation-commitment-tallies",
+    filterset_class=OrganisationCommitmentTallyFilterSet,
+    services=(
+        services.organisation_commitment_tally_create,
+        services.organisation_commitment_tally_update,
+        services.organisation_commitment_tally_delete,
+    ),
+    selectors=(
+        selectors.organisation_commitment_tally_list,
+        selectors.organisation_commitment_tally_get,
+    ),
+    fields=ORGANISATION_COMMITMENT_TALLY_FIELDS,
+    sortable=ORGANISATION_COMMITMENT_TALLY_SORTABLE,
+    ordering=ORGANISATION_COMMITMENT_TALLY_ORDERING,
+    columns=("organisation", "year", "staff_count", "signed_count", "all_signed"),
+    nav=NAV_MOVEMENT,
 )
 
 ENTITIES = (
@@ -278,4 +328,5 @@ ENTITIES = (
     EID_TALLIES,
     SAFETY_RECOGNITIONS,
     APPRAISALS,
+    ORGANISATION_COMMITMENT_TALLIES,
 )

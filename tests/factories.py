@@ -15,6 +15,7 @@ from movement.models import (
     Commitment,
     EidTally,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
     ReintegrationCase,
     SafetyRecognition,
@@ -225,12 +226,25 @@ class EidTallyFactory(WardOwnedFactory):
 
 
 class SafetyRecognitionFactory(WardOwnedFactory):
+    """A subject considered for the year and not (yet) recognised: a recognition needs a
+    decision and every criterion met (``tests.movement.standards.recognised_data``)."""
+
     class Meta:
         model = SafetyRecognition
 
     subject = "ward"
     year = 2024
-    recognised = True
+    recognised = False
+
+
+# Points on the grading sheet the migration loads (Quyết định 510/QĐ-BCA-V05): 85 in all.
+SHEET_POINTS = {
+    "lanh_dao": "20",
+    "tuyen_truyen": "15",
+    "mo_hinh": "20",
+    "ket_qua": "25",
+    "so_ket": "5",
+}
 
 
 class AppraisalFactory(WardOwnedFactory):
@@ -239,7 +253,21 @@ class AppraisalFactory(WardOwnedFactory):
 
     subject = "ward"
     year = 2024
+    points = factory.LazyFunction(lambda: dict(SHEET_POINTS))
     score = Decimal("85")
+    grade = "good"
+
+
+class OrganisationCommitmentTallyFactory(WardOwnedFactory):
+    class Meta:
+        model = OrganisationCommitmentTally
+
+    organisation = factory.SubFactory(
+        "tests.factories.OrganisationFactory", ward=factory.SelfAttribute("..ward")
+    )
+    year = 2024
+    staff_count = 40
+    signed_count = 38
 
 
 class TipFactory(WardOwnedFactory):
@@ -384,3 +412,24 @@ class ManualIndicatorValueFactory(WardOwnedFactory):
     indicator = factory.LazyFunction(_patrols)
     period = factory.Sequence(lambda n: f"month:{2000 + n // 12 % 90:04d}-{n % 12 + 1:02d}")
     value = 12
+
+
+def seed_standards():
+    """The criteria, grading sheet, deadlines and thresholds the migrations load (a
+    transactional test elsewhere may have flushed them); idempotent."""
+    import importlib
+
+    from django.apps import apps
+
+    from movement.models import AppraisalThreshold
+
+    for grade, min_score in (("excellent", 90), ("good", 70), ("average", 50), ("weak", 0)):
+        AppraisalThreshold.objects.get_or_create(grade=grade, defaults={"min_score": min_score})
+    module = importlib.import_module("movement.migrations.0007_recognition_and_grading_values")
+    module.load(apps, None)
+
+
+def sheet_points(**changes):
+    """Points for every criterion of the seeded grading sheet (85 in all unless changed)."""
+    seed_standards()
+    return {**SHEET_POINTS, **changes}

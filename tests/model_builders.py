@@ -21,8 +21,12 @@ from movement.models import (
     Commendation,
     Commitment,
     EidTally,
+    GradingCriterion,
+    GradingDeadline,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
+    RecognitionCriterion,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
@@ -119,6 +123,49 @@ def _appraisal_threshold(ward, create):
     return obj
 
 
+_criterion_numbers = itertools.count(100)
+_criterion_codes = itertools.count(1)
+_deadline_subjects = itertools.cycle(["group", "ward", "organisation"])
+
+
+def _recognition_criterion(ward, create):
+    # Configuration, not ward-owned: numbers far above the criteria the migration loads.
+    obj = RecognitionCriterion(
+        subject="group", number=next(_criterion_numbers), text="Tiêu chí thử", active=False
+    )
+    if create:
+        obj.save()
+    return obj
+
+
+def _grading_criterion(ward, create):
+    obj = GradingCriterion(
+        subject="group",
+        code=f"thu_{next(_criterion_codes)}",
+        text="Tiêu chí chấm điểm thử",
+        max_points=Decimal("5"),
+        active=False,
+    )
+    if create:
+        obj.save()
+    return obj
+
+
+def _grading_deadline(ward, create):
+    # One row per kind of subject, seeded by a migration: make room for one.
+    subject = next(_deadline_subjects)
+    GradingDeadline.objects.filter(subject=subject).delete()
+    obj = GradingDeadline(subject=subject, day=20, month=11)
+    if create:
+        obj.save()
+    return obj
+
+
+def _organisation_tally(ward, create):
+    organisation = f.OrganisationFactory(ward=ward)
+    return _run(f.OrganisationCommitmentTallyFactory, create, organisation=organisation, ward=ward)
+
+
 def _derived(factory):
     """A ward record whose derived fields (the period's dates) are set even when unsaved, so
     that ``bulk_create``, which calls no ``save``, writes them too."""
@@ -183,9 +230,12 @@ BUILDERS: dict[type[models.Model], Builder] = {
     AppraisalThreshold: Builder(
         _appraisal_threshold, "min_score", (Decimal("43.00"), Decimal("44.00"))
     ),
-    Appraisal: Builder(
-        _ward_owned(f.AppraisalFactory), "score", (Decimal("51.00"), Decimal("52.00"))
-    ),
+    # The score is the total of the points (services): a test edits the year instead.
+    Appraisal: Builder(_ward_owned(f.AppraisalFactory), "year", (2001, 2002)),
+    RecognitionCriterion: Builder(_recognition_criterion, "text"),
+    GradingCriterion: Builder(_grading_criterion, "text"),
+    GradingDeadline: Builder(_grading_deadline, "day", (21, 22)),
+    OrganisationCommitmentTally: Builder(_organisation_tally, "signed_count", (30, 31)),
     # incidents
     Tip: Builder(_ward_owned(f.TipFactory), "content"),
     Incident: Builder(_ward_owned(f.IncidentFactory), "summary"),

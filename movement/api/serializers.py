@@ -7,8 +7,10 @@ from movement.fields import (
     COMMITMENT_FIELDS,
     EID_TALLY_FIELDS,
     MEDIATION_CASE_FIELDS,
+    ORGANISATION_COMMITMENT_TALLY_FIELDS,
     OUTREACH_SESSION_FIELDS,
     REINTEGRATION_CASE_FIELDS,
+    SAFETY_RECOGNITION_COMPUTED,
     SAFETY_RECOGNITION_FIELDS,
     SELF_MANAGEMENT_MODEL_FIELDS,
     TEAM_FIELDS,
@@ -21,8 +23,12 @@ from movement.models import (
     Commendation,
     Commitment,
     EidTally,
+    GradingCriterion,
+    GradingDeadline,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
+    RecognitionCriterion,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
@@ -107,25 +113,58 @@ class EidTallySerializer(WardRecordSerializer):
 class SafetyRecognitionSerializer(WardRecordSerializer):
     class Meta:
         model = SafetyRecognition
-        fields = (*RECORD_FIELDS, *SAFETY_RECOGNITION_FIELDS)
-        read_only_fields = RECORD_FIELDS
+        fields = (*RECORD_FIELDS, *SAFETY_RECOGNITION_FIELDS, *SAFETY_RECOGNITION_COMPUTED)
+        # Criterion 1 is computed from the records when the recognition is saved.
+        read_only_fields = (*RECORD_FIELDS, *SAFETY_RECOGNITION_COMPUTED)
 
 
 class AppraisalSerializer(WardRecordSerializer):
-    # Blank when no configured threshold covers the score.
+    # Blank only for an appraisal typed before the thresholds covered its score.
     grade = serializers.ChoiceField(
         choices=Appraisal.Grade.choices, allow_blank=True, read_only=True
     )
+    # Criterion code → points; each is checked against the sheet by the service, which names
+    # the criterion and its maximum.
+    points = serializers.DictField(child=serializers.JSONField(), required=False)
 
     class Meta:
         model = Appraisal
-        fields = (*RECORD_FIELDS, *APPRAISAL_FIELDS, "grade")
-        # The grade follows the configured thresholds.
-        read_only_fields = (*RECORD_FIELDS, "grade")
+        fields = (*RECORD_FIELDS, *APPRAISAL_FIELDS, "score", "grade")
+        # The total of the points and the grade the thresholds give it.
+        read_only_fields = (*RECORD_FIELDS, "score", "grade")
+
+
+class OrganisationCommitmentTallySerializer(WardRecordSerializer):
+    class Meta:
+        model = OrganisationCommitmentTally
+        fields = (*RECORD_FIELDS, "ward", *ORGANISATION_COMMITMENT_TALLY_FIELDS, "all_signed")
+        # The ward follows the organisation; "all signed" follows the counts.
+        read_only_fields = (*RECORD_FIELDS, "ward", "all_signed")
 
 
 class AppraisalThresholdSerializer(serializers.ModelSerializer):
     class Meta:
         model = AppraisalThreshold
-        fields = ("id", "grade", "min_score")
+        fields = ("id", "grade", "min_score", "source")
+        read_only_fields = fields
+
+
+class RecognitionCriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RecognitionCriterion
+        fields = ("id", "subject", "number", "text", "minimum", "source", "active")
+        read_only_fields = fields
+
+
+class GradingCriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GradingCriterion
+        fields = ("id", "subject", "code", "position", "text", "max_points", "source", "active")
+        read_only_fields = fields
+
+
+class GradingDeadlineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GradingDeadline
+        fields = ("id", "subject", "day", "month", "source")
         read_only_fields = fields

@@ -1,4 +1,6 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 
 from movement import selectors, services
 from movement.api.serializers import (
@@ -7,8 +9,12 @@ from movement.api.serializers import (
     CommendationSerializer,
     CommitmentSerializer,
     EidTallySerializer,
+    GradingCriterionSerializer,
+    GradingDeadlineSerializer,
     MediationCaseSerializer,
+    OrganisationCommitmentTallySerializer,
     OutreachSessionSerializer,
+    RecognitionCriterionSerializer,
     ReintegrationCaseSerializer,
     SafetyRecognitionSerializer,
     SelfManagementModelSerializer,
@@ -27,6 +33,8 @@ from movement.fields import (
     EID_TALLY_SORTABLE,
     MEDIATION_CASE_ORDERING,
     MEDIATION_CASE_SORTABLE,
+    ORGANISATION_COMMITMENT_TALLY_ORDERING,
+    ORGANISATION_COMMITMENT_TALLY_SORTABLE,
     OUTREACH_SESSION_ORDERING,
     OUTREACH_SESSION_SORTABLE,
     REINTEGRATION_CASE_ORDERING,
@@ -48,8 +56,12 @@ from movement.filtersets import (
     CommendationFilterSet,
     CommitmentFilterSet,
     EidTallyFilterSet,
+    GradingCriterionFilterSet,
+    GradingDeadlineFilterSet,
     MediationCaseFilterSet,
+    OrganisationCommitmentTallyFilterSet,
     OutreachSessionFilterSet,
+    RecognitionCriterionFilterSet,
     ReintegrationCaseFilterSet,
     SafetyRecognitionFilterSet,
     SelfManagementModelFilterSet,
@@ -63,8 +75,12 @@ from movement.models import (
     Commendation,
     Commitment,
     EidTally,
+    GradingCriterion,
+    GradingDeadline,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
+    RecognitionCriterion,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
@@ -72,7 +88,10 @@ from movement.models import (
     TeamMember,
     WeaponSurrender,
 )
+from wardsecurity.api.pagination import PageNumberPagination
 from wardsecurity.api.viewsets import WardRecordViewSet
+
+PAGE_AND_CURSOR_MESSAGE = _("Give a page number or a cursor, not both.")
 
 
 class SelfManagementModelViewSet(WardRecordViewSet):
@@ -374,6 +393,23 @@ class AppraisalViewSet(WardRecordViewSet):
     ordering = APPRAISAL_ORDERING
 
 
+class OrganisationCommitmentTallyViewSet(WardRecordViewSet):
+    model = OrganisationCommitmentTally
+    serializer_class = OrganisationCommitmentTallySerializer
+    filterset_class = OrganisationCommitmentTallyFilterSet
+    selectors = (
+        selectors.organisation_commitment_tally_list,
+        selectors.organisation_commitment_tally_get,
+    )
+    services = (
+        services.organisation_commitment_tally_create,
+        services.organisation_commitment_tally_update,
+        services.organisation_commitment_tally_delete,
+    )
+    ordering_fields = ORGANISATION_COMMITMENT_TALLY_SORTABLE
+    ordering = ORGANISATION_COMMITMENT_TALLY_ORDERING
+
+
 class AppraisalThresholdViewSet(viewsets.ReadOnlyModelViewSet):
     """Appraisal thresholds: the lowest score of each grade (xuất sắc, khá, trung bình, yếu) by
     which appraisals are graded.
@@ -393,6 +429,58 @@ class AppraisalThresholdViewSet(viewsets.ReadOnlyModelViewSet):
         return AppraisalThreshold.objects.all()
 
 
+class OnePagingPagination(PageNumberPagination):
+    """The shared pages, refusing a page number sent with a cursor (the cursor would win and
+    the page number be ignored silently)."""
+
+    def paginate_queryset(self, queryset, request, view=None, **kwargs):
+        params = request.query_params
+        if self.cursor_query_param in params and self.page_query_param in params:
+            raise ValidationError({self.page_query_param: [PAGE_AND_CURSOR_MESSAGE]})
+        return super().paginate_queryset(queryset, request, view, **kwargs)
+
+
+class ConfigurationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Configuration without a ward, readable by every signed-in user; administrators edit it
+    in the admin site, with the legal source beside each value (docs/domain.md)."""
+
+    read_only_resource = True
+    pagination_class = OnePagingPagination
+
+    def get_queryset(self):
+        return self.model.objects.all()
+
+
+class RecognitionCriterionViewSet(ConfigurationViewSet):
+    """The criteria of the safe-area standard per kind of subject (Thông tư 124/2021/TT-BCA)."""
+
+    model = RecognitionCriterion
+    serializer_class = RecognitionCriterionSerializer
+    filterset_class = RecognitionCriterionFilterSet
+    ordering_fields = ("subject", "number")
+    ordering = ("subject", "number")
+
+
+class GradingCriterionViewSet(ConfigurationViewSet):
+    """The grading sheet: criteria and maximum points (Quyết định 510/QĐ-BCA-V05)."""
+
+    model = GradingCriterion
+    serializer_class = GradingCriterionSerializer
+    filterset_class = GradingCriterionFilterSet
+    ordering_fields = ("subject", "position", "code")
+    ordering = ("subject", "position", "code")
+
+
+class GradingDeadlineViewSet(ConfigurationViewSet):
+    """The day of the year by which each kind of subject is graded."""
+
+    model = GradingDeadline
+    serializer_class = GradingDeadlineSerializer
+    filterset_class = GradingDeadlineFilterSet
+    ordering_fields = ("month", "day")
+    ordering = ("month", "day", "subject")
+
+
 ROUTES = [
     ("self-management-models", SelfManagementModelViewSet),
     ("teams", TeamViewSet),
@@ -407,4 +495,8 @@ ROUTES = [
     ("safety-recognitions", SafetyRecognitionViewSet),
     ("appraisals", AppraisalViewSet),
     ("appraisal-thresholds", AppraisalThresholdViewSet),
+    ("organisation-commitment-tallies", OrganisationCommitmentTallyViewSet),
+    ("recognition-criteria", RecognitionCriterionViewSet),
+    ("grading-criteria", GradingCriterionViewSet),
+    ("grading-deadlines", GradingDeadlineViewSet),
 ]

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from cameras.models import Camera
 from incidents.models import CaseType, Category, Severity
-from movement.models import Team, WeaponSurrender
+from movement.models import AppraisalThreshold, Team, WeaponSurrender
 from reports.figures.numbers import Unit
 from reports.figures.units import (
     ACCOUNT,
@@ -40,6 +40,7 @@ from reports.figures.units import (
     SUSPECT,
     TEAM,
     TIP,
+    WARD,
 )
 
 WEAPON_UNITS = {
@@ -194,6 +195,34 @@ SITUATION = SectionLayout(
     ),
 )
 
+# The movement's grading (Quyết định 510/QĐ-BCA-V05): how many subjects got each grade.
+GRADING = Heading(
+    pgettext_lazy("report", "Grading of the movement"),
+    (
+        Item(
+            "grades_group.",
+            pgettext_lazy("report", "Residential groups graded"),
+            GROUP,
+            choices=AppraisalThreshold.Grade,
+            nested=False,
+        ),
+        Item(
+            "grades_ward.",
+            pgettext_lazy("report", "Wards graded"),
+            WARD,
+            choices=AppraisalThreshold.Grade,
+            nested=False,
+        ),
+        Item(
+            "grades_organisation.",
+            pgettext_lazy("report", "Organisations graded"),
+            ORGANISATION,
+            choices=AppraisalThreshold.Grade,
+            nested=False,
+        ),
+    ),
+)
+
 MOVEMENT = SectionLayout(
     "II",
     pgettext_lazy("report", "Results of the movement"),
@@ -232,6 +261,21 @@ MOVEMENT = SectionLayout(
                     "commitment_coverage_pct",
                     pgettext_lazy("report", "Share of households committed"),
                     PERCENT,
+                ),
+                Item(
+                    "organisation_staff_signed",
+                    pgettext_lazy("report", "Staff of agencies and schools who signed"),
+                    PERSON,
+                ),
+                Item(
+                    "organisation_staff_signed_pct",
+                    pgettext_lazy("report", "Share of their staff who signed"),
+                    PERCENT,
+                ),
+                Item(
+                    "organisations_all_signed",
+                    pgettext_lazy("report", "Organisations where every member of staff signed"),
+                    ORGANISATION,
                 ),
             ),
         ),
@@ -355,6 +399,21 @@ MOVEMENT = SectionLayout(
                     AREA,
                 ),
                 Item(
+                    "recognised_groups_pct",
+                    pgettext_lazy("report", "Share of residential groups recognised as safe"),
+                    PERCENT,
+                ),
+                Item(
+                    "recognised_organisations",
+                    pgettext_lazy("report", "Agencies, enterprises and schools recognised as safe"),
+                    ORGANISATION,
+                ),
+                Item(
+                    "recognised_organisations_pct",
+                    pgettext_lazy("report", "Share of organisations recognised as safe"),
+                    PERCENT,
+                ),
+                Item(
                     "commendations_collective",
                     pgettext_lazy("report", "Collectives commended"),
                     COLLECTIVE,
@@ -366,6 +425,7 @@ MOVEMENT = SectionLayout(
                 ),
             ),
         ),
+        GRADING,
     ),
 )
 

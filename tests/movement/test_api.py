@@ -23,6 +23,7 @@ from movement.models import (
     Commitment,
     EidTally,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
     ReintegrationCase,
     SafetyRecognition,
@@ -274,7 +275,13 @@ RESOURCES = [
         factory=lambda ward, **kw: f.SafetyRecognitionFactory(
             ward=ward, **{"year": a_year(), **kw}
         ),
-        payload=lambda ward: {"ward": ward.pk, "subject": "ward", "year": 2023},
+        payload=lambda ward: {
+            "ward": ward.pk,
+            "subject": "ward",
+            "year": 2023,
+            "recognised": False,
+            "criteria_met": [2, 3],
+        },
         change={"decision_no": "12/QĐ-UBND"},
         choice=("recognised", "false", {"recognised": False}, {"recognised": True}),
         searchable=lambda ward, text: f.SafetyRecognitionFactory(
@@ -289,19 +296,46 @@ RESOURCES = [
         name="appraisals",
         model=Appraisal,
         factory=lambda ward, **kw: f.AppraisalFactory(ward=ward, **{"year": a_year(), **kw}),
-        payload=lambda ward: {"ward": ward.pk, "subject": "ward", "year": 2023, "score": "91.5"},
-        change={"score": "72"},
+        payload=lambda ward: {
+            "ward": ward.pk,
+            "subject": "ward",
+            "year": 2023,
+            "points": f.sheet_points(lanh_dao="20", tuyen_truyen="20", ket_qua="30", so_ket="1.5"),
+        },
+        change={"points": f.SHEET_POINTS},
         choice=("grade", "good", {"grade": "good"}, {"grade": "excellent"}),
         searchable=lambda ward, text: f.AppraisalFactory(
             ward=ward,
             year=a_year(),
-            subject="team",
-            team=f.TeamFactory(ward=ward, name=text),
+            subject="group",
+            group=f.ResidentialGroupFactory(ward=ward, name=text),
         ),
         grouped=lambda ward, group: f.AppraisalFactory(
             ward=ward, year=a_year(), subject="group", group=group
         ),
         sort=("score", {"score": Decimal("40")}, {"score": Decimal("95")}),
+    ),
+    Resource(
+        name="organisation-commitment-tallies",
+        model=OrganisationCommitmentTally,
+        factory=lambda ward, **kw: f.OrganisationCommitmentTallyFactory(
+            organisation=f.OrganisationFactory(ward=ward), ward=ward, **kw
+        ),
+        payload=lambda ward: {
+            "organisation": f.OrganisationFactory(ward=ward).pk,
+            "year": 2024,
+            "staff_count": 52,
+            "signed_count": 52,
+        },
+        change={"signed_count": 50},
+        choice=("all_signed", "true", {"signed_count": 40}, {"signed_count": 39}),
+        searchable=lambda ward, text: f.OrganisationCommitmentTallyFactory(
+            organisation=f.OrganisationFactory(ward=ward, name=text), ward=ward
+        ),
+        grouped=lambda ward, group: f.OrganisationCommitmentTallyFactory(
+            organisation=f.OrganisationFactory(ward=ward, group=group), ward=ward
+        ),
+        sort=("signed_count", {"signed_count": 3}, {"signed_count": 30}),
     ),
 ]
 BY_NAME = {resource.name: resource for resource in RESOURCES}
@@ -484,7 +518,10 @@ def test_date_range_filter(resource, as_writer, ward_a):
     assert as_writer.get(resource.url(), {after: "2024-13-45"}).status_code == 400
 
 
-@pytest.mark.parametrize("name", ["commitments", "safety-recognitions", "appraisals"])
+@pytest.mark.parametrize(
+    "name",
+    ["commitments", "safety-recognitions", "appraisals", "organisation-commitment-tallies"],
+)
 def test_year_filter(name, client, clerk_a, ward_a):
     resource = BY_NAME[name]
     wanted = resource.factory(ward_a, year=2022)
@@ -624,20 +661,22 @@ def test_commitment_signed_twice_is_a_400(client, clerk_a, ward_a):
 
 
 def test_appraisal_grade_follows_the_thresholds_and_cannot_be_typed(client, officer_a, ward_a):
-    AppraisalThreshold.objects.update_or_create(grade="excellent", defaults={"min_score": 90})
-    AppraisalThreshold.objects.update_or_create(grade="good", defaults={"min_score": 70})
     client.force_login(officer_a)
     resource = BY_NAME["appraisals"]
     payload = resource.payload(ward_a)
     response = client.post(resource.url(), **as_json({**payload, "grade": "weak"}))
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["grade"]
+    response = client.post(resource.url(), **as_json({**payload, "score": "10"}))
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["score"]
     response = client.post(resource.url(), **as_json(payload))
     assert response.status_code == 201
-    assert response.json()["grade"] == "excellent"
+    assert (response.json()["score"], response.json()["grade"]) == ("91.50", "excellent")
     pk = response.json()["id"]
-    response = client.patch(resource.url(pk), **as_json({"score": "75"}))
-    assert response.json()["grade"] == "good"
+    points = f.sheet_points(ket_qua="15")
+    response = client.patch(resource.url(pk), **as_json({"points": points}))
+    assert (response.json()["score"], response.json()["grade"]) == ("75.00", "good")
 
 
 def test_team_groups_are_ids_of_the_teams_own_ward(client, clerk_a, ward_a, ward_b):

@@ -13,6 +13,7 @@ from movement.models import (
     Commitment,
     EidTally,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
     ReintegrationCase,
     SafetyRecognition,
@@ -178,15 +179,35 @@ class TestMovementWritesByRoleAndScope(ServiceMatrix):
             SafetyRecognition,
             "safety_recognition",
             lambda ward: f.SafetyRecognitionFactory(ward=ward),
-            lambda ward: {"ward": ward.pk, "subject": "ward", "year": 2023},
+            lambda ward: {"ward": ward.pk, "subject": "ward", "year": 2023, "recognised": False},
             {"decision_no": "12/QĐ-UBND"},
         ),
         case(
             Appraisal,
             "appraisal",
             lambda ward: f.AppraisalFactory(ward=ward),
-            lambda ward: {"ward": ward.pk, "subject": "ward", "year": 2023, "score": "91.5"},
-            {"score": "72"},
+            lambda ward: {
+                "ward": ward.pk,
+                "subject": "ward",
+                "year": 2023,
+                "points": f.sheet_points(),
+            },
+            {"year": 2022},
+        ),
+        case(
+            OrganisationCommitmentTally,
+            "organisation_commitment_tally",
+            lambda ward: f.OrganisationCommitmentTallyFactory(
+                organisation=f.OrganisationFactory(ward=ward), ward=ward
+            ),
+            lambda ward: {
+                "organisation": f.OrganisationFactory(ward=ward).pk,
+                "year": 2024,
+                "staff_count": 52,
+                "signed_count": 50,
+            },
+            {"signed_count": 40},
+            derived_from="organisation",
         ),
     ]
 
@@ -370,21 +391,24 @@ def thresholds(db):
 
 
 def test_appraisal_grade_follows_the_configured_thresholds(thresholds, officer_a, ward_a):
-    data = {"ward": ward_a.pk, "subject": "ward", "year": 2024, "score": "91.5"}
+    points = f.sheet_points(lanh_dao="20", tuyen_truyen="20", mo_hinh="20", ket_qua="30")
+    data = {"ward": ward_a.pk, "subject": "ward", "year": 2024, "points": points}
     appraisal = s.appraisal_create(actor=officer_a, data=data)
-    assert appraisal.grade == "excellent"
-    appraisal = s.appraisal_update(actor=officer_a, instance=appraisal, data={"score": "65"})
-    assert appraisal.grade == "average"
+    assert (appraisal.score, appraisal.grade) == (Decimal("95"), "excellent")
+    lower = f.sheet_points(lanh_dao="10", tuyen_truyen="10", mo_hinh="10", ket_qua="30")
+    appraisal = s.appraisal_update(actor=officer_a, instance=appraisal, data={"points": lower})
+    assert (appraisal.score, appraisal.grade) == (Decimal("65"), "average")
     AppraisalThreshold.objects.filter(grade="good").update(min_score=60)
-    appraisal = s.appraisal_update(actor=officer_a, instance=appraisal, data={"score": "65"})
+    appraisal = s.appraisal_update(actor=officer_a, instance=appraisal, data={"points": lower})
     assert appraisal.grade == "good"
 
 
-def test_appraisal_grade_cannot_be_typed(thresholds, officer_a, ward_a):
-    data = {"ward": ward_a.pk, "subject": "ward", "year": 2024, "score": "10", "grade": "excellent"}
+@pytest.mark.parametrize("field", ["grade", "score"])
+def test_appraisal_total_and_grade_cannot_be_typed(field, thresholds, officer_a, ward_a):
+    data = {"ward": ward_a.pk, "subject": "ward", "year": 2024, "points": f.sheet_points()}
     with pytest.raises(ValidationError) as exc_info:
-        s.appraisal_create(actor=officer_a, data=data)
-    assert error_codes(exc_info, "grade") == ["not_writable"]
+        s.appraisal_create(actor=officer_a, data={**data, field: "95"})
+    assert error_codes(exc_info, field) == ["not_writable"]
     assert not Appraisal.objects.exists()
 
 
@@ -394,7 +418,6 @@ def test_appraisal_of_another_wards_team_is_refused(officer_a, ward_a, ward_b):
         "subject": "team",
         "team": f.TeamFactory(ward=ward_b).pk,
         "year": 2024,
-        "score": "80",
     }
     with pytest.raises(ValidationError) as exc_info:
         s.appraisal_create(actor=officer_a, data=data)

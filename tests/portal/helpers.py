@@ -63,6 +63,10 @@ def form_data(form_class, record, **changes):
             data[name] = list(value)
         else:
             data[name] = str(value)
+    # Fields a form builds itself from the record (the points boxes of a grading sheet).
+    record_post_data = getattr(form_class, "record_post_data", None)
+    if record_post_data is not None:
+        data.update(record_post_data(record))
     if record.pk:
         data["version"] = str(record.version)
     return data

@@ -25,10 +25,13 @@ from cameras.models import Camera, Contribution, Recorder, VideoExtraction
 from households.models import Household, Organisation, ResidentialGroup
 from incidents.models import CaseType, Category, Hotspot, Incident, Severity, Tip
 from movement.models import (
+    Appraisal,
+    AppraisalThreshold,
     Commendation,
     Commitment,
     EidTally,
     MediationCase,
+    OrganisationCommitmentTally,
     OutreachSession,
     ReintegrationCase,
     SafetyRecognition,
@@ -58,6 +61,7 @@ WARD_PATHS = {Commitment: "household__ward", VideoExtraction: "camera__ward"}
 # A residential group is its own; the first of several paths that has one is the group.
 GROUP_PATHS = {
     Commitment: ("household__group",),
+    OrganisationCommitmentTally: ("organisation__group",),
     Contribution: ("household__group", "organisation__group"),
     VideoExtraction: ("camera__group",),
     ResidentialGroup: ("id",),
@@ -203,6 +207,34 @@ class Committed(Direct):
                 yield ward, group, day, 1
 
 
+class Annual(Direct):
+    """Rows for the year the period ends in (a ``year`` field), counted from the later of
+    1 January and the day a related record was entered (``not_before``), if any."""
+
+    def __init__(self, model, value=None, not_before=None, **where):
+        super().__init__("annual", model, "year", value=value, **where)
+        self.not_before = not_before
+
+    def count(self, ward_ids, start, end, group=ANY):
+        rows = self.rows(ward_ids, group).filter(year=end.year)
+        if self.not_before:
+            rows = rows.filter(**{f"{self.not_before}__date__lte": end})
+        total = rows.aggregate(n=Sum(self.value) if self.value else Count("pk"))["n"]
+        return total or 0
+
+    def events(self, ward_ids):
+        paths = group_paths(self.model)
+        names = ["ward_id", "year", *paths]
+        names += [name for name in (self.value, self.not_before) if name]
+        for row in self.rows(ward_ids).values(*names):
+            day = dt.date(row["year"], 1, 1)
+            if self.not_before:
+                day = max(day, local_day(row[self.not_before]))
+            if day.year == row["year"]:
+                amount = row[self.value] if self.value else 1
+                yield row["ward_id"], first_group(row, paths), day, amount
+
+
 class SafeGroups(Direct):
     def __init__(self):
         super().__init__("flow", SafetyRecognition, "year", subject="group", recognised=True)
@@ -274,7 +306,23 @@ DIRECT = {
     "video_extractions": flow(VideoExtraction, "requested_at"),
     "video_extractions_useful": flow(VideoExtraction, "requested_at", useful=True),
     "safe_groups_recognised": SafeGroups(),
+    # Issue 14: safe-area recognition, grading and organisations' commitments, for the year.
+    "recognised_groups": Annual(
+        SafetyRecognition, not_before="group__created_at", subject="group", recognised=True
+    ),
+    "recognised_organisations": Annual(
+        SafetyRecognition,
+        not_before="organisation__created_at",
+        subject="organisation",
+        recognised=True,
+    ),
+    "organisation_staff": Annual(OrganisationCommitmentTally, value="staff_count"),
+    "organisation_staff_signed": Annual(OrganisationCommitmentTally, value="signed_count"),
+    "organisations_all_signed": Annual(OrganisationCommitmentTally, all_signed=True),
 }
+for _subject in ("group", "ward", "organisation"):
+    for _grade in AppraisalThreshold.Grade.values:
+        DIRECT[f"grades_{_subject}.{_grade}"] = Annual(Appraisal, subject=_subject, grade=_grade)
 for _kind in Team.Kind.values:
     DIRECT[f"teams.{_kind}"] = stock(Team, "established_on", "dissolved_on", kind=_kind)
     DIRECT[f"team_members.{_kind}"] = stock(
@@ -303,6 +351,13 @@ for _code, *_rest in import_module(
 # (numerator, denominator, the part whose data the ratio's comparison needs)
 RATIOS = {
     "commitment_coverage_pct": ("commitments_signed", "households", "commitments_signed"),
+    "recognised_groups_pct": ("recognised_groups", "residential_groups", "recognised_groups"),
+    "recognised_organisations_pct": (
+        "recognised_organisations", "organisations", "recognised_organisations",
+    ),
+    "organisation_staff_signed_pct": (
+        "organisation_staff_signed", "organisation_staff", "organisation_staff_signed",
+    ),
     "mediation_success_pct": (
         "mediation_received_resolved", "mediation_received", "mediation_received",
     ),
@@ -482,10 +537,52 @@ class World:
                 vneid_level2_collected=c + 1, vneid_level2_activated=c // 2,
             )  # fmt: skip
         elif kind == "safety":
+            recognised = ResidentialGroup.objects.create(ward=ward, name=f"Tổ an toàn {n}")
+            # Entered before the year it is recognised for, during it, or after it.
+            entered = day - dt.timedelta(days=30 * c) if c % 4 else day + dt.timedelta(days=9 * c)
+            ResidentialGroup.objects.filter(pk=recognised.pk).update(created_at=aware(entered))
             obj = SafetyRecognition.objects.create(
-                ward=ward, subject="group", group=ResidentialGroup.objects.create(
-                    ward=ward, name=f"Tổ an toàn {n}"
-                ), year=day.year, recognised=c % 3 != 0,
+                ward=ward, subject="group", group=recognised, year=day.year,
+                recognised=c % 3 != 0,
+            )  # fmt: skip
+        elif kind == "org_safety":
+            organisation = Organisation.objects.create(
+                ward=ward, group=group if c % 2 else None, name=f"Trường {n}", kind="school"
+            )
+            entered = day - dt.timedelta(days=25 * c) if c % 3 else day + dt.timedelta(days=7 * c)
+            Organisation.objects.filter(pk=organisation.pk).update(created_at=aware(entered))
+            obj = SafetyRecognition.objects.create(
+                ward=ward, subject="organisation", organisation=organisation, year=day.year,
+                recognised=c % 4 != 0, decision_no="12/QĐ-UBND",
+            )  # fmt: skip
+        elif kind == "appraisal":
+            subject = pick(["group", "organisation", "ward"])
+            if (
+                subject == "ward"
+                and Appraisal.objects.filter(ward=ward, subject="ward", year=day.year).exists()
+            ):
+                subject = "group"
+            links = {}
+            if subject == "group":
+                links["group"] = group
+                if Appraisal.objects.filter(group=group, year=day.year).exists():
+                    links["group"] = ResidentialGroup.objects.create(ward=ward, name=f"Tổ {n}")
+            elif subject == "organisation":
+                links["organisation"] = Organisation.objects.create(
+                    ward=ward, name=f"Cơ quan {n}", kind="agency"
+                )
+            obj = Appraisal.objects.create(
+                ward=ward, subject=subject, year=day.year, score=Decimal(c * 5 % 101),
+                grade=pick(AppraisalThreshold.Grade.values), **links,
+            )  # fmt: skip
+        elif kind == "org_tally":
+            organisation = Organisation.objects.create(
+                ward=ward, group=group if c % 2 else None, name=f"Doanh nghiệp {n}",
+                kind="enterprise",
+            )  # fmt: skip
+            obj = OrganisationCommitmentTally.objects.create(
+                ward=ward, organisation=organisation, year=day.year, staff_count=10 + c,
+                signed_count=10 + c - c % 3,
             )  # fmt: skip
         elif kind == "tip":
             obj = Tip.objects.create(
@@ -562,7 +659,9 @@ class World:
     def redate(self, obj, days):
         model = type(obj)
         shift = dt.timedelta(days=days)
-        if isinstance(obj, SafetyRecognition | Commitment):
+        if isinstance(
+            obj, SafetyRecognition | Commitment | Appraisal | OrganisationCommitmentTally
+        ):
             model.objects.filter(pk=obj.pk).update(year=obj.year + (1 if days > 0 else -1))
             return
         if isinstance(obj, ManualIndicatorValue):  # a value's day is its period's last day
@@ -606,8 +705,8 @@ class World:
             rows.update(ward=ward)
         elif isinstance(obj, EidTally):
             rows.update(ward=ward, group=None)
-        elif isinstance(obj, SafetyRecognition):
-            rows.update(ward=ward, subject="ward", group=None)
+        elif isinstance(obj, SafetyRecognition | Appraisal):
+            rows.update(ward=ward, subject="ward", group=None, organisation=None)
         elif isinstance(obj, Camera):
             rows.update(ward=ward, group=None, recorder=None, model=None)
         else:
@@ -672,7 +771,8 @@ class World:
 KINDS = (
     "household", "group", "organisation", "commitment", "model", "team", "mediation", "outreach",
     "commendation", "weapon", "reintegration", "eid", "safety", "tip", "incident", "hotspot",
-    "recorder", "camera", "contribution", "extraction", "manual",
+    "recorder", "camera", "contribution", "extraction", "manual", "org_safety", "appraisal",
+    "org_tally",
 )  # fmt: skip
 records_strategy = st.lists(
     st.tuples(

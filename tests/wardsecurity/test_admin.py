@@ -18,7 +18,15 @@ from django.utils.html import escape
 
 from cameras.models import VideoExtraction
 from households.models import Household
-from movement.models import AppraisalThreshold, Team, TeamMember, WeaponSurrender
+from movement.models import (
+    AppraisalThreshold,
+    GradingCriterion,
+    GradingDeadline,
+    RecognitionCriterion,
+    Team,
+    TeamMember,
+    WeaponSurrender,
+)
 from reporting.models import ConsolidatedReport, ManualIndicator, ReportSchedule
 from reporting.services import period_report_submit
 from tests import factories as f
@@ -67,6 +75,18 @@ MAKERS = {
         grade=AppraisalThreshold.Grade.GOOD, defaults={"min_score": Decimal("70")}
     )[0],
     "movement.Appraisal": f.AppraisalFactory,
+    # Issue 14: the safe-area criteria, the grading sheet and its deadlines are configuration
+    # seeded by a migration; the organisations' tallies are ward records.
+    "movement.RecognitionCriterion": lambda: RecognitionCriterion.objects.create(
+        subject="group", number=90, text="Tiêu chí thử"
+    ),
+    "movement.GradingCriterion": lambda: GradingCriterion.objects.create(
+        subject="group", code="thu_admin", text="Tiêu chí thử", max_points=Decimal("5")
+    ),
+    "movement.GradingDeadline": lambda: GradingDeadline.objects.get_or_create(
+        subject="group", defaults={"day": 20, "month": 11}
+    )[0],
+    "movement.OrganisationCommitmentTally": f.OrganisationCommitmentTallyFactory,
     "incidents.Tip": f.TipFactory,
     "incidents.Incident": lambda: incident_with_tip(),
     "incidents.Hotspot": f.HotspotFactory,

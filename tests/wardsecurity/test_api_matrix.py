@@ -106,7 +106,15 @@ REVIEWERS = {"admin_user", "reviewer_province"}
 
 # SPEC §4 and §5: the territory is reference data and the appraisal thresholds configuration (edited
 # in the admin site); the API only reads them. Every other resource has the full CRUD.
-READ_ONLY_RESOURCES = {"provinces", "wards", "ward-clusters", "appraisal-thresholds"}
+READ_ONLY_RESOURCES = {
+    "provinces",
+    "wards",
+    "ward-clusters",
+    "appraisal-thresholds",
+    "recognition-criteria",
+    "grading-criteria",
+    "grading-deadlines",
+}
 EVERY_WARD = "every ward"  # the scope of a record that belongs to no ward (configuration)
 
 

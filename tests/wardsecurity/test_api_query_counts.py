@@ -8,13 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from households.models import FormerWard, WardSuccession
-from movement.models import Appraisal, AppraisalThreshold, SafetyRecognition
+from movement.models import Appraisal, AppraisalThreshold, GradingDeadline, SafetyRecognition
 from tests import factories as f
 from tests.model_builders import BUILDERS
 from wardsecurity.api.urls import router
 
-# Configuration with one row per grade: it cannot grow to 30 rows.
-FIXED_SIZE = {AppraisalThreshold}
+# Configuration with one row per grade or per kind of subject: it cannot grow to 30 rows.
+FIXED_SIZE = {AppraisalThreshold, GradingDeadline}
 LISTS = sorted(
     (prefix, viewset)
     for prefix, viewset, _basename in router.registry

@@ -37,7 +37,8 @@ EXEMPT = {
     ("VideoExtraction", "import kind"): "the footage access log: written only by the officer "
     "who asks for footage, never imported",
     ("TeamMember", "metrics"): "members count through their team's headcount",
-    ("Appraisal", "metrics"): "appraisal grades are reported per team, not summed",
+    ("OrganisationCommitmentTally", "import kind"): "one line per organisation and year, "
+    "entered in the portal",
 }
 
 
@@ -94,7 +95,7 @@ def places(model) -> dict[str, bool]:
 def test_the_domain_models_are_found():
     names = {model.__name__ for model in domain_models()}
     assert {"Household", "Commitment", "Tip", "Camera", "VideoExtraction"} <= names
-    assert len(names) == 22
+    assert len(names) == 23
 
 
 @pytest.mark.parametrize("model", domain_models(), ids=lambda model: model.__name__)

@@ -45,6 +45,7 @@ SPEC_SCOPED = {
         "eidtally",
         "safetyrecognition",
         "appraisal",
+        "organisationcommitmenttally",
     },
     "incidents": {"incident", "tip", "hotspot"},
     "cameras": {"camera", "recorder", "contribution", "videoextraction"},

@@ -39,6 +39,7 @@ SERVICES = {
         "eid_tally",
         "safety_recognition",
         "appraisal",
+        "organisation_commitment_tally",
     ],
     "incidents": ["tip", "incident", "hotspot"],
     "cameras": ["recorder", "camera", "contribution", "video_extraction"],

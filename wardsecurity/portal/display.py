@@ -43,6 +43,9 @@ def display_value(model_field, value) -> str:
         return ", ".join(str(labels.get(item, item)) for item in value) or EMPTY
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, dict):  # a JSON mapping (a grading's points per code), keys sorted:
+        # PostgreSQL's jsonb keeps its own key order, not the order written
+        return "; ".join(f"{key}: {value[key]}" for key in sorted(value)) or EMPTY
     if isinstance(value, bool):
         return str(YES if value else NO)
     if isinstance(value, dt.datetime):

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+from importlib import import_module
 
 from django.apps import apps
 from django.contrib import messages
@@ -116,7 +117,10 @@ class HomeView(PrivatePageMixin, TemplateView):
         predecessors = user.scope_ward.successions.select_related("former_ward").order_by(
             "former_ward__code"
         )
+        # The movement's yearly gradings still owed, with their deadlines (QĐ 510/QĐ-BCA-V05).
+        gradings_due = import_module("movement.selectors").gradings_due
         return {
+            "gradings": gradings_due(user=user, today=today),
             "ward": user.scope_ward,
             "predecessors": list(predecessors),
             "month": today,
@@ -126,6 +130,7 @@ class HomeView(PrivatePageMixin, TemplateView):
             "last_month": last_start,
             "last_month_closed": month_closed(periods, last_start, last_end),
             "periods_url": optional_url("periods"),
+            "grading_url": optional_url("movement:appraisal_list"),
         }
 
     def ward_overview(self, user):
