@@ -4,7 +4,17 @@ police-only footage access log ``video-extractions``."""
 import datetime as dt
 
 from cameras.models import Camera, Contribution, Recorder, VideoExtraction
-from tests.api_matrix import ApiMatrix, Link, Resource, body, ids, patch, post, snapshot
+from tests.api_matrix import (
+    ApiMatrix,
+    Link,
+    Resource,
+    body,
+    ids,
+    input_errors,
+    patch,
+    post,
+    snapshot,
+)
 from tests.factories import (
     CameraFactory,
     ContributionFactory,
@@ -155,7 +165,7 @@ def test_extraction_requester_is_the_actor_and_cannot_be_sent(client, officer_a,
 
     response = post(client, "/api/v1/video-extractions/", {**data, "requested_by": someone_else.pk})
     assert response.status_code == 400
-    assert list(body(response)) == ["requested_by"]
+    assert list(input_errors(response)) == ["requested_by"]
 
     response = post(client, "/api/v1/video-extractions/", data)
     assert response.status_code == 201
@@ -168,7 +178,7 @@ def test_extraction_requester_is_the_actor_and_cannot_be_sent(client, officer_a,
     for field, value in (("requested_by", someone_else.pk), ("ward", ward_a.pk)):
         response = patch(client, url, {field: value})
         assert response.status_code == 400
-        assert list(body(response)) == [field]
+        assert list(input_errors(response)) == [field]
     record.refresh_from_db()
     assert (record.requested_by, record.version) == (officer_a, 1)
 
@@ -208,7 +218,7 @@ def test_extraction_cannot_name_or_move_to_another_wards_camera(
     client.force_login(admin_user)
     response = patch(client, f"{url}{record.pk}/", {"camera": foreign.pk})
     assert response.status_code == 400
-    assert list(body(response)) == ["camera"]
+    assert list(input_errors(response)) == ["camera"]
     assert snapshot(VideoExtraction) == before
 
 
@@ -267,7 +277,7 @@ def test_amounts_with_separators_or_decimals_are_refused(client, clerk_a, ward_a
         data = {**contribution_data(ward_a), "amount_vnd": amount}
         response = post(client, "/api/v1/contributions/", data)
         assert response.status_code == 400, amount
-        assert list(body(response)) in (["amount_vnd"], ["non_field_errors"]), amount
+        assert list(input_errors(response)) in (["amount_vnd"], ["non_field_errors"]), amount
     assert not Contribution.objects.exists()
 
 

@@ -211,6 +211,8 @@ def test_a_police_officers_day(api, sign_in, officer_a, clerk_a, ward_a):
             ward=ward_a.pk,
             occurred_at=(now - dt.timedelta(hours=1)).isoformat(),
             category="drugs",
+            case_type="criminal",
+            severity="serious",
             summary="Phát hiện hai đối tượng sử dụng ma túy",
             source="tip",
             tip=tip.parsed.id,

@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from incidents.models import Hotspot, Incident, Tip
-from tests.api_matrix import ApiMatrix, Link, Resource, body, ids, post
+from tests.api_matrix import ApiMatrix, Link, Resource, body, ids, input_errors, post
 from tests.factories import HotspotFactory, IncidentFactory, ResidentialGroupFactory, TipFactory
 from wardsecurity.models import SensitiveRead
 
@@ -122,7 +122,7 @@ def test_incidents_are_read_only_on_a_tip(client, officer_a, ward_a):
         f"/api/v1/tips/{tip.pk}/", {"incidents": [incident.pk]}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert list(body(response)) == ["incidents"]
+    assert list(input_errors(response)) == ["incidents"]
     incident.refresh_from_db()
     assert incident.tip_id is None
 
@@ -215,7 +215,7 @@ def test_officer_cannot_create_an_incident_in_another_ward(client, officer_a, wa
     client.force_login(officer_a)
     response = post(client, "/api/v1/incidents/", incident_data(ward_b))
     assert response.status_code == 400
-    assert list(body(response)) == ["ward"]
+    assert list(input_errors(response)) == ["ward"]
     assert not Incident.objects.exists()
 
 

@@ -174,7 +174,7 @@ def test_a_page_that_is_not_a_page_is_not_found(client, clerk_a, household_chang
     client.force_login(clerk_a)
     response = history(client, household_changed_twice, page=page, page_size=2)
     assert response.status_code == 404
-    assert response.json() == {"detail": "Số trang không hợp lệ."}
+    assert response.json() == {"code": "not_found", "detail": "Số trang không hợp lệ."}
 
 
 def test_a_bad_page_size_is_refused(client, clerk_a, household_changed_twice):
