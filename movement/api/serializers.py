@@ -8,9 +8,11 @@ from movement.fields import (
     EID_TALLY_FIELDS,
     MEDIATION_CASE_FIELDS,
     OUTREACH_SESSION_FIELDS,
+    PATROL_FIELDS,
     REINTEGRATION_CASE_FIELDS,
     SAFETY_RECOGNITION_FIELDS,
     SELF_MANAGEMENT_MODEL_FIELDS,
+    TEAM_APPRAISAL_FIELDS,
     TEAM_FIELDS,
     TEAM_MEMBER_FIELDS,
     WEAPON_SURRENDER_FIELDS,
@@ -23,10 +25,12 @@ from movement.models import (
     EidTally,
     MediationCase,
     OutreachSession,
+    Patrol,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
     TeamMember,
     WeaponSurrender,
 )
@@ -52,6 +56,22 @@ class TeamMemberSerializer(WardRecordSerializer):
         model = TeamMember
         fields = (*RECORD_FIELDS, *TEAM_MEMBER_FIELDS)
         read_only_fields = RECORD_FIELDS
+
+
+class PatrolSerializer(WardRecordSerializer):
+    class Meta:
+        model = Patrol
+        fields = (*RECORD_FIELDS, "ward", *PATROL_FIELDS)
+        # The ward follows the team.
+        read_only_fields = (*RECORD_FIELDS, "ward")
+
+
+class TeamAppraisalSerializer(WardRecordSerializer):
+    class Meta:
+        model = TeamAppraisal
+        fields = (*RECORD_FIELDS, "ward", *TEAM_APPRAISAL_FIELDS)
+        # The ward follows the team.
+        read_only_fields = (*RECORD_FIELDS, "ward")
 
 
 class CommitmentSerializer(WardRecordSerializer):
