@@ -62,6 +62,10 @@ def group_fk(related_name):
     )
 
 
+def is_date(value) -> bool:
+    return isinstance(value, date)
+
+
 def past_date(verbose_name, **kwargs):
     return models.DateField(verbose_name, validators=[validate_not_future], **kwargs)
 
@@ -212,14 +216,16 @@ class Team(WardRecord):
         # roster) are in the services (movement/services.py).
         super().clean()
         errors = {}
+        # A date that failed its own field check is still the text typed: compare dates only.
+        founded, decided = self.established_on, self.decision_on
         if self.kind == self.Kind.SECURITY_TEAM:
             if not self.decision_no:
                 errors["decision_no"] = ValidationError(SECURITY_TEAM_DECISION, code="required")
-            if not self.decision_on:
+            if not decided:
                 errors["decision_on"] = ValidationError(SECURITY_TEAM_DECISION, code="required")
-            elif self.established_on and self.decision_on > self.established_on:
+            elif is_date(founded) and is_date(decided) and decided > founded:
                 errors["decision_on"] = ValidationError(DECISION_AFTER_FOUNDING, code="order")
-        if self.is_legacy and self.established_on and self.established_on >= LAW_30_IN_FORCE:
+        if self.is_legacy and is_date(founded) and founded >= LAW_30_IN_FORCE:
             errors["established_on"] = ValidationError(
                 LEGACY_FOUNDED_TOO_LATE,
                 code="legacy_force",
@@ -381,7 +387,7 @@ class Patrol(WardRecord):
     def clean(self):
         super().clean()
         team, day = (self.team if self.team_id else None), self.patrolled_on
-        if team is None or day is None:
+        if team is None or not is_date(day):
             return
         if day < team.established_on:
             raise ValidationError(
@@ -391,7 +397,8 @@ class Patrol(WardRecord):
             raise ValidationError(
                 {"patrolled_on": ValidationError(PATROL_AFTER_TEAM, code="team_dissolved")}
             )
-        if self.members_on_duty and 0 < team.headcount < self.members_on_duty:
+        on_duty = self.members_on_duty
+        if isinstance(on_duty, int) and 0 < team.headcount < on_duty:
             raise ValidationError(
                 {
                     "members_on_duty": ValidationError(
@@ -479,7 +486,9 @@ class TeamAppraisal(WardRecord):
     year = models.PositiveSmallIntegerField(
         _("appraisal year"),
         validators=[validate_year],
-        help_text=_("Labelled by the year it ends in: 15 November of the year before to 14 November."),
+        help_text=_(
+            "Labelled by the year it ends in: 15 November of the year before to 14 November."
+        ),
     )
     level = models.CharField(_("level"), max_length=14, choices=AppraisalLevel.choices)
     decision_no = models.CharField(_("decision number"), max_length=50, blank=True)
@@ -512,7 +521,7 @@ class TeamAppraisal(WardRecord):
         # Rules of the record and its team; the cap on the top level is in the service.
         super().clean()
         team, year = (self.team if self.team_id else None), self.year
-        if team is None or year is None:
+        if team is None or not isinstance(year, int) or not 1945 <= year <= 2100:
             return
         if team.kind != Team.Kind.SECURITY_TEAM:
             raise ValidationError(

@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from movement.models import (
+    LAW_30_IN_FORCE,
     Appraisal,
     Commendation,
     Commitment,
     EidTally,
     MediationCase,
-    LAW_30_IN_FORCE,
     OutreachSession,
     Patrol,
     ReintegrationCase,
@@ -314,8 +314,8 @@ def legacy_forces_end(
     They get ``dissolved_on`` = 1 July 2024: a team counts in the statistics up to the day before
     its ``dissolved_on``, so they count through 30 June 2024 and from no day after. Run by a
     command (no actor): the history names the service, and the command or the demo load that
-    called it, in its context; closed periods do not stop it, since the Law, not a ward, ended these forces. Running it again changes nothing.
-    ``ward_ids`` limits it to those wards (the demo's).
+    called it, in its context. Closed periods do not stop it: the Law, not a ward, ended these
+    forces. Running it again changes nothing. ``ward_ids`` limits it to those wards (the demo's).
     """
     legacy = Team.objects.filter(kind__in=Team.LEGACY_KINDS, established_on__lt=LAW_30_IN_FORCE)
     if ward_ids is not None:
@@ -360,11 +360,11 @@ def patrol_update(
     )
 
 
-def patrol_delete(*, actor: User, instance: Patrol, expected_version: int | str | None = None) -> None:
+def patrol_delete(
+    *, actor: User, instance: Patrol, expected_version: int | str | None = None
+) -> None:
     """Delete a patrol log entry in the actor's scope (optimistic version check)."""
-    delete_record(
-        instance, actor=actor, expected_version=expected_version, service="patrol_delete"
-    )
+    delete_record(instance, actor=actor, expected_version=expected_version, service="patrol_delete")
 
 
 def _lock_appraisal_year(ward_id: int, year: int) -> None:
