@@ -30,10 +30,12 @@ from movement.models import (
     EidTally,
     MediationCase,
     OutreachSession,
+    Patrol,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
     WeaponSurrender,
 )
 from reporting.models import ManualIndicator, ManualIndicatorValue
@@ -203,17 +205,20 @@ class Committed(Direct):
                 yield ward, group, day, 1
 
 
-class SafeGroups(Direct):
-    def __init__(self):
-        super().__init__("flow", SafetyRecognition, "year", subject="group", recognised=True)
+class YearFlow(Direct):
+    """Records of a year, counted on its 1 January (recognitions, team appraisals)."""
+
+    def __init__(self, model, **where):
+        super().__init__("flow", model, "year", **where)
 
     def count(self, ward_ids, start, end, group=ANY):
         years = [y for y in range(start.year, end.year + 1) if start <= dt.date(y, 1, 1) <= end]
         return self.rows(ward_ids, group).filter(year__in=years).count()
 
     def events(self, ward_ids):
-        for ward, group, year in self.rows(ward_ids).values_list("ward_id", "group", "year"):
-            yield ward, group, dt.date(year, 1, 1), 1
+        paths = group_paths(self.model)
+        for row in self.rows(ward_ids).values("ward_id", "year", *paths):
+            yield row["ward_id"], first_group(row, paths), dt.date(row["year"], 1, 1), 1
 
 
 DIRECT = {
@@ -250,8 +255,13 @@ DIRECT = {
     "contributions_vnd": flow(Contribution, "contributed_on", value="amount_vnd"),
     "video_extractions": flow(VideoExtraction, "requested_at"),
     "video_extractions_useful": flow(VideoExtraction, "requested_at", useful=True),
-    "safe_groups_recognised": SafeGroups(),
+    "safe_groups_recognised": YearFlow(SafetyRecognition, subject="group", recognised=True),
+    "patrols": flow(Patrol, "patrolled_on"),
+    "patrol_member_shifts": flow(Patrol, "patrolled_on", value="members_on_duty"),
+    "patrol_incidents_found": flow(Patrol, "patrolled_on", value="incidents_found"),
 }
+for _level in TeamAppraisal.Level.values:
+    DIRECT[f"team_appraisals.{_level}"] = YearFlow(TeamAppraisal, level=_level)
 for _kind in Team.Kind.values:
     DIRECT[f"teams.{_kind}"] = stock(Team, "established_on", "dissolved_on", kind=_kind)
     DIRECT[f"team_members.{_kind}"] = stock(
@@ -419,6 +429,20 @@ class World:
                 ward=ward, kind=pick(Team.Kind.values), name=f"Tổ {n}", established_on=day,
                 dissolved_on=end, headcount=c % 9,
             )  # fmt: skip
+        elif kind in ("patrol", "team_appraisal"):
+            team = Team.objects.create(
+                ward=ward, kind="security_team", name=f"Tổ bảo vệ {n}", established_on=BASE,
+                headcount=5,
+            )  # fmt: skip
+            if kind == "patrol":
+                obj = Patrol.objects.create(
+                    ward=ward, team=team, patrolled_on=day, shift=pick(Patrol.Shift.values),
+                    area="Chợ", members_on_duty=1 + c % 4, incidents_found=c % 3,
+                )  # fmt: skip
+            else:
+                obj = TeamAppraisal.objects.create(
+                    ward=ward, team=team, year=day.year, level=pick(TeamAppraisal.Level.values)
+                )
         elif kind == "mediation":
             resolved = end is not None
             obj = MediationCase.objects.create(
@@ -521,7 +545,7 @@ class World:
     def redate(self, obj, days):
         model = type(obj)
         shift = dt.timedelta(days=days)
-        if isinstance(obj, SafetyRecognition | Commitment):
+        if isinstance(obj, SafetyRecognition | Commitment | TeamAppraisal):
             model.objects.filter(pk=obj.pk).update(year=obj.year + (1 if days > 0 else -1))
             return
         if isinstance(obj, ManualIndicatorValue):  # a value's day is its period's last day
@@ -631,7 +655,7 @@ class World:
 KINDS = (
     "household", "group", "organisation", "commitment", "model", "team", "mediation", "outreach",
     "commendation", "weapon", "reintegration", "eid", "safety", "tip", "incident", "hotspot",
-    "recorder", "camera", "contribution", "extraction", "manual",
+    "recorder", "camera", "contribution", "extraction", "manual", "patrol", "team_appraisal",
 )  # fmt: skip
 records_strategy = st.lists(
     st.tuples(
