@@ -140,7 +140,7 @@ def self_management_model_delete(
 
 
 def _norm_where(norm: TeamSizeNorm) -> str:
-    return norm.province.name if norm.province_id else str(NATIONAL_DEFAULT)
+    return norm.province.name if norm.province is not None else str(NATIONAL_DEFAULT)
 
 
 def _security_team_rules(prepared: Prepared[Team]) -> None:

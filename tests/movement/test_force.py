@@ -156,6 +156,7 @@ def test_a_kept_roster_is_built_member_by_member(officer_a, ward_a):
 
 def test_a_member_leaving_cannot_take_the_roster_under_three(officer_a, ward_a):
     _team, (_leader, deputy, member) = roster_team(ward_a)
+    other = f.TeamFactory(ward=ward_a, kind=Team.Kind.ANTI_DRUG)
     before = snapshot(TeamMember), snapshot(Team)
     with pytest.raises(ValidationError) as exc_info:
         s.team_member_update(actor=officer_a, instance=member, data={"left_on": "2025-01-10"})
@@ -167,7 +168,6 @@ def test_a_member_leaving_cannot_take_the_roster_under_three(officer_a, ward_a):
     with pytest.raises(ValidationError) as exc_info:
         s.team_member_delete(actor=officer_a, instance=deputy)
     assert error_codes(exc_info, NON_FIELD_ERRORS) == ["under_norm"]
-    other = f.TeamFactory(ward=ward_a, kind=Team.Kind.ANTI_DRUG)
     with pytest.raises(ValidationError) as exc_info:
         s.team_member_update(actor=officer_a, instance=member, data={"team": other.pk})
     assert error_codes(exc_info, "team") == ["under_norm"]
