@@ -528,7 +528,7 @@ def test_the_portal_form_shows_the_norm_and_saves_nothing(clerk_a, ward_a):
     data = create_data(client, TEAMS, team)
     data["groups"] = [f.ResidentialGroupFactory(ward=ward_a).pk]
     response = client.post(TEAMS.url("create"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "có ít nhất 3 thành viên" in response.content.decode()
     assert not Team.objects.exists()
     data["headcount"] = "3"
