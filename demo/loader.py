@@ -34,7 +34,8 @@ from demo.builder import WardBuilder
 from demo.common import ADMIN, NATIONAL_VIEWER, upsert_users
 from households.models import Household, Organisation, ResidentialGroup, Ward
 from incidents.models import Incident, Tip
-from movement.models import Commitment, Team, TeamMember
+from movement.models import LAW_30_IN_FORCE, Commitment, Team, TeamMember
+from movement.services import legacy_forces_end
 
 WARDS = (ba_ngoi, ha_giang_2, tinh_gia, hoa_lu, nam_dinh)
 PLANS = tuple(plan for ward in WARDS for plan in ward.PLANS)
@@ -119,7 +120,10 @@ def load_demo(*, password: str) -> list[str]:
             status[ward] = "built"
         if "built" in status.values():
             analyze_bulk_tables()
+        # The articles' neighbourhood guards predate Law 30/2023/QH15, which ended them.
+        ended = legacy_forces_end(ward_ids=[ward.pk for ward in wards.values()])
         lines = [f"{w.code} {w.name}: {state} ({summary(w)})" for w, state in status.items()]
+        lines.append(f"legacy forces ended on {LAW_30_IN_FORCE:%d/%m/%Y}: {ended.total}")
         reports = reporting.load_reports(wards, users)
         lines += [f"{w.code} {w.name} reports: {state}" for w, state in reports.items()]
         return lines

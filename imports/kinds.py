@@ -415,6 +415,12 @@ KINDS = {
                     ("Số quyết định", "Quyết định thành lập"),
                     example="125/QĐ-UBND",
                 ),
+                Column(
+                    "decision_on",
+                    ("Ngày quyết định", "Ngày ký quyết định"),
+                    DATE,
+                    example="28/06/2024",
+                ),
                 Column("headcount", ("Số thành viên", "Quân số"), NUMBER, example="5"),
                 Column(
                     "roster_kept",

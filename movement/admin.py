@@ -17,12 +17,16 @@ from movement.models import (
     MediationCase,
     OrganisationCommitmentTally,
     OutreachSession,
+    Patrol,
     RecognitionCriterion,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
+    TeamAppraisalRule,
     TeamMember,
+    TeamSizeNorm,
     WeaponSurrender,
 )
 from wardsecurity.admin import (
@@ -105,6 +109,62 @@ class TeamMemberAdmin(WardRecordAdmin):
     @admin.display(description=_("ward"), ordering="team__ward__code")
     def team_ward(self, obj):
         return obj.team.ward
+
+
+@admin.register(TeamSizeNorm)
+class TeamSizeNormAdmin(AdministratorMixin, admin.ModelAdmin):
+    """Configuration, not code: each province's team size, with its legal source beside it."""
+
+    list_display = ("__str__", "min_members", "max_members", "source")
+    autocomplete_fields = ("province",)
+    ordering = ("province__code",)
+
+
+@admin.register(TeamAppraisalRule)
+class TeamAppraisalRuleAdmin(AdministratorMixin, admin.ModelAdmin):
+    """Configuration, not code: the cap on the top level and the months a team must have worked."""
+
+    list_display = ("from_year", "top_level_cap_pct", "min_months_operating", "source")
+    ordering = ("-from_year",)
+
+
+@admin.register(Patrol)
+class PatrolAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.patrol_list)
+    services = (services.patrol_create, services.patrol_update, services.patrol_delete)
+    list_display = (
+        "patrolled_on",
+        "shift",
+        "team",
+        "area",
+        "members_on_duty",
+        "incidents_found",
+        "ward",
+    )
+    list_filter = (*ward_filters(), "shift")
+    search_fields = ("area__ws_fold__contains", "team__name__ws_fold__contains")
+    autocomplete_fields = ("team",)
+    # The ward follows the team (Patrol.derive_fields).
+    derived_fields = ("ward",)
+    date_hierarchy = "patrolled_on"
+    ordering = ("ward__code", "-patrolled_on")
+
+
+@admin.register(TeamAppraisal)
+class TeamAppraisalAdmin(WardRecordAdmin):
+    selector = staticmethod(selectors.team_appraisal_list)
+    services = (
+        services.team_appraisal_create,
+        services.team_appraisal_update,
+        services.team_appraisal_delete,
+    )
+    list_display = ("year", "team", "level", "decision_no", "ward")
+    list_filter = (*ward_filters(), "year", "level")
+    search_fields = ("team__name__ws_fold__contains", "decision_no")
+    autocomplete_fields = ("team",)
+    # The ward follows the team (TeamAppraisal.derive_fields).
+    derived_fields = ("ward",)
+    ordering = ("-year", "ward__code")
 
 
 @admin.register(Commitment)

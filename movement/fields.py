@@ -28,6 +28,7 @@ TEAM_FIELDS = (
     "established_on",
     "dissolved_on",
     "decision_no",
+    "decision_on",
     "roster_kept",
     # Writable: the service refuses a typed value that disagrees with a kept roster.
     "headcount",
@@ -39,6 +40,24 @@ TEAM_MEMBER_FIELDS = ("team", "full_name", "role", "phone", "birth_year", "joine
 # Not by phone or birth year: personal data is shown, never sorted on.
 TEAM_MEMBER_SORTABLE = ("id", "joined_on", "full_name", "created_at", "updated_at")
 TEAM_MEMBER_ORDERING = ("-id",)
+
+# The ward follows the team: shown, never written.
+PATROL_FIELDS = (
+    "team",
+    "patrolled_on",
+    "shift",
+    "area",
+    "members_on_duty",
+    "findings",
+    "incidents_found",
+)
+PATROL_SORTABLE = ("id", "patrolled_on", "incidents_found", "created_at", "updated_at")
+PATROL_ORDERING = ("-id",)
+
+# The ward follows the team: shown, never written.
+TEAM_APPRAISAL_FIELDS = ("team", "year", "level", "decision_no", "note")
+TEAM_APPRAISAL_SORTABLE = ("id", "year", "level", "created_at", "updated_at")
+TEAM_APPRAISAL_ORDERING = ("-id",)
 
 # The ward follows the signer: shown, never written.
 COMMITMENT_FIELDS = ("household", "organisation", "year", "kind", "signed_on")

@@ -15,11 +15,13 @@ from movement.models import (
     MediationCase,
     OrganisationCommitmentTally,
     OutreachSession,
+    Patrol,
     RecognitionCriterion,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
     TeamMember,
     WeaponSurrender,
 )
@@ -72,6 +74,25 @@ class TeamMemberFilterSet(WardRecordFilterSet):
     class Meta:
         model = TeamMember
         fields = ["ward", "ward_code", "team", "role", "current"]
+
+
+class PatrolFilterSet(WardRecordFilterSet):
+    team = link("team_id", _("team (id)"))
+    patrolled_on = date_range("patrolled_on", _("date"))
+    search_fields = ("area", "findings", "team__name")
+
+    class Meta:
+        model = Patrol
+        fields = ["ward", "ward_code", "team", "shift"]
+
+
+class TeamAppraisalFilterSet(WardRecordFilterSet):
+    team = link("team_id", _("team (id)"))
+    search_fields = ("team__name", "decision_no")
+
+    class Meta:
+        model = TeamAppraisal
+        fields = ["ward", "ward_code", "team", "year", "level"]
 
 
 class CommitmentFilterSet(WardRecordFilterSet):

@@ -11,10 +11,12 @@ from movement.models import (
     MediationCase,
     OrganisationCommitmentTally,
     OutreachSession,
+    Patrol,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
     WeaponSurrender,
 )
 from reports.statistics.metrics import (
@@ -100,6 +102,38 @@ register(
         STOCK,
         Team.Kind,
         definition=_("Headcount of the teams counted in “Teams”."),
+    ),
+    Metric(
+        "patrols",
+        _("Patrols and duty shifts"),
+        "count",
+        FLOW,
+        definition=_("Duty shifts and patrols of teams logged for a day in the period."),
+    ),
+    Metric(
+        "patrol_member_shifts",
+        _("Member shifts on patrol"),
+        "people",
+        FLOW,
+        definition=_("Members on duty, summed over the patrols counted in “Patrols”."),
+    ),
+    Metric(
+        "patrol_incidents_found",
+        _("Incidents found on patrol"),
+        "count",
+        FLOW,
+        definition=_("Incidents found, summed over the patrols counted in “Patrols”."),
+    ),
+    *family(
+        "team_appraisals",
+        _("Teams appraised"),
+        "count",
+        FLOW,
+        TeamAppraisal.Level,
+        definition=_(
+            "Grassroots security and order teams appraised at the level for an appraisal year "
+            "(15 November to 14 November) whose end year's 1 January is in the period."
+        ),
     ),
     Metric(
         "mediation_received",
@@ -316,6 +350,10 @@ register(
         by="kind",
         value="headcount",
     ),
+    Source(Patrol, "patrols", date="patrolled_on"),
+    Source(Patrol, "patrol_member_shifts", date="patrolled_on", value="members_on_duty"),
+    Source(Patrol, "patrol_incidents_found", date="patrolled_on", value="incidents_found"),
+    Source(TeamAppraisal, "team_appraisals", year="year", by="level"),
     Source(MediationCase, "mediation_received", date="received_on"),
     Source(MediationCase, "mediation_resolved", date="closed_on", where={"outcome": "resolved"}),
     Source(

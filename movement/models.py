@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.postgres.fields import ArrayField
@@ -9,15 +10,41 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from households.models import Household, Organisation, ResidentialGroup, Ward
+from households.models import Household, Organisation, Province, ResidentialGroup, Ward
 from wardsecurity.history import track_links, tracked
 from wardsecurity.models import WardRecord, dates_ordered, not_negative
 from wardsecurity.validators import validate_birth_year, validate_not_future, validate_year
 
 DATES_ORDER = _("The end date cannot be before the start date.")
+# Law 30/2023/QH15 on the forces taking part in protecting security and order at the grassroots
+# took effect on this day (docs/domain.md).
+LAW_30_IN_FORCE = date(2024, 7, 1)
+SECURITY_TEAM_DECISION = _(
+    "A grassroots security and order team is founded by a decision of the chairman of the ward "
+    "People's Committee: enter the decision's number and date."
+)
+DECISION_AFTER_FOUNDING = _("The founding decision cannot be dated after the team was founded.")
+PATROL_BEFORE_TEAM = _("The team was not founded yet on that day.")
+PATROL_AFTER_TEAM = _("The team had been dissolved by that day: it cannot be on duty.")
+PATROL_TOO_MANY = _("More members on duty than the team has (%(headcount)s).")
+APPRAISAL_NOT_SECURITY_TEAM = _(
+    "Only grassroots security and order teams are appraised this way; the movement's grading "
+    "of other teams is an appraisal of the movement."
+)
+APPRAISAL_FUTURE = _("This appraisal year has not started yet.")
+APPRAISAL_TEAM_GONE = _("The team was dissolved before this appraisal year began.")
+APPRAISAL_TOO_NEW = _(
+    "A team is appraised once it has worked for at least %(months)s months by the end of the "
+    "appraisal year (%(end)s)."
+)
+LEGACY_FOUNDED_TOO_LATE = _(
+    "“%(kind)s” is a force replaced by Law 30/2023/QH15 from 1 July 2024: none can be founded "
+    "on or after that day. Found a grassroots security and order team instead."
+)
 
 
 def ward_fk(related_name):
@@ -35,6 +62,10 @@ def group_fk(related_name):
         on_delete=models.PROTECT,
         related_name=related_name,
     )
+
+
+def is_date(value) -> bool:
+    return isinstance(value, date)
 
 
 def past_date(verbose_name, **kwargs):
@@ -115,6 +146,24 @@ class Team(WardRecord):
         EID_GUIDANCE = "eid_guidance", _("Electronic ID guidance team")
         NEIGHBOURHOOD_GUARD = "neighbourhood_guard", _("Neighbourhood guard (before July 2024)")
         MEDIATION_TEAM = "mediation_team", _("Mediation team")
+        PART_TIME_COMMUNE_POLICE = (
+            "part_time_commune_police",
+            _("Part-time commune police (before July 2024)"),
+        )
+        CIVIL_DEFENCE_CAPTAINS = (
+            "civil_defence_captains",
+            _("Civil defence team captains and deputies (before July 2024)"),
+        )
+
+    # The forces Law 30/2023/QH15 replaced on 1 July 2024 (docs/domain.md): none is founded
+    # from that day, and `manage.py end_legacy_forces` ends the ones still open.
+    LEGACY_KINDS = frozenset(
+        {
+            Kind.NEIGHBOURHOOD_GUARD,
+            Kind.PART_TIME_COMMUNE_POLICE,
+            Kind.CIVIL_DEFENCE_CAPTAINS,
+        }
+    )
 
     ward = ward_fk("teams")
     groups = models.ManyToManyField(
@@ -133,6 +182,7 @@ class Team(WardRecord):
     established_on = past_date(_("established on"))
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     decision_no = models.CharField(_("decision number"), max_length=50, blank=True)
+    decision_on = past_date(_("decision date"), null=True, blank=True)
     roster_kept = models.BooleanField(
         _("roster kept"),
         default=False,
@@ -158,6 +208,33 @@ class Team(WardRecord):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_legacy(self) -> bool:
+        return self.kind in self.LEGACY_KINDS
+
+    def clean(self):
+        # Rules of the record alone; those that read other rows (groups, the size norm, the
+        # roster) are in the services (movement/services.py).
+        super().clean()
+        errors = {}
+        # A date that failed its own field check is still the text typed: compare dates only.
+        founded, decided = self.established_on, self.decision_on
+        if self.kind == self.Kind.SECURITY_TEAM:
+            if not self.decision_no:
+                errors["decision_no"] = ValidationError(SECURITY_TEAM_DECISION, code="required")
+            if not decided:
+                errors["decision_on"] = ValidationError(SECURITY_TEAM_DECISION, code="required")
+            elif is_date(founded) and is_date(decided) and decided > founded:
+                errors["decision_on"] = ValidationError(DECISION_AFTER_FOUNDING, code="order")
+        if self.is_legacy and is_date(founded) and founded >= LAW_30_IN_FORCE:
+            errors["established_on"] = ValidationError(
+                LEGACY_FOUNDED_TOO_LATE,
+                code="legacy_force",
+                params={"kind": self.get_kind_display()},
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 @tracked
@@ -195,6 +272,291 @@ class TeamMember(WardRecord):
 
     def __str__(self):
         return self.full_name
+
+
+@tracked(versioned=False)
+class TeamSizeNorm(models.Model):
+    """Configuration: how many members a grassroots security team has, per province.
+
+    The row without a province is the national default; a province's row replaces it there.
+    """
+
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty: the national default, used where a province has no norm of its own."),
+    )
+    min_members = models.PositiveSmallIntegerField(
+        _("minimum members"), validators=[MinValueValidator(1)]
+    )
+    max_members = models.PositiveSmallIntegerField(
+        _("maximum members"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    source = models.TextField(_("legal source"))
+
+    class Meta:
+        verbose_name = _("team size norm")
+        verbose_name_plural = _("team size norms")
+        ordering = ["province__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province"],
+                nulls_distinct=False,
+                name="team_size_norm_one_per_province",
+                violation_error_message=_("This province already has a team size norm."),
+                violation_error_code="unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_members__isnull=True) | Q(max_members__gte=F("min_members")),
+                name="team_size_norm_ordered",
+                violation_error_message=_("The maximum cannot be below the minimum."),
+                violation_error_code="order",
+            ),
+        ]
+
+    def __str__(self):
+        where = self.province.name if self.province_id else _("national default")
+        upper = self.max_members if self.max_members is not None else "…"
+        return f"{where}: {self.min_members}–{upper}"
+
+    @classmethod
+    def for_ward(cls, ward: Ward) -> "TeamSizeNorm | None":
+        """The ward's province's norm, else the national default (None if neither exists)."""
+        rows = cls.objects.filter(Q(province_id=ward.province_id) | Q(province__isnull=True))
+        return rows.order_by(F("province_id").asc(nulls_last=True)).first()
+
+
+@tracked
+class Patrol(WardRecord):
+    """A duty shift or patrol of a team (nhật ký trực, tuần tra): when, where, what was found."""
+
+    period_date_field = "patrolled_on"
+
+    class Shift(models.TextChoices):
+        MORNING = "morning", _("Morning")
+        AFTERNOON = "afternoon", _("Afternoon")
+        NIGHT = "night", _("Night")
+
+    # Stored beside the team (and kept equal to its ward) for scope and statistics.
+    ward = ward_fk("patrols")
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="patrols"
+    )
+    patrolled_on = past_date(_("date"))
+    shift = models.CharField(_("shift"), max_length=10, choices=Shift.choices)
+    area = models.CharField(_("area"), max_length=255)
+    members_on_duty = models.PositiveSmallIntegerField(
+        _("members on duty"), validators=[MinValueValidator(1)]
+    )
+    findings = models.TextField(_("what was found"), blank=True)
+    incidents_found = models.PositiveIntegerField(_("incidents found"), default=0)
+
+    same_ward_fields = ("team",)
+
+    class Meta:
+        verbose_name = _("patrol")
+        verbose_name_plural = _("patrols")
+        ordering = ["ward", "-patrolled_on"]
+        constraints = [
+            not_negative("incidents_found", "patrol_incidents_not_negative"),
+            models.CheckConstraint(
+                condition=Q(members_on_duty__gte=1),
+                name="patrol_someone_on_duty",
+                violation_error_message=_("At least one member is on duty."),
+                violation_error_code="members_on_duty",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "patrolled_on", "shift"],
+                name="patrol_one_per_team_shift",
+                violation_error_message=_("This team already has a log entry for that shift."),
+                violation_error_code="unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["ward", "patrolled_on"], name="patrol_ward_date_idx")]
+
+    def __str__(self):
+        return f"{self.team} {self.patrolled_on:%d/%m/%Y} ({self.get_shift_display()})"
+
+    def derive_fields(self):
+        # A new entry takes its team's ward; a team of another ward is refused by clean().
+        if self.ward_id is None and self.team_id is not None:
+            self.ward_id = self.team.ward_id
+
+    def clean(self):
+        super().clean()
+        team, day = (self.team if self.team_id else None), self.patrolled_on
+        if team is None or not is_date(day):
+            return
+        if day < team.established_on:
+            raise ValidationError(
+                {"patrolled_on": ValidationError(PATROL_BEFORE_TEAM, code="before_team")}
+            )
+        if team.dissolved_on is not None and day >= team.dissolved_on:
+            raise ValidationError(
+                {"patrolled_on": ValidationError(PATROL_AFTER_TEAM, code="team_dissolved")}
+            )
+        on_duty = self.members_on_duty
+        if isinstance(on_duty, int) and 0 < team.headcount < on_duty:
+            raise ValidationError(
+                {
+                    "members_on_duty": ValidationError(
+                        PATROL_TOO_MANY,
+                        code="over_headcount",
+                        params={"headcount": team.headcount},
+                    )
+                }
+            )
+
+
+class AppraisalLevel(models.TextChoices):
+    """The four levels of Guidance 01/HD-BCA-V05 for the grassroots force (docs/domain.md)."""
+
+    EXCELLENT = "excellent", _("Completed tasks excellently")
+    GOOD = "good", _("Completed tasks well")
+    COMPLETED = "completed", _("Completed tasks")
+    NOT_COMPLETED = "not_completed", _("Did not complete tasks")
+
+
+@tracked(versioned=False)
+class TeamAppraisalRule(models.Model):
+    """Configuration: the cap on the top level and the time a team must have worked, by year."""
+
+    from_year = models.PositiveSmallIntegerField(
+        _("from appraisal year"),
+        unique=True,
+        validators=[validate_year],
+        help_text=_("Applies to this appraisal year and later ones, until a later rule."),
+    )
+    top_level_cap_pct = models.DecimalField(
+        _("cap on “completed tasks excellently” (% of teams rated “completed tasks well”)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    min_months_operating = models.PositiveSmallIntegerField(
+        _("months a team must have worked to be appraised"),
+        validators=[MaxValueValidator(12)],
+    )
+    source = models.TextField(_("legal source"))
+
+    class Meta:
+        verbose_name = _("team appraisal rule")
+        verbose_name_plural = _("team appraisal rules")
+        ordering = ["-from_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(top_level_cap_pct__gte=0, top_level_cap_pct__lte=100),
+                name="team_appraisal_cap_range",
+                violation_error_message=_("The cap is between 0 and 100%."),
+                violation_error_code="cap",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_year}: ≤ {self.top_level_cap_pct}%"
+
+    @classmethod
+    def for_year(cls, year: int) -> "TeamAppraisalRule | None":
+        return cls.objects.filter(from_year__lte=year).order_by("-from_year").first()
+
+
+def appraisal_year_bounds(year: int) -> tuple[date, date]:
+    """The appraisal year ``year`` runs from 15 November of the year before to 14 November."""
+    return date(year - 1, 11, 15), date(year, 11, 14)
+
+
+def appraisal_year_of(day: date) -> int:
+    """The appraisal year a day falls in (labelled by the year it ends in)."""
+    return day.year + 1 if (day.month, day.day) >= (11, 15) else day.year
+
+
+@tracked
+class TeamAppraisal(WardRecord):
+    """A grassroots security team's yearly appraisal (đánh giá, xếp loại Tổ bảo vệ ANTT)."""
+
+    Level = AppraisalLevel
+
+    # Stored beside the team (and kept equal to its ward) for scope and statistics.
+    ward = ward_fk("team_appraisals")
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="team_appraisals"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("appraisal year"),
+        validators=[validate_year],
+        help_text=_(
+            "Labelled by the year it ends in: 15 November of the year before to 14 November."
+        ),
+    )
+    level = models.CharField(_("level"), max_length=14, choices=AppraisalLevel.choices)
+    decision_no = models.CharField(_("decision number"), max_length=50, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    same_ward_fields = ("team",)
+
+    class Meta:
+        verbose_name = _("team appraisal")
+        verbose_name_plural = _("team appraisals")
+        ordering = ["ward", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "year"],
+                name="team_appraisal_one_per_year",
+                violation_error_message=_("This team already has an appraisal for that year."),
+                violation_error_code="unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["ward", "year"], name="team_appraisal_ward_year_idx")]
+
+    def __str__(self):
+        return f"{self.team} {self.year}: {self.get_level_display()}"
+
+    def derive_fields(self):
+        if self.ward_id is None and self.team_id is not None:
+            self.ward_id = self.team.ward_id
+
+    def clean(self):
+        # Rules of the record and its team; the cap on the top level is in the service.
+        super().clean()
+        team, year = (self.team if self.team_id else None), self.year
+        if team is None or not isinstance(year, int) or not 1945 <= year <= 2100:
+            return
+        if team.kind != Team.Kind.SECURITY_TEAM:
+            raise ValidationError(
+                {"team": ValidationError(APPRAISAL_NOT_SECURITY_TEAM, code="not_security_team")}
+            )
+        if year > appraisal_year_of(timezone.localdate()):
+            raise ValidationError({"year": ValidationError(APPRAISAL_FUTURE, code="future")})
+        start, end = appraisal_year_bounds(year)
+        if team.dissolved_on is not None and team.dissolved_on <= start:
+            raise ValidationError(
+                {"team": ValidationError(APPRAISAL_TEAM_GONE, code="team_dissolved")}
+            )
+        rule = TeamAppraisalRule.for_year(year)
+        months = rule.min_months_operating if rule else 0
+        if team.established_on > months_before(end, months):
+            raise ValidationError(
+                {
+                    "team": ValidationError(
+                        APPRAISAL_TOO_NEW,
+                        code="too_new",
+                        params={"months": months, "end": end.strftime("%d/%m/%Y")},
+                    )
+                }
+            )
+
+
+def months_before(day: date, months: int) -> date:
+    """``day`` moved back ``months`` calendar months (the last day of a shorter month)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
 
 
 @tracked

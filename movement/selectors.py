@@ -20,9 +20,11 @@ from movement.filtersets import (
     MediationCaseFilterSet,
     OrganisationCommitmentTallyFilterSet,
     OutreachSessionFilterSet,
+    PatrolFilterSet,
     ReintegrationCaseFilterSet,
     SafetyRecognitionFilterSet,
     SelfManagementModelFilterSet,
+    TeamAppraisalFilterSet,
     TeamFilterSet,
     TeamMemberFilterSet,
     WeaponSurrenderFilterSet,
@@ -35,10 +37,12 @@ from movement.models import (
     MediationCase,
     OrganisationCommitmentTally,
     OutreachSession,
+    Patrol,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
     TeamMember,
     WeaponSurrender,
 )
@@ -92,6 +96,28 @@ def team_member_list(*, user: User, filters: Filters = None) -> QuerySet[TeamMem
 
 def team_member_get(*, user: User, pk: int) -> TeamMember:
     return one(team_member_list(user=user), pk)
+
+
+def patrol_list(*, user: User, filters: Filters = None) -> QuerySet[Patrol]:
+    """The patrol log entries the user may see, with their ward and team."""
+    queryset: QuerySet[Patrol] = Patrol.objects.visible_to(user).select_related("ward", "team")
+    return filtered(PatrolFilterSet, queryset, filters)
+
+
+def patrol_get(*, user: User, pk: int) -> Patrol:
+    return one(patrol_list(user=user), pk)
+
+
+def team_appraisal_list(*, user: User, filters: Filters = None) -> QuerySet[TeamAppraisal]:
+    """The team appraisals the user may see, with their ward and team."""
+    queryset: QuerySet[TeamAppraisal] = TeamAppraisal.objects.visible_to(user).select_related(
+        "ward", "team"
+    )
+    return filtered(TeamAppraisalFilterSet, queryset, filters)
+
+
+def team_appraisal_get(*, user: User, pk: int) -> TeamAppraisal:
+    return one(team_appraisal_list(user=user), pk)
 
 
 def commitment_list(*, user: User, filters: Filters = None) -> QuerySet[Commitment]:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+import pghistory
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from movement.models import (
+    LAW_30_IN_FORCE,
     Appraisal,
     Commendation,
     Commitment,
@@ -17,12 +24,16 @@ from movement.models import (
     MediationCase,
     OrganisationCommitmentTally,
     OutreachSession,
+    Patrol,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     SubjectKind,
     Team,
+    TeamAppraisal,
+    TeamAppraisalRule,
     TeamMember,
+    TeamSizeNorm,
     WeaponSurrender,
 )
 from movement.standards import (
@@ -33,6 +44,7 @@ from movement.standards import (
 )
 from wardsecurity.models import User
 from wardsecurity.services import (
+    Prepared,
     create_record,
     delete_record,
     prepare_create,
@@ -48,6 +60,29 @@ ROSTER_HEADCOUNT_MESSAGE = _(
 )
 # The total of the points and the grade it reaches (movement.standards), never typed values.
 APPRAISAL_READ_ONLY = ("grade", "score")
+SECURITY_TEAM_GROUPS = _(
+    "A grassroots security and order team serves one or more residential groups: choose them."
+)
+UNDER_NORM = _(
+    "A grassroots security and order team has at least %(min)s members (the norm for "
+    "%(where)s); this one has %(count)s."
+)
+OVER_NORM = _(
+    "A grassroots security and order team has at most %(max)s members (the norm for "
+    "%(where)s); this one would have %(count)s."
+)
+ROSTER_UNDER_NORM = _(
+    "The team would be left with %(count)s current members, fewer than the %(min)s a "
+    "grassroots security and order team needs (the norm for %(where)s). Add a member first, "
+    "or dissolve the team."
+)
+ONE_LEADER = _("The team already has a current leader (tổ trưởng); a team has only one.")
+TOP_LEVEL_CAP = _(
+    "At most %(cap)s%% of the teams rated “Completed tasks well” may be rated “Completed tasks "
+    "excellently”. For %(year)s this ward would have %(good)s teams rated well, so at most "
+    "%(allowed)s excellent, and %(excellent)s are."
+)
+NATIONAL_DEFAULT = _("the whole country")
 
 
 def recount_headcounts(team_ids: Iterable[int]) -> None:
@@ -113,11 +148,49 @@ def self_management_model_delete(
     )
 
 
+def _norm_where(norm: TeamSizeNorm) -> str:
+    return norm.province.name if norm.province is not None else str(NATIONAL_DEFAULT)
+
+
+def _security_team_rules(prepared: Prepared[Team]) -> None:
+    """A Tổ bảo vệ ANTT serves residential groups and has as many members as its norm says.
+
+    A team keeping a roster is built member by member: its size is checked when members leave
+    (``_roster_keeps_its_floor``), not while the roster is being entered.
+    """
+    team = prepared.record
+    if team.kind != Team.Kind.SECURITY_TEAM:
+        return
+    errors: dict[str, ValidationError] = {}
+    if "groups" in prepared.m2m:
+        has_groups = bool(prepared.m2m["groups"])
+    else:
+        has_groups = team.pk is not None and team.groups.exists()
+    if not has_groups:
+        errors["groups"] = ValidationError(SECURITY_TEAM_GROUPS, code="required")
+    norm = TeamSizeNorm.for_ward(team.ward)
+    if norm is not None and not team.roster_kept:
+        params = {"where": _norm_where(norm), "count": team.headcount}
+        if team.headcount < norm.min_members:
+            params["min"] = norm.min_members
+            errors["headcount"] = ValidationError(UNDER_NORM, code="under_norm", params=params)
+        elif norm.max_members is not None and team.headcount > norm.max_members:
+            params["max"] = norm.max_members
+            errors["headcount"] = ValidationError(OVER_NORM, code="over_norm", params=params)
+    if errors:
+        raise ValidationError(errors)
+
+
 def team_create(*, actor: User, data: Mapping[str, Any]) -> Team:
-    """Create a team in the actor's scope; a team keeping a roster takes its headcount from it."""
+    """Create a team in the actor's scope; a team keeping a roster takes its headcount from it.
+
+    A grassroots security and order team needs its founding decision (``Team.clean``), at
+    least one residential group and a headcount within its province's norm.
+    """
     with record_write(actor=actor, service="team_create"):
         prepared = prepare_create(Team, actor=actor, data=data)
         _headcount_follows_roster(prepared.record, data=data)
+        _security_team_rules(prepared)
         return save_record(prepared)
 
 
@@ -134,6 +207,7 @@ def team_update(
             instance, actor=actor, data=data, expected_version=expected_version
         )
         _headcount_follows_roster(prepared.record, data=data)
+        _security_team_rules(prepared)
         return save_record(prepared)
 
 
@@ -142,10 +216,59 @@ def team_delete(*, actor: User, instance: Team, expected_version: int | str | No
     delete_record(instance, actor=actor, expected_version=expected_version, service="team_delete")
 
 
+def _current_counts(team_ids: Iterable[int]) -> dict[int, int]:
+    """Lock the teams (as ``recount_headcounts`` does) and count their current members."""
+    ids = sorted({pk for pk in team_ids if pk is not None})
+    list(Team.objects.filter(pk__in=ids).order_by("pk").select_for_update(no_key=True))
+    rows = (
+        TeamMember.objects.filter(team_id__in=ids, left_on__isnull=True)
+        .values("team_id")
+        .annotate(n=Count("pk"))
+    )
+    counts = dict.fromkeys(ids, 0)
+    counts.update({row["team_id"]: row["n"] for row in rows})
+    return counts
+
+
+def _roster_rules(member: TeamMember | None, before: Mapping[int, int], key: str) -> None:
+    """After a roster change: one current leader; a security team's roster within its norm.
+
+    A roster may grow towards the minimum, but a current member leaving (or being deleted or
+    moved) may not take an open Tổ bảo vệ ANTT below it.
+    """
+    if member is not None and member.role == TeamMember.Role.LEADER and member.left_on is None:
+        leaders = TeamMember.objects.filter(
+            team_id=member.team_id, role=TeamMember.Role.LEADER, left_on__isnull=True
+        )
+        if leaders.exclude(pk=member.pk).exists():
+            raise ValidationError({"role": ValidationError(ONE_LEADER, code="one_leader")})
+    after = _current_counts(before)
+    teams = Team.objects.filter(
+        pk__in=list(before), kind=Team.Kind.SECURITY_TEAM, roster_kept=True
+    ).select_related("ward__province")
+    for team in teams:
+        norm = TeamSizeNorm.for_ward(team.ward)
+        if norm is None:
+            continue
+        count = after[team.pk]
+        params = {"where": _norm_where(norm), "count": count}
+        if count < before[team.pk] and count < norm.min_members and team.dissolved_on is None:
+            params["min"] = norm.min_members
+            error = ValidationError(ROSTER_UNDER_NORM, code="under_norm", params=params)
+            raise ValidationError({key: error})
+        if count > before[team.pk] and norm.max_members is not None and count > norm.max_members:
+            params["max"] = norm.max_members
+            error = ValidationError(OVER_NORM, code="over_norm", params=params)
+            raise ValidationError({key: error})
+
+
 def team_member_create(*, actor: User, data: Mapping[str, Any]) -> TeamMember:
     """Add a member to a team in the actor's scope; a kept roster recounts the headcount."""
     with record_write(actor=actor, service="team_member_create"):
-        member = save_record(prepare_create(TeamMember, actor=actor, data=data))
+        prepared = prepare_create(TeamMember, actor=actor, data=data)
+        before = _current_counts({prepared.record.team_id})
+        member = save_record(prepared)
+        _roster_rules(member, before, "team")
         recount_headcounts({member.team_id})
     return member
 
@@ -162,7 +285,9 @@ def team_member_update(
         prepared, old = prepare_update(
             instance, actor=actor, data=data, expected_version=expected_version
         )
+        before = _current_counts({old.team_id, prepared.record.team_id})
         member = save_record(prepared)
+        _roster_rules(member, before, "team" if member.team_id != old.team_id else "left_on")
         recount_headcounts({old.team_id, member.team_id})
     return member
 
@@ -172,8 +297,151 @@ def team_member_delete(
 ) -> None:
     """Delete a team member (optimistic version check); a kept roster recounts the headcount."""
     with record_write(actor=actor, service="team_member_delete"):
+        before = _current_counts({instance.team_id})
         member = remove_record(instance, actor=actor, expected_version=expected_version)
+        _roster_rules(None, before, NON_FIELD_ERRORS)
         recount_headcounts({member.team_id})
+
+
+@dataclass(frozen=True)
+class LegacyEnding:
+    """What ``legacy_forces_end`` did (or would do, in a dry run)."""
+
+    ended: dict[str, int]  # team kind → teams ended now
+    already_ended: int  # legacy teams that had ended by the cut-off before the run
+
+    @property
+    def total(self) -> int:
+        return sum(self.ended.values())
+
+
+def legacy_forces_end(
+    *, dry_run: bool = False, ward_ids: Collection[int] | None = None
+) -> LegacyEnding:
+    """End the legacy teams still open on 1 July 2024, the day Law 30/2023/QH15 took effect.
+
+    They get ``dissolved_on`` = 1 July 2024: a team counts in the statistics up to the day before
+    its ``dissolved_on``, so they count through 30 June 2024 and from no day after. Run by a
+    command (no actor): the history names the service, and the command or the demo load that
+    called it, in its context. Closed periods do not stop it: the Law, not a ward, ended these
+    forces. Running it again changes nothing. ``ward_ids`` limits it to those wards (the demo's).
+    """
+    legacy = Team.objects.filter(kind__in=Team.LEGACY_KINDS, established_on__lt=LAW_30_IN_FORCE)
+    if ward_ids is not None:
+        legacy = legacy.filter(ward_id__in=ward_ids)
+    still_open = Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=LAW_30_IN_FORCE)
+    with transaction.atomic(), pghistory.context(service="legacy_forces_end"):
+        rows = legacy.filter(still_open).order_by("pk").select_for_update(no_key=True)
+        ids = [team.pk for team in rows]
+        ended = dict(
+            Team.objects.filter(pk__in=ids)
+            .values_list("kind")
+            .annotate(n=Count("pk"))
+            .order_by("kind")
+        )
+        already = legacy.exclude(still_open).count()
+        if not dry_run and ids:
+            Team.objects.filter(pk__in=ids).update(
+                dissolved_on=LAW_30_IN_FORCE, updated_at=timezone.now()
+            )
+    return LegacyEnding(ended=ended, already_ended=already)
+
+
+def patrol_create(*, actor: User, data: Mapping[str, Any]) -> Patrol:
+    """Log a team's duty shift or patrol; it takes its team's ward (``Patrol.clean``'s rules)."""
+    return create_record(Patrol, actor=actor, data=data, service="patrol_create")
+
+
+def patrol_update(
+    *,
+    actor: User,
+    instance: Patrol,
+    data: Mapping[str, Any],
+    expected_version: int | str | None = None,
+) -> Patrol:
+    """Update a patrol log entry in the actor's scope (optimistic version check)."""
+    return update_record(
+        instance,
+        actor=actor,
+        data=data,
+        expected_version=expected_version,
+        service="patrol_update",
+    )
+
+
+def patrol_delete(
+    *, actor: User, instance: Patrol, expected_version: int | str | None = None
+) -> None:
+    """Delete a patrol log entry in the actor's scope (optimistic version check)."""
+    delete_record(instance, actor=actor, expected_version=expected_version, service="patrol_delete")
+
+
+def _lock_appraisal_year(ward_id: int, year: int) -> None:
+    """Serialise the writes of one ward's appraisals of one year, so the cap holds under races."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ward_id, year])
+
+
+def _top_level_cap(ward_id: int, year: int, key: str) -> None:
+    """The teams rated excellent stay within the year's cap (``TeamAppraisalRule``)."""
+    rule = TeamAppraisalRule.for_year(year)
+    if rule is None:
+        return
+    counts = TeamAppraisal.objects.filter(ward_id=ward_id, year=year).aggregate(
+        excellent=Count("pk", filter=Q(level=TeamAppraisal.Level.EXCELLENT)),
+        good=Count("pk", filter=Q(level=TeamAppraisal.Level.GOOD)),
+    )
+    allowed = math.floor(counts["good"] * rule.top_level_cap_pct / 100)
+    if counts["excellent"] > allowed:
+        params = {
+            "cap": f"{rule.top_level_cap_pct.normalize():f}",
+            "year": year,
+            "good": counts["good"],
+            "allowed": allowed,
+            "excellent": counts["excellent"],
+        }
+        raise ValidationError({key: ValidationError(TOP_LEVEL_CAP, code="cap", params=params)})
+
+
+def team_appraisal_create(*, actor: User, data: Mapping[str, Any]) -> TeamAppraisal:
+    """Appraise a grassroots security team for a year, within the cap on the top level."""
+    with record_write(actor=actor, service="team_appraisal_create"):
+        prepared = prepare_create(TeamAppraisal, actor=actor, data=data)
+        record = prepared.record
+        _lock_appraisal_year(record.ward_id, record.year)
+        saved = save_record(prepared)
+        _top_level_cap(saved.ward_id, saved.year, "level")
+        return saved
+
+
+def team_appraisal_update(
+    *,
+    actor: User,
+    instance: TeamAppraisal,
+    data: Mapping[str, Any],
+    expected_version: int | str | None = None,
+) -> TeamAppraisal:
+    """Update a team appraisal (version check); the cap holds for the old and the new year."""
+    with record_write(actor=actor, service="team_appraisal_update"):
+        prepared, old = prepare_update(
+            instance, actor=actor, data=data, expected_version=expected_version
+        )
+        for year in sorted({old.year, prepared.record.year}):
+            _lock_appraisal_year(old.ward_id, year)
+        saved = save_record(prepared)
+        for year in sorted({old.year, saved.year}):
+            _top_level_cap(saved.ward_id, year, "level")
+        return saved
+
+
+def team_appraisal_delete(
+    *, actor: User, instance: TeamAppraisal, expected_version: int | str | None = None
+) -> None:
+    """Delete a team appraisal; removing a "well" may not leave the excellent ones over the cap."""
+    with record_write(actor=actor, service="team_appraisal_delete"):
+        _lock_appraisal_year(instance.ward_id, instance.year)
+        removed = remove_record(instance, actor=actor, expected_version=expected_version)
+        _top_level_cap(removed.ward_id, removed.year, NON_FIELD_ERRORS)
 
 
 def commitment_create(*, actor: User, data: Mapping[str, Any]) -> Commitment:

@@ -28,6 +28,8 @@ from wardsecurity.period_spec import REPORTING, Period, parse_period
 
 # The longest text of one narrative section (about ten pages of a report).
 NARRATIVE_MAX_LENGTH = 20_000
+# Annotated: reporting.consolidated_models imports these inside an import cycle, where mypy
+# cannot always infer them first.
 NARRATIVE_VALIDATORS: list[MaxLengthValidator] = [MaxLengthValidator(NARRATIVE_MAX_LENGTH)]
 # A manual indicator's code is also the tail of its metric key (``manual.<code>``).
 INDICATOR_CODE = RegexValidator(
@@ -36,10 +38,10 @@ INDICATOR_CODE = RegexValidator(
     code="invalid_code",
 )
 # "12" of "Số: 12/BC-CAP" and the symbol after it: ASCII, as Decree 30/2020 writes them.
-NUMBER_VALIDATOR = RegexValidator(
+NUMBER_VALIDATOR: RegexValidator = RegexValidator(
     r"\A[0-9]{1,6}\Z", _("Write the number with the digits 0-9 only."), code="invalid_number"
 )
-SYMBOL_VALIDATOR = RegexValidator(
+SYMBOL_VALIDATOR: RegexValidator = RegexValidator(
     r"\A[0-9A-ZĐ][0-9A-ZĐ./-]{0,29}\Z",
     _("Write the symbol in capital letters, digits and - / . (e.g. BC-CAP)."),
     code="invalid_symbol",

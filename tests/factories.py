@@ -17,10 +17,12 @@ from movement.models import (
     MediationCase,
     OrganisationCommitmentTally,
     OutreachSession,
+    Patrol,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
     TeamMember,
     WeaponSurrender,
 )
@@ -136,11 +138,24 @@ class SelfManagementModelFactory(WardOwnedFactory):
 class TeamFactory(WardOwnedFactory):
     class Meta:
         model = Team
+        skip_postgeneration_save = True
 
     kind = Team.Kind.SECURITY_TEAM
     name = factory.Sequence(lambda n: f"Tổ bảo vệ ANTT {n}")
     established_on = PAST
     headcount = 5
+    # A Tổ bảo vệ ANTT is founded by a decision and serves at least one group (Law 30/2023).
+    decision_no = factory.Sequence(lambda n: f"{n + 1}/QĐ-UBND")
+    decision_on = factory.SelfAttribute("established_on")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is not None:
+            self.groups.set(extracted)
+        elif self.kind == Team.Kind.SECURITY_TEAM:
+            self.groups.add(ResidentialGroupFactory(ward=self.ward))
 
 
 class TeamMemberFactory(factory.django.DjangoModelFactory):
@@ -151,6 +166,30 @@ class TeamMemberFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Trần Thị {n}")
     role = TeamMember.Role.MEMBER
     birth_year = 1980
+
+
+class PatrolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patrol
+
+    team = factory.SubFactory(TeamFactory)
+    ward = factory.SelfAttribute("team.ward")
+    patrolled_on = PAST
+    shift = Patrol.Shift.NIGHT
+    area = factory.Sequence(lambda n: f"Khu vực chợ số {n}")
+    members_on_duty = 3
+    findings = ""
+    incidents_found = 0
+
+
+class TeamAppraisalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamAppraisal
+
+    team = factory.SubFactory(TeamFactory, established_on=dt.date(2024, 7, 1))
+    ward = factory.SelfAttribute("team.ward")
+    year = 2025
+    level = TeamAppraisal.Level.COMPLETED
 
 
 class CommitmentFactory(factory.django.DjangoModelFactory):

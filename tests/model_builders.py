@@ -4,6 +4,7 @@ The scope and history tests walk every model found by introspection and look it 
 new model without a row fails those tests instead of going untested.
 """
 
+import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,12 +27,16 @@ from movement.models import (
     MediationCase,
     OrganisationCommitmentTally,
     OutreachSession,
+    Patrol,
     RecognitionCriterion,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
+    TeamAppraisalRule,
     TeamMember,
+    TeamSizeNorm,
     WeaponSurrender,
 )
 from reporting.models import (
@@ -111,6 +116,45 @@ def _ward_cluster(ward, create):
 
 
 _grades = itertools.cycle(AppraisalThreshold.Grade.values)
+
+
+def _team(ward, create):
+    # Not a Tổ bảo vệ ANTT: an unsaved one has no residential groups yet, which that kind needs
+    # (tests/movement/test_force.py tests its rules).
+    return _run(f.TeamFactory, create, ward=ward, kind=Team.Kind.SELF_MANAGED_GROUP)
+
+
+def _patrol(ward, create):
+    return _run(f.PatrolFactory, create, team=f.TeamFactory(ward=ward))
+
+
+def _team_appraisal(ward, create):
+    team = f.TeamFactory(ward=ward, established_on=dt.date(2024, 7, 1))
+    return _run(f.TeamAppraisalFactory, create, team=team)
+
+
+def _team_size_norm(ward, create):
+    # Configuration, one row per province: a province of its own.
+    province = f.ProvinceFactory(code=next(_province_codes))
+    obj = TeamSizeNorm(province=province, min_members=4, source="Nghị quyết HĐND tỉnh")
+    if create:
+        obj.save()
+    return obj
+
+
+_rule_years = itertools.count(1950)
+
+
+def _team_appraisal_rule(ward, create):
+    obj = TeamAppraisalRule(
+        from_year=next(_rule_years),
+        top_level_cap_pct=Decimal("20"),
+        min_months_operating=9,
+        source="Hướng dẫn 01/HD-BCA-V05",
+    )
+    if create:
+        obj.save()
+    return obj
 
 
 def _appraisal_threshold(ward, create):
@@ -215,8 +259,12 @@ BUILDERS: dict[type[models.Model], Builder] = {
     Organisation: Builder(_ward_owned(f.OrganisationFactory), "name"),
     # movement
     SelfManagementModel: Builder(_ward_owned(f.SelfManagementModelFactory), "name"),
-    Team: Builder(_ward_owned(f.TeamFactory), "name"),
+    Team: Builder(_team, "name"),
     TeamMember: Builder(_team_member, "full_name"),
+    Patrol: Builder(_patrol, "area"),
+    TeamAppraisal: Builder(_team_appraisal, "note"),
+    TeamSizeNorm: Builder(_team_size_norm, "source"),
+    TeamAppraisalRule: Builder(_team_appraisal_rule, "source"),
     Commitment: Builder(_commitment, "year", (2022, 2023)),
     MediationCase: Builder(_ward_owned(f.MediationCaseFactory), "parties"),
     OutreachSession: Builder(_ward_owned(f.OutreachSessionFactory), "topic"),

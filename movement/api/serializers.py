@@ -9,10 +9,12 @@ from movement.fields import (
     MEDIATION_CASE_FIELDS,
     ORGANISATION_COMMITMENT_TALLY_FIELDS,
     OUTREACH_SESSION_FIELDS,
+    PATROL_FIELDS,
     REINTEGRATION_CASE_FIELDS,
     SAFETY_RECOGNITION_COMPUTED,
     SAFETY_RECOGNITION_FIELDS,
     SELF_MANAGEMENT_MODEL_FIELDS,
+    TEAM_APPRAISAL_FIELDS,
     TEAM_FIELDS,
     TEAM_MEMBER_FIELDS,
     WEAPON_SURRENDER_FIELDS,
@@ -28,11 +30,13 @@ from movement.models import (
     MediationCase,
     OrganisationCommitmentTally,
     OutreachSession,
+    Patrol,
     RecognitionCriterion,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
     TeamMember,
     WeaponSurrender,
 )
@@ -58,6 +62,22 @@ class TeamMemberSerializer(WardRecordSerializer):
         model = TeamMember
         fields = (*RECORD_FIELDS, *TEAM_MEMBER_FIELDS)
         read_only_fields = RECORD_FIELDS
+
+
+class PatrolSerializer(WardRecordSerializer):
+    class Meta:
+        model = Patrol
+        fields = (*RECORD_FIELDS, "ward", *PATROL_FIELDS)
+        # The ward follows the team.
+        read_only_fields = (*RECORD_FIELDS, "ward")
+
+
+class TeamAppraisalSerializer(WardRecordSerializer):
+    class Meta:
+        model = TeamAppraisal
+        fields = (*RECORD_FIELDS, "ward", *TEAM_APPRAISAL_FIELDS)
+        # The ward follows the team.
+        read_only_fields = (*RECORD_FIELDS, "ward")
 
 
 class CommitmentSerializer(WardRecordSerializer):

@@ -14,10 +14,12 @@ from movement.api.serializers import (
     MediationCaseSerializer,
     OrganisationCommitmentTallySerializer,
     OutreachSessionSerializer,
+    PatrolSerializer,
     RecognitionCriterionSerializer,
     ReintegrationCaseSerializer,
     SafetyRecognitionSerializer,
     SelfManagementModelSerializer,
+    TeamAppraisalSerializer,
     TeamMemberSerializer,
     TeamSerializer,
     WeaponSurrenderSerializer,
@@ -37,12 +39,16 @@ from movement.fields import (
     ORGANISATION_COMMITMENT_TALLY_SORTABLE,
     OUTREACH_SESSION_ORDERING,
     OUTREACH_SESSION_SORTABLE,
+    PATROL_ORDERING,
+    PATROL_SORTABLE,
     REINTEGRATION_CASE_ORDERING,
     REINTEGRATION_CASE_SORTABLE,
     SAFETY_RECOGNITION_ORDERING,
     SAFETY_RECOGNITION_SORTABLE,
     SELF_MANAGEMENT_MODEL_ORDERING,
     SELF_MANAGEMENT_MODEL_SORTABLE,
+    TEAM_APPRAISAL_ORDERING,
+    TEAM_APPRAISAL_SORTABLE,
     TEAM_MEMBER_ORDERING,
     TEAM_MEMBER_SORTABLE,
     TEAM_ORDERING,
@@ -61,10 +67,12 @@ from movement.filtersets import (
     MediationCaseFilterSet,
     OrganisationCommitmentTallyFilterSet,
     OutreachSessionFilterSet,
+    PatrolFilterSet,
     RecognitionCriterionFilterSet,
     ReintegrationCaseFilterSet,
     SafetyRecognitionFilterSet,
     SelfManagementModelFilterSet,
+    TeamAppraisalFilterSet,
     TeamFilterSet,
     TeamMemberFilterSet,
     WeaponSurrenderFilterSet,
@@ -80,11 +88,13 @@ from movement.models import (
     MediationCase,
     OrganisationCommitmentTally,
     OutreachSession,
+    Patrol,
     RecognitionCriterion,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
     TeamMember,
     WeaponSurrender,
 )
@@ -167,6 +177,30 @@ class TeamMemberViewSet(WardRecordViewSet):
     )
     ordering_fields = TEAM_MEMBER_SORTABLE
     ordering = TEAM_MEMBER_ORDERING
+
+
+class PatrolViewSet(WardRecordViewSet):
+    model = Patrol
+    serializer_class = PatrolSerializer
+    filterset_class = PatrolFilterSet
+    selectors = (selectors.patrol_list, selectors.patrol_get)
+    services = (services.patrol_create, services.patrol_update, services.patrol_delete)
+    ordering_fields = PATROL_SORTABLE
+    ordering = PATROL_ORDERING
+
+
+class TeamAppraisalViewSet(WardRecordViewSet):
+    model = TeamAppraisal
+    serializer_class = TeamAppraisalSerializer
+    filterset_class = TeamAppraisalFilterSet
+    selectors = (selectors.team_appraisal_list, selectors.team_appraisal_get)
+    services = (
+        services.team_appraisal_create,
+        services.team_appraisal_update,
+        services.team_appraisal_delete,
+    )
+    ordering_fields = TEAM_APPRAISAL_SORTABLE
+    ordering = TEAM_APPRAISAL_ORDERING
 
 
 class CommitmentViewSet(WardRecordViewSet):
@@ -485,6 +519,8 @@ ROUTES = [
     ("self-management-models", SelfManagementModelViewSet),
     ("teams", TeamViewSet),
     ("team-members", TeamMemberViewSet),
+    ("patrols", PatrolViewSet),
+    ("team-appraisals", TeamAppraisalViewSet),
     ("commitments", CommitmentViewSet),
     ("mediation-cases", MediationCaseViewSet),
     ("outreach-sessions", OutreachSessionViewSet),

@@ -21,6 +21,7 @@ from cameras.models import Camera, Contribution, Recorder, VideoExtraction
 from households.models import Household, ResidentialGroup, Ward, WardCluster
 from incidents.models import Incident, Tip
 from movement.models import (
+    LAW_30_IN_FORCE,
     Commendation,
     Commitment,
     EidTally,
@@ -397,6 +398,15 @@ def snapshot():
     counts["cluster wards"] = WardCluster.wards.through.objects.count()
     counts["team groups"] = Team.groups.through.objects.count()
     return counts
+
+
+def test_the_legacy_guards_end_on_the_day_law_30_took_effect(db):
+    guards = Team.objects.filter(kind__in=Team.LEGACY_KINDS)
+    assert guards.exists()
+    assert set(guards.values_list("dissolved_on", flat=True)) == {LAW_30_IN_FORCE}
+    # Ended by the load (audited), not created ended.
+    ended = Team.pgh_event_model.objects.filter(pgh_label="update", dissolved_on=LAW_30_IN_FORCE)
+    assert ended.values("pgh_obj_id").distinct().count() == guards.count()
 
 
 def test_loading_again_changes_no_count(db):

@@ -138,20 +138,21 @@ CASES = {
         Case(
             kind="teams",
             model=Team,
-            header="Tên tổ,Loại tổ,Địa bàn phụ trách,Ngày thành lập,Số quyết định,Số thành viên",
+            header="Tên tổ,Loại tổ,Địa bàn phụ trách,Ngày thành lập,Số quyết định,"
+            "Ngày quyết định,Số thành viên",
             rows=(
                 'Tổ bảo vệ ANTT số 1,"Tổ bảo vệ an ninh, trật tự ở cơ sở",'
-                "Tổ dân phố 1; Tổ dân phố 2,01/07/2024,125/QĐ-UBND,5",
-                "Tổ tự quản khu chợ,Tổ tự quản,Tổ dân phố 2,15/08/2024,,7",
+                "Tổ dân phố 1; Tổ dân phố 2,01/07/2024,125/QĐ-UBND,28/06/2024,5",
+                "Tổ tự quản khu chợ,Tổ tự quản,Tổ dân phố 2,15/08/2024,,,7",
             ),
             changed=(1, ",7", ",9", "headcount", 9),
             bad=(
-                "Tổ PCCC,fire_safety_cluster,Tổ dân phố 1,32/01/2024,,3",
+                "Tổ PCCC,fire_safety_cluster,Tổ dân phố 1,32/01/2024,,,3",
                 "Ngày thành lập",
                 "Ngày này không tồn tại (ngày được đọc theo dạng dd/mm/yyyy).",
             ),
             other_ward=(
-                "Tổ PCCC,fire_safety_cluster,Tổ dân phố 1; Tổ dân phố 7,01/03/2024,,3",
+                "Tổ PCCC,fire_safety_cluster,Tổ dân phố 1; Tổ dân phố 7,01/03/2024,,,3",
                 "Địa bàn phụ trách",
                 NOT_FOUND_7,
             ),

@@ -25,10 +25,12 @@ from movement.models import (
     MediationCase,
     OrganisationCommitmentTally,
     OutreachSession,
+    Patrol,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
     TeamMember,
     WeaponSurrender,
 )
@@ -49,6 +51,11 @@ _years = itertools.count(1950)
 def a_year():
     """A distinct year each call: recognitions and appraisals are unique per subject and year."""
     return next(_years)
+
+
+def appraisable_team(ward):
+    """A Tổ bảo vệ ANTT that has worked long enough to be appraised for 2025."""
+    return f.TeamFactory(ward=ward, established_on=dt.date(2024, 7, 1))
 
 
 def household_of(ward, **kwargs):
@@ -119,6 +126,8 @@ RESOURCES = [
             "kind": "security_team",
             "name": "Tổ bảo vệ ANTT số 1",
             "established_on": "2024-07-01",
+            "decision_no": "15/QĐ-UBND",
+            "decision_on": "2024-06-25",
             "headcount": 6,
         },
         change={"headcount": 7},
@@ -146,6 +155,36 @@ RESOURCES = [
             team=f.TeamFactory(ward=ward), full_name=text
         ),
         sort=dated("joined_on"),
+    ),
+    Resource(
+        name="patrols",
+        model=Patrol,
+        factory=lambda ward, **kw: f.PatrolFactory(team=f.TeamFactory(ward=ward), **kw),
+        payload=lambda ward: {
+            "team": f.TeamFactory(ward=ward).pk,
+            "patrolled_on": "2024-04-01",
+            "shift": "night",
+            "area": "Khu vực chợ Ba Ngòi",
+            "members_on_duty": 3,
+            "incidents_found": 1,
+        },
+        change={"incidents_found": 2},
+        date="patrolled_on",
+        choice=("shift", "night", {"shift": "night"}, {"shift": "morning"}),
+        searchable=lambda ward, text: f.PatrolFactory(team=f.TeamFactory(ward=ward), area=text),
+        sort=dated("patrolled_on"),
+    ),
+    Resource(
+        name="team-appraisals",
+        model=TeamAppraisal,
+        factory=lambda ward, **kw: f.TeamAppraisalFactory(team=appraisable_team(ward), **kw),
+        payload=lambda ward: {"team": appraisable_team(ward).pk, "year": 2025, "level": "good"},
+        change={"level": "completed"},
+        choice=("level", "good", {"level": "good"}, {"level": "completed"}),
+        searchable=lambda ward, text: f.TeamAppraisalFactory(
+            team=f.TeamFactory(ward=ward, name=text, established_on=dt.date(2024, 7, 1))
+        ),
+        sort=("year", {"year": 2025}, {"year": 2026}),
     ),
     Resource(
         name="commitments",
@@ -520,7 +559,13 @@ def test_date_range_filter(resource, as_writer, ward_a):
 
 @pytest.mark.parametrize(
     "name",
-    ["commitments", "safety-recognitions", "appraisals", "organisation-commitment-tallies"],
+    [
+        "commitments",
+        "safety-recognitions",
+        "appraisals",
+        "organisation-commitment-tallies",
+        "team-appraisals",
+    ],
 )
 def test_year_filter(name, client, clerk_a, ward_a):
     resource = BY_NAME[name]
@@ -680,7 +725,7 @@ def test_appraisal_grade_follows_the_thresholds_and_cannot_be_typed(client, offi
 
 
 def test_team_groups_are_ids_of_the_teams_own_ward(client, clerk_a, ward_a, ward_b):
-    team = f.TeamFactory(ward=ward_a)
+    team = f.TeamFactory(ward=ward_a, groups=[])
     own = f.ResidentialGroupFactory(ward=ward_a)
     foreign = f.ResidentialGroupFactory(ward=ward_b)
     client.force_login(clerk_a)

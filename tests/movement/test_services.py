@@ -15,15 +15,22 @@ from movement.models import (
     MediationCase,
     OrganisationCommitmentTally,
     OutreachSession,
+    Patrol,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
     TeamMember,
     WeaponSurrender,
 )
 from tests import factories as f
 from tests.service_matrix import Case, ServiceMatrix, error_codes, snapshot
+
+
+def appraisable_team(ward):
+    """A Tổ bảo vệ ANTT that has worked long enough to be appraised for 2025."""
+    return f.TeamFactory(ward=ward, established_on=dt.date(2024, 7, 1))
 
 
 def household_of(ward):
@@ -67,6 +74,8 @@ class TestMovementWritesByRoleAndScope(ServiceMatrix):
                 "kind": "security_team",
                 "name": "Tổ bảo vệ ANTT số 1",
                 "established_on": "2024-07-01",
+                "decision_no": "15/QĐ-UBND",
+                "decision_on": "2024-06-25",
                 "headcount": 6,
                 "groups": [f.ResidentialGroupFactory(ward=ward)],
             },
@@ -84,6 +93,30 @@ class TestMovementWritesByRoleAndScope(ServiceMatrix):
             },
             {"role": "deputy", "joined_on": "2024-08-01"},
             owner_target=lambda ward: f.TeamFactory(ward=ward).pk,
+        ),
+        case(
+            Patrol,
+            "patrol",
+            lambda ward: f.PatrolFactory(team=f.TeamFactory(ward=ward)),
+            lambda ward: {
+                "team": f.TeamFactory(ward=ward).pk,
+                "patrolled_on": "2024-04-01",
+                "shift": "night",
+                "area": "Khu vực chợ Ba Ngòi",
+                "members_on_duty": 3,
+                "findings": "Nhóm thanh niên tụ tập, đã nhắc nhở giải tán",
+                "incidents_found": 1,
+            },
+            {"incidents_found": 2, "findings": "Phát hiện 2 xe máy không khóa"},
+            derived_from="team",
+        ),
+        case(
+            TeamAppraisal,
+            "team_appraisal",
+            lambda ward: f.TeamAppraisalFactory(team=appraisable_team(ward)),
+            lambda ward: {"team": appraisable_team(ward).pk, "year": 2025, "level": "completed"},
+            {"level": "not_completed", "note": "Không tham gia tuần tra đủ"},
+            derived_from="team",
         ),
         case(
             Commitment,
@@ -220,12 +253,13 @@ def member_data(team, **extra):
 
 
 def test_kept_roster_sets_the_headcount_on_each_member_change(officer_a, ward_a):
+    # Not a Tổ bảo vệ ANTT: its roster may not drop under the norm (test_force.py).
     team = s.team_create(
         actor=officer_a,
         data={
             "ward": ward_a,
-            "kind": "security_team",
-            "name": "Tổ bảo vệ ANTT",
+            "kind": "self_managed_group",
+            "name": "Tổ tự quản",
             "established_on": "2024-07-01",
             "roster_kept": True,
         },
@@ -257,8 +291,9 @@ def test_declared_headcount_is_untouched_when_no_roster_is_kept(officer_a, ward_
 
 
 def test_moving_a_member_recounts_both_teams(officer_a, ward_a):
-    old_team = f.TeamFactory(ward=ward_a, roster_kept=True, headcount=1)
-    new_team = f.TeamFactory(ward=ward_a, roster_kept=True, headcount=0)
+    kind = Team.Kind.SELF_MANAGED_GROUP
+    old_team = f.TeamFactory(ward=ward_a, kind=kind, roster_kept=True, headcount=1)
+    new_team = f.TeamFactory(ward=ward_a, kind=kind, roster_kept=True, headcount=0)
     member = f.TeamMemberFactory(team=old_team)
     s.team_member_update(actor=officer_a, instance=member, data={"team": new_team.pk})
     old_team.refresh_from_db()
@@ -289,6 +324,9 @@ def test_new_team_keeping_a_roster_refuses_a_typed_headcount(officer_a, ward_a):
         "kind": "security_team",
         "name": "Tổ bảo vệ ANTT",
         "established_on": "2024-07-01",
+        "decision_no": "15/QĐ-UBND",
+        "decision_on": "2024-06-25",
+        "groups": [f.ResidentialGroupFactory(ward=ward_a).pk],
         "roster_kept": True,
         "headcount": 4,
     }
@@ -308,7 +346,7 @@ def test_roster_headcount_is_checked_only_once_the_team_is_clean(officer_a, ward
 
 
 def test_team_groups_must_be_of_the_teams_ward(officer_a, ward_a, ward_b):
-    team = f.TeamFactory(ward=ward_a)
+    team = f.TeamFactory(ward=ward_a, groups=[])
     own = f.ResidentialGroupFactory(ward=ward_a)
     for groups in ([own.pk, f.ResidentialGroupFactory(ward=ward_b).pk], [own.pk, 10**9], own.pk):
         with pytest.raises(ValidationError) as exc_info:

@@ -33,10 +33,12 @@ from movement.models import (
     MediationCase,
     OrganisationCommitmentTally,
     OutreachSession,
+    Patrol,
     ReintegrationCase,
     SafetyRecognition,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
     WeaponSurrender,
 )
 from reporting.models import ManualIndicator, ManualIndicatorValue
@@ -235,17 +237,20 @@ class Annual(Direct):
                 yield row["ward_id"], first_group(row, paths), day, amount
 
 
-class SafeGroups(Direct):
-    def __init__(self):
-        super().__init__("flow", SafetyRecognition, "year", subject="group", recognised=True)
+class YearFlow(Direct):
+    """Records of a year, counted on its 1 January (recognitions, team appraisals)."""
+
+    def __init__(self, model, **where):
+        super().__init__("flow", model, "year", **where)
 
     def count(self, ward_ids, start, end, group=ANY):
         years = [y for y in range(start.year, end.year + 1) if start <= dt.date(y, 1, 1) <= end]
         return self.rows(ward_ids, group).filter(year__in=years).count()
 
     def events(self, ward_ids):
-        for ward, group, year in self.rows(ward_ids).values_list("ward_id", "group", "year"):
-            yield ward, group, dt.date(year, 1, 1), 1
+        paths = group_paths(self.model)
+        for row in self.rows(ward_ids).values("ward_id", "year", *paths):
+            yield row["ward_id"], first_group(row, paths), dt.date(row["year"], 1, 1), 1
 
 
 DIRECT = {
@@ -305,7 +310,10 @@ DIRECT = {
     "contributions_vnd": flow(Contribution, "contributed_on", value="amount_vnd"),
     "video_extractions": flow(VideoExtraction, "requested_at"),
     "video_extractions_useful": flow(VideoExtraction, "requested_at", useful=True),
-    "safe_groups_recognised": SafeGroups(),
+    "safe_groups_recognised": YearFlow(SafetyRecognition, subject="group", recognised=True),
+    "patrols": flow(Patrol, "patrolled_on"),
+    "patrol_member_shifts": flow(Patrol, "patrolled_on", value="members_on_duty"),
+    "patrol_incidents_found": flow(Patrol, "patrolled_on", value="incidents_found"),
     # Issue 14: safe-area recognition, grading and organisations' commitments, for the year.
     "recognised_groups": Annual(
         SafetyRecognition, not_before="group__created_at", subject="group", recognised=True
@@ -320,6 +328,8 @@ DIRECT = {
     "organisation_staff_signed": Annual(OrganisationCommitmentTally, value="signed_count"),
     "organisations_all_signed": Annual(OrganisationCommitmentTally, all_signed=True),
 }
+for _level in TeamAppraisal.Level.values:
+    DIRECT[f"team_appraisals.{_level}"] = YearFlow(TeamAppraisal, level=_level)
 for _subject in ("group", "ward", "organisation"):
     for _grade in AppraisalThreshold.Grade.values:
         DIRECT[f"grades_{_subject}.{_grade}"] = Annual(Appraisal, subject=_subject, grade=_grade)
@@ -643,6 +653,106 @@ class World:
                 ward=ward, contributor_name="Hộ D", amount_vnd=c * 1000 + 1, contributed_on=day,
                 **giver,
             )  # fmt: skip
+        elif kind in ("patrol", "team_appraisal"):
+            team = Team.objects.create(
+                ward=ward, kind="security_team", name=f"Tổ bảo vệ {n}", established_on=BASE,
+                headcount=5,
+            )  # fmt: skip
+            if kind == "patrol":
+                obj = Patrol.objects.create(
+                    ward=ward, team=team, patrolled_on=day, shift=pick(Patrol.Shift.values),
+                    area="Chợ", members_on_duty=1 + c % 4, incidents_found=c % 3,
+                )  # fmt: skip
+            else:
+                obj = TeamAppraisal.objects.create(
+                    ward=ward, team=team, year=day.year, level=pick(TeamAppraisal.Level.values)
+                )
+        elif kind == "mediation":
+            resolved = end is not None
+            obj = MediationCase.objects.create(
+                ward=ward, received_on=day, subject="land", parties="A và B",
+                outcome=pick(["resolved", "unresolved", "referred"]) if resolved else "pending",
+                closed_on=end,
+            )  # fmt: skip
+        elif kind == "outreach":
+            obj = OutreachSession.objects.create(
+                ward=ward, held_on=day, topic="Phòng chống ma túy", attendees=c * 3
+            )
+        elif kind == "commendation":
+            obj = Commendation.objects.create(
+                ward=ward, recipient_kind=pick(["collective", "individual"]),
+                recipient_name="Tổ dân phố", level="ward", issuer="UBND", awarded_on=day,
+            )  # fmt: skip
+        elif kind == "weapon":
+            obj = WeaponSurrender.objects.create(
+                ward=ward, received_on=day, item=pick(WeaponSurrender.Item.values),
+                quantity=Decimal(c) / 4, unit="kg",
+            )  # fmt: skip
+        elif kind == "reintegration":
+            obj = ReintegrationCase.objects.create(
+                ward=ward, person_name="Phạm Văn C", category="drug_rehab", started_on=day,
+                ended_on=end,
+            )  # fmt: skip
+        elif kind == "eid":
+            obj = EidTally.objects.create(
+                ward=ward, group=group if c % 3 else None, recorded_on=day, chip_cards=c,
+                vneid_level1=2 * c,
+                vneid_level2_collected=c + 1, vneid_level2_activated=c // 2,
+            )  # fmt: skip
+        elif kind == "safety":
+            obj = SafetyRecognition.objects.create(
+                ward=ward, subject="group", group=ResidentialGroup.objects.create(
+                    ward=ward, name=f"Tổ an toàn {n}"
+                ), year=day.year, recognised=c % 3 != 0,
+            )  # fmt: skip
+        elif kind == "tip":
+            obj = Tip.objects.create(
+                ward=ward, received_at=aware(day, c % 24, 45), channel="hotline",
+                content="Tin báo", category=pick(Category.values),
+                status=pick(Tip.Status.values),
+            )  # fmt: skip
+        elif kind == "incident":
+            obj = Incident.objects.create(
+                ward=ward, occurred_at=aware(day, (c * 7) % 24, 30), category=pick(Category.values),
+                summary="Vụ việc", source="patrol", suspects=c % 4,
+            )  # fmt: skip
+        elif kind == "hotspot":
+            obj = Hotspot.objects.create(
+                ward=ward, name=f"Điểm {n}", designated_on=day,
+                status="transformed" if end else "designated", transformed_on=end,
+            )  # fmt: skip
+        elif kind == "manual":
+            # A ward's figure for the reporting month of the day (one per indicator and month).
+            year, month = month_of(day, REPORTING)
+            obj, _created = ManualIndicatorValue.objects.update_or_create(
+                ward=ward, indicator=pick(self.indicators), period=f"month:{year:04d}-{month:02d}",
+                defaults={"value": c},
+            )  # fmt: skip
+        elif kind == "recorder":
+            obj = Recorder.objects.create(ward=ward, code=f"R{n}", location="Nhà văn hóa",
+                                          installed_on=day)  # fmt: skip
+        elif kind == "camera":
+            obj = Camera.objects.create(
+                ward=ward, code=f"K{n}", location="Ngã tư",
+                owner_kind=pick(Camera.OwnerKind.values), funding="budget", installed_on=day,
+                removed_on=end, status="removed" if end else "active",
+            )  # fmt: skip
+        elif kind == "contribution":
+            giver = {}
+            if c % 3 == 1:
+                giver["household"] = Household.objects.create(
+                    ward=ward, group=group, code=f"G{n}", address="Số 3", head_name="Hộ D",
+                    member_count=2,
+                )  # fmt: skip
+            elif c % 3 == 2:
+                giver["organisation"] = Organisation.objects.create(
+                    ward=ward, group=group if c % 2 else None, name=f"Công ty {n}",
+                    kind="enterprise",
+                )  # fmt: skip
+            obj = Contribution.objects.create(
+                ward=ward, contributor_name="Hộ D", amount_vnd=c * 1000 + 1, contributed_on=day,
+                **giver,
+            )  # fmt: skip
         else:  # extraction
             camera = Camera.objects.create(
                 ward=ward, code=f"E{n}", location="Chợ", owner_kind="public", funding="budget",
@@ -659,9 +769,8 @@ class World:
     def redate(self, obj, days):
         model = type(obj)
         shift = dt.timedelta(days=days)
-        if isinstance(
-            obj, SafetyRecognition | Commitment | Appraisal | OrganisationCommitmentTally
-        ):
+        yearly = SafetyRecognition | Commitment | Appraisal | OrganisationCommitmentTally
+        if isinstance(obj, yearly | TeamAppraisal):
             model.objects.filter(pk=obj.pk).update(year=obj.year + (1 if days > 0 else -1))
             return
         if isinstance(obj, ManualIndicatorValue):  # a value's day is its period's last day
@@ -772,6 +881,7 @@ KINDS = (
     "household", "group", "organisation", "commitment", "model", "team", "mediation", "outreach",
     "commendation", "weapon", "reintegration", "eid", "safety", "tip", "incident", "hotspot",
     "recorder", "camera", "contribution", "extraction", "manual", "org_safety", "appraisal",
+    "patrol", "team_appraisal",
     "org_tally",
 )  # fmt: skip
 records_strategy = st.lists(

@@ -24,7 +24,9 @@ from movement.models import (
     GradingDeadline,
     RecognitionCriterion,
     Team,
+    TeamAppraisalRule,
     TeamMember,
+    TeamSizeNorm,
     WeaponSurrender,
 )
 from reporting.models import ConsolidatedReport, ManualIndicator, ReportSchedule
@@ -62,6 +64,11 @@ MAKERS = {
     "movement.SelfManagementModel": f.SelfManagementModelFactory,
     "movement.Team": lambda: f.TeamMemberFactory().team,
     "movement.TeamMember": f.TeamMemberFactory,
+    "movement.Patrol": f.PatrolFactory,
+    "movement.TeamAppraisal": f.TeamAppraisalFactory,
+    # Configuration seeded by a migration (the national norm, the 2024 rule).
+    "movement.TeamSizeNorm": lambda: TeamSizeNorm.objects.get(province__isnull=True),
+    "movement.TeamAppraisalRule": lambda: TeamAppraisalRule.objects.get(from_year=2024),
     "movement.Commitment": f.CommitmentFactory,
     "movement.MediationCase": f.MediationCaseFactory,
     "movement.OutreachSession": f.OutreachSessionFactory,
@@ -595,8 +602,12 @@ def test_deleting_selected_records_goes_through_the_service(admin_client, admin_
 
 @pytest.fixture
 def roster(ward_a):
-    """A team that keeps its roster: two current members, so a headcount of 2."""
-    team = f.TeamFactory(ward=ward_a, roster_kept=True, headcount=2)
+    """A team that keeps its roster: two current members, so a headcount of 2.
+
+    Not a Tổ bảo vệ ANTT, whose roster may not drop under its norm (tests/movement/test_force.py).
+    """
+    kind = Team.Kind.SELF_MANAGED_GROUP
+    team = f.TeamFactory(ward=ward_a, kind=kind, roster_kept=True, headcount=2)
     members = f.TeamMemberFactory.create_batch(2, team=team, joined_on=dt.date(2024, 3, 1))
     return team, members
 
