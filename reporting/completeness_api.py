@@ -142,6 +142,7 @@ class ConsolidatedReportListView(APIView):
     """The consolidated reports in scope (GET); a reviewer creates one (POST)."""
 
     permission_classes = [ReaderPermission]
+    sends_etag = True  # one report with its ETag (the schema declares the header)
 
     @extend_schema(
         operation_id="reporting_consolidated_list",
@@ -183,6 +184,7 @@ class ConsolidatedReportDetailView(APIView):
     """One consolidated report with its figures (GET), changed (PATCH) or deleted (DELETE)."""
 
     permission_classes = [ReaderPermission]
+    sends_etag = True  # one report with its ETag (the schema declares the header)
 
     def _get(self, request, pk):
         return cons.consolidated_report_get(user=request.user, pk=pk)
@@ -217,6 +219,7 @@ class ConsolidatedReportIssueView(APIView):
     """Issue the report: its figures are frozen (POST)."""
 
     permission_classes = [ReaderPermission]
+    sends_etag = True  # one report with its ETag (the schema declares the header)
 
     @extend_schema(request=None, responses={200: ConsolidatedReportSerializer})
     def post(self, request, pk):

@@ -94,6 +94,7 @@ class PeriodReportTransitionView(APIView):
     ``comment``, ``reopen`` a reason in ``comment``."""
 
     permission_classes = [IsAuthenticated]
+    sends_etag = True  # one report with its ETag (the schema declares the header)
     action_name = ""
 
     @extend_schema(
