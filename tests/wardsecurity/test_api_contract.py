@@ -130,6 +130,18 @@ def test_every_write_requires_if_match_and_documents_428(schemas):
         assert headers["If-Match"]["required"] is True, operation["operationId"]
         assert headers["If-Match"]["description"]
         assert {"412", "428"} <= set(operation["responses"]), operation["operationId"]
+    # A state change (POST) takes If-Match too, optionally: a stale one is a documented 412.
+    optional = [
+        op
+        for _p, method, op in operations(schemas["en"])
+        if method == "post" and any(p["name"] == "If-Match" for p in op.get("parameters", []))
+    ]
+    assert {op["operationId"] for op in optional} >= {
+        "period_reports_submit_create",
+        "reporting_consolidated_issue_create",
+    }
+    for operation in optional:
+        assert "412" in operation["responses"], operation["operationId"]
 
 
 def etag_operations(schema):

@@ -178,12 +178,19 @@ class WardAutoSchema(AutoSchema):
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
-        if operation is not None and self.method in IF_MATCH_REQUIRED:
-            # The 428 of a write without If-Match, shaped like the other errors (the 412's).
-            responses = operation["responses"]
-            template = responses.get("412") or {
-                "content": {"application/json": {"schema": ERROR_BODY}}
-            }
+        if operation is None:
+            return None
+        # The answers If-Match adds, shaped like the operation's other errors.
+        responses = operation["responses"]
+        template = responses.get("412") or responses.get("400")
+        if template is None:
+            template = {"content": {"application/json": {"schema": ERROR_BODY}}}
+        if_match = [p for p in operation.get("parameters", []) if p["name"] == "If-Match"]
+        if if_match:
+            responses.setdefault(
+                "412", {**copy.deepcopy(template), "description": ERROR_DESCRIPTIONS["412"]}
+            )
+        if self.method in IF_MATCH_REQUIRED:
             responses["428"] = {
                 **copy.deepcopy(template),
                 "description": PRECONDITION_REQUIRED_DESCRIPTION,
