@@ -552,6 +552,7 @@ def test_a_form_encoded_body_is_refused_not_parsed(api, household):
         f"{API}households/{household.pk}/",
         "head_name=X",
         content_type="application/x-www-form-urlencoded",
+        HTTP_IF_MATCH=f'"{household.pk}-{household.version}"',
     )
     assert response.status_code == 415
     assert snapshot(household) == before
