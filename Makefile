@@ -10,15 +10,16 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 PYTEST_ARGS ?= -n 2  # both cores; `make test PYTEST_ARGS=` runs serially
 
-.PHONY: help install run test lint format worker messages bench clean-data
+.PHONY: help install run test lint format worker messages schema bench clean-data
 
 help:
 	@echo "make run       set everything up and serve the portal on http://$(HOST):$(PORT) with a worker"
 	@echo "make test      install, lint and run the whole test suite on PostgreSQL (and Chromium)"
 	@echo "make install   create the virtualenv and install pinned dependencies"
-	@echo "make lint      ruff, mypy, manage.py check, makemigrations --check"
+	@echo "make lint      ruff, mypy, manage.py check, makemigrations --check, the OpenAPI schema"
 	@echo "make worker    run a Celery worker (with beat) in the foreground"
 	@echo "make messages  extract and compile the Vietnamese and English translations"
+	@echo "make schema    write the OpenAPI schema to docs/openapi.yaml (check it in)"
 	@echo "make bench     benchmark on a synthetic province (SCALE=small for a quick run; BENCHMARKS.md)"
 
 # The virtualenv is rebuilt only when a requirements file changes.
@@ -64,6 +65,7 @@ lint: install
 	$(VENV)/bin/mypy .
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/openapi-spec-validator docs/openapi.yaml
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -75,6 +77,12 @@ WORKER_MAX_MEMORY_KB ?= 524288
 worker: install
 	$(VENV)/bin/celery -A wardsecurity worker --beat --loglevel INFO --concurrency 2 \
 		--queues statistics,imports,documents,celery --max-memory-per-child $(WORKER_MAX_MEMORY_KB)
+
+# The API contract integrators generate clients from (docs/api.md, "Schema"): the same schema as
+# /api/v1/schema/, texts in Vietnamese (the portal's default language). No database is needed.
+# A test fails when the file is stale.
+schema: install
+	$(MANAGE) spectacular --lang vi --validate --fail-on-warn --file docs/openapi.yaml
 
 # SPEC §12: generates a synthetic province in its own database (BENCH_DATABASE_URL, default
 # postgresql://postgres@127.0.0.1:5432/bench), then measures each figure beside its limit.

@@ -9,7 +9,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from cameras.models import Camera, Contribution, Recorder, VideoExtraction
-from wardsecurity.filters import WardRecordFilterSet, date_range
+from wardsecurity.filters import IdFilter, WardRecordFilterSet, date_range
 
 
 class RecorderFilterSet(WardRecordFilterSet):
@@ -23,11 +23,9 @@ class RecorderFilterSet(WardRecordFilterSet):
 
 
 class CameraFilterSet(WardRecordFilterSet):
-    group = django_filters.NumberFilter(field_name="group_id", label=_("residential group (id)"))
-    recorder = django_filters.NumberFilter(field_name="recorder_id", label=_("recorder (id)"))
-    model = django_filters.NumberFilter(
-        field_name="model_id", label=_("self-management model (id)")
-    )
+    group = IdFilter(field_name="group_id", label=_("residential group (id)"))
+    recorder = IdFilter(field_name="recorder_id", label=_("recorder (id)"))
+    model = IdFilter(field_name="model_id", label=_("self-management model (id)"))
     installed_on = date_range("installed_on", _("installed on"))
 
     search_fields = ("code", "location")
@@ -49,11 +47,9 @@ class CameraFilterSet(WardRecordFilterSet):
 
 
 class ContributionFilterSet(WardRecordFilterSet):
-    household = django_filters.NumberFilter(field_name="household_id", label=_("household (id)"))
-    organisation = django_filters.NumberFilter(
-        field_name="organisation_id", label=_("organisation (id)")
-    )
-    camera = django_filters.NumberFilter(field_name="camera_id", label=_("camera (id)"))
+    household = IdFilter(field_name="household_id", label=_("household (id)"))
+    organisation = IdFilter(field_name="organisation_id", label=_("organisation (id)"))
+    camera = IdFilter(field_name="camera_id", label=_("camera (id)"))
     contributed_on = date_range("contributed_on", _("contributed on"))
 
     search_fields = ("contributor_name", "purpose")
@@ -65,13 +61,11 @@ class ContributionFilterSet(WardRecordFilterSet):
 
 class VideoExtractionFilterSet(WardRecordFilterSet):
     # The extraction belongs to its camera's ward (``ward_path = "camera__ward"``).
-    ward = django_filters.NumberFilter(field_name="camera__ward_id", label=_("ward (id)"))
+    ward = IdFilter(field_name="camera__ward_id", label=_("ward (id)"))
     ward_code = django_filters.CharFilter(field_name="camera__ward__code", label=_("ward code"))
-    camera = django_filters.NumberFilter(field_name="camera_id", label=_("camera (id)"))
-    incident = django_filters.NumberFilter(field_name="incident_id", label=_("incident (id)"))
-    requested_by = django_filters.NumberFilter(
-        field_name="requested_by_id", label=_("requested by (user id)")
-    )
+    camera = IdFilter(field_name="camera_id", label=_("camera (id)"))
+    incident = IdFilter(field_name="incident_id", label=_("incident (id)"))
+    requested_by = IdFilter(field_name="requested_by_id", label=_("requested by (user id)"))
     requested_at = date_range("requested_at", _("requested at"))
 
     search_fields = ("purpose",)

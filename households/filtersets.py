@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Organisation, Province, ResidentialGroup, Ward, WardCluster
-from wardsecurity.filters import WardRecordFilterSet
+from wardsecurity.filters import IdFilter, WardRecordFilterSet
 
 
 class ProvinceFilterSet(django_filters.FilterSet):
@@ -17,7 +17,7 @@ class ProvinceFilterSet(django_filters.FilterSet):
 
 
 class WardFilterSet(django_filters.FilterSet):
-    province = django_filters.NumberFilter(field_name="province_id", label=_("province (id)"))
+    province = IdFilter(field_name="province_id", label=_("province (id)"))
     province_code = django_filters.CharFilter(field_name="province__code")
     search = django_filters.CharFilter(field_name="search_name", lookup_expr="unaccent__icontains")
 
@@ -42,7 +42,7 @@ class ResidentialGroupFilterSet(WardRecordFilterSet):
 
 class HouseholdFilterSet(WardRecordFilterSet):
     # By id, not ModelChoiceFilter: another ward's group must look like a missing one.
-    group = django_filters.NumberFilter(field_name="group_id", label=_("residential group (id)"))
+    group = IdFilter(field_name="group_id", label=_("residential group (id)"))
     search_fields = ("code", "head_name", "address")
 
     class Meta:
@@ -51,7 +51,7 @@ class HouseholdFilterSet(WardRecordFilterSet):
 
 
 class OrganisationFilterSet(WardRecordFilterSet):
-    group = django_filters.NumberFilter(field_name="group_id", label=_("residential group (id)"))
+    group = IdFilter(field_name="group_id", label=_("residential group (id)"))
     search_fields = ("name",)
 
     class Meta:

@@ -5,16 +5,15 @@ answers "not a valid choice" for a missing id but not for another ward's, which 
 whether that record exists (SPEC §4).
 """
 
-import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Hotspot, Incident, Tip
-from wardsecurity.filters import WardRecordFilterSet, date_range
+from wardsecurity.filters import IdFilter, WardRecordFilterSet, date_range
 
 
 class IncidentFilterSet(WardRecordFilterSet):
-    group = django_filters.NumberFilter(field_name="group_id", label=_("residential group (id)"))
-    tip = django_filters.NumberFilter(field_name="tip_id", label=_("tip (id)"))
+    group = IdFilter(field_name="group_id", label=_("residential group (id)"))
+    tip = IdFilter(field_name="tip_id", label=_("tip (id)"))
     occurred_at = date_range("occurred_at", _("occurred at"))
 
     search_fields = ("summary", "subcategory")
@@ -47,7 +46,7 @@ class TipFilterSet(WardRecordFilterSet):
 
 
 class HotspotFilterSet(WardRecordFilterSet):
-    group = django_filters.NumberFilter(field_name="group_id", label=_("residential group (id)"))
+    group = IdFilter(field_name="group_id", label=_("residential group (id)"))
     designated_on = date_range("designated_on", _("designated on"))
 
     search_fields = ("name",)

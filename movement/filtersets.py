@@ -25,14 +25,14 @@ from movement.models import (
     TeamMember,
     WeaponSurrender,
 )
-from wardsecurity.filters import StrictBooleanFilter, WardRecordFilterSet, date_range
+from wardsecurity.filters import IdFilter, StrictBooleanFilter, WardRecordFilterSet, date_range
 
 # Links are filtered by id, not through a ModelChoiceFilter: that one validates the id against
 # every ward's rows, so "no such group" (400) and "another ward's group" (empty page) would differ.
 
 
 def link(field_name, label):
-    return django_filters.NumberFilter(field_name=field_name, label=label)
+    return IdFilter(field_name=field_name, label=label)
 
 
 class SelfManagementModelFilterSet(WardRecordFilterSet):
@@ -96,7 +96,7 @@ class TeamAppraisalFilterSet(WardRecordFilterSet):
 
 
 class CommitmentFilterSet(WardRecordFilterSet):
-    group = django_filters.NumberFilter(method="filter_group", label=_("residential group (id)"))
+    group = IdFilter(method="filter_group", label=_("residential group (id)"))
     household = link("household_id", _("household (id)"))
     organisation = link("organisation_id", _("organisation (id)"))
     signed_on = date_range("signed_on", _("signed on"))

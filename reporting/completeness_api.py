@@ -157,6 +157,7 @@ class ConsolidatedReportListView(APIView):
     """The consolidated reports in scope (GET); a reviewer creates one (POST)."""
 
     permission_classes = [ReaderPermission]
+    sends_etag = True  # one report with its ETag (the schema declares the header)
 
     @extend_schema(
         summary="List consolidated reports",
@@ -216,6 +217,7 @@ class ConsolidatedReportDetailView(APIView):
     """One consolidated report with its figures (GET), changed (PATCH) or deleted (DELETE)."""
 
     permission_classes = [ReaderPermission]
+    sends_etag = True  # one report with its ETag (the schema declares the header)
 
     def _get(self, request, pk):
         return cons.consolidated_report_get(user=request.user, pk=pk)
@@ -276,6 +278,7 @@ class ConsolidatedReportIssueView(APIView):
     """Issue the report: its figures are frozen (POST)."""
 
     permission_classes = [ReaderPermission]
+    sends_etag = True  # one report with its ETag (the schema declares the header)
 
     @extend_schema(
         summary="Issue a consolidated report",

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import ManualIndicatorValue, PeriodKind, PeriodReport
-from wardsecurity.filters import WardRecordFilterSet, date_range
+from wardsecurity.filters import IdFilter, WardRecordFilterSet, date_range
 
 
 class PeriodReportFilterSet(WardRecordFilterSet):
@@ -13,7 +13,7 @@ class PeriodReportFilterSet(WardRecordFilterSet):
     state = django_filters.MultipleChoiceFilter(
         choices=PeriodReport.State.choices, label=_("state")
     )
-    province = django_filters.NumberFilter(field_name="ward__province_id", label=_("province (id)"))
+    province = IdFilter(field_name="ward__province_id", label=_("province (id)"))
     period_end = date_range("period_end", _("period end"))
     due_on = date_range("due_on", _("due on"))
 
@@ -24,7 +24,7 @@ class PeriodReportFilterSet(WardRecordFilterSet):
 
 class ManualIndicatorValueFilterSet(WardRecordFilterSet):
     period = django_filters.CharFilter(field_name="period", label=_("period"))
-    indicator = django_filters.NumberFilter(field_name="indicator_id", label=_("indicator (id)"))
+    indicator = IdFilter(field_name="indicator_id", label=_("indicator (id)"))
     indicator_code = django_filters.CharFilter(
         field_name="indicator_code", label=_("indicator code")
     )

@@ -1,6 +1,7 @@
 """The filter base every app's FilterSet extends: one set serves the API, the portal's lists and
 exports, and the selectors' ``filters``."""
 
+import re
 from functools import reduce
 from operator import or_
 
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
+from drf_spectacular.utils import extend_schema_field
 
 from wardsecurity.personal import without_personal
 from wardsecurity.search import search_words
@@ -46,6 +48,40 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+ID_MESSAGE = _("Enter the id of a record: a whole number from 1, in the digits 0-9.")
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint: no id is larger
+_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+class IdField(forms.IntegerField):
+    """A record's id: ASCII digits from 1. ``1.5``, ``abc``, ``１`` or ``-1`` are refused, not
+    rounded, read as another digit or matched against nothing (GUARANTEES G12)."""
+
+    default_error_messages = {"invalid": ID_MESSAGE}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)  # the UI's number input
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not _ASCII_DIGITS.fullmatch(text) or not 1 <= int(text) <= MAX_ID:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.Filter):
+    """Every filter on a link or an id (``ward``, ``group``, ``camera`` …): typed ``integer`` in
+    the schema, so generated clients send ids, never floats. Plain ids, never
+    ``ModelChoiceFilter``: that one answers "no such record" for a missing id but an empty page
+    for another ward's, which would leak whether the record exists (SPEC §4)."""
+
+    field_class = IdField
+
+
 class WardRecordFilterSet(django_filters.FilterSet):
     """``ward`` (id), ``ward_code``, and ``search``: accent- and case-insensitive over
     ``search_fields`` ("nguyen van" finds "Nguyễn Văn"), every word in some field.
@@ -54,7 +90,7 @@ class WardRecordFilterSet(django_filters.FilterSet):
     its large tables; a new search field on a large table needs such an index too.
     """
 
-    ward = django_filters.NumberFilter(field_name="ward_id", label=_("ward (id)"))
+    ward = IdFilter(field_name="ward_id", label=_("ward (id)"))
     ward_code = django_filters.CharFilter(field_name="ward__code", label=_("ward code"))
     search = django_filters.CharFilter(method="filter_search", label=_("search"))
 

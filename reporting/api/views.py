@@ -104,6 +104,7 @@ class PeriodReportTransitionView(APIView):
     new `ETag`."""
 
     permission_classes = [IsAuthenticated]
+    sends_etag = True  # one report with its ETag (the schema declares the header)
     action_name = ""
 
     @extend_schema(

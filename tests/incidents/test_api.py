@@ -118,8 +118,12 @@ def test_incidents_are_read_only_on_a_tip(client, officer_a, ward_a):
     tip = TipFactory(ward=ward_a)
     incident = IncidentFactory(ward=ward_a)
     client.force_login(officer_a)
+    url = f"/api/v1/tips/{tip.pk}/"
     response = client.patch(
-        f"/api/v1/tips/{tip.pk}/", {"incidents": [incident.pk]}, content_type="application/json"
+        url,
+        {"incidents": [incident.pk]},
+        content_type="application/json",
+        headers={"If-Match": client.get(url)["ETag"]},
     )
     assert response.status_code == 400
     assert list(input_errors(response)) == ["incidents"]

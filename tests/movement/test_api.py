@@ -389,6 +389,11 @@ def as_json(data):
     return {"data": json.dumps(data), "content_type": "application/json"}
 
 
+def if_match(client, url):
+    """The ETag a GET of ``url`` reads, as the If-Match a write must send."""
+    return {"If-Match": client.get(url).headers["ETag"]}
+
+
 def ids(response):
     assert response.status_code == 200, response.content
     return [row["id"] for row in response.json()["results"]]
@@ -505,7 +510,10 @@ def test_unknown_and_read_only_fields_are_refused(resource, extra, as_writer, wa
     created = as_writer.post(resource.url(), **as_json({**resource.payload(ward_a), **extra}))
     assert created.status_code == 400
     assert list(created.json()["fields"]) == list(extra)
-    patched = as_writer.patch(resource.url(record.pk), **as_json({**resource.change, **extra}))
+    url = resource.url(record.pk)
+    patched = as_writer.patch(
+        url, **as_json({**resource.change, **extra}), headers=if_match(as_writer, url)
+    )
     assert patched.status_code == 400
     assert list(patched.json()["fields"]) == list(extra)
     assert resource.model.objects.count() == count
@@ -720,7 +728,9 @@ def test_appraisal_grade_follows_the_thresholds_and_cannot_be_typed(client, offi
     assert (response.json()["score"], response.json()["grade"]) == ("91.50", "excellent")
     pk = response.json()["id"]
     points = f.sheet_points(ket_qua="15")
-    response = client.patch(resource.url(pk), **as_json({"points": points}))
+    response = client.patch(
+        resource.url(pk), **as_json({"points": points}), headers={"If-Match": response["ETag"]}
+    )
     assert (response.json()["score"], response.json()["grade"]) == ("75.00", "good")
 
 
@@ -731,11 +741,11 @@ def test_team_groups_are_ids_of_the_teams_own_ward(client, clerk_a, ward_a, ward
     client.force_login(clerk_a)
     url = BY_NAME["teams"].url(team.pk)
     for groups in ([own.pk, foreign.pk], [own.pk, 10**9], own.pk, ["x"]):
-        response = client.patch(url, **as_json({"groups": groups}))
+        response = client.patch(url, **as_json({"groups": groups}), headers=if_match(client, url))
         assert response.status_code == 400, groups
         assert list(response.json()["fields"]) == ["groups"]
     assert not team.groups.exists()
-    response = client.patch(url, **as_json({"groups": [own.pk]}))
+    response = client.patch(url, **as_json({"groups": [own.pk]}), headers=if_match(client, url))
     assert response.status_code == 200
     assert response.json()["groups"] == [own.pk]
 
@@ -745,11 +755,14 @@ def test_team_headcount_typed_against_a_kept_roster_is_refused(client, clerk_a, 
     f.TeamMemberFactory(team=team)
     client.force_login(clerk_a)
     url = BY_NAME["teams"].url(team.pk)
-    response = client.patch(url, **as_json({"headcount": 5}))
+    response = client.patch(url, **as_json({"headcount": 5}), headers=if_match(client, url))
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["headcount"]
-    assert client.patch(url, **as_json({"headcount": 1})).status_code == 200
-    response = client.patch(url, **as_json({"roster_kept": False, "headcount": 5}))
+    response = client.patch(url, **as_json({"headcount": 1}), headers=if_match(client, url))
+    assert response.status_code == 200
+    response = client.patch(
+        url, **as_json({"roster_kept": False, "headcount": 5}), headers=if_match(client, url)
+    )
     assert response.status_code == 200
     assert Team.objects.get(pk=team.pk).headcount == 5
 

@@ -97,7 +97,8 @@ def test_a_submission_with_fields_missing_names_them_over_the_api(officer_a, war
     ],
 )
 def test_bad_writes_are_400_and_change_nothing(officer_a, ward_a, draft, body):
-    response = api(officer_a).patch(f"{API}/period-reports/{draft.pk}/", body, format="json")
+    officer, url = api(officer_a), f"{API}/period-reports/{draft.pk}/"
+    response = officer.patch(url, body, format="json", HTTP_IF_MATCH=officer.get(url)["ETag"])
     assert response.status_code == 400
     assert set(response.json()["fields"]) == set(body)
     draft.refresh_from_db()

@@ -295,8 +295,14 @@ def test_the_api_creates_edits_and_issues(client, reviewer_province, wards_in_st
     issued = client.post(url + "issue/", headers={"if-match": changed["ETag"]})
     assert issued.status_code == 200, issued.json()
     assert issued.json()["state"] == "issued"
-    assert client.patch(url, {"number": "9"}, content_type="application/json").status_code == 400
-    assert client.delete(url).status_code == 400
+    issued_etag = {"if-match": issued["ETag"]}
+    assert (
+        client.patch(
+            url, {"number": "9"}, content_type="application/json", headers=issued_etag
+        ).status_code
+        == 400
+    )
+    assert client.delete(url, headers=issued_etag).status_code == 400
 
 
 @pytest.mark.parametrize(

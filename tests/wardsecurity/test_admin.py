@@ -501,6 +501,7 @@ def test_an_edit_in_a_closed_period_is_refused_as_the_api_refuses_it(
         f"/api/v1/weapon-surrenders/{surrender.pk}/",
         {"quantity": "9"},
         content_type="application/json",
+        headers={"If-Match": f'"{surrender.pk}-{surrender.version}"'},
     )
     message = api_error(api, "received_on")
     form = changeform(admin_client, WeaponSurrender, surrender.pk)
@@ -545,7 +546,10 @@ def test_a_deletion_in_a_closed_period_is_refused_as_the_api_refuses_it(
     admin_client, ward_a, closed_january
 ):
     surrender = f.WeaponSurrenderFactory(ward=ward_a, received_on=JANUARY)
-    api = admin_client.delete(f"/api/v1/weapon-surrenders/{surrender.pk}/")
+    api = admin_client.delete(
+        f"/api/v1/weapon-surrenders/{surrender.pk}/",
+        headers={"If-Match": f'"{surrender.pk}-{surrender.version}"'},
+    )
     message = api_error(api, "received_on")
     url = admin_url(WeaponSurrender, "delete", surrender.pk)
 
@@ -561,7 +565,11 @@ def test_deleting_selected_records_is_all_or_nothing(admin_client, ward_a, close
     open_one = f.WeaponSurrenderFactory(ward=ward_a, received_on=dt.date(2024, 2, 15))
     closed_one = f.WeaponSurrenderFactory(ward=ward_a, received_on=JANUARY)
     message = api_error(
-        admin_client.delete(f"/api/v1/weapon-surrenders/{closed_one.pk}/"), "received_on"
+        admin_client.delete(
+            f"/api/v1/weapon-surrenders/{closed_one.pk}/",
+            headers={"If-Match": f'"{closed_one.pk}-{closed_one.version}"'},
+        ),
+        "received_on",
     )
     url = admin_url(WeaponSurrender, "changelist")
 

@@ -490,6 +490,7 @@ def test_api_writes_record_the_api_user_as_actor(client, clerk_a, ward_a, auth):
         f"{HOUSEHOLDS_URL}{household.pk}/",
         {"head_name": "Trần Văn Bình"},
         content_type="application/json",
+        HTTP_IF_MATCH=f'"{household.pk}-1"',
         **headers,
     )
     assert response.status_code == 200, response.content
@@ -517,7 +518,9 @@ def test_api_writes_record_the_api_user_as_actor(client, clerk_a, ward_a, auth):
     assert event.pgh_context.metadata["user"] == clerk_a.pk
 
     # Delete
-    response = client.delete(f"{HOUSEHOLDS_URL}{created.pk}/", **headers)
+    response = client.delete(
+        f"{HOUSEHOLDS_URL}{created.pk}/", HTTP_IF_MATCH=response["ETag"], **headers
+    )
     assert response.status_code == 204
     event = (
         Household.pgh_event_model.objects.filter(pgh_obj_id=created.pk).order_by("-pgh_id").first()

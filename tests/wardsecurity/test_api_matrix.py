@@ -816,7 +816,14 @@ def send(client, method, url, payload):
         }
         return client.post(url, data, format="multipart")
     data = "" if payload is None else json.dumps(payload, cls=JSONEncoder)
-    return client.generic(method, url, data, content_type="application/json")
+    extra = {}
+    if method in {"PUT", "PATCH", "DELETE"}:
+        # If-Match is required: the ETag the persona reads first, as a client does (none when it
+        # may not read the record: that refusal comes before the precondition).
+        etag = client.get(url).headers.get("ETag")
+        if etag is not None:
+            extra["HTTP_IF_MATCH"] = etag
+    return client.generic(method, url, data, content_type="application/json", **extra)
 
 
 def describe(response):

@@ -1,5 +1,8 @@
 """OpenAPI description of the portal's authentication and errors (imported by the API urls)."""
 
+import copy
+
+import uritemplate
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
@@ -93,6 +96,46 @@ IDEMPOTENCY_KEY_PARAMETER = {
     "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
 }
 
+IF_MATCH_PARAMETER = {
+    "name": "If-Match",
+    "in": "header",
+    "required": True,
+    "description": "The ETag of the version this write is based on, as the GET, the create or "
+    'the last write answered it (`"<id>-<version>"`), or `*` to write whatever the current '
+    "version is. Missing: 428; another version: 412, and nothing is changed. Weak tags (`W/…`) "
+    "never match.",
+    "schema": {"type": "string"},
+}
+IF_MATCH_OPTIONAL = {
+    **IF_MATCH_PARAMETER,
+    "required": False,
+    "description": "The ETag of the version this change is based on: another version answers "
+    "412 and nothing is changed. Weak tags (`W/…`) never match.",
+}
+ETAG_HEADER = {
+    "description": 'The record\'s version, `"<id>-<version>"`: send it back as `If-Match` to '
+    "change or delete the record.",
+    "required": True,
+    "schema": {"type": "string", "pattern": '^"[0-9]+-[0-9]+"$'},
+}
+PRECONDITION_REQUIRED_DESCRIPTION = (
+    "No If-Match: send the ETag you read, or `*` to overwrite. Nothing was changed."
+)
+# The actions of a ward record's viewset whose answer is one record with its ETag.
+ETAG_ACTIONS = frozenset({"retrieve", "create", "update", "partial_update"})
+IF_MATCH_REQUIRED = frozenset({"PUT", "PATCH", "DELETE"})
+
+
+def without_title(schema):
+    """A parameter's schema without ``title``: drf-spectacular copies the filter's (translated)
+    label there, and client generators name the parameter's enum class after it
+    (``GroupsListLoẠI`` in Vietnamese, ``GroupsListKind`` in English). The label stays in the
+    parameter's description; the class is named from the operation and the parameter."""
+    schema = {key: value for key, value in schema.items() if key != "title"}
+    if isinstance(schema.get("items"), dict):
+        schema["items"] = without_title(schema["items"])
+    return schema
+
 
 class WardAutoSchema(AutoSchema):
     """Every operation documents the errors the API can answer (GUARANTEES G12)."""
@@ -181,7 +224,58 @@ class WardAutoSchema(AutoSchema):
         )
 
     def _get_parameters(self):
-        parameters = super()._get_parameters()
+        parameters = [
+            {**parameter, "schema": without_title(parameter["schema"])}
+            if isinstance(parameter.get("schema"), dict)
+            else parameter
+            for parameter in super()._get_parameters()
+        ]
         if self.is_idempotent_create():
             parameters.append(IDEMPOTENCY_KEY_PARAMETER)
+        if self.method in IF_MATCH_REQUIRED:
+            parameters.append(IF_MATCH_PARAMETER)
+        elif self.method == "POST" and self.sends_etag() and uritemplate.variables(self.path):
+            # A change of state of one record (a report's submit, an issue): If-Match optional.
+            parameters.append(IF_MATCH_OPTIONAL)
         return parameters
+
+    def sends_etag(self):
+        """Whether the operation answers one versioned record with its ``ETag``: a ward
+        record's read, create and update, and the views that say so (``sends_etag = True``)."""
+        from wardsecurity.api.viewsets import WardRecordViewSet
+
+        if self.method == "DELETE":
+            return False
+        if isinstance(self.view, WardRecordViewSet):
+            return getattr(self.view, "action", None) in ETAG_ACTIONS
+        # Of the others, one record's operations and creates; never a list.
+        single = bool(uritemplate.variables(self.path)) or self.method == "POST"
+        return getattr(self.view, "sends_etag", False) and single
+
+    def _get_response_headers_for_code(self, status_code, direction="response"):
+        headers = super()._get_response_headers_for_code(status_code, direction)
+        if str(status_code) in {"200", "201"} and self.sends_etag():
+            headers = {**headers, "ETag": ETAG_HEADER}
+        return headers
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        # The answers If-Match adds, shaped like the operation's other errors.
+        responses = operation["responses"]
+        template = responses.get("412") or responses.get("400")
+        if template is None:
+            error = self.resolve_serializer(ErrorSerializer, "response").ref
+            template = {"content": {"application/json": {"schema": error}}}
+        if_match = [p for p in operation.get("parameters", []) if p["name"] == "If-Match"]
+        if if_match:
+            responses.setdefault(
+                "412", {**copy.deepcopy(template), "description": ERROR_DESCRIPTIONS["412"]}
+            )
+        if self.method in IF_MATCH_REQUIRED:
+            responses["428"] = {
+                **copy.deepcopy(template),
+                "description": PRECONDITION_REQUIRED_DESCRIPTION,
+            }
+        return operation

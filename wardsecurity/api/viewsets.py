@@ -10,9 +10,11 @@ from typing import Any
 from django.db.models import Model
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from wardsecurity.api.exceptions import PreconditionFailed, error_response
@@ -50,10 +52,28 @@ def etag_for(instance) -> str:
     return f'"{instance.pk}-{instance.version}"'
 
 
+class PreconditionRequired(APIException):
+    """A ``PUT``, ``PATCH`` or ``DELETE`` without ``If-Match`` (428, RFC 6585): a client that
+    forgot the header would otherwise overwrite changes it never saw (GUARANTEES G7)."""
+
+    status_code = 428
+    default_code = "precondition_required"
+    default_detail = gettext_lazy("Send the ETag you read in If-Match (or * to overwrite).")
+
+
+# The writes that must say which version they change; ``*`` is the explicit "whatever it is".
+IF_MATCH_REQUIRED = frozenset({"PUT", "PATCH", "DELETE"})
+
+
 def expected_version(request, instance):
-    """The version an ``If-Match`` asks for: None when absent or ``*``; weak tags never match."""
+    """The version an ``If-Match`` asks for: None for ``*`` (and for a POST without one);
+    weak tags never match. A ``PUT``, ``PATCH`` or ``DELETE`` without it is a 428."""
     header = request.headers.get("If-Match")
-    if header is None or header.strip() == "*":
+    if header is None:
+        if request.method in IF_MATCH_REQUIRED:
+            raise PreconditionRequired
+        return None
+    if header.strip() == "*":
         return None
     current = etag_for(instance)
     for tag in (part.strip() for part in header.split(",")):

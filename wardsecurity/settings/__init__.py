@@ -317,6 +317,9 @@ SPECTACULAR_SETTINGS = {
         "PeriodReportKindEnum": "reporting.models.PeriodKind",
         "PeriodReportStateEnum": "reporting.models.PeriodReport.State",
         "ConsolidatedReportStateEnum": "reporting.consolidated_models.ConsolidatedReport.State",
+        # Subjects of the yearly records (issue 14): with the team (gradings of old), or without.
+        "SubjectKindEnum": "movement.models.SubjectKind",
+        "CriterionSubjectEnum": "movement.models.CRITERION_SUBJECTS",
     },
 }
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
