@@ -153,6 +153,24 @@ register(
         FLOW,
         definition=_("Tips received in the period whose status is now “verified”."),
     ),
+    # "Tin báo … qua đó giải quyết được … vụ việc": the cases a tip led to (issue 14, item 8).
+    Metric(
+        "incidents_from_tips",
+        _("Cases from residents' tips"),
+        "count",
+        FLOW,
+        definition=_("Incidents recorded from a tip (source “tip”) that occurred in the period."),
+    ),
+    Metric(
+        "incidents_from_tips_resolved",
+        _("Cases from tips resolved"),
+        "count",
+        FLOW,
+        definition=_(
+            "Incidents recorded from a tip that occurred in the period and whose status is now "
+            "“resolved”."
+        ),
+    ),
     Metric(
         "hotspots_active",
         _("Hotspots not yet transformed"),
@@ -199,6 +217,13 @@ register(
     Source(Incident, "fire_damage_vnd", date="occurred_at", value="damage_vnd", where=FIRE),
     Source(Tip, "tips_received", date="received_at"),
     Source(Tip, "tips_verified", date="received_at", where={"status": "verified"}),
+    Source(Incident, "incidents_from_tips", date="occurred_at", where={"source": "tip"}),
+    Source(
+        Incident,
+        "incidents_from_tips_resolved",
+        date="occurred_at",
+        where={"source": "tip", "status": "resolved"},
+    ),
     Source(Hotspot, "hotspots_active", date="designated_on", end="transformed_on"),
     Source(Hotspot, "hotspots_transformed", date="transformed_on"),
 )

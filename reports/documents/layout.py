@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from cameras.models import Camera
 from incidents.models import CaseType, Category, Severity
-from movement.models import AppraisalThreshold, Team, WeaponSurrender
+from movement.models import AppraisalThreshold, Team, TeamAppraisal, WeaponSurrender
 from reports.figures.numbers import Unit
 from reports.figures.units import (
     ACCOUNT,
@@ -36,6 +36,7 @@ from reports.figures.units import (
     RESIDENT,
     ROUND,
     SESSION,
+    SHIFT,
     SPOT,
     SUSPECT,
     TEAM,
@@ -80,6 +81,35 @@ class SectionLayout:
     headings: tuple
 
 
+# The movement's grading (Quyết định 510/QĐ-BCA-V05): how many subjects got each grade.
+GRADING = Heading(
+    pgettext_lazy("report", "Grading of the movement"),
+    (
+        Item(
+            "grades_group.",
+            pgettext_lazy("report", "Residential groups graded"),
+            GROUP,
+            choices=AppraisalThreshold.Grade,
+            nested=False,
+        ),
+        Item(
+            "grades_ward.",
+            pgettext_lazy("report", "Wards graded"),
+            WARD,
+            choices=AppraisalThreshold.Grade,
+            nested=False,
+        ),
+        Item(
+            "grades_organisation.",
+            pgettext_lazy("report", "Organisations graded"),
+            ORGANISATION,
+            choices=AppraisalThreshold.Grade,
+            nested=False,
+        ),
+    ),
+)
+
+# Section I: the situation, by category, each figure beside the same period last year.
 SITUATION = SectionLayout(
     "I",
     pgettext_lazy("report", "Security and order situation"),
@@ -178,51 +208,14 @@ SITUATION = SectionLayout(
                 ),
             ),
         ),
-        Heading(
-            pgettext_lazy("report", "Tips from residents"),
-            (
-                Item("tips_received", pgettext_lazy("report", "Tips received"), TIP),
-                Item("tips_verified", pgettext_lazy("report", "Tips verified"), TIP),
-            ),
-        ),
-        Heading(
-            pgettext_lazy("report", "Crime and social-evil hotspots"),
-            (
-                Item("hotspots_active", pgettext_lazy("report", "Hotspots being dealt with"), SPOT),
-                Item("hotspots_transformed", pgettext_lazy("report", "Hotspots transformed"), SPOT),
-            ),
-        ),
     ),
 )
 
-# The movement's grading (Quyết định 510/QĐ-BCA-V05): how many subjects got each grade.
-GRADING = Heading(
-    pgettext_lazy("report", "Grading of the movement"),
-    (
-        Item(
-            "grades_group.",
-            pgettext_lazy("report", "Residential groups graded"),
-            GROUP,
-            choices=AppraisalThreshold.Grade,
-            nested=False,
-        ),
-        Item(
-            "grades_ward.",
-            pgettext_lazy("report", "Wards graded"),
-            WARD,
-            choices=AppraisalThreshold.Grade,
-            nested=False,
-        ),
-        Item(
-            "grades_organisation.",
-            pgettext_lazy("report", "Organisations graded"),
-            ORGANISATION,
-            choices=AppraisalThreshold.Grade,
-            nested=False,
-        ),
-    ),
-)
 
+# Section II follows a ward's movement report (issue 14, item 8): commitments, self-management
+# models, cameras, tips and the cases they solved, extractions, weapons surrendered, mediation,
+# reintegration, the Law 30/2023 force and its appraisal, recognition and grading, hotspots, e-ID,
+# commendations. A heading with no figure in either period is left out (documents.content).
 MOVEMENT = SectionLayout(
     "II",
     pgettext_lazy("report", "Results of the movement"),
@@ -280,26 +273,12 @@ MOVEMENT = SectionLayout(
             ),
         ),
         Heading(
-            pgettext_lazy("report", "Self-management models and teams"),
+            pgettext_lazy("report", "Self-management models on security and order"),
             (
                 Item(
                     "self_management_models",
                     pgettext_lazy("report", "Self-management models"),
                     MODEL,
-                ),
-                Item(
-                    "teams.",
-                    pgettext_lazy("report", "Teams"),
-                    TEAM,
-                    choices=Team.Kind,
-                    nested=False,
-                ),
-                Item(
-                    "team_members.",
-                    pgettext_lazy("report", "Members"),
-                    MEMBER,
-                    choices=Team.Kind,
-                    nested=False,
                 ),
             ),
         ),
@@ -324,6 +303,28 @@ MOVEMENT = SectionLayout(
                     pgettext_lazy("report", "Contributions from residents"),
                     MONEY,
                 ),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Tips from residents and the cases solved through them"),
+            (
+                Item("tips_received", pgettext_lazy("report", "Tips received"), TIP),
+                Item("tips_verified", pgettext_lazy("report", "Tips verified"), TIP),
+                Item(
+                    "incidents_from_tips",
+                    pgettext_lazy("report", "Cases recorded from tips"),
+                    CASE,
+                ),
+                Item(
+                    "incidents_from_tips_resolved",
+                    pgettext_lazy("report", "Cases from tips resolved"),
+                    CASE,
+                ),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Footage extractions for investigations"),
+            (
                 Item(
                     "video_extractions", pgettext_lazy("report", "Footage extractions"), EXTRACTION
                 ),
@@ -331,6 +332,19 @@ MOVEMENT = SectionLayout(
                     "video_extractions_useful",
                     pgettext_lazy("report", "Extractions useful to a case"),
                     EXTRACTION,
+                ),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Weapons, explosives and firecrackers surrendered"),
+            (
+                Item(
+                    "weapons.",
+                    pgettext_lazy("report", "Surrendered"),
+                    PIECE,
+                    choices=WeaponSurrender.Item,
+                    units=WEAPON_UNITS,
+                    nested=False,
                 ),
             ),
         ),
@@ -361,37 +375,44 @@ MOVEMENT = SectionLayout(
             ),
         ),
         Heading(
-            pgettext_lazy("report", "Weapons, explosives and firecrackers surrendered"),
+            pgettext_lazy("report", "The grassroots security and order force"),
             (
                 Item(
-                    "weapons.",
-                    pgettext_lazy("report", "Surrendered"),
-                    PIECE,
-                    choices=WeaponSurrender.Item,
-                    units=WEAPON_UNITS,
+                    "teams.",
+                    pgettext_lazy("report", "Teams"),
+                    TEAM,
+                    choices=Team.Kind,
+                    nested=False,
+                ),
+                Item(
+                    "team_members.",
+                    pgettext_lazy("report", "Members"),
+                    MEMBER,
+                    choices=Team.Kind,
+                    nested=False,
+                ),
+                Item("patrols", pgettext_lazy("report", "Patrols and duty shifts"), SHIFT),
+                Item(
+                    "patrol_member_shifts",
+                    pgettext_lazy("report", "Member shifts on patrol"),
+                    ATTENDANCE,
+                ),
+                Item(
+                    "patrol_incidents_found",
+                    pgettext_lazy("report", "Incidents found on patrol"),
+                    INCIDENT,
+                ),
+                Item(
+                    "team_appraisals.",
+                    pgettext_lazy("report", "Teams appraised"),
+                    TEAM,
+                    choices=TeamAppraisal.Level,
                     nested=False,
                 ),
             ),
         ),
         Heading(
-            pgettext_lazy("report", "Chip ID cards and electronic identification"),
-            (
-                Item("chip_cards", pgettext_lazy("report", "Chip ID cards issued"), CARD),
-                Item("vneid_level1", pgettext_lazy("report", "Level 1 e-ID accounts"), ACCOUNT),
-                Item(
-                    "vneid_level2_collected",
-                    pgettext_lazy("report", "Level 2 e-ID applications"),
-                    APPLICATION,
-                ),
-                Item(
-                    "vneid_level2_activated",
-                    pgettext_lazy("report", "Level 2 e-ID accounts activated"),
-                    ACCOUNT,
-                ),
-            ),
-        ),
-        Heading(
-            pgettext_lazy("report", "Safe-area recognition and commendations"),
+            pgettext_lazy("report", "Safe-area recognition"),
             (
                 Item(
                     "safe_groups_recognised",
@@ -413,6 +434,36 @@ MOVEMENT = SectionLayout(
                     pgettext_lazy("report", "Share of organisations recognised as safe"),
                     PERCENT,
                 ),
+            ),
+        ),
+        GRADING,
+        Heading(
+            pgettext_lazy("report", "Crime and social-evil hotspots"),
+            (
+                Item("hotspots_active", pgettext_lazy("report", "Hotspots being dealt with"), SPOT),
+                Item("hotspots_transformed", pgettext_lazy("report", "Hotspots transformed"), SPOT),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Chip ID cards and electronic identification"),
+            (
+                Item("chip_cards", pgettext_lazy("report", "Chip ID cards issued"), CARD),
+                Item("vneid_level1", pgettext_lazy("report", "Level 1 e-ID accounts"), ACCOUNT),
+                Item(
+                    "vneid_level2_collected",
+                    pgettext_lazy("report", "Level 2 e-ID applications"),
+                    APPLICATION,
+                ),
+                Item(
+                    "vneid_level2_activated",
+                    pgettext_lazy("report", "Level 2 e-ID accounts activated"),
+                    ACCOUNT,
+                ),
+            ),
+        ),
+        Heading(
+            pgettext_lazy("report", "Commendations"),
+            (
                 Item(
                     "commendations_collective",
                     pgettext_lazy("report", "Collectives commended"),
@@ -425,7 +476,6 @@ MOVEMENT = SectionLayout(
                 ),
             ),
         ),
-        GRADING,
     ),
 )
 

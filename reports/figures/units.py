@@ -17,6 +17,7 @@ GROUP = Unit(lambda n: npgettext("report unit", "residential group", "residentia
 WARD = Unit(lambda n: npgettext("report unit", "ward", "wards", n))
 ORGANISATION = Unit(lambda n: npgettext("report unit", "organisation", "organisations", n))
 SESSION = Unit(lambda n: npgettext("report unit", "session", "sessions", n))
+SHIFT = Unit(lambda n: npgettext("report unit", "shift", "shifts", n))
 ATTENDANCE = Unit(lambda n: npgettext("report unit", "attendance", "attendances", n))
 MODEL = Unit(lambda n: npgettext("report unit", "model", "models", n))
 TEAM = Unit(lambda n: npgettext("report unit", "team", "teams", n))

@@ -301,6 +301,8 @@ DIRECT = {
         Incident, "occurred_at", value="damage_vnd", case_type="fire_explosion"
     ),
     "tips_received": flow(Tip, "received_at"),
+    "incidents_from_tips": flow(Incident, "occurred_at", source="tip"),
+    "incidents_from_tips_resolved": flow(Incident, "occurred_at", source="tip", status="resolved"),
     "tips_verified": flow(Tip, "received_at", status="verified"),
     "hotspots_active": stock(Hotspot, "designated_on", "transformed_on"),
     "hotspots_transformed": flow(Hotspot, "transformed_on"),
@@ -607,10 +609,11 @@ class World:
             criminal = case_type == CaseType.CRIMINAL
             toll = case_type in (CaseType.TRAFFIC_ACCIDENT, CaseType.FIRE_EXPLOSION)
             cleared = criminal and (c + n) % 3 != 0
+            source = Incident.Source.values[(c + n) % len(Incident.Source.values)]  # tips' cases
             obj = Incident.objects.create(
                 ward=ward, occurred_at=aware(day, (c * 7) % 24, 30), category=pick(Category.values),
-                summary="Vụ việc", source="patrol", suspects=c % 4, suspects_handled=(c % 4) // 2,
-                case_type=case_type,
+                summary="Vụ việc", source=source, status=pick(Incident.Status.values),
+                suspects=c % 4, suspects_handled=(c % 4) // 2, case_type=case_type,
                 severity=Severity.values[(c + 2 * n) % len(Severity.values)] if criminal else "",
                 cleared=cleared, cleared_on=day + dt.timedelta(days=c % 5) if cleared else None,
                 deaths=c % 3 if toll else 0, injuries=(c + n) % 4 if toll else 0,
@@ -667,92 +670,6 @@ class World:
                 obj = TeamAppraisal.objects.create(
                     ward=ward, team=team, year=day.year, level=pick(TeamAppraisal.Level.values)
                 )
-        elif kind == "mediation":
-            resolved = end is not None
-            obj = MediationCase.objects.create(
-                ward=ward, received_on=day, subject="land", parties="A và B",
-                outcome=pick(["resolved", "unresolved", "referred"]) if resolved else "pending",
-                closed_on=end,
-            )  # fmt: skip
-        elif kind == "outreach":
-            obj = OutreachSession.objects.create(
-                ward=ward, held_on=day, topic="Phòng chống ma túy", attendees=c * 3
-            )
-        elif kind == "commendation":
-            obj = Commendation.objects.create(
-                ward=ward, recipient_kind=pick(["collective", "individual"]),
-                recipient_name="Tổ dân phố", level="ward", issuer="UBND", awarded_on=day,
-            )  # fmt: skip
-        elif kind == "weapon":
-            obj = WeaponSurrender.objects.create(
-                ward=ward, received_on=day, item=pick(WeaponSurrender.Item.values),
-                quantity=Decimal(c) / 4, unit="kg",
-            )  # fmt: skip
-        elif kind == "reintegration":
-            obj = ReintegrationCase.objects.create(
-                ward=ward, person_name="Phạm Văn C", category="drug_rehab", started_on=day,
-                ended_on=end,
-            )  # fmt: skip
-        elif kind == "eid":
-            obj = EidTally.objects.create(
-                ward=ward, group=group if c % 3 else None, recorded_on=day, chip_cards=c,
-                vneid_level1=2 * c,
-                vneid_level2_collected=c + 1, vneid_level2_activated=c // 2,
-            )  # fmt: skip
-        elif kind == "safety":
-            obj = SafetyRecognition.objects.create(
-                ward=ward, subject="group", group=ResidentialGroup.objects.create(
-                    ward=ward, name=f"Tổ an toàn {n}"
-                ), year=day.year, recognised=c % 3 != 0,
-            )  # fmt: skip
-        elif kind == "tip":
-            obj = Tip.objects.create(
-                ward=ward, received_at=aware(day, c % 24, 45), channel="hotline",
-                content="Tin báo", category=pick(Category.values),
-                status=pick(Tip.Status.values),
-            )  # fmt: skip
-        elif kind == "incident":
-            obj = Incident.objects.create(
-                ward=ward, occurred_at=aware(day, (c * 7) % 24, 30), category=pick(Category.values),
-                summary="Vụ việc", source="patrol", suspects=c % 4,
-            )  # fmt: skip
-        elif kind == "hotspot":
-            obj = Hotspot.objects.create(
-                ward=ward, name=f"Điểm {n}", designated_on=day,
-                status="transformed" if end else "designated", transformed_on=end,
-            )  # fmt: skip
-        elif kind == "manual":
-            # A ward's figure for the reporting month of the day (one per indicator and month).
-            year, month = month_of(day, REPORTING)
-            obj, _created = ManualIndicatorValue.objects.update_or_create(
-                ward=ward, indicator=pick(self.indicators), period=f"month:{year:04d}-{month:02d}",
-                defaults={"value": c},
-            )  # fmt: skip
-        elif kind == "recorder":
-            obj = Recorder.objects.create(ward=ward, code=f"R{n}", location="Nhà văn hóa",
-                                          installed_on=day)  # fmt: skip
-        elif kind == "camera":
-            obj = Camera.objects.create(
-                ward=ward, code=f"K{n}", location="Ngã tư",
-                owner_kind=pick(Camera.OwnerKind.values), funding="budget", installed_on=day,
-                removed_on=end, status="removed" if end else "active",
-            )  # fmt: skip
-        elif kind == "contribution":
-            giver = {}
-            if c % 3 == 1:
-                giver["household"] = Household.objects.create(
-                    ward=ward, group=group, code=f"G{n}", address="Số 3", head_name="Hộ D",
-                    member_count=2,
-                )  # fmt: skip
-            elif c % 3 == 2:
-                giver["organisation"] = Organisation.objects.create(
-                    ward=ward, group=group if c % 2 else None, name=f"Công ty {n}",
-                    kind="enterprise",
-                )  # fmt: skip
-            obj = Contribution.objects.create(
-                ward=ward, contributor_name="Hộ D", amount_vnd=c * 1000 + 1, contributed_on=day,
-                **giver,
-            )  # fmt: skip
         else:  # extraction
             camera = Camera.objects.create(
                 ward=ward, code=f"E{n}", location="Chợ", owner_kind="public", funding="budget",
