@@ -60,10 +60,14 @@ def manifest(request):
         "background_color": "#ffffff",
         "theme_color": "#b71c1c",
         "icons": [
-            {"src": static(f"offline/icon-{size}.png"), "sizes": f"{size}x{size}",
-             "type": "image/png", "purpose": "any"}
+            {
+                "src": static(f"offline/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any",
+            }
             for size in (192, 512)
-        ],  # fmt: skip
+        ],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/manifest+json"

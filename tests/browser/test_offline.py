@@ -173,7 +173,7 @@ def test_a_change_made_meanwhile_by_someone_else_is_shown_not_overwritten(
     expect(problem).to_contain_text("Người khác đã thay đổi bản ghi này")
     expect(problem).to_contain_text("Bản trên máy chủ")
     expect(problem).to_contain_text(corrected.isoformat())  # the server's version
-    expect(problem).to_contain_text(f"Bỏ đánh dấu CF-1")  # and mine
+    expect(problem).to_contain_text("Bỏ đánh dấu CF-1")  # and mine
     expect(pending(page)).to_have_text("1 thay đổi không gửi được")
     assert Commitment.objects.filter(pk=commitment.pk).exists()  # nothing overwritten
     page.shots("conflict")

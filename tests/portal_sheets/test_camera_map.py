@@ -15,7 +15,17 @@ from tests.factories import CameraFactory
 pytestmark = pytest.mark.django_db
 
 URL = reverse("camera_map:map")
-MARKER_KEYS = {"code", "lat", "lng", "status", "status_label", "owner", "owner_label", "group"}
+MARKER_KEYS = {
+    "code",
+    "lat",
+    "lng",
+    "status",
+    "status_label",
+    "owner",
+    "owner_label",
+    "group",
+    "url",
+}
 
 
 def placed(ward, code, **kwargs):

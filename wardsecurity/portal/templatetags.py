@@ -2,9 +2,8 @@
 
 from django import template
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from wardsecurity.offline import offline_enabled
 from wardsecurity.portal import NAV_GROUPS, entities_for, optional_url
@@ -93,8 +92,12 @@ def offline_config(context):
             "pending": gettext("{n} changes waiting to be sent"),
             "failed": gettext("{n} changes could not be sent"),
             "waiting": gettext("waiting to be sent"),
-            "queued": gettext("Saved on this phone: {n} changes will be sent when the connection returns."),
-            "missing": gettext("Fill in the code, the address, the head of household and the members."),
+            "queued": gettext(
+                "Saved on this phone: {n} changes will be sent when the connection returns."
+            ),
+            "missing": gettext(
+                "Fill in the code, the address, the head of household and the members."
+            ),
             "signedOnMissing": gettext("Enter the signing date of the newly ticked commitments."),
             "conflictTitle": gettext("Someone else changed this record"),
             "conflictServer": gettext("On the server"),
