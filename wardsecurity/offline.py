@@ -28,6 +28,22 @@ def offline_enabled(user) -> bool:
     return bool(user.is_authenticated and user.role in OFFLINE_ROLES)
 
 
+# The quick forms whose records a ward role may save offline (queued as an API create).
+QUICK_FORMS = ("mediationcase", "outreachsession", "camera", "hotspot", "incident", "tip")
+
+
+def offline_api_url(model) -> str:
+    """The API list URL of a quick form's model; "" for any other model."""
+    if model._meta.model_name not in QUICK_FORMS:
+        return ""
+    from wardsecurity.api.urls import router  # the API's routes load every app's views
+
+    for prefix, viewset, _basename in router.registry:
+        if getattr(viewset, "model", None) is model:
+            return reverse(f"api:{prefix}-list")
+    return ""
+
+
 def offline_pages(user) -> list[str]:
     """Regular expressions of the paths the worker may keep for ``user``: the daily screens of a
     ward role, and the sensitive quick forms only for a role that may read them."""

@@ -422,6 +422,37 @@
     return changed;
   }
 
+  // A quick form (mediation, outreach, camera, hotspot, incident, tip) -----------------------
+
+  // The form's fields as the API's JSON: the one-time token and the CSRF token stay behind,
+  // empty fields are left out (the server's defaults apply), repeated names become lists.
+  const NOT_DATA = ["csrfmiddlewaretoken", "form_token"];
+
+  async function queueRecord(form) {
+    const body = {};
+    for (const [name, value] of new FormData(form).entries()) {
+      if (NOT_DATA.includes(name) || typeof value !== "string" || value.trim() === "") continue;
+      const field = form.elements.namedItem(name);
+      const many = field && field.multiple;
+      if (many || name in body) body[name] = [].concat(body[name] || [], value);
+      else body[name] = value;
+    }
+    const item = {
+      method: "POST",
+      url: form.dataset.offlineApi,
+      key: crypto.randomUUID(),
+      body,
+      state: "pending",
+      page: "record",
+      label: text(T.record, { title: form.dataset.offlineTitle }),
+      created: new Date().toISOString(),
+    };
+    item.id = await queue.add(item);
+    form.reset();
+    say(form, text(T.queued, { n: (await queue.all()).filter((i) => i.state === "pending").length }), "info");
+    showCount();
+  }
+
   // Queued changes drawn again on a page opened (or reloaded) before they are sent.
   async function drawQueue() {
     const items = await queue.all();
@@ -452,7 +483,9 @@
   }
 
   function toQueue(form) {
-    return form.dataset.offline === "household" ? queueHousehold(form) : queueSheet(form);
+    if (form.dataset.offline === "household") return queueHousehold(form);
+    if (form.dataset.offline === "record") return queueRecord(form);
+    return queueSheet(form);
   }
 
   document.addEventListener(

@@ -270,3 +270,36 @@ def test_use_my_location_fills_the_coordinates(browser, live_server, officer_a, 
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_a_quick_form_saved_offline_is_sent_once(phone, clerk_a, ward_a):
+    from movement.models import OutreachSession
+
+    page = phone
+    form = reverse("movement:outreachsession_create")
+    sign_in(page, clerk_a)
+    page.goto(form)
+    controlled(page)
+
+    page.context.set_offline(True)
+    page.reload()  # from the worker's cache
+    ward = page.locator("#id_ward")
+    if ward.count() and ward.evaluate("el => el.tagName") == "SELECT":
+        ward.select_option(str(ward_a.pk))
+    page.fill("#id_held_on", timezone.localdate().isoformat())
+    page.fill("#id_topic", "Phòng chống lừa đảo qua mạng")
+    page.fill("#id_attendees", "42")
+    page.locator("#main form button[type=submit]").tap()
+    expect(pending(page)).to_have_text("1 thay đổi đang chờ gửi")
+    expect(page.locator("#main .offline-message")).to_contain_text("Đã lưu trên điện thoại")
+    assert not OutreachSession.objects.exists()
+
+    page.context.set_offline(False)
+    expect(pending(page)).to_have_attribute("data-pending", "0", timeout=3 * TIMEOUT_MS)
+    session = OutreachSession.objects.get()
+    assert (session.ward_id, session.topic, session.attendees, session.held_on) == (
+        ward_a.pk,
+        "Phòng chống lừa đảo qua mạng",
+        42,
+        timezone.localdate(),
+    )

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from wardsecurity.offline import offline_enabled
+from wardsecurity.offline import offline_api_url, offline_enabled
 from wardsecurity.portal import NAV_GROUPS, entities_for, optional_url
 from wardsecurity.portal.display import format_money, format_number
 
@@ -116,3 +116,12 @@ def offline_config(context):
             ),
         },
     }
+
+
+@register.simple_tag(takes_context=True)
+def offline_record_api(context, entity):
+    """The API list URL a quick form's record is queued for when the phone is offline ("" when
+    the form is not one of the daily quick forms, or the user keeps nothing offline)."""
+    if not offline_enabled(context["request"].user):
+        return ""
+    return offline_api_url(entity.model)
