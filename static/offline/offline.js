@@ -96,21 +96,29 @@
     return fetch(item.url, init);
   }
 
+  // The server's reason, from the old bodies ({"detail"} or {field: [messages]}) and the new
+  // ones ({"code", "detail", "fields"?, "non_field_errors"?}): the fields' messages when there
+  // are some, else the detail.
   async function detailOf(response) {
+    let data;
     try {
-      const data = await response.json();
-      if (data && data.detail) return String(data.detail);
-      // A validation error: the old bodies map fields to messages, the new ones carry "fields".
-      const fields = data && data.fields ? data.fields : data;
-      const messages = [];
-      Object.values(fields || {}).forEach((value) => {
-        (Array.isArray(value) ? value : [value]).forEach((m) => messages.push(String(m)));
-      });
-      (data && data.non_field_errors ? data.non_field_errors : []).forEach((m) => messages.push(String(m)));
-      return messages.join(" ") || response.statusText;
+      data = await response.json();
     } catch (error) {
       return response.statusText || String(response.status);
     }
+    const messages = new Set();
+    const collect = (value) =>
+      (Array.isArray(value) ? value : [value]).forEach((m) => {
+        if (typeof m === "string") messages.add(m);
+        else if (m && typeof m === "object") Object.values(m).forEach(collect);
+      });
+    if (data && typeof data === "object") {
+      if (data.fields) collect(Object.values(data.fields));
+      if (data.non_field_errors) collect(data.non_field_errors);
+      if (!messages.size && data.detail) collect(String(data.detail));
+      if (!messages.size && !("code" in data && typeof data.code === "string")) collect(Object.values(data));
+    }
+    return Array.from(messages).join(" ") || response.statusText || String(response.status);
   }
 
   async function flush() {

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from households.models import Household
-from movement.models import Commitment
+from movement.models import Commitment, OutreachSession
 from movement.services import commitment_update
 from tests.browser.conftest import PASSWORD, TIMEOUT_MS, Shots
 from tests.factories import CommitmentFactory, HouseholdFactory, ResidentialGroupFactory
@@ -57,7 +57,11 @@ def sign_in(page, user):
 
 def controlled(page):
     """Wait until the service worker controls the page, then load it again through it."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    # Installing loads Workbox's modules from the live server: slower when the machine is busy.
+    page.wait_for_function(
+        "navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+        timeout=4 * TIMEOUT_MS,
+    )
     page.reload()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
 
@@ -273,8 +277,6 @@ def test_use_my_location_fills_the_coordinates(browser, live_server, officer_a, 
 
 
 def test_a_quick_form_saved_offline_is_sent_once(phone, clerk_a, ward_a):
-    from movement.models import OutreachSession
-
     page = phone
     form = reverse("movement:outreachsession_create")
     sign_in(page, clerk_a)
@@ -303,3 +305,37 @@ def test_a_quick_form_saved_offline_is_sent_once(phone, clerk_a, ward_a):
         42,
         timezone.localdate(),
     )
+
+
+def test_a_change_the_server_refuses_is_shown_with_its_reason(phone, clerk_a, ward_a):
+    page = phone
+    group = ResidentialGroupFactory(ward=ward_a)
+    entry = reverse("household_sheets:entry", kwargs={"pk": group.pk})
+    sign_in(page, clerk_a)
+    page.goto(entry)
+    controlled(page)
+
+    page.context.set_offline(True)
+    page.fill("#fast-entry [name=code]", "DUP-1")
+    page.fill("#fast-entry [name=address]", "1 Ngõ Trạm")
+    page.fill("#fast-entry [name=head_name]", "Đỗ Văn Mạnh")
+    page.fill("#fast-entry [name=member_count]", "2")
+    page.locator("#fast-entry button[type=submit]").tap()
+    expect(pending(page)).to_have_text("1 thay đổi đang chờ gửi")
+    HouseholdFactory(group=group, code="DUP-1")  # another clerk used the code meanwhile
+
+    page.context.set_offline(False)
+    problem = page.locator("#offline-problems .offline-problem")
+    expect(problem).to_be_visible(timeout=3 * TIMEOUT_MS)
+    expect(problem).to_contain_text("Không gửi được")
+    expect(problem).to_contain_text("Thêm hộ DUP-1 – Đỗ Văn Mạnh")
+    # The server's own reason, once.
+    expect(problem.locator(".form-errors")).to_have_text(
+        "Mã hộ này đã có trong xã/phường. Vui lòng nhập mã khác."
+    )
+    expect(pending(page)).to_have_text("1 thay đổi không gửi được")
+    assert Household.objects.filter(code="DUP-1").count() == 1
+    page.shots("refused")
+    problem.get_by_role("button", name="Bỏ thay đổi này").tap()
+    expect(page.locator("#offline-problems")).to_have_count(0)
+    expect(pending(page)).to_have_attribute("data-failed", "0")
