@@ -119,3 +119,21 @@ def test_the_sheets_carry_what_the_offline_queue_needs(client, clerk_a, ward_a):
     ).content.decode()
     # The ETag an untick is sent with is built from these, as the API builds it.
     assert f'data-commitment="{commitment.pk}" data-version="{commitment.version}"' in sheet
+
+
+def test_a_quick_form_names_the_api_its_offline_record_goes_to(client, clerk_a):
+    client.force_login(clerk_a)
+    body = client.get(reverse("movement:outreachsession_create")).content.decode()
+    assert 'data-offline="record" data-offline-api="/api/v1/outreach-sessions/"' in body
+    # Other forms are saved online only.
+    body = client.get(reverse("movement:commendation_create")).content.decode()
+    assert "data-offline=" not in body
+
+
+def test_forms_with_coordinates_offer_the_phone_s_location(client, officer_a):
+    client.force_login(officer_a)
+    body = client.get(reverse("cameras:camera_create")).content.decode()
+    assert "Dùng vị trí của tôi" in body
+    assert "offline/locate.js" in body
+    body = client.get(reverse("movement:outreachsession_create")).content.decode()
+    assert "Dùng vị trí của tôi" not in body
