@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -48,6 +50,8 @@ def marker(camera):
         "owner": camera.owner_kind,
         "owner_label": str(camera.get_owner_kind_display()),
         "group": camera.group.name if camera.group_id else "",
+        # The pop-up links to the record (its page checks the reader's rights again).
+        "url": reverse("cameras:camera_detail", kwargs={"pk": camera.pk}),
     }
 
 
@@ -65,8 +69,9 @@ def camera_map(request):
         "status_colours": {str(k): v for k, v in STATUS_COLOURS.items()},
         "owner_colours": {str(k): v for k, v in OWNER_COLOURS.items()},
         # Offline by default: with no tile server configured the markers sit on a plain ground.
-        "tiles": getattr(settings, "CAMERA_MAP_TILE_URL", "") or "",
-        "attribution": getattr(settings, "CAMERA_MAP_TILE_ATTRIBUTION", "") or "",
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "open_label": str(_("Open the record")),
     }
     context = {
         "cameras": cameras,

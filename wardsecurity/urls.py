@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from wardsecurity import offline
 from wardsecurity.portal import export_views, pages
 from wardsecurity.views import healthz
 
@@ -14,7 +14,10 @@ urlpatterns = [
     path("", include("cameras.map_urls")),
     # The browser portal (SPEC §9): sign-in, the role's home, periods, then every entity's pages.
     path("login/", pages.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", offline.LogoutView.as_view(), name="logout"),
+    # Offline use on a phone (docs/portal.md): from the root, so the worker controls every page.
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service_worker"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("periods/", pages.PeriodsView.as_view(), name="periods"),
     path("reporting/", include("reporting.urls_completeness")),

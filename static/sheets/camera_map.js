@@ -13,7 +13,7 @@
     });
   }
 
-  function popup(marker) {
+  function popup(marker, openLabel) {
     // Built from text nodes: codes and group names are data, never markup.
     const box = document.createElement("div");
     const title = document.createElement("strong");
@@ -23,6 +23,14 @@
       box.appendChild(document.createElement("br"));
       box.appendChild(document.createTextNode(line));
     });
+    if (marker.url) {
+      const link = document.createElement("a");
+      link.href = marker.url;
+      link.className = "camera-popup__link";
+      link.textContent = openLabel;
+      box.appendChild(document.createElement("br"));
+      box.appendChild(link);
+    }
     return box;
   }
 
@@ -45,7 +53,7 @@
         fillOpacity: 0.9,
         className: "camera-marker camera-marker--" + m.status,
       })
-        .bindPopup(popup(m))
+        .bindPopup(popup(m, data.open_label))
         .bindTooltip(m.code)
         .addTo(layer);
     });

@@ -15,7 +15,17 @@ from tests.factories import CameraFactory
 pytestmark = pytest.mark.django_db
 
 URL = reverse("camera_map:map")
-MARKER_KEYS = {"code", "lat", "lng", "status", "status_label", "owner", "owner_label", "group"}
+MARKER_KEYS = {
+    "code",
+    "lat",
+    "lng",
+    "status",
+    "status_label",
+    "owner",
+    "owner_label",
+    "group",
+    "url",
+}
 
 
 def placed(ward, code, **kwargs):
@@ -97,9 +107,22 @@ def test_cameras_without_coordinates_are_listed_not_placed(signed_in, cameras):
 
 
 def test_no_tile_layer_unless_one_is_configured(signed_in, cameras, settings):
+    settings.MAP_TILE_URL = ""
     assert markers(signed_in("clerk_a").get(URL))["tiles"] == ""
-    settings.CAMERA_MAP_TILE_URL = "/tiles/{z}/{x}/{y}.png"
-    assert markers(signed_in("clerk_a").get(URL))["tiles"] == "/tiles/{z}/{x}/{y}.png"
+    settings.MAP_TILE_URL = "/tiles/{z}/{x}/{y}.png"
+    settings.MAP_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
+    data = markers(signed_in("clerk_a").get(URL))
+    assert data["tiles"] == "/tiles/{z}/{x}/{y}.png"
+    assert data["attribution"] == "© OpenStreetMap contributors"
+
+
+def test_a_pop_up_links_to_the_record(signed_in, cameras):
+    data = markers(signed_in("clerk_a").get(URL))
+    camera = Camera.objects.get(code="CAM-A")
+    link = next(m["url"] for m in data["markers"] if m["code"] == "CAM-A")
+    assert link == f"/cameras/{camera.pk}/"
+    assert signed_in("clerk_a").get(link).status_code == 200
+    assert data["open_label"] == "Mở hồ sơ"
 
 
 def test_a_multi_ward_viewer_can_pick_a_ward(signed_in, cameras, ward_c):

@@ -165,7 +165,25 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    # Workbox (the service worker of offline use, docs/portal.md): workbox-sw loads its modules
+    # from one folder (``modulePathPrefix``), so every module's build/ shares vendor/workbox/.
+    *(
+        ("vendor/workbox", BASE_DIR / "node_modules" / name / "build")
+        for name in (
+            "workbox-sw",
+            "workbox-core",
+            "workbox-routing",
+            "workbox-strategies",
+            "workbox-cacheable-response",
+            "workbox-expiration",
+        )
+    ),
 ]
+# The camera map's base layer (docs/deployment.md): a tile URL template such as
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png and the attribution its licence requires.
+# Empty: no base layer, the markers sit on a plain ground (works offline, calls no one).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
 # Background work. With REDIS_URL, Celery uses Redis. Without it, the broker is kombu's
 # filesystem transport under .data/celery: a real worker still runs and needs no server.

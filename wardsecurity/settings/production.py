@@ -7,11 +7,12 @@ Passes ``manage.py check --deploy --fail-level WARNING`` when they are set.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from wardsecurity.settings import *  # noqa: F403
-from wardsecurity.settings import STATIC_ROOT, env_bool, env_list
+from wardsecurity.settings import MAP_TILE_URL, STATIC_ROOT, env_bool, env_list
 
 # Without DATABASE_URL the base settings (loaded first, as this module's package) would start an
 # embedded PostgreSQL under .data/: they refuse before that; the other variables are checked here.
@@ -35,9 +36,18 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+
+def _tile_origin(template: str) -> list[str]:
+    """The scheme and host of a tile URL template ("https://tile.example.org"), if it has one."""
+    parts = urlsplit(template)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 SECURE_CSP = {
     "default-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
+    # The map's base layer (MAP_TILE_URL, docs/deployment.md) is the only other image source.
+    "img-src": ["'self'", "data:", *_tile_origin(MAP_TILE_URL)],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "frame-ancestors": ["'none'"],
