@@ -5,7 +5,16 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from households import selectors, services
-from households.models import Household, Organisation, Province, ResidentialGroup, Ward, WardCluster
+from households.models import (
+    FormerWard,
+    Household,
+    Organisation,
+    Province,
+    ResidentialGroup,
+    Ward,
+    WardCluster,
+    WardSuccession,
+)
 from wardsecurity.admin import ScopedModelAdmin, WardRecordAdmin, ward_filters
 from wardsecurity.validators import fold_accents
 
@@ -35,6 +44,36 @@ class WardAdmin(TerritoryAdmin):
     search_fields = ("code", "search_name", "province__search_name")
     autocomplete_fields = ("province",)
     ordering = ("code",)
+
+
+class ReferenceAdmin(admin.ModelAdmin):
+    """The map before July 2025: the package's data, rebuilt by ``load_territory``; read only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FormerWard)
+class FormerWardAdmin(ReferenceAdmin):
+    list_display = ("code", "name", "kind", "district_name", "province_name")
+    list_filter = ("kind",)
+    search_fields = ("code", "search_name")
+    ordering = ("code",)
+
+
+@admin.register(WardSuccession)
+class WardSuccessionAdmin(ReferenceAdmin):
+    list_display = ("former_ward", "ward", "partly")
+    list_filter = ("partly",)
+    list_select_related = ("former_ward", "ward")
+    search_fields = ("former_ward__code", "former_ward__search_name", "ward__code")
+    ordering = ("former_ward__code",)
 
 
 @admin.register(WardCluster)

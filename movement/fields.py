@@ -180,7 +180,10 @@ MEDIATION_CASE_PERSONAL = ("parties",)
 # An individual's name (a collective's is masked alike: one rule per field, not per row).
 COMMENDATION_PERSONAL = ("recipient_name",)
 REINTEGRATION_CASE_PERSONAL = ("person_name", "birth_year", "sponsor")
+# What a patrol found may name the people it found ("phát hiện Nguyễn Văn A …").
+PATROL_PERSONAL = ("findings",)
 PERSONAL_FIELDS = {
+    "patrol": PATROL_PERSONAL,
     "teammember": TEAM_MEMBER_PERSONAL,
     "mediationcase": MEDIATION_CASE_PERSONAL,
     "commendation": COMMENDATION_PERSONAL,

@@ -182,11 +182,9 @@ def _security_team_rules(prepared: Prepared[Team]) -> None:
 
 
 def team_create(*, actor: User, data: Mapping[str, Any]) -> Team:
-    """Create a team in the actor's scope; a team keeping a roster takes its headcount from it.
-
-    A grassroots security and order team needs its founding decision (``Team.clean``), at
-    least one residential group and a headcount within its province's norm.
-    """
+    """Create a team in the actor's scope; a team keeping a roster takes its headcount from it."""
+    # A grassroots security and order team needs its founding decision (``Team.clean``), at
+    # least one residential group and a headcount within its province's norm.
     with record_write(actor=actor, service="team_create"):
         prepared = prepare_create(Team, actor=actor, data=data)
         _headcount_follows_roster(prepared.record, data=data)

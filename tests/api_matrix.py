@@ -365,7 +365,7 @@ class ApiMatrix:
                 ):
                     assert response.status_code == 400, (user, value, body(response))
                     answers.append(body(response))
-        assert len({json.dumps(answer, sort_keys=True) for answer in answers}) == 1
+        assert len({json.dumps(answer, sort_keys=True) for answer in answers}) == 1, answers
         assert list(answers[0]["fields"]) == [link.field]
         assert snapshot(resource.model) == before
 

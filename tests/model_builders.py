@@ -14,7 +14,16 @@ from typing import Any
 from django.db import models
 
 from cameras.models import Camera, Contribution, Recorder, VideoExtraction
-from households.models import Household, Organisation, Province, ResidentialGroup, Ward, WardCluster
+from households.models import (
+    FormerWard,
+    Household,
+    Organisation,
+    Province,
+    ResidentialGroup,
+    Ward,
+    WardCluster,
+    WardSuccession,
+)
 from incidents.models import Hotspot, Incident, Tip
 from movement.models import (
     Appraisal,
@@ -106,6 +115,21 @@ def _province(ward, create):
 
 def _ward(ward, create):
     return _run(f.WardFactory, create, code=next(_ward_codes), province=ward.province)
+
+
+_former_codes = itertools.count(70001)
+
+
+def _former_ward(ward, create):
+    # Reference data (load_territory): a unit of the old map that went into ``ward``.
+    obj = FormerWard(
+        code=str(next(_former_codes)), name="Phường Cũ", kind="phuong", district_name="Thành phố",
+        province_name="Tỉnh Cũ",
+    )  # fmt: skip
+    if create:
+        obj.save()
+        WardSuccession.objects.create(former_ward=obj, ward=ward)
+    return obj
 
 
 def _ward_cluster(ward, create):
@@ -253,6 +277,7 @@ BUILDERS: dict[type[models.Model], Builder] = {
     # households
     Province: Builder(_province, "name"),
     Ward: Builder(_ward, "name"),
+    FormerWard: Builder(_former_ward, "name"),
     WardCluster: Builder(_ward_cluster, "description"),
     ResidentialGroup: Builder(_ward_owned(f.ResidentialGroupFactory), "name"),
     Household: Builder(_household, "address"),

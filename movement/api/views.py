@@ -180,6 +180,19 @@ class TeamMemberViewSet(WardRecordViewSet):
 
 
 class PatrolViewSet(WardRecordViewSet):
+    """Patrols and duty shifts (ca trực, tuần tra) of the grassroots security and order teams:
+    the team, day, shift, area, members on duty, what was found and the incidents found. One entry
+    per team, day and shift; the ward is the team's.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    and province reviewers read those of their scope (what was found is personal data, null for
+    them); administrators read and write all.
+
+    Refused: a team of another ward, a day in the future, before the team was founded or after it
+    was dissolved, more members on duty than the team has, a second entry for the same shift, a
+    day in a closed period (400); writes by steering viewers and province reviewers (403).
+    """
+
     model = Patrol
     serializer_class = PatrolSerializer
     filterset_class = PatrolFilterSet
@@ -190,6 +203,19 @@ class PatrolViewSet(WardRecordViewSet):
 
 
 class TeamAppraisalViewSet(WardRecordViewSet):
+    """Yearly appraisals of the grassroots security and order teams (đánh giá, xếp loại tổ bảo vệ
+    an ninh, trật tự), for the appraisal year 15 November to 14 November named by its end year:
+    one of four levels, with the decision and a note.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    and province reviewers read those of their scope; administrators read and write all.
+
+    Refused: a team that is not a Tổ bảo vệ an ninh, trật tự, worked under the required months or
+    was dissolved before the year began; a year not yet started; more teams at the top level than
+    the cap allows (the rule's share of the teams rated well, named with its source) (400);
+    writes by steering viewers and province reviewers (403).
+    """
+
     model = TeamAppraisal
     serializer_class = TeamAppraisalSerializer
     filterset_class = TeamAppraisalFilterSet
@@ -428,6 +454,17 @@ class AppraisalViewSet(WardRecordViewSet):
 
 
 class OrganisationCommitmentTallyViewSet(WardRecordViewSet):
+    """Organisations' commitments (cam kết của cơ quan, doanh nghiệp, nhà trường): per
+    organisation and year, the staff count and how many of them signed the commitment.
+
+    Ward police officers and ward clerks read and write their ward's; steering committee viewers
+    and province reviewers read those of their scope; administrators read and write all.
+
+    Refused: an organisation of another ward, a staff count under 1, more signatures than staff,
+    a second tally for the same organisation and year (400); writes by steering viewers and
+    province reviewers (403).
+    """
+
     model = OrganisationCommitmentTally
     serializer_class = OrganisationCommitmentTallySerializer
     filterset_class = OrganisationCommitmentTallyFilterSet
@@ -475,8 +512,8 @@ class OnePagingPagination(PageNumberPagination):
 
 
 class ConfigurationViewSet(viewsets.ReadOnlyModelViewSet):
-    """Configuration without a ward, readable by every signed-in user; administrators edit it
-    in the admin site, with the legal source beside each value (docs/domain.md)."""
+    # Configuration without a ward, readable by every signed-in user; administrators edit it in
+    # the admin site, with the legal source beside each value (docs/domain.md).
 
     read_only_resource = True
     pagination_class = OnePagingPagination
@@ -486,7 +523,10 @@ class ConfigurationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class RecognitionCriterionViewSet(ConfigurationViewSet):
-    """The criteria of the safe-area standard per kind of subject (Thông tư 124/2021/TT-BCA)."""
+    """The criteria of the safe-area standard per kind of subject (Thông tư 124/2021/TT-BCA).
+
+    Every signed-in role reads it; administrators change it in the admin site, with its legal
+    source. Refused: any write through the API (405), a request without signing in (401)."""
 
     model = RecognitionCriterion
     serializer_class = RecognitionCriterionSerializer
@@ -496,7 +536,10 @@ class RecognitionCriterionViewSet(ConfigurationViewSet):
 
 
 class GradingCriterionViewSet(ConfigurationViewSet):
-    """The grading sheet: criteria and maximum points (Quyết định 510/QĐ-BCA-V05)."""
+    """The grading sheet: criteria and maximum points (Quyết định 510/QĐ-BCA-V05).
+
+    Every signed-in role reads it; administrators change it in the admin site, with its legal
+    source. Refused: any write through the API (405), a request without signing in (401)."""
 
     model = GradingCriterion
     serializer_class = GradingCriterionSerializer
@@ -506,7 +549,10 @@ class GradingCriterionViewSet(ConfigurationViewSet):
 
 
 class GradingDeadlineViewSet(ConfigurationViewSet):
-    """The day of the year by which each kind of subject is graded."""
+    """The day of the year by which each kind of subject is graded (Quyết định 510/QĐ-BCA-V05).
+
+    Every signed-in role reads it; administrators change it in the admin site, with its legal
+    source. Refused: any write through the API (405), a request without signing in (401)."""
 
     model = GradingDeadline
     serializer_class = GradingDeadlineSerializer

@@ -54,7 +54,9 @@ def test_a_clerk_enters_households_ticks_commitments_and_finds_them(page, login,
         page.fill("#fast-entry [name=phone]", phone)
         page.locator("#fast-entry button[type=submit]").click()
         expect(rows).to_have_count(n)
-        expect(page.locator("#fast-entry [name=code]")).to_have_value("")
+        # The fresh row suggests the next code and carries the address down (issue 17).
+        expect(page.locator("#fast-entry [name=code]")).to_have_value(f"HK-{100 + n + 1}")
+        expect(page.locator("#fast-entry [name=address]")).to_have_value(address)
         expect(page.locator("#fast-entry [name=code]")).to_be_focused()
         page.shots(f"added-{n}")
     expect(page.locator("#household-count")).to_contain_text("3")

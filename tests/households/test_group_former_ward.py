@@ -49,5 +49,5 @@ def test_another_ward_s_predecessor_is_refused_in_vietnamese_and_nothing_is_save
             f"Xã Hải Nhân không phải là xã, phường cũ được sắp xếp vào {ward_a.name}; hãy chọn "
             f"một trong các xã, phường cũ của {ward_a.name}."
         )
-    assert response.json()["former_ward"] == [expected]
+    assert response.json()["fields"]["former_ward"] == [expected]
     assert not ResidentialGroup.objects.exists()

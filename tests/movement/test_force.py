@@ -490,7 +490,7 @@ def test_api_refuses_a_two_member_team_and_a_legacy_team_of_2025(client, clerk_a
     client.force_login(clerk_a)
     response = api_post(client, "/api/v1/teams/", team_data(ward_a, headcount=2))
     assert response.status_code == 400
-    assert "có ít nhất 3 thành viên" in response.json()["headcount"][0]
+    assert "có ít nhất 3 thành viên" in response.json()["fields"]["headcount"][0]
     legacy = {
         "ward": ward_a.pk,
         "kind": "neighbourhood_guard",
@@ -499,7 +499,7 @@ def test_api_refuses_a_two_member_team_and_a_legacy_team_of_2025(client, clerk_a
     }
     response = api_post(client, "/api/v1/teams/", legacy)
     assert response.status_code == 400
-    assert "Luật số 30/2023/QH15" in response.json()["established_on"][0]
+    assert "Luật số 30/2023/QH15" in response.json()["fields"]["established_on"][0]
     assert not Team.objects.exists()
 
 
@@ -510,14 +510,14 @@ def test_api_refuses_a_patrol_of_a_dissolved_team_and_an_appraisal_over_the_cap(
     team = f.TeamFactory(ward=ward_a, established_on=FOUNDED, dissolved_on=dt.date(2025, 1, 1))
     response = api_post(client, "/api/v1/patrols/", patrol_data(team))
     assert response.status_code == 400
-    assert response.json()["patrolled_on"] == [
+    assert response.json()["fields"]["patrolled_on"] == [
         "Đến ngày đó tổ đã giải thể: không thể trực, tuần tra."
     ]
     open_team = f.TeamFactory(ward=ward_a, established_on=FOUNDED)
     data = {"team": open_team.pk, "year": 2025, "level": "excellent"}
     response = api_post(client, "/api/v1/team-appraisals/", data)
     assert response.status_code == 400
-    assert "không vượt quá 20%" in response.json()["level"][0]
+    assert "không vượt quá 20%" in response.json()["fields"]["level"][0]
     assert not Patrol.objects.exists() and not TeamAppraisal.objects.exists()
 
 

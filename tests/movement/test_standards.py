@@ -252,7 +252,11 @@ def test_a_team_is_not_graded_here_but_its_old_appraisals_stay_readable(client, 
     response = client.get(f"{API}/appraisals/{old.pk}/")
     assert response.status_code == 200
     assert (response.json()["score"], response.json()["points"]) == ("80.00", {})
-    response = client.patch(f"{API}/appraisals/{old.pk}/", **as_json({"year": 2020}))
+    response = client.patch(
+        f"{API}/appraisals/{old.pk}/",
+        **as_json({"year": 2020}),
+        headers={"If-Match": response["ETag"]},
+    )
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["subject"]
 

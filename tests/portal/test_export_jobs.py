@@ -401,7 +401,7 @@ def test_every_exported_cell_reads_as_the_pages_show_it(ward_a):
             text = "" if shown == EMPTY else formula_safe(shown)
             assert column_formatter(model, name, for_xlsx=False)(record) == text, name
             typed = column_formatter(model, name, for_xlsx=True)(record)
-            if model_field.choices or isinstance(value, bool | str | list) or value is None:
+            if model_field.choices or isinstance(value, bool | str | list | dict) or value is None:
                 # A workbook's text cells are typed as text: no apostrophe is needed.
                 assert typed == ("" if shown == EMPTY else shown), (entity.prefix, name)
             elif isinstance(value, dt.datetime):

@@ -57,7 +57,9 @@ def test_installing_the_triggers_again_changes_nothing():
 
 def test_copy_marks_the_buckets(ward_a):
     columns = "ward_id, occurred_at, category, subcategory, summary, source, suspects, status"
-    rows = "version, created_at, updated_at"
+    # The police-statistics columns (issue 14) have no database default: a COPY names them.
+    police = "case_type, severity, cleared, suspects_handled, deaths, injuries, damage_vnd"
+    rows = f"{police}, version, created_at, updated_at"
     with (
         connection.cursor() as cursor,
         cursor.copy(f"COPY incidents_incident ({columns}, {rows}) FROM STDIN") as copy,
@@ -65,7 +67,8 @@ def test_copy_marks_the_buckets(ward_a):
         for day in (3, 4, 4):
             copy.write_row(
                 (ward_a.pk, at(dt.date(2023, 5, day)), "drugs", "", "Nhập từ tệp", "patrol", 0,
-                 "received", 1, timezone.now(), timezone.now())
+                 "received", "administrative", "", False, 0, 0, 0, 0, 1, timezone.now(),
+                 timezone.now())
             )  # fmt: skip
     assert buckets() == {(ward_a.pk, dt.date(2023, 5, 3)), (ward_a.pk, dt.date(2023, 5, 4))}
 

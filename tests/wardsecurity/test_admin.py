@@ -142,7 +142,15 @@ MAKERS = {
 }
 # Registered by pghistory.admin: a read-only list of every event, with no add or change page.
 # Third-party logs: django-axes (sign-in attempts) and pghistory (every event).
-LIST_ONLY = {"pghistory.Events", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}
+LIST_ONLY = {
+    "pghistory.Events",
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+    # The map before July 2025, rebuilt by load_territory: read only.
+    "households.FormerWard",
+    "households.WardSuccession",
+}
 # Written only by their own services: the admin shows them and adds none.
 VIEW_ONLY = {
     "reporting.PeriodReportTransition",

@@ -119,7 +119,9 @@ def test_a_record_in_a_closed_period_answers_period_closed(client, officer_a, wa
     client.force_login(officer_a)
     period = {"ward": ward_a.pk, "start": "2024-01-01", "end": "2024-01-31"}
     assert send(client, "post", "/api/v1/periods/close/", period, lang).status_code == 201
-    response = send(client, "patch", f"{OUTREACH_URL}{record.pk}/", {"topic": "Khác"}, lang)
+    url = f"{OUTREACH_URL}{record.pk}/"
+    etag = client.get(url)["ETag"]
+    response = send(client, "patch", url, {"topic": "Khác"}, lang, HTTP_IF_MATCH=etag)
     body = error(response, 400, "period_closed", extra={"fields"})
     with translation.override(lang):
         assert body["fields"] == {"held_on": [str(PERIOD_CLOSED)]}

@@ -62,6 +62,10 @@ def test_every_domain_model_is_tracked():
         "wardsecurity.ReportJob",
         "wardsecurity.ExportJob",
         "wardsecurity.FormSubmission",
+        # The map before July 2025 is the package's reference data, rebuilt by load_territory
+        # (which restores a hand edit): not records anyone edits (docs/domain.md).
+        "households.FormerWard",
+        "households.WardSuccession",
     }
     untracked = [
         model._meta.label

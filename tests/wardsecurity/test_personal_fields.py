@@ -287,6 +287,9 @@ NOT_PERSONAL = {
     # The issuing body, and what was achieved (the recipient's name is personal).
     "movement.commendation": {"issuer", "reason"},
     "movement.safetyrecognition": {"decision_no"},
+    # Where a patrol went; a team appraisal's decision and its note on the team's work.
+    "movement.patrol": {"area"},
+    "movement.teamappraisal": {"decision_no", "note"},
     "incidents.incident": {"subcategory"},
     # A place and why it is a hotspot ("tụ điểm tiêm chích"): what a steering committee oversees.
     "incidents.hotspot": {"name", "reasons"},

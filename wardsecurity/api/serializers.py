@@ -45,13 +45,10 @@ class StrictDecimalField(serializers.DecimalField):
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A link by id, resolved only among records the requesting user may see.
 
-    Another ward's record, a missing id and a malformed one give the same message (G3).
+    Another ward's record, a missing id and a malformed one give the same message and the same
+    code, ``other_ward``, as the services give an administrator naming another ward's record
+    (G3: the typed error body shows the code, so it must not tell them apart either).
     """
-
-    default_error_messages = {
-        "does_not_exist": SAME_WARD_MESSAGE,
-        "incorrect_type": SAME_WARD_MESSAGE,
-    }
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -61,14 +58,15 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         return queryset.visible_to(request.user)
 
     def to_internal_value(self, data):
+        refused = serializers.ValidationError(SAME_WARD_MESSAGE, code="other_ward")
         if isinstance(data, bool) or not isinstance(data, int | str):
-            self.fail("incorrect_type", data_type=type(data).__name__)
+            raise refused
         if isinstance(data, str) and not is_ascii_integer(data):
-            self.fail("does_not_exist", pk_value=data)
+            raise refused
         try:
             return self.get_queryset().get(pk=int(data))
         except (ObjectDoesNotExist, ValueError, OverflowError):
-            self.fail("does_not_exist", pk_value=data)
+            raise refused from None
 
 
 class RefuseUnknownFieldsMixin:
