@@ -129,3 +129,31 @@ def test_the_same_request_at_the_same_instant_creates_one_record(clerk_a, ward_a
     created = OutreachSession.objects.get()
     assert [answers[i].status_code for i in (0, 1)] == [201, 201]
     assert answers[0].json()["id"] == answers[1].json()["id"] == created.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_retries_of_one_create_make_one_record(clerk_a, ward_a):
+    """The offline queue's retries (issue 17): ten sends of one key at once, one record."""
+    clients = [Client() for _ in range(10)]
+    for client in clients:
+        client.force_login(clerk_a)
+    data = body(ward_a)
+    start = threading.Barrier(10, timeout=20)
+    answers = {}
+
+    def send(index):
+        try:
+            start.wait()
+            answers[index] = post(clients[index], data, key="hang-doi-1")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    created = OutreachSession.objects.get()
+    assert sorted(answer.status_code for answer in answers.values()) == [201] * 10
+    assert {answer.json()["id"] for answer in answers.values()} == {created.pk}
+    assert FormSubmission.objects.count() == 1
