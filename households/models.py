@@ -114,6 +114,8 @@ class FormerWard(models.Model):
         PHUONG = "phuong", pgettext_lazy("ward kind", "Ward")
         THI_TRAN = "thi_tran", _("Township")
 
+    sensitive = False  # reference data: every role reads those of its scope
+
     code = models.CharField(_("code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

@@ -1118,6 +1118,10 @@ PUBLIC_PAGES = {
     "api:token": 405,  # the API login: POST only
     "login": 200,  # the portal's sign-in page (settings.LOGIN_URL)
     "logout": 405,  # POST only
+    # The installable app (issue 17): the manifest names no one; a signed-out browser gets a
+    # service worker that keeps nothing and deletes what an earlier user left.
+    "manifest": 200,
+    "service_worker": 200,
 }
 LOGIN = "login"
 # The portal's pages (SPEC §9): every entity's list/detail/forms/export, the home page, periods,
