@@ -120,7 +120,8 @@ def test_a_police_officer_records_an_incident(page, login, officer_a, ward_a):
     page.fill("main [name=suspects]", "2")
     page.shots("filled-form")
     invalid = page.evaluate(
-        "[...document.querySelectorAll('main form :invalid')].map(e => e.name + ':' + e.validationMessage)"
+        "[...document.querySelectorAll('main form :invalid')]"
+        ".map(e => e.name + ':' + e.validationMessage)"
     )
     assert invalid == [], invalid
     with page.expect_navigation():
