@@ -63,7 +63,20 @@ class Shots:
     def __call__(self, step):
         self.count += 1
         path = self.folder / f"{self.count:02d}-{step}.png"
+        # A full-page screenshot resizes the viewport. Chromium then scrolls a focused text field
+        # back into view at the next pointer event, which moved a Save button away between its
+        # mousedown and mouseup (the click landed on the form and nothing was sent). The field
+        # is blurred while the picture is taken and refocused without scrolling.
+        self.page.evaluate(
+            "() => { const e = document.activeElement;"
+            " window.__shotFocus = e && e !== document.body ? e : null;"
+            " if (window.__shotFocus) window.__shotFocus.blur(); }"
+        )
         self.page.screenshot(path=str(path), full_page=True)
+        self.page.evaluate(
+            "() => { if (window.__shotFocus) window.__shotFocus.focus({preventScroll: true});"
+            " delete window.__shotFocus; }"
+        )
         return path
 
 

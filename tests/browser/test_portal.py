@@ -98,12 +98,6 @@ def test_a_clerk_cannot_open_a_tip(page, login, clerk_a, ward_a):
     page.shots("tip-refused")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known defect, found at the last merge (session note): in Chromium the incident "
-    "form's Save does not navigate since the offline and classification branches met; the "
-    "same create through the API and the form's server side pass. To investigate first.",
-)
 def test_a_police_officer_records_an_incident(page, login, officer_a, ward_a):
     login(officer_a)
     page.goto(reverse("incidents:incident_create"))

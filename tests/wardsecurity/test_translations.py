@@ -80,3 +80,14 @@ def test_the_listed_drf_messages_are_drf_s_own():
         drf = set(gettext.GNUTranslations(handle)._catalog)
     django_own = {"Null characters are not allowed."}
     assert set(DRF_MESSAGES) - django_own <= drf
+
+
+def test_django_s_own_empty_choice_reads_in_vietnamese():
+    # Django 6.1 labels the empty choice of a select "- Select an option -" and its own
+    # Vietnamese catalogue does not have it yet: every form's first option showed in English.
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+
+    with translation.override("vi"):
+        assert str(BLANK_CHOICE_LABEL) == "- Chọn một mục -"
+    with translation.override("en"):
+        assert str(BLANK_CHOICE_LABEL) == "- Select an option -"
