@@ -306,17 +306,18 @@ def base(ident, when) -> list:
 def national_sizes(territory: list[tuple[int, int]], seed: int = SEED) -> dict[int, int]:
     """Households of every real ward at the country's size: ``{ward id: households}``.
 
-    ``territory`` is ``(ward id, province id)`` of every ward loaded. Sizes follow a log-normal
-    law (σ = 0.82) with the real mean (27 M households over the wards: about 8,100 with 3,321),
-    read at evenly spaced quantiles, so the largest ward holds about 100,000 and the smallest a
-    few hundred; they are dealt to the wards in a seeded random order.
+    ``territory`` is ``(ward id, province id)`` of every ward loaded, in a stable order (the
+    wards' codes: ids differ between databases). Sizes follow a log-normal law (σ = 0.82) with
+    the real mean (27 M households over the wards: about 8,100 with 3,321), read at evenly
+    spaced quantiles, so the largest ward holds about 100,000 and the smallest a few hundred;
+    they are dealt to the wards in that order shuffled by the seed.
     """
     count = len(territory)
     normal = NormalDist()
     shape = [math.exp(SIGMA * normal.inv_cdf((n + 0.5) / count)) for n in range(count)]
     scale = COUNTRY_HOUSEHOLDS / sum(shape)
     sizes = [max(1, round(value * scale)) for value in shape]
-    order = sorted(ward for ward, _province in territory)
+    order = [ward for ward, _province in territory]  # in the wards' code order (``generate``)
     random.Random(seed).shuffle(order)
     return dict(zip(order, sizes, strict=True))
 
@@ -355,7 +356,8 @@ def generate(*, households: int, seed: int = SEED, today: date | None = None) ->
     today = today or date.today()
     clock = Clock(rng, today)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, province_id FROM households_ward ORDER BY id")
+        # By code, not id: the same wards get the same sizes in every database.
+        cursor.execute("SELECT id, province_id FROM households_ward ORDER BY code")
         territory = cursor.fetchall()
     if not territory:
         raise SystemExit("no wards loaded; run load_territory")
