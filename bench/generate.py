@@ -1,12 +1,14 @@
-"""Generate a synthetic province on the benchmark database (SPEC §12).
+"""Generate the country at a fraction on the benchmark database (SPEC §12).
 
-    .venv/bin/python -m bench.generate                      # 1,000,000 households in 100 wards
-    .venv/bin/python -m bench.generate --small              # 50,000 households in 20 wards
-    .venv/bin/python -m bench.generate --households 200000 --wards 40
+    .venv/bin/python -m bench.generate                      # 1,000,000 households
+    .venv/bin/python -m bench.generate --households 250000  # about 31 wards
 
 The database (``BENCH_DATABASE_URL``, default ``postgresql://postgres@127.0.0.1:5432/bench``) is
 created if missing, migrated and given the territory; its domain tables are then emptied and
-refilled with COPY. Ward sizes follow a Zipf-like law, family names their real frequencies, and
+refilled with COPY. The national shape: the real provinces and wards of the territory, every
+ward given a size at the country's scale (27 M households, log-normal around the real mean of
+about 8,100, the largest about 100,000), and a fraction of the wards taken from every province
+in proportion (``national_plan``). Family names follow their real frequencies, and
 dated records spread over the years with seasonal peaks (Tết, the August festival) and a
 per-ward rate. History triggers are bypassed while loading (``session_replication_role =
 replica``): the generated rows are history-free, as if they had been there before the portal.
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
+from statistics import NormalDist
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
@@ -31,10 +34,9 @@ if TYPE_CHECKING:
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench"
-SCALES = {
-    "full": {"households": 1_000_000, "wards": 100},
-    "small": {"households": 50_000, "wards": 20},
-}
+# The country (SPEC §1): about 27 million households in 3,321 wards of 34 provinces.
+COUNTRY_HOUSEHOLDS = 27_000_000
+SIGMA = 0.82  # log-normal spread of ward sizes: the largest of 3,321 about 12 × the mean
 FIRST_YEAR = 2019
 SEED = 20190819  # the first national festival day after the 2019 movement review
 N = r"\N"  # COPY text format NULL
@@ -234,16 +236,6 @@ class Clock:
         return local - timedelta(hours=7)
 
 
-def zipf_sizes(total: int, parts: int, exponent: float, rng: random.Random) -> list[int]:
-    """Split ``total`` into ``parts`` sizes following 1/rank^exponent, shuffled over wards."""
-    weights = [1 / (rank**exponent) for rank in range(1, parts + 1)]
-    scale = total / sum(weights)
-    sizes = [max(1, int(w * scale)) for w in weights]
-    sizes[0] += total - sum(sizes)
-    rng.shuffle(sizes)
-    return sizes
-
-
 def person(rng: random.Random) -> str:
     family = rng.choices(FAMILY_NAMES, cum_weights=FAMILY_CUM)[0]
     return f"{family} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
@@ -311,7 +303,50 @@ def base(ident, when) -> list:
     return [ident, ts, ts, 1]
 
 
-def generate(*, households: int, wards: int, seed: int = SEED, today: date | None = None) -> dict:
+def national_sizes(territory: list[tuple[int, int]], seed: int = SEED) -> dict[int, int]:
+    """Households of every real ward at the country's size: ``{ward id: households}``.
+
+    ``territory`` is ``(ward id, province id)`` of every ward loaded, in a stable order (the
+    wards' codes: ids differ between databases). Sizes follow a log-normal law (σ = 0.82) with
+    the real mean (27 M households over the wards: about 8,100 with 3,321), read at evenly
+    spaced quantiles, so the largest ward holds about 100,000 and the smallest a few hundred;
+    they are dealt to the wards in that order shuffled by the seed.
+    """
+    count = len(territory)
+    normal = NormalDist()
+    shape = [math.exp(SIGMA * normal.inv_cdf((n + 0.5) / count)) for n in range(count)]
+    scale = COUNTRY_HOUSEHOLDS / sum(shape)
+    sizes = [max(1, round(value * scale)) for value in shape]
+    order = [ward for ward, _province in territory]  # in the wards' code order (``generate``)
+    random.Random(seed).shuffle(order)
+    return dict(zip(order, sizes, strict=True))
+
+
+def national_plan(
+    territory: list[tuple[int, int]], households: int, seed: int = SEED
+) -> dict[int, int]:
+    """The wards generated for ``households`` and their households: the national shape at a
+    fraction.
+
+    As many wards as the average ward size gives (``households`` ÷ the national mean), taken as a
+    systematic sample of the country's wards ordered by size (the middle ward of each of as many
+    equal strata): the sample keeps the national skew, and since sizes were dealt to the wards
+    at random, its wards fall in the provinces in proportion to their wards. The sample's sizes
+    are then scaled to ``households`` exactly.
+    """
+    national = national_sizes(territory, seed)
+    mean = COUNTRY_HOUSEHOLDS / len(national)
+    wanted = max(1, min(len(national), round(households / mean)))
+    ordered = sorted(national, key=lambda w: (-national[w], w))
+    chosen = [ordered[int((n + 0.5) * len(ordered) / wanted)] for n in range(wanted)]
+    total = sum(national[w] for w in chosen)
+    plan = {w: max(1, round(national[w] * households / total)) for w in chosen}
+    largest = max(plan, key=lambda w: (plan[w], -w))
+    plan[largest] += households - sum(plan.values())
+    return plan
+
+
+def generate(*, households: int, seed: int = SEED, today: date | None = None) -> dict:
     """Empty the domain tables of the benchmark database and fill them; returns row counts."""
     from django.db import connection
 
@@ -321,18 +356,20 @@ def generate(*, households: int, wards: int, seed: int = SEED, today: date | Non
     today = today or date.today()
     clock = Clock(rng, today)
     with connection.cursor() as cursor:
-        # The province with the most wards; the synthetic province takes the first ``wards`` of
-        # them (in code order), or more provinces' wards if it has fewer.
-        cursor.execute(
-            "SELECT w.id FROM households_ward w JOIN households_province p ON p.id = w.province_id "
-            "ORDER BY (SELECT count(*) FROM households_ward x WHERE x.province_id = p.id) DESC, "
-            "p.code, w.code LIMIT %s",
-            [wards],
-        )
-        ward_ids = [row[0] for row in cursor.fetchall()]
-    if len(ward_ids) < wards:
-        raise SystemExit(f"only {len(ward_ids)} wards loaded; run load_territory")
-    sizes = zipf_sizes(households, wards, 0.8, rng)
+        # By code, not id: the same wards get the same sizes in every database.
+        cursor.execute("SELECT id, province_id FROM households_ward ORDER BY code")
+        territory = cursor.fetchall()
+    if not territory:
+        raise SystemExit("no wards loaded; run load_territory")
+    plan = national_plan(territory, households, seed)
+    ward_ids = sorted(plan)
+    sizes = [plan[w] for w in ward_ids]
+    provinces = len({p for w, p in territory if w in plan})
+    print(
+        f"national shape: {households:,} households in {len(ward_ids)} wards of {provinces} "
+        f"provinces (largest ward {max(sizes):,}, smallest {min(sizes):,})",
+        flush=True,
+    )
     rates = [math.exp(rng.gauss(0, 0.5)) for _ in ward_ids]
     province = Province(ward_ids, sizes, rates)
 
@@ -356,7 +393,14 @@ def generate(*, households: int, wards: int, seed: int = SEED, today: date | Non
     total = sum(loader.counts.values())
     took = time.perf_counter() - started
     print(f"generated {total:,} rows in {took:.0f} s ({total / took:,.0f} rows/s)", flush=True)
-    return {"rows": total, "seconds": took, "tables": dict(loader.counts), "wards": ward_ids}
+    return {
+        "rows": total,
+        "seconds": took,
+        "tables": dict(loader.counts),
+        "wards": ward_ids,
+        "sizes": sizes,
+        "provinces": provinces,
+    }
 
 
 def load_households(loader: Loader, p: Province, clock: Clock, rng: random.Random) -> None:
@@ -875,20 +919,17 @@ def bench_officer(user_model) -> int:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--households", type=int, default=SCALES["full"]["households"])
-    parser.add_argument("--wards", type=int, default=SCALES["full"]["wards"])
-    parser.add_argument("--small", action="store_true", help="50,000 households in 20 wards")
+    parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--skip-migrate", action="store_true")
     args = parser.parse_args(argv)
-    scale = SCALES["small"] if args.small else {"households": args.households, "wards": args.wards}
     url = bench_url()
     ensure_database(url)
     if not args.skip_migrate:
         manage(url, "migrate", "--no-input", "-v0")
         manage(url, "load_territory")
     setup_django(url)
-    generate(households=scale["households"], wards=scale["wards"], seed=args.seed)
+    generate(households=args.households, seed=args.seed)
 
 
 if __name__ == "__main__":

@@ -50,13 +50,15 @@ def hammer(
     concurrency: int = 2,
     duration: float = 10.0,
     warmup: int = 5,
+    offset: int = 0,
 ) -> LoadResult:
-    """GET ``paths`` round-robin from ``concurrency`` threads for ``duration`` seconds."""
+    """GET ``paths`` round-robin from ``concurrency`` threads for ``duration`` seconds, starting
+    at ``offset`` (rounds of one scenario continue where the last one stopped)."""
     headers = {"Accept": "application/json", **(headers or {})}
     lock = threading.Lock()
     latencies: list[float] = []
     statuses: dict[int, int] = {}
-    counter = iter(range(10**9))
+    counter = iter(range(offset + warmup, 10**9))
 
     def one(conn, path, record):
         started = time.perf_counter()
@@ -79,7 +81,7 @@ def hammer(
 
     conn = http.client.HTTPConnection(host, port, timeout=60)
     for n in range(warmup):
-        one(conn, paths[n % len(paths)], record=False)
+        one(conn, paths[(offset + n) % len(paths)], record=False)
     conn.close()
 
     deadline = time.perf_counter() + duration
@@ -100,3 +102,58 @@ def hammer(
         thread.join()
     elapsed = time.perf_counter() - started
     return LoadResult(len(latencies), elapsed, latencies, statuses)
+
+
+# ------------------------------------------------------------------------------------------------
+# Interleaving: a figure and its limit measured in alternating short rounds (A B A B …), so that
+# both see the same machine. A ratio is taken within each pair; the figure's ratio is their median.
+
+
+@dataclass
+class Pairs:
+    """Rounds of a figure (``a``) and of its limit (``b``), measured alternately."""
+
+    a: list
+    b: list
+    ratios: list[float]
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
+
+    @property
+    def spread(self) -> str:
+        return f"{min(self.ratios):.2f}–{max(self.ratios):.2f}"
+
+
+def interleave(measure_a, measure_b, ratio, *, pairs: int = 3) -> Pairs:
+    """Call ``measure_a`` then ``measure_b`` ``pairs`` times; ``ratio(a, b)`` of each pair."""
+    if pairs < 1:
+        raise ValueError("at least one pair")
+    a_rounds, b_rounds, ratios = [], [], []
+    for _n in range(pairs):
+        a = measure_a()
+        b = measure_b()
+        a_rounds.append(a)
+        b_rounds.append(b)
+        ratios.append(ratio(a, b))
+    return Pairs(a_rounds, b_rounds, ratios)
+
+
+def merged(results: list[LoadResult]) -> LoadResult:
+    """Several rounds of one scenario as one result (latencies pooled, time summed)."""
+    statuses: dict[int, int] = {}
+    for result in results:
+        for status, count in result.statuses.items():
+            statuses[status] = statuses.get(status, 0) + count
+    return LoadResult(
+        sum(r.requests for r in results),
+        sum(r.seconds for r in results),
+        [latency for r in results for latency in r.latencies],
+        statuses,
+    )
+
+
+def rate_ratio(a: LoadResult, b: LoadResult) -> float:
+    """Throughput of the figure over that of its limit (nan when the limit served nothing)."""
+    return a.rate / b.rate if b.rate else float("nan")
