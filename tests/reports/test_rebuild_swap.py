@@ -3,9 +3,11 @@ while it builds, and what changed meanwhile is neither lost nor counted twice; a
 province replaces that province's rows alone."""
 
 import datetime as dt
+import io
 import threading
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -151,9 +153,11 @@ def test_a_rebuild_of_one_province_replaces_its_rows_alone(ward_a, ward_b, ward_
     # Damage every ward's and province's rows; the rebuild of ward A's province repairs its.
     StatDay.objects.update(value=7)
     StatMonth.objects.update(delta=7, closing=7)
-    rollup.rebuild(province_ids=[ward_a.province_id])
+    call_command("rollup", "--province", ward_a.province.code, stdout=io.StringIO())
     assert incidents(viewer_all, f"province:{ward_a.province.code}") == 2
     assert incidents(viewer_all, f"ward:{ward_b.code}") == 1
     # Ward C's province was not rebuilt: its rows are as they were left.
     other = [ward_c.pk, province_row(ward_c.province_id)]
     assert set(StatDay.objects.filter(ward_id__in=other).values_list("value", flat=True)) == {7}
+    with pytest.raises(CommandError, match="99"):
+        call_command("rollup", "--province", "99", stdout=io.StringIO())
