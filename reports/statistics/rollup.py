@@ -7,15 +7,18 @@ difference between the old and the new rows to the ``StatMonth`` rows of the cha
 of the months after them (and moves the first day in ``StatSeries`` of a series it changed
 at or before its start). A run killed half-way rolls its batch back, outbox rows included, so
 the next run repairs it; running twice changes nothing.
-A PostgreSQL advisory lock keeps runs (and rebuilds) from overlapping. The work of a batch is
-proportional to its buckets (and to the months after them), not to the size of the data; a
-rebuild recomputes the months from the day rows.
+A PostgreSQL advisory lock keeps runs (and rebuilds of a part) from overlapping. The work of a
+batch is proportional to its buckets (and to the months after them), not to the size of the data;
+a rebuild recomputes the months from the day rows. A rebuild of the whole rollup builds new
+tables beside the live ones while incremental runs go on, and swaps them in under the lock for a
+moment only (``_rebuild_swap``).
 """
 
 # ruff: noqa: S608 - SQL built from the registry (reports.statistics.sql); values are parameters
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
@@ -585,6 +588,22 @@ def _build_months(cursor: CursorWrapper, horizon: dt.date) -> None:
     )
 
 
+class _Steps:
+    """Seconds each step of a rebuild took, for the log."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = now - self.started
+        self.started = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {took:.1f} s" for name, took in self.seconds.items())
+
+
 def _build(on_snapshot: Callable[[], None] | None) -> dt.date:
     """Build the whole rollup into new tables from one snapshot of the source tables; the
     horizon of their StatMonth.
@@ -604,8 +623,11 @@ def _build(on_snapshot: Callable[[], None] | None) -> dt.date:
                 f"CREATE TABLE {table}{NEW} (LIKE {table} INCLUDING ALL EXCLUDING INDEXES)"
             )
         # No index yet: the rows are appended to bare tables, the indexes built once after.
+        steps = _Steps()
         _insert_days(cursor, table=DAY_TABLE + NEW)
+        steps.done("day rows")
         _insert_province_days(cursor, table=DAY_TABLE + NEW)
+        steps.done("province totals")
         cursor.execute(
             f"INSERT INTO {SERIES_TABLE}{NEW} (ward_id, metric, first_day)"
             f" SELECT ward_id, metric, min(day) FROM {DAY_TABLE}{NEW} GROUP BY 1, 2"
@@ -618,9 +640,13 @@ def _build(on_snapshot: Callable[[], None] | None) -> dt.date:
         state = RollupState.objects.filter(pk=1).values_list("horizon", flat=True).first()
         if state is not None:
             horizon = max(horizon, state)
+        steps.done("series")
         _build_months(cursor, horizon)
+        steps.done("months")
         for table in ROLLUP_TABLES:
             _create_indexes(cursor, table)
+        steps.done("indexes")
+        logger.info("rollup build: %s", steps)
     return horizon
 
 
@@ -703,10 +729,16 @@ def _rebuild_swap(
                 # Their visibility map (index-only reads) and planner statistics, before any
                 # reader sees them.
                 new = ", ".join(table + NEW for table in ROLLUP_TABLES)
+                steps = _Steps()
                 cursor.execute(f"VACUUM (ANALYZE) {new}")
+                steps.done("vacuum")
+                logger.info("rollup build: %s", steps)
         if on_built is not None:
             on_built()
+        steps = _Steps()
         _swap(horizon)
+        steps.done("swap")
+        logger.info("rollup build: %s", steps)
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [REBUILD_LOCK_KEY])
