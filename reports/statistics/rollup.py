@@ -496,7 +496,15 @@ def _rebuild_part(*, since: dt.date | None, wards: list[int] | None) -> None:
         _insert_days(cursor, since=first_month, ward_ids=wards)
         _insert_province_days(cursor, since=first_month, province_ids=province_ids)
         _rebuild_series(cursor, since=first_month, rows=rows)
-        cursor.execute(f"DELETE FROM {DIRTY_TABLE} WHERE id <= %(watermark)s AND {where}", params)
+        consume = f"DELETE FROM {DIRTY_TABLE} WHERE id <= %(watermark)s AND {where}"
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [REPLAY_TABLE])
+        if cursor.fetchone()[0]:
+            # A full rebuild is building: the changes consumed here reach its tables too.
+            consume = (
+                f"WITH gone AS ({consume} RETURNING ward_id, day)"
+                f" INSERT INTO {REPLAY_TABLE} SELECT ward_id, day FROM gone"
+            )
+        cursor.execute(consume, params)
         # Every series with rows now or before, from the first month rebuilt (or the first ever).
         scope = "TRUE" if rows is None else "ward_id = ANY(%(rows)s)"
         cursor.execute(
