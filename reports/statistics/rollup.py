@@ -7,16 +7,19 @@ difference between the old and the new rows to the ``StatMonth`` rows of the cha
 of the months after them (and moves the first day in ``StatSeries`` of a series it changed
 at or before its start). A run killed half-way rolls its batch back, outbox rows included, so
 the next run repairs it; running twice changes nothing.
-A PostgreSQL advisory lock keeps runs (and rebuilds) from overlapping. The work of a batch is
-proportional to its buckets (and to the months after them), not to the size of the data; a
-rebuild recomputes the months from the day rows.
+A PostgreSQL advisory lock keeps runs (and rebuilds of a part) from overlapping. The work of a
+batch is proportional to its buckets (and to the months after them), not to the size of the data;
+a rebuild recomputes the months from the day rows. A rebuild of the whole rollup builds new
+tables beside the live ones while incremental runs go on, and swaps them in under the lock for a
+moment only (``_rebuild_swap``).
 """
 
 # ruff: noqa: S608 - SQL built from the registry (reports.statistics.sql); values are parameters
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
@@ -24,7 +27,7 @@ from django.utils import timezone
 
 from households.models import Ward
 from reports.models import DirtyBucket, RollupState, province_row
-from reports.statistics.sql import DIRTY_TABLE, contribution_selects
+from reports.statistics.sql import DIRTY_TABLE, contribution_selects, quote
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,13 @@ LOCK_KEY = 0x5EC0_57A7  # any constant shared by every rollup run
 BATCH = 5000  # outbox rows per transaction
 # A rebuild groups millions of rows: with PostgreSQL's default 4 MB the aggregate spills to disk.
 WORK_MEM = "256MB"
+DAY_TABLE, MONTH_TABLE, SERIES_TABLE = "reports_statday", "reports_statmonth", "reports_statseries"
+ROLLUP_TABLES = (DAY_TABLE, MONTH_TABLE, SERIES_TABLE)
+NEW = "_new"  # a full rebuild's tables are built under the live names with this suffix
+# While a full rebuild builds its tables, the buckets incremental runs process on the live ones
+# are also noted here, to be replayed on the new tables at the swap (``_swap``).
+REPLAY_TABLE = "reports_rollup_replay"
+REBUILD_LOCK_KEY = 0x5EC0_57A8  # one full rebuild at a time (incremental runs go on)
 
 
 def _month(day: dt.date) -> dt.date:
@@ -71,11 +81,15 @@ def _days_select(
 
 
 def _insert_days(
-    cursor: CursorWrapper, *, since: dt.date | None = None, ward_ids: list[int] | None = None
+    cursor: CursorWrapper,
+    *,
+    since: dt.date | None = None,
+    ward_ids: list[int] | None = None,
+    table: str = DAY_TABLE,
 ) -> None:
-    """Insert the StatDay rows of a rebuild."""
+    """Insert the StatDay rows of a rebuild (into ``table``: the live one, or a new one)."""
     cursor.execute(
-        "INSERT INTO reports_statday (ward_id, day, group_id, metric, value) "
+        f"INSERT INTO {table} (ward_id, day, group_id, metric, value) "
         + _days_select(since=since, ward_ids=ward_ids),
         {"since": since, "wards": list(ward_ids) if ward_ids is not None else None},
     )
@@ -143,6 +157,7 @@ def _insert_province_days(
     *,
     since: dt.date | None = None,
     province_ids: list[int] | None = None,
+    table: str = DAY_TABLE,
 ) -> None:
     """Insert the province totals of a rebuild (every province, or the given ones)."""
     conditions = ["s.ward_id > 0"]
@@ -151,9 +166,9 @@ def _insert_province_days(
     if province_ids is not None:
         conditions.append("w.province_id = ANY(%(provinces)s)")
     cursor.execute(
-        "INSERT INTO reports_statday (ward_id, day, group_id, metric, value)"
+        f"INSERT INTO {table} (ward_id, day, group_id, metric, value)"
         " SELECT -w.province_id, s.day, NULL, s.metric, SUM(s.value)"
-        " FROM reports_statday s JOIN households_ward w ON w.id = s.ward_id"
+        f" FROM {table} s JOIN households_ward w ON w.id = s.ward_id"
         f" WHERE {' AND '.join(conditions)}"
         " GROUP BY 1, 2, 4 HAVING SUM(s.value) <> 0 ORDER BY 1, 2",
         {"since": since, "provinces": province_ids},
@@ -318,16 +333,20 @@ def _apply_changes(cursor: CursorWrapper, horizon: dt.date) -> None:
     )
 
 
-def _finish(cursor: CursorWrapper, *, rebuilt: bool) -> None:
+def _finish(cursor: CursorWrapper, *, rebuilt: bool, swapped: dt.date | None = None) -> None:
     """Bring StatMonth up to date and stamp the state.
 
     After a rebuild the months of the wards in ``_rollup_wards`` are rewritten from the day
     rows; after an incremental batch the changes in ``_rollup_change`` are added to them.
+    ``swapped``: the horizon of the tables a full rebuild has just swapped in (incremental runs
+    may have carried the old ones further meanwhile); the replayed changes are added to them.
     """
     state, _created = RollupState.objects.select_for_update().get_or_create(pk=1)
+    if swapped is not None:
+        state.horizon = swapped
     horizon = _horizon(cursor, state)
     _extend(cursor, state.horizon, horizon)
-    if rebuilt:
+    if rebuilt and swapped is None:
         _rewrite_months(cursor, horizon)
     else:
         _apply_changes(cursor, horizon)
@@ -387,6 +406,12 @@ def process_batch(watermark: int, *, wait: bool = False) -> int | None:
         claimed: int = cursor.rowcount
         if not claimed:
             return 0
+        # A full rebuild is building new tables: what this batch changes on the live ones is
+        # replayed on the new ones at the swap (checked after the claim: a rebuild that began
+        # before this batch's changes were committed is seen here).
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [REPLAY_TABLE])
+        if cursor.fetchone()[0]:
+            cursor.execute(f"INSERT INTO {REPLAY_TABLE} SELECT ward_id, day FROM _rollup_dirty")
         cursor.execute("ANALYZE _rollup_dirty")
         _replace_dirty_days(cursor)
         _replace_province_days(cursor)
@@ -414,12 +439,38 @@ def process_dirty(*, wait: bool = False) -> int:
     return total
 
 
-def rebuild(*, since: dt.date | None = None, ward_ids: Iterable[int] | None = None) -> None:
-    """Recompute the rollup from the source tables (all of it, or from ``since``, or some wards).
+def rebuild(
+    *,
+    since: dt.date | None = None,
+    ward_ids: Iterable[int] | None = None,
+    province_ids: Iterable[int] | None = None,
+    on_snapshot: Callable[[], None] | None = None,
+    on_built: Callable[[], None] | None = None,
+) -> None:
+    """Recompute the rollup from the source tables (all of it, or from ``since``, or some wards
+    or provinces).
+
+    The whole rollup is built into new tables and swapped in (``_rebuild_swap``): incremental
+    runs go on meanwhile. A part of it is replaced in place, under the rollup's lock, at a cost
+    proportional to that part (``_rebuild_part``). ``on_snapshot`` and ``on_built`` are called
+    in a full rebuild once the source rows it reads are fixed and once the new tables are built
+    (tests use them to write while it runs).
+    """
+    if since is None and ward_ids is None and province_ids is None:
+        _rebuild_swap(on_snapshot=on_snapshot, on_built=on_built)
+        return
+    wards = None if ward_ids is None else set(ward_ids)
+    if province_ids is not None:
+        found = Ward.objects.filter(province_id__in=list(province_ids)).values_list("id", flat=True)
+        wards = (wards or set()) | set(found)
+    _rebuild_part(since=since, wards=None if wards is None else sorted(wards))
+
+
+def _rebuild_part(*, since: dt.date | None, wards: list[int] | None) -> None:
+    """Replace the rollup's rows from ``since`` or of some wards (and their provinces' totals).
 
     Outbox rows the rebuild covers are consumed; the rest wait for the next incremental run.
     """
-    wards = None if ward_ids is None else sorted(set(ward_ids))
     first_month = _month(since) if since else None
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor, wait=True)
@@ -445,25 +496,261 @@ def rebuild(*, since: dt.date | None = None, ward_ids: Iterable[int] | None = No
         _insert_days(cursor, since=first_month, ward_ids=wards)
         _insert_province_days(cursor, since=first_month, province_ids=province_ids)
         _rebuild_series(cursor, since=first_month, rows=rows)
-        cursor.execute(f"DELETE FROM {DIRTY_TABLE} WHERE id <= %(watermark)s AND {where}", params)
+        consume = f"DELETE FROM {DIRTY_TABLE} WHERE id <= %(watermark)s AND {where}"
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [REPLAY_TABLE])
+        if cursor.fetchone()[0]:
+            # A full rebuild is building: the changes consumed here reach its tables too.
+            consume = (
+                f"WITH gone AS ({consume} RETURNING ward_id, day)"
+                f" INSERT INTO {REPLAY_TABLE} SELECT ward_id, day FROM gone"
+            )
+        cursor.execute(consume, params)
         # Every series with rows now or before, from the first month rebuilt (or the first ever).
+        scope = "TRUE" if rows is None else "ward_id = ANY(%(rows)s)"
         cursor.execute(
             "INSERT INTO _rollup_wards"
             " SELECT ward_id, COALESCE(%(since)s, min(month)) FROM ("
             "  SELECT ward_id, date_trunc('month', min(day))::date AS month"
-            "  FROM reports_statday GROUP BY ward_id"
-            "  UNION ALL SELECT ward_id, min(month) FROM reports_statmonth GROUP BY ward_id"
-            f") AS w WHERE {'TRUE' if rows is None else 'ward_id = ANY(%(rows)s)'}"
-            " GROUP BY ward_id",
+            f"  FROM reports_statday WHERE {scope} GROUP BY ward_id"
+            "  UNION ALL SELECT ward_id, min(month) FROM reports_statmonth"
+            f"  WHERE {scope} GROUP BY ward_id"
+            ") AS w GROUP BY ward_id",
             params,
         )
         _finish(cursor, rebuilt=True)
-    if not connection.in_atomic_block:
+    if wards is None and not connection.in_atomic_block:
         # Index-only reads need the visibility map of the rewritten pages (VACUUM, not allowed
-        # inside a transaction); autovacuum would get there, but only after a while.
+        # inside a transaction); autovacuum would get there, but only after a while. A few
+        # wards' rows are left to autovacuum: vacuuming the whole table is not proportional.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE) reports_statday, reports_statmonth")
     logger.info("rollup rebuilt (since %s, %s wards)", since or "the start", wards or "all")
+
+
+# A full rebuild: build new tables, then swap them in -------------------------------------------
+
+
+def _indexes(cursor: CursorWrapper, table: str) -> list[tuple[str, str, bool]]:
+    """(name, definition, is a constraint) of the live table's indexes and their constraints,
+    as the migrations left them: a new table gets the same, built after its rows."""
+    cursor.execute(
+        "SELECT c.conname, pg_get_constraintdef(c.oid), TRUE FROM pg_constraint c"
+        " WHERE c.conrelid = %(table)s::regclass AND c.contype IN ('p', 'u', 'x')"
+        " UNION ALL"
+        " SELECT i.relname, pg_get_indexdef(x.indexrelid), FALSE FROM pg_index x"
+        " JOIN pg_class i ON i.oid = x.indexrelid"
+        " WHERE x.indrelid = %(table)s::regclass AND NOT EXISTS ("
+        "  SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid"
+        "  AND c.conrelid = x.indrelid)"
+        " ORDER BY 3 DESC, 1",
+        {"table": table},
+    )
+    return list(cursor.fetchall())
+
+
+def _create_indexes(cursor: CursorWrapper, table: str) -> None:
+    """The live table's indexes and constraints on ``table + NEW``, under names ending in NEW."""
+    for name, definition, constraint in _indexes(cursor, table):
+        if constraint:
+            cursor.execute(
+                f"ALTER TABLE {table}{NEW} ADD CONSTRAINT {quote(name + NEW)} {definition}"
+            )
+            continue
+        head, sep, tail = definition.partition(" ON ")
+        assert sep and head.endswith(f"INDEX {name}"), definition
+        target, rest = tail.split(" ", 1)
+        assert target.split(".")[-1] == table, definition
+        cursor.execute(f"{head.removesuffix(name)}{quote(name + NEW)} ON {table}{NEW} {rest}")
+
+
+def _build_months(cursor: CursorWrapper, horizon: dt.date) -> None:
+    """StatMonth of the new tables from their day rows: every series of a ward, dense from the
+    ward's first month up to ``horizon``, with its month's change and its running total."""
+    cursor.execute(
+        f"""
+        INSERT INTO {MONTH_TABLE}{NEW} (ward_id, metric, month, delta, closing)
+        WITH deltas AS (
+            SELECT ward_id, metric, date_trunc('month', day)::date AS month,
+                   SUM(value) AS delta
+            FROM {DAY_TABLE}{NEW} GROUP BY 1, 2, 3
+        ),
+        series AS (
+            SELECT DISTINCT d.ward_id, d.metric, w.first_month FROM deltas d
+            JOIN (SELECT ward_id, min(month) AS first_month FROM deltas GROUP BY 1) w
+                ON w.ward_id = d.ward_id
+        )
+        SELECT s.ward_id, s.metric, m.month, COALESCE(d.delta, 0),
+               SUM(COALESCE(d.delta, 0)) OVER (
+                   PARTITION BY s.ward_id, s.metric ORDER BY m.month
+               )
+        FROM series s
+        CROSS JOIN LATERAL (
+            SELECT g::date AS month
+            FROM generate_series(s.first_month, %(horizon)s::date, interval '1 month') AS g
+        ) AS m
+        LEFT JOIN deltas d
+            ON d.ward_id = s.ward_id AND d.metric = s.metric AND d.month = m.month
+        ORDER BY 1, 2, 3
+        """,
+        {"horizon": horizon},
+    )
+
+
+class _Steps:
+    """Seconds each step of a rebuild took, for the log."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = now - self.started
+        self.started = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {took:.1f} s" for name, took in self.seconds.items())
+
+
+def _build(on_snapshot: Callable[[], None] | None) -> dt.date:
+    """Build the whole rollup into new tables from one snapshot of the source tables; the
+    horizon of their StatMonth.
+
+    The outbox rows that snapshot sees are noted in ``_rollup_covered`` (the new tables count
+    their changes); later changes reach the new tables through ``_swap``.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
+        cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [WORK_MEM])
+        cursor.execute("DROP TABLE IF EXISTS _rollup_covered")
+        cursor.execute(f"CREATE TEMP TABLE _rollup_covered AS SELECT id FROM {DIRTY_TABLE}")
+        if on_snapshot is not None:
+            on_snapshot()
+        for table in ROLLUP_TABLES:
+            cursor.execute(
+                f"CREATE TABLE {table}{NEW} (LIKE {table} INCLUDING ALL EXCLUDING INDEXES)"
+            )
+        # No index yet: the rows are appended to bare tables, the indexes built once after.
+        steps = _Steps()
+        _insert_days(cursor, table=DAY_TABLE + NEW)
+        steps.done("day rows")
+        _insert_province_days(cursor, table=DAY_TABLE + NEW)
+        steps.done("province totals")
+        cursor.execute(
+            f"INSERT INTO {SERIES_TABLE}{NEW} (ward_id, metric, first_day)"
+            f" SELECT ward_id, metric, min(day) FROM {DAY_TABLE}{NEW} GROUP BY 1, 2"
+        )
+        cursor.execute(f"SELECT max(day) FROM {DAY_TABLE}{NEW}")
+        latest = cursor.fetchone()[0]
+        horizon = _month(timezone.localdate())
+        if latest is not None:
+            horizon = max(horizon, _month(latest))
+        state = RollupState.objects.filter(pk=1).values_list("horizon", flat=True).first()
+        if state is not None:
+            horizon = max(horizon, state)
+        steps.done("series")
+        _build_months(cursor, horizon)
+        steps.done("months")
+        for table in ROLLUP_TABLES:
+            _create_indexes(cursor, table)
+        steps.done("indexes")
+        logger.info("rollup build: %s", steps)
+    return horizon
+
+
+def _swap(horizon: dt.date) -> None:
+    """Put the new tables in the place of the live ones, in one short transaction under the
+    rollup's lock, and bring them up to date with what changed since their snapshot: the
+    buckets incremental runs processed meanwhile (``REPLAY_TABLE``) and those still waiting
+    that the snapshot did not see. Outbox rows the snapshot saw are consumed unprocessed."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor, wait=True)
+        for table in ROLLUP_TABLES:
+            indexes = _indexes(cursor, table)
+            cursor.execute(f"DROP TABLE {table}")
+            cursor.execute(f"ALTER TABLE {table}{NEW} RENAME TO {table}")
+            for name, _definition, constraint in indexes:
+                if constraint:
+                    cursor.execute(
+                        f"ALTER TABLE {table}"
+                        f" RENAME CONSTRAINT {quote(name + NEW)} TO {quote(name)}"
+                    )
+                else:
+                    cursor.execute(f"ALTER INDEX {quote(name + NEW)} RENAME TO {quote(name)}")
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            sequence = cursor.fetchone()[0]
+            if sequence is not None:
+                cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {quote(table + '_id_seq')}")
+        _temp_tables(cursor)
+        cursor.execute(f"DELETE FROM {DIRTY_TABLE} d USING _rollup_covered c WHERE d.id = c.id")
+        cursor.execute(
+            f"WITH claimed AS (DELETE FROM {DIRTY_TABLE} WHERE id IN ("
+            f" SELECT id FROM {DIRTY_TABLE} ORDER BY id LIMIT %s) RETURNING ward_id, day)"
+            " INSERT INTO _rollup_dirty SELECT ward_id, day FROM claimed"
+            f" UNION SELECT ward_id, day FROM {REPLAY_TABLE}",
+            [BATCH],
+        )
+        replayed = cursor.rowcount
+        cursor.execute(f"DROP TABLE {REPLAY_TABLE}")
+        cursor.execute("DROP TABLE _rollup_covered")
+        if replayed:
+            cursor.execute("ANALYZE _rollup_dirty")
+        _replace_dirty_days(cursor)
+        _replace_province_days(cursor)
+        _update_series(cursor)
+        _finish(cursor, rebuilt=True, swapped=horizon)
+
+
+def _rebuild_swap(
+    *, on_snapshot: Callable[[], None] | None, on_built: Callable[[], None] | None
+) -> None:
+    """The whole rollup, built beside the live tables and swapped in.
+
+    1. In its own committed transaction, ``REPLAY_TABLE`` is created: from then on every
+       incremental batch also notes the buckets it processes there.
+    2. One REPEATABLE READ transaction notes the outbox rows its snapshot sees and builds the
+       new tables from that snapshot (bare tables, then their indexes), while incremental runs
+       keep the live tables current.
+    3. ``_swap`` renames them in and replays on them whatever the snapshot missed.
+
+    A bucket replayed that the snapshot had already counted is recomputed to the same rows
+    (a bucket is replaced from the source tables, its months corrected by the difference), so
+    a change is neither lost nor counted twice. Within an outer transaction (tests, a
+    command's atomic block) the steps run in it, one after the other.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [REBUILD_LOCK_KEY])
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table in ROLLUP_TABLES:  # what a killed rebuild may have left
+                cursor.execute(f"DROP TABLE IF EXISTS {table}{NEW}")
+            cursor.execute(f"DROP TABLE IF EXISTS {REPLAY_TABLE}")
+            cursor.execute(f"CREATE TABLE {REPLAY_TABLE} (ward_id int, day date)")
+        if connection.in_atomic_block:
+            horizon = _build(on_snapshot)
+        else:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                horizon = _build(on_snapshot)
+            with connection.cursor() as cursor:
+                # Their visibility map (index-only reads) and planner statistics, before any
+                # reader sees them.
+                new = ", ".join(table + NEW for table in ROLLUP_TABLES)
+                steps = _Steps()
+                cursor.execute(f"VACUUM (ANALYZE) {new}")
+                steps.done("vacuum")
+                logger.info("rollup build: %s", steps)
+        if on_built is not None:
+            on_built()
+        steps = _Steps()
+        _swap(horizon)
+        steps.done("swap")
+        logger.info("rollup build: %s", steps)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REBUILD_LOCK_KEY])
+    logger.info("rollup rebuilt and swapped in")
 
 
 def pending() -> DirtyBucket | None:

@@ -135,6 +135,9 @@ class Rows:
     alias: str
     table: str | None = None
     given: dict[str, str] = field(default_factory=dict)
+    # The column of ``table`` holding a NEXT event's day (``next_table``), when computed once
+    # for the whole table instead of once per row.
+    next_column: str | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -222,6 +225,8 @@ class Rows:
     def day(self, event: Event) -> str:
         """The local day the event falls on."""
         if event.kind == NEXT:
+            if self.next_column is not None:
+                return f"{self.alias}.{self.next_column}"
             return self._next()
         if event.kind == START and self.source.year:
             if self.source.not_before:
@@ -295,6 +300,26 @@ def _literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+NEXT_COLUMN = "rollup_next_day"
+
+
+def next_table(source: Source, ward_filter: str = "") -> str:
+    """A ``latest_per`` source's table with each row's NEXT day (``Rows._next``: the next later
+    date of a row of the same ward and ``latest_per`` field, whatever its other fields), computed
+    by one window over the table instead of a look-up per row: a rebuild reads every row, and the
+    look-ups cost as many scans of a ward's rows (``ward_filter``: the wards rebuilt)."""
+    assert source.date is not None and source.latest_per is not None
+    date = _db_column(source.model, source.date)
+    ward = _db_column(source.model, source.ward_path)
+    per = _db_column(source.model, source.latest_per)
+    where = f" WHERE {ward_filter.format(ward=ward)}" if ward_filter else ""
+    return (
+        f"(SELECT *, min({date}) OVER (PARTITION BY {ward}, {per} ORDER BY {date}"
+        " RANGE BETWEEN '1 day'::interval FOLLOWING AND UNBOUNDED FOLLOWING)"
+        f" AS {NEXT_COLUMN} FROM {quote(source.model._meta.db_table)}{where})"
+    )
+
+
 def contribution_selects(
     *, dirty: str | None = None, since: str | None = None, ward_filter: str = ""
 ) -> list[str]:
@@ -308,6 +333,8 @@ def contribution_selects(
     selects: list[str] = []
     for source in SOURCES:
         rows = Rows(source, "t")
+        if dirty is None and source.latest_per is not None:
+            rows = Rows(source, "t", table=next_table(source, ward_filter), next_column=NEXT_COLUMN)
         ward = rows.ward()
         for event in events(source):
             day = rows.day(event)

@@ -1,4 +1,5 @@
-"""manage.py rollup [--since DATE] [--ward CODE ...]: rebuild the statistics from the records."""
+"""manage.py rollup [--since DATE] [--ward CODE ...] [--province CODE ...]: rebuild the statistics
+from the records (all of them built beside the live tables and swapped in; a part in place)."""
 
 import datetime as dt
 
@@ -6,7 +7,7 @@ import pghistory
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from households.models import Ward
+from households.models import Province, Ward
 from reports.statistics import rollup
 
 
@@ -19,15 +20,25 @@ def _date(text):
 
 
 class Command(BaseCommand):
-    help = "Rebuild the statistics rollup from the source records (all, or from a date, or wards)."
+    help = (
+        "Rebuild the statistics rollup from the source records"
+        " (all, or from a date, or wards or provinces)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--since", type=_date, help="first day to rebuild (YYYY-MM-DD)")
         parser.add_argument(
             "--ward", action="append", default=[], metavar="CODE", help="a ward code (repeatable)"
         )
+        parser.add_argument(
+            "--province",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help="a province code (repeatable)",
+        )
 
-    def handle(self, *args, since=None, ward=(), **options):
+    def handle(self, *args, since=None, ward=(), province=(), **options):
         ward_ids = None
         if ward:
             found = dict(Ward.objects.filter(code__in=ward).values_list("code", "id"))
@@ -37,6 +48,15 @@ class Command(BaseCommand):
                     _("Unknown ward code: %(codes)s.") % {"codes": ", ".join(missing)}
                 )
             ward_ids = list(found.values())
+        province_ids = None
+        if province:
+            found = dict(Province.objects.filter(code__in=province).values_list("code", "id"))
+            missing = sorted(set(province) - set(found))
+            if missing:
+                raise CommandError(
+                    _("Unknown province code: %(codes)s.") % {"codes": ", ".join(missing)}
+                )
+            province_ids = list(found.values())
         with pghistory.context(command="rollup"):
-            rollup.rebuild(since=since, ward_ids=ward_ids)
+            rollup.rebuild(since=since, ward_ids=ward_ids, province_ids=province_ids)
         self.stdout.write(_("Statistics rebuilt."))
