@@ -485,7 +485,7 @@ elif mode == "job":
     # What the worker runs for an export past EXPORT_SYNC_LIMIT rows: the owner's whole list.
     from django.contrib.auth import get_user_model
     from wardsecurity.models import ExportJob
-    from wardsecurity.portal.export_jobs import export_job_run, export_root
+    from wardsecurity.portal.export_jobs import export_job_run, export_storage
     owner = get_user_model().objects.get(username="bench.admin")
     job = ExportJob.objects.create(owner=owner, entity=target, query="", format="csv",
                                    language="vi")
@@ -493,9 +493,8 @@ elif mode == "job":
     job.refresh_from_db()
     if job.status != "done":
         print(json.dumps({"status": job.status})); sys.exit(0)
-    path = export_root() / job.file_path
-    size = path.stat().st_size
-    path.unlink()
+    size = export_storage().size(job.file_path)
+    export_storage().delete(job.file_path)
     job.delete()
 else:
     from django.contrib.auth import get_user_model

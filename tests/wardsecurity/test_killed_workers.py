@@ -69,7 +69,6 @@ def broker(settings, tmp_path):
         task_routes={},  # every task on this test's queue, whatever its kind's queue
     )
     _new_broker_pools()
-    settings.EXPORT_ROOT = tmp_path / "exports"
     yield queue
     app.conf.update(saved)
     _new_broker_pools()
@@ -97,7 +96,6 @@ class Worker:
             DJANGO_SETTINGS_MODULE="wardsecurity.settings",
             DATABASE_URL=current_database_url(),
             REDIS_URL=redis_url(),
-            EXPORT_ROOT=str(tmp_path / "exports"),
         )
         self.log = (tmp_path / f"{name}.log").open("w+")
         command = [
