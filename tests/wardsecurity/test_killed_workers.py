@@ -31,6 +31,7 @@ from tests.imports.helpers import HOUSEHOLD_HEADER, csv_bytes, household_lines
 from tests.wardsecurity.test_settings import current_database_url
 from wardsecurity.celery import app
 from wardsecurity.models import ExportJob, ReportJob
+from wardsecurity.portal.export_jobs import export_storage
 from wardsecurity.tasks import export_job_queue, requeue_export_jobs
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -253,7 +254,7 @@ def test_an_export_job_survives_its_worker_being_killed(broker, tmp_path, office
     )
     job = ExportJob.objects.get(pk=job.pk)
     assert (job.attempts, job.row_count) == (2, 3)
-    assert (tmp_path / "exports" / job.file_path).is_file()
+    assert export_storage().exists(job.file_path)
 
 
 def test_a_report_job_survives_its_worker_being_killed(broker, tmp_path, officer_a, ward_a):

@@ -215,13 +215,16 @@ STORAGES = {
 # Caches: with REDIS_URL, one cache in Redis that every web process and worker shares (the
 # statistics' answers, the sign-in throttle's counts); without it, each process's memory, which
 # is right for one machine. CACHE_REDIS_URL may name another Redis (or database) than the broker.
+# REDIS_KEY_PREFIX starts every key of the cache and of the broker's queues: two portals (or
+# two test runs) can share one Redis without reading each other's keys.
+REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "")
 CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "") or os.environ.get("REDIS_URL", "")
 if CACHE_REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_REDIS_URL,
-            "KEY_PREFIX": "wardsecurity",
+            "KEY_PREFIX": f"{REDIS_KEY_PREFIX}wardsecurity",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
@@ -234,7 +237,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_DATA_DIR = BASE_DIR / ".data" / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS = (
+        {"global_keyprefix": REDIS_KEY_PREFIX} if REDIS_KEY_PREFIX else {}
+    )
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
