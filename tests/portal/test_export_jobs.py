@@ -411,3 +411,27 @@ def test_every_exported_cell_reads_as_the_pages_show_it(ward_a):
                 assert typed == timezone.localtime(value).replace(tzinfo=None), name
             else:
                 assert typed == value and type(typed) is type(value), (entity.prefix, name)
+
+
+def test_the_exports_can_go_to_another_storage_by_setting(
+    client, clerk_a, three, settings, tmp_path
+):
+    """STORAGES["exports"] names the class: any Storage (e.g. S3 through django-storages) takes
+    the files with no code changed; here the file system's."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "elsewhere")},
+        },
+    }
+    client.force_login(clerk_a)
+    job = queue(client, HOUSEHOLDS)
+    export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (tmp_path / "elsewhere" / job.file_path).is_file() and not stored_names()
+    rows = csv_of(download(client, job))
+    assert {int(row[0]) for row in rows[1:]} == {h.pk for h in three["a"]}
+    ExportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    assert export_jobs_cleanup()["files"] == 1
+    assert not (tmp_path / "elsewhere" / job.file_path).exists()

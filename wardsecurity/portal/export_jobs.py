@@ -201,7 +201,10 @@ def export_jobs_cleanup(*, now=None) -> dict[str, int]:
         if storage.exists(file_path):
             storage.delete(file_path)
             files += 1
-    _dirs, names = storage.listdir(PREFIX.rstrip("/"))
+    try:
+        _dirs, names = storage.listdir(PREFIX.rstrip("/"))
+    except FileNotFoundError:  # a file system storage that has never held an export
+        names = []
     named = set(
         ExportJob.objects.exclude(pk__in=jobs.values("pk"))
         .exclude(file_path="")
