@@ -213,8 +213,8 @@ STORAGES = {
 }
 
 # Caches: with REDIS_URL, one cache in Redis that every web process and worker shares (the
-# statistics' answers, the sign-in throttle's counts); without it, each process's memory, which
-# is right for one machine. CACHE_REDIS_URL may name another Redis (or database) than the broker.
+# statistics' answers, the sign-in throttle's counts), where an outage is a cache miss, never an
+# error (wardsecurity.cache); without it, each process's memory, which is right for one machine. CACHE_REDIS_URL may name another Redis (or database) than the broker.
 # REDIS_KEY_PREFIX starts every key of the cache and of the broker's queues: two portals (or
 # two test runs) can share one Redis without reading each other's keys.
 REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "")
@@ -222,7 +222,7 @@ CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "") or os.environ.get("REDIS
 if CACHE_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "wardsecurity.cache.TolerantRedisCache",
             "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": f"{REDIS_KEY_PREFIX}wardsecurity",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -235,6 +235,7 @@ else:
 # filesystem transport under .data/celery: a real worker still runs and needs no server.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_DATA_DIR = BASE_DIR / ".data" / "celery"
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = (
