@@ -182,8 +182,8 @@ def rollup_view() -> RollupView:
     """The rollup's state, from the database the figures are read from (``read_alias``)."""
     with connections[read_alias()].cursor() as cursor:
         cursor.execute(
-            f"SELECT horizon, processed_at, LEAST(COALESCE(oldest, now()),"
-            f" now() - COALESCE(lag, interval '0')), lag FROM (SELECT"
+            "SELECT horizon, processed_at, CASE WHEN lag IS NULL THEN COALESCE(oldest, now())"
+            " ELSE LEAST(COALESCE(oldest, now()), now() - lag) END, lag FROM (SELECT"
             " (SELECT horizon FROM reports_rollupstate WHERE id = 1) AS horizon,"
             " (SELECT processed_at FROM reports_rollupstate WHERE id = 1) AS processed_at,"
             " (SELECT created_at FROM reports_dirtybucket ORDER BY id LIMIT 1) AS oldest,"
