@@ -214,7 +214,8 @@ STORAGES = {
 
 # Caches: with REDIS_URL, one cache in Redis that every web process and worker shares (the
 # statistics' answers, the sign-in throttle's counts), where an outage is a cache miss, never an
-# error (wardsecurity.cache); without it, each process's memory, which is right for one machine. CACHE_REDIS_URL may name another Redis (or database) than the broker.
+# error (wardsecurity.cache); without it, each process's memory, which is right for one
+# machine. CACHE_REDIS_URL may name another Redis (or database) than the broker.
 # REDIS_KEY_PREFIX starts every key of the cache and of the broker's queues: two portals (or
 # two test runs) can share one Redis without reading each other's keys.
 REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "")
