@@ -650,7 +650,7 @@ else:
     # What the worker runs for an export past EXPORT_SYNC_LIMIT rows: the owner's whole list.
     from django.contrib.auth import get_user_model
     from wardsecurity.models import ExportJob
-    from wardsecurity.portal.export_jobs import export_job_run
+    from wardsecurity.portal.export_jobs import export_job_run, export_storage
     owner = get_user_model().objects.get(username="bench.admin")
     job = ExportJob.objects.create(owner=owner, entity=target, query="", format="csv",
                                    language="vi")
@@ -658,13 +658,8 @@ else:
     job.refresh_from_db()
     if job.status != "done":
         print(json.dumps({"status": job.status})); sys.exit(0)
-    try:
-        from wardsecurity.portal.export_jobs import export_root
-        path = export_root() / job.file_path
-        size = path.stat().st_size
-        path.unlink()
-    except (ImportError, AttributeError, OSError, TypeError):
-        size = getattr(job, "size", 0) or 0
+    size = export_storage().size(job.file_path)
+    export_storage().delete(job.file_path)
     job.delete()
 seconds = time.perf_counter() - started
 done.set()

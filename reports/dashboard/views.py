@@ -22,6 +22,7 @@ from reports.statistics.metrics import METRICS
 from reports.statistics.selectors import stats_for
 from wardsecurity.period_spec import CIVIL
 from wardsecurity.portal.views import PrivatePageMixin
+from wardsecurity.replica import lag_text, replica_reads
 from wardsecurity.scope import ALL_WARDS, scope_ward_ids
 
 RANKING_ROWS = 100
@@ -44,7 +45,9 @@ class DashboardView(PrivatePageMixin, PickerMixin, View):
         if not valid:
             return render(request, "reports/dashboard.html", context, status=400)
         rank = request.GET.get("rank")
-        context.update(self.figures(user, form.checked, rank))
+        # The figures from the read replica when there is one (wardsecurity.replica).
+        with replica_reads():
+            context.update(self.figures(user, form.checked, rank))
         return render(request, "reports/dashboard.html", context)
 
     def figures(self, user, checked, rank):
@@ -68,6 +71,7 @@ class DashboardView(PrivatePageMixin, PickerMixin, View):
             "compare": main.get("compare")
             and {k: dt.date.fromisoformat(main["compare"][k]) for k in ("start", "end")},
             "as_of": main.get("as_of"),
+            "replica_lag": lag_text(main.get("replica_lag")),
             "tiles": content.tiles(main["metrics"]),
             "trends": trends,
             "rank": rank,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from reports.statistics.compute import (
 from reports.statistics.disclosure import sensitive_keys, suppress_small_cells
 from reports.statistics.metrics import METRICS, Metric, refresh_families
 from wardsecurity.period_spec import Period
+from wardsecurity.replica import LAG_SQL, read_alias
 from wardsecurity.scope import ALL_WARDS, scope_ward_ids
 
 if TYPE_CHECKING:
@@ -166,20 +167,27 @@ class RollupView:
 
     ``horizon``: the month up to which StatMonth is dense; ``processed_at``: when the rollup
     tables last changed (a cached answer computed before then is stale); ``as_of``: every change
-    committed before it is in the figures (the oldest unprocessed change, else now).
+    committed before it is in the figures (the oldest unprocessed change, else now; on a read
+    replica no later than the last change it replayed); ``lag``: how far the read replica the
+    figures come from is behind the primary (None: read on the primary).
     """
 
     horizon: dt.date | None
     processed_at: dt.datetime | None
     as_of: dt.datetime
+    lag: dt.timedelta | None = None
 
 
 def rollup_view() -> RollupView:
-    with connection.cursor() as cursor:
+    """The rollup's state, from the database the figures are read from (``read_alias``)."""
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(
-            "SELECT (SELECT horizon FROM reports_rollupstate WHERE id = 1),"
-            " (SELECT processed_at FROM reports_rollupstate WHERE id = 1),"
-            " COALESCE((SELECT created_at FROM reports_dirtybucket ORDER BY id LIMIT 1), now())"
+            "SELECT horizon, processed_at, CASE WHEN lag IS NULL THEN COALESCE(oldest, now())"
+            " ELSE LEAST(COALESCE(oldest, now()), now() - lag) END, lag FROM (SELECT"
+            " (SELECT horizon FROM reports_rollupstate WHERE id = 1) AS horizon,"
+            " (SELECT processed_at FROM reports_rollupstate WHERE id = 1) AS processed_at,"
+            " (SELECT created_at FROM reports_dirtybucket ORDER BY id LIMIT 1) AS oldest,"
+            f" {LAG_SQL} AS lag) AS state"
         )
         return RollupView(*cursor.fetchone())
 
@@ -235,7 +243,7 @@ def _running_totals(
         "wards": ward_ids,
     }
     totals: dict[tuple[dt.date, int, str], Decimal] = {}
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         for idx, ward_id, key, value in cursor.fetchall():
             slot = (dates[idx], ward_id, key)
@@ -253,7 +261,7 @@ def _first_days(
         wards = " AND ward_id = ANY(%(wards)s)"
     else:
         wards = " AND ward_id > 0" if by_ward else " AND ward_id < 0"
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(
             f"SELECT {ward}, metric, min(first_day) FROM reports_statseries"
             f" WHERE metric = ANY(%(metrics)s){wards} GROUP BY 1, 2"
@@ -305,7 +313,7 @@ def _group_totals(
         "metrics": list(metric_keys),
     }
     first: dict[tuple[int | None, str], dt.date] = {}
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, {**params, "ward": ward_id})
         totals = {(dates[idx], group, key): value for idx, group, key, value in cursor.fetchall()}
         if firsts:
@@ -432,6 +440,7 @@ def stats_for(
         "period": _period_dict(period),
         "compare": _period_dict(previous) if previous else None,
         "as_of": rollup.as_of,
+        "replica_lag": rollup.lag,
         "metrics": _compared(chosen, period, previous, series, 0),
     }
     if by_ward:

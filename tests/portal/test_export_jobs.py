@@ -6,15 +6,15 @@ The limit is lowered to 2 rows, so three households make a "long" list.
 import csv
 import datetime as dt
 import io
-import os
 
 import pytest
-from django.conf import settings as django_settings
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from filestore.models import StoredFile
 from households.views import HOUSEHOLDS
 from incidents.views import INCIDENTS
 from tests import factories as f
@@ -22,7 +22,7 @@ from tests.model_builders import BUILDERS
 from wardsecurity.models import ExportJob, ReportJob, SensitiveRead, User
 from wardsecurity.portal import registry
 from wardsecurity.portal.display import EMPTY, display_value
-from wardsecurity.portal.export_jobs import export_job_run, export_jobs_cleanup
+from wardsecurity.portal.export_jobs import export_job_run, export_jobs_cleanup, export_storage
 from wardsecurity.portal.exports import column_formatter, export_columns, formula_safe
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +31,8 @@ FORMULA = '=HYPERLINK("http://example.com","bấm")'
 
 
 @pytest.fixture(autouse=True)
-def _small_limit(settings, tmp_path):
+def _small_limit(settings):
     settings.EXPORT_SYNC_LIMIT = 2
-    settings.EXPORT_ROOT = tmp_path / "exports"
     settings.EXPORT_KEEP_DAYS = 7
 
 
@@ -41,8 +40,9 @@ def household(ward, **kwargs):
     return f.HouseholdFactory(group=f.ResidentialGroupFactory(ward=ward), ward=ward, **kwargs)
 
 
-def job_file_dir():
-    return django_settings.EXPORT_ROOT
+def stored_names():
+    """The names of the files in the exports storage (PostgreSQL, filestore)."""
+    return set(StoredFile.objects.values_list("name", flat=True))
 
 
 def job_url(job, name="export_job"):
@@ -205,7 +205,7 @@ def test_a_job_runs_once(client, clerk_a, three):
     first = ExportJob.objects.get(pk=job.pk).file_path
     export_job_run(job_id=job.pk)
     assert ExportJob.objects.get(pk=job.pk).file_path == first
-    assert len(os.listdir(job_file_dir())) == 1
+    assert stored_names() == {first}
 
 
 # Who gets the file ---------------------------------------------------------------------------
@@ -240,7 +240,7 @@ def test_a_deactivated_owner_gets_no_file(client, clerk_a, three):
     export_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.FAILED and not job.file_path
-    assert not any(job_file_dir().iterdir())
+    assert not stored_names()
 
     User.objects.filter(pk=clerk_a.pk).update(is_active=True)
     job2 = queue(client, HOUSEHOLDS)
@@ -349,11 +349,13 @@ def test_cleanup_deletes_old_jobs_and_files_and_keeps_recent_ones(client, clerk_
     ExportJob.objects.filter(pk=old.pk).update(created_at=long_ago, finished_at=long_ago)
     ExportJob.objects.filter(pk=forgotten.pk).update(created_at=long_ago)
     ExportJob.objects.filter(pk=recent.pk).update(finished_at=now - dt.timedelta(days=6))
-    old_file = job_file_dir() / ExportJob.objects.get(pk=old.pk).file_path
-    recent_file = job_file_dir() / ExportJob.objects.get(pk=recent.pk).file_path
-    half_written = job_file_dir() / "99-abc.csv.part"
-    half_written.write_text("x")
-    os.utime(half_written, (long_ago.timestamp(), long_ago.timestamp()))
+    old_file = ExportJob.objects.get(pk=old.pk).file_path
+    recent_file = ExportJob.objects.get(pk=recent.pk).file_path
+    # Stored, but its job never marked done (a worker stopped in between): no job names it.
+    half_written = export_storage().save("exports/99-abc.csv", ContentFile(b"x"))
+    StoredFile.objects.filter(name=half_written).update(created_at=long_ago)
+    # As young as the recent job: kept, it may be a job's file about to be marked done.
+    young_orphan = export_storage().save("exports/98-abc.csv", ContentFile(b"y"))
     reports = [
         ReportJob.objects.create(
             owner=clerk_a, scope="ward", period="2026", calendar="g", format="docx", language="vi"
@@ -364,7 +366,8 @@ def test_cleanup_deletes_old_jobs_and_files_and_keeps_recent_ones(client, clerk_
 
     assert export_jobs_cleanup() == {"export_jobs": 2, "files": 2, "report_jobs": 1}
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [recent.pk]
-    assert not old_file.exists() and not half_written.exists() and recent_file.exists()
+    assert stored_names() == {recent_file, young_orphan}
+    assert old_file != recent_file and half_written not in stored_names()
     assert list(ReportJob.objects.values_list("pk", flat=True)) == [reports[1].pk]
     assert client.get(job_url(recent, "export_job_download")).status_code == 200
 
@@ -408,3 +411,27 @@ def test_every_exported_cell_reads_as_the_pages_show_it(ward_a):
                 assert typed == timezone.localtime(value).replace(tzinfo=None), name
             else:
                 assert typed == value and type(typed) is type(value), (entity.prefix, name)
+
+
+def test_the_exports_can_go_to_another_storage_by_setting(
+    client, clerk_a, three, settings, tmp_path
+):
+    """STORAGES["exports"] names the class: any Storage (e.g. S3 through django-storages) takes
+    the files with no code changed; here the file system's."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "elsewhere")},
+        },
+    }
+    client.force_login(clerk_a)
+    job = queue(client, HOUSEHOLDS)
+    export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (tmp_path / "elsewhere" / job.file_path).is_file() and not stored_names()
+    rows = csv_of(download(client, job))
+    assert {int(row[0]) for row in rows[1:]} == {h.pk for h in three["a"]}
+    ExportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    assert export_jobs_cleanup()["files"] == 1
+    assert not (tmp_path / "elsewhere" / job.file_path).exists()

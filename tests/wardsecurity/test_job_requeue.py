@@ -20,11 +20,6 @@ from wardsecurity.tasks import EXPORT, export_job_queue, requeue_export_jobs
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _exports(settings, tmp_path):
-    settings.EXPORT_ROOT = tmp_path / "exports"
-
-
 def export_job(officer, ward, **fields):
     f.HouseholdFactory(ward=ward, group=f.ResidentialGroupFactory(ward=ward))
     job = ExportJob.objects.create(

@@ -31,6 +31,7 @@ from tests.imports.helpers import HOUSEHOLD_HEADER, csv_bytes, household_lines
 from tests.wardsecurity.test_settings import current_database_url
 from wardsecurity.celery import app
 from wardsecurity.models import ExportJob, ReportJob
+from wardsecurity.portal.export_jobs import export_storage
 from wardsecurity.tasks import export_job_queue, requeue_export_jobs
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +70,6 @@ def broker(settings, tmp_path):
         task_routes={},  # every task on this test's queue, whatever its kind's queue
     )
     _new_broker_pools()
-    settings.EXPORT_ROOT = tmp_path / "exports"
     yield queue
     app.conf.update(saved)
     _new_broker_pools()
@@ -97,7 +97,6 @@ class Worker:
             DJANGO_SETTINGS_MODULE="wardsecurity.settings",
             DATABASE_URL=current_database_url(),
             REDIS_URL=redis_url(),
-            EXPORT_ROOT=str(tmp_path / "exports"),
         )
         self.log = (tmp_path / f"{name}.log").open("w+")
         command = [
@@ -255,7 +254,7 @@ def test_an_export_job_survives_its_worker_being_killed(broker, tmp_path, office
     )
     job = ExportJob.objects.get(pk=job.pk)
     assert (job.attempts, job.row_count) == (2, 3)
-    assert (tmp_path / "exports" / job.file_path).is_file()
+    assert export_storage().exists(job.file_path)
 
 
 def test_a_report_job_survives_its_worker_being_killed(broker, tmp_path, officer_a, ward_a):

@@ -3,8 +3,9 @@
 Through gunicorn a request has 30 seconds, and a province's households take minutes; so past
 ``EXPORT_SYNC_LIMIT`` rows the export button queues an ``ExportJob``. The worker rebuilds the
 list as its owner sees it when it runs (scope, role and the stored filters), writes the file
-under ``EXPORT_ROOT`` (private: served only by ``ExportJobDownloadView``), and reports progress
-chunk by chunk. ``export_jobs_cleanup`` deletes old jobs, their files, and old report jobs.
+into the "exports" storage (PostgreSQL by default, ``filestore``: any web process on any machine
+serves it, only through ``ExportJobDownloadView``), and reports progress chunk by chunk.
+``export_jobs_cleanup`` deletes old jobs, their files, and old report jobs.
 
 The imports go one way: the pages and ``wardsecurity.tasks`` (which sends a job to the worker)
 import this module; it imports neither.
@@ -12,11 +13,14 @@ import this module; it imports neither.
 
 import logging
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.urls import reverse
@@ -27,15 +31,17 @@ from wardsecurity.jobs import job_for
 from wardsecurity.models import ExportJob, ReportJob
 from wardsecurity.pagination import planner_estimate
 from wardsecurity.portal import exports, registry
+from wardsecurity.replica import replica_reads
 
 logger = logging.getLogger(__name__)
 
-PARTIAL_SUFFIX = ".part"
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": exports.XLSX_CONTENT_TYPE}
+# Where the files of export jobs are named in their storage.
+PREFIX = "exports/"
 
 
-def export_root() -> Path:
-    return Path(settings.EXPORT_ROOT)
+def export_storage() -> Storage:
+    return storages["exports"]
 
 
 def over_sync_limit(queryset) -> bool:
@@ -74,14 +80,15 @@ def export_job_for(*, user, job_id) -> ExportJob:
     return job_for(ExportJob.objects.all(), user=user, job_id=job_id)
 
 
-def export_job_file(job: ExportJob) -> Path:
-    """The finished file of ``job``; 404 while it is not done or after the file was cleaned up."""
+def export_job_file(job: ExportJob) -> File:
+    """The finished file of ``job``, open for reading from its storage (streamed by chunks);
+    404 while it is not done or after the file was cleaned up."""
     if job.status != ExportJob.Status.DONE or not job.file_path:
         raise Http404
-    path = export_root() / Path(job.file_path).name
-    if not path.is_file():
-        raise Http404
-    return path
+    try:
+        return export_storage().open(job.file_path, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
 
 
 def owner_list(job: ExportJob):
@@ -139,31 +146,32 @@ def export_job_run(*, job_id) -> None:
     if not claimed:
         return
     job = ExportJob.objects.select_related("owner").get(pk=job_id)
-    root = export_root()
-    root.mkdir(parents=True, exist_ok=True)
-    # An unguessable name: the folder is private, but a leaked listing still names nobody.
-    name = f"{job.pk}-{secrets.token_hex(8)}.{job.format}"
-    partial = root / f"{name}{PARTIAL_SUFFIX}"
+    # An unguessable name: the storage is private, but a leaked listing still names nobody.
+    name = f"{PREFIX}{job.pk}-{secrets.token_hex(8)}.{job.format}"
     try:
-        with translation.override(job.language):
-            entity, queryset = owner_list(job)
-            records = _Progress(job, entity, queryset)
-            if job.format == "csv":
-                with partial.open("w", encoding="utf-8", newline="") as target:
-                    exports.write_csv(entity, records, target, user=job.owner)
-            else:
-                exports.write_xlsx(
-                    entity,
-                    records,
-                    str(partial),
-                    user=job.owner,
-                    with_ids=exports.asks_for_ids(QueryDict(job.query)),
-                )
-        partial.rename(root / name)
+        # The file is built in this process's temporary folder (TMPDIR), which it deletes on
+        # leaving, then copied into the storage chunk by chunk: nothing stays on this machine.
+        with tempfile.TemporaryDirectory(prefix="export-") as scratch:
+            partial = Path(scratch) / f"export.{job.format}"
+            with translation.override(job.language), replica_reads():
+                entity, queryset = owner_list(job)
+                records = _Progress(job, entity, queryset)
+                if job.format == "csv":
+                    with partial.open("w", encoding="utf-8", newline="") as target:
+                        exports.write_csv(entity, records, target, user=job.owner)
+                else:
+                    exports.write_xlsx(
+                        entity,
+                        records,
+                        str(partial),
+                        user=job.owner,
+                        with_ids=exports.asks_for_ids(QueryDict(job.query)),
+                    )
+            with partial.open("rb") as written:
+                name = export_storage().save(name, File(written, name=name))
     except Exception as error:
         # The class only: a message could quote a cell, and logs never hold personal data.
         logger.error("export job %s failed: %s", job_id, type(error).__name__)
-        partial.unlink(missing_ok=True)
         ExportJob.objects.filter(pk=job_id).update(
             status=ExportJob.Status.FAILED, finished_at=timezone.now()
         )
@@ -181,23 +189,31 @@ def export_jobs_cleanup(*, now=None) -> dict[str, int]:
     """Delete export jobs (with their files) and report jobs older than ``EXPORT_KEEP_DAYS``.
 
     A job counts from when it finished, or, never finished, from when it was asked for; a file
-    a crashed worker left half-written goes after the same time.
+    no job names (a worker stopped between storing it and marking its job done) goes after the
+    same time. The stored bytes go with their file, whatever the storage.
     """
     cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_KEEP_DAYS)
     old = Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
-    root = export_root()
+    storage = export_storage()
     files = 0
     jobs = ExportJob.objects.filter(old)
     for file_path in jobs.exclude(file_path="").values_list("file_path", flat=True).iterator():
-        path = root / Path(file_path).name
-        if path.is_file():
-            path.unlink()
+        if storage.exists(file_path):
+            storage.delete(file_path)
             files += 1
-    if root.is_dir():
-        for path in root.glob(f"*{PARTIAL_SUFFIX}"):
-            if path.stat().st_mtime < cutoff.timestamp():
-                path.unlink(missing_ok=True)
-                files += 1
+    try:
+        _dirs, names = storage.listdir(PREFIX.rstrip("/"))
+    except FileNotFoundError:  # a file system storage that has never held an export
+        names = []
+    named = set(
+        ExportJob.objects.exclude(pk__in=jobs.values("pk"))
+        .exclude(file_path="")
+        .values_list("file_path", flat=True)
+    )
+    for name in (PREFIX + name for name in names):
+        if name not in named and storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
+            files += 1
     export_jobs = jobs.delete()[0]
     report_jobs = ReportJob.objects.filter(old).delete()[0]
     return {"export_jobs": export_jobs, "files": files, "report_jobs": report_jobs}

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "demo",
     "imports",
+    "filestore",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,19 @@ DATABASE_APP_ROLE = (
 # Short queries only: JIT compilation cost ~20 ms on every province-wide statistics read for
 # nothing (bench/). A URL may still set its own ``options``.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# An optional read replica (a streaming standby of the primary): the statistics, the dashboard
+# and the export worker read there inside ``wardsecurity.replica.replica_reads()``, and nothing
+# else does (the router sends no other read there). Unset: one database, nothing changes.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# Whether replica_reads() sends reads to the "replica" database (the test profile declares the
+# database as a mirror of the test database, and its tests turn this on).
+REPLICA_READS = bool(DATABASE_REPLICA_URL)
+DATABASE_ROUTERS = ["wardsecurity.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "wardsecurity.User"
 AUTHENTICATION_BACKENDS = [
@@ -185,13 +199,49 @@ STATICFILES_DIRS = [
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
+# No state on a local disk (issue 18, item 8): every web process and worker may run on its own
+# machine. Export files are kept in PostgreSQL by chunks (filestore.storage.DatabaseStorage);
+# EXPORT_STORAGE_BACKEND names another Storage class (e.g. django-storages' S3 storage, with its
+# own settings) to keep them elsewhere. Report documents and uploaded imports are columns of
+# their jobs' rows; sessions are in the database.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "exports": {
+        "BACKEND": os.environ.get("EXPORT_STORAGE_BACKEND", "filestore.storage.DatabaseStorage")
+    },
+}
+
+# Caches: with REDIS_URL, one cache in Redis that every web process and worker shares (the
+# statistics' answers, the sign-in throttle's counts), where an outage is a cache miss, never an
+# error (wardsecurity.cache); without it, each process's memory, which is right for one
+# machine. CACHE_REDIS_URL may name another Redis (or database) than the broker.
+# REDIS_KEY_PREFIX starts every key of the cache and of the broker's queues: two portals (or
+# two test runs) can share one Redis without reading each other's keys.
+REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "")
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "") or os.environ.get("REDIS_URL", "")
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "wardsecurity.cache.TolerantRedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+            "KEY_PREFIX": f"{REDIS_KEY_PREFIX}wardsecurity",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Background work. With REDIS_URL, Celery uses Redis. Without it, the broker is kombu's
 # filesystem transport under .data/celery: a real worker still runs and needs no server.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_DATA_DIR = BASE_DIR / ".data" / "celery"
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS = (
+        {"global_keyprefix": REDIS_KEY_PREFIX} if REDIS_KEY_PREFIX else {}
+    )
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -239,11 +289,10 @@ CELERY_TASK_ROUTES = {
 # (wardsecurity/pagination.py).
 API_EXACT_COUNT_LIMIT = int(os.environ.get("API_EXACT_COUNT_LIMIT", "100000"))
 
-# List exports (SPEC §9, issue 6): past EXPORT_SYNC_LIMIT rows a worker writes the file under
-# EXPORT_ROOT, a private folder served only to the job's owner; jobs and report jobs are deleted
-# after EXPORT_KEEP_DAYS.
+# List exports (SPEC §9, issue 6): past EXPORT_SYNC_LIMIT rows a worker writes the file into the
+# "exports" storage (below), served only to the job's owner; jobs, their files and report jobs
+# are deleted after EXPORT_KEEP_DAYS.
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "10000"))
-EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / ".data" / "exports"))
 EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 # Imports of more rows than this are committed by a worker (202), not in the request (issue 15).
 IMPORT_SYNC_COMMIT_LIMIT = int(os.environ.get("IMPORT_SYNC_COMMIT_LIMIT", "5000"))
@@ -263,7 +312,8 @@ PGHISTORY_APPEND_ONLY = True
 PGTRIGGER_INSTALL_ON_MIGRATE = True
 
 # Brute force (G9): five failures lock that username from that address for 15 minutes, for the
-# browser and the API alike; attempts are kept in PostgreSQL, so Redis plays no part.
+# browser and the API alike; attempts are kept in PostgreSQL, so every web process on every
+# machine sees the same lockouts.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -278,8 +328,8 @@ AXES_VERBOSE = False
 # whose X-Forwarded-For is believed. Empty: the header is ignored.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 # Sign-in attempts (browser, admin, API token) per client address per minute, whoever the user;
-# over it: 429 with Retry-After. Kept in the default cache (no Redis needed; with the in-process
-# cache each server process counts for itself).
+# over it: 429 with Retry-After. Kept in the default cache: in Redis with REDIS_URL, shared by
+# every web process; without it each process counts for itself.
 SIGNIN_THROTTLE_PER_MINUTE = int(os.environ.get("SIGNIN_THROTTLE_PER_MINUTE", "10"))
 
 # Sessions (issue 15): a browser session ends after this many idle minutes, by role (ward roles

@@ -24,3 +24,13 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - the documented demo password
 WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests
+# Each test process keeps its own cache, whatever REDIS_URL says: the suite's workers run on
+# databases of their own, and a shared Redis would hand one worker's cached answers (and sign-in
+# counts) to another. The shared cache is proved by the tests that start the application in
+# subprocesses (tests/wardsecurity/test_several_machines.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A second alias on the same test database (Django's TEST MIRROR), standing in for a read
+# replica in tests/wardsecurity/test_replica.py; reads go there only where a test turns
+# REPLICA_READS on (and asks for the database), so the rest of the suite uses one database.
+if "replica" not in DATABASES:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}

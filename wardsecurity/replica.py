@@ -1,0 +1,103 @@
+"""An optional read replica for the heavy reads: dashboards, statistics and exports (issue 18).
+
+With ``DATABASE_REPLICA_URL`` set, settings add a database "replica" (a streaming standby of the
+primary). Reads go there only inside ``replica_reads()``, which the statistics API, the
+dashboard and the export worker open around their reads; everything else — every write, every
+read that must see a write just made (a form saved then shown, a job claimed then read), the
+checks of who may do what — stays on the primary. A global router sending every read to the
+replica would be simpler and wrong: a replica is seconds behind, and a page that redirects after
+a save would show the old record.
+
+Without ``DATABASE_REPLICA_URL`` there is no "replica" database and ``replica_reads()`` changes
+nothing. The replica's lag is read with the figures (``replica_lag``) and shown in the "data as
+of" line, so a reader knows how old the figures are.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import connections
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+REPLICA = "replica"
+DEFAULT = "default"
+
+# The lag of the database it runs on: NULL on a primary, zero on a standby that has replayed all
+# it received (an idle primary sends nothing, and the last replayed transaction may be old),
+# else the time since the last transaction it replayed.
+LAG_SQL = (
+    "CASE WHEN NOT pg_is_in_recovery() THEN NULL"
+    " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN interval '0'"
+    " ELSE greatest(now() - pg_last_xact_replay_timestamp(), interval '0') END"
+)
+
+_reading: ContextVar[bool] = ContextVar("replica_reads", default=False)
+
+
+def replica_configured() -> bool:
+    return bool(getattr(settings, "REPLICA_READS", False)) and REPLICA in settings.DATABASES
+
+
+def read_alias() -> str:
+    """The database the current reads go to: the replica inside ``replica_reads()`` when there
+    is one, else the primary."""
+    return REPLICA if _reading.get() and replica_configured() else DEFAULT
+
+
+@contextmanager
+def replica_reads() -> Iterator[None]:
+    """Send the ORM's reads (and ``read_alias()``'s raw ones) to the replica, if there is one."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+class ReplicaRouter:
+    """Reads inside ``replica_reads()`` to the replica; writes and migrations to the primary."""
+
+    def db_for_read(self, model, **hints):
+        return REPLICA if _reading.get() and replica_configured() else None
+
+    def db_for_write(self, model, **hints):
+        # Always the primary, even for an object read on the replica (Django's own choice
+        # would be the database the object came from).
+        return DEFAULT
+
+    def allow_relation(self, obj1, obj2, **hints):
+        # The replica holds the primary's rows: an object read there may be linked to one read
+        # here.
+        return {obj1._state.db, obj2._state.db} <= {DEFAULT, REPLICA, None}
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db != REPLICA
+
+
+def replica_lag(using: str) -> dt.timedelta | None:
+    """How far ``using`` is behind the primary: None on the primary itself (or a database that
+    is not a standby), zero when the standby has replayed all it received, else the time since
+    the last transaction it replayed (``now() - pg_last_xact_replay_timestamp()``)."""
+    if using == DEFAULT:
+        return None
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT {LAG_SQL}")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def lag_text(lag: dt.timedelta | None) -> str:
+    """The replica's lag as the "data as of" line tells it; "" when read on the primary."""
+    if lag is None:
+        return ""
+    seconds = int(lag.total_seconds())
+    if seconds < 120:
+        amount = ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    else:
+        minutes = seconds // 60
+        amount = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    return _("Read from the replica database, %(lag)s behind the main one.") % {"lag": amount}
