@@ -545,7 +545,7 @@ def _ward_answer(
         if whole_max is not None and len(rows) > whole_max:
             message = _(
                 "A breakdown of %(count)s wards is answered in pages of at most %(size)s: "
-                "ask for page=1 (format=compact makes each page smaller)."
+                "ask for page=1 (shape=compact makes each page smaller)."
             ) % {"count": len(rows), "size": whole_max}
             raise StatsError(message, "page")
         totals = _running_totals(dates, needed, scope.ward_ids, rollup.horizon, by_ward=True)
