@@ -207,14 +207,14 @@ class BreakdownSerializer(serializers.Serializer):
     metrics = FiguresField()
 
 
-class PageAnswerSerializer(serializers.Serializer):
+class StatsPageSerializer(serializers.Serializer):
     number = serializers.IntegerField(help_text="this page, from 1")
     size = serializers.IntegerField(help_text="rows a page")
     count = serializers.IntegerField(help_text="rows of the whole breakdown")
     pages = serializers.IntegerField(help_text="pages of the whole breakdown (at least 1)")
 
 
-class RowSerializer(serializers.Serializer):
+class StatsRowSerializer(serializers.Serializer):
     """A row's label in ``table``: a breakdown entry without its metrics."""
 
     ward = NamedSerializer(required=False, help_text="by=ward")
@@ -243,8 +243,8 @@ class ColumnsField(serializers.DictField):
     pass
 
 
-class TableSerializer(serializers.Serializer):
-    rows = RowSerializer(many=True, help_text="the rows' labels, in the breakdown's order")
+class StatsTableSerializer(serializers.Serializer):
+    rows = StatsRowSerializer(many=True, help_text="the rows' labels, in the breakdown's order")
     metrics = ColumnsField()
 
 
@@ -256,6 +256,6 @@ class StatsSerializer(serializers.Serializer):
         help_text="the figures include every change recorded before this time"
     )
     metrics = FiguresField()
-    page = PageAnswerSerializer(required=False, help_text="with page or page_size")
+    page = StatsPageSerializer(required=False, help_text="with page or page_size")
     breakdown = BreakdownSerializer(many=True, required=False, help_text="with by, shape=nested")
-    table = TableSerializer(required=False, help_text="with by and shape=compact")
+    table = StatsTableSerializer(required=False, help_text="with by and shape=compact")
