@@ -547,7 +547,7 @@ def _ward_answer(
     wards = Ward.objects.order_by("code")
     if scope.ward_ids is not None:
         wards = wards.filter(id__in=scope.ward_ids)
-    count = len(scope.ward_ids) if scope.ward_ids is not None else None
+    shown_page: dict[str, int] | None = None
     if page is None:
         rows = list(wards.values_list("id", "code", "name"))
         if whole_max is not None and len(rows) > whole_max:
@@ -563,9 +563,9 @@ def _ward_answer(
         for (_ward, key), day in list(first.items()):
             first[(0, key)] = min(day, first.get((0, key), day))
     else:
-        if count is None:
-            count = wards.count()
+        count = len(scope.ward_ids) if scope.ward_ids is not None else wards.count()
         page.check(count)
+        shown_page = page.as_dict(count)
         rows = list(wards.values_list("id", "code", "name")[page.offset : page.offset + page.size])
         shown = [ward_id for ward_id, _code, _name in rows]
         totals = _running_totals(dates, needed, scope.rollup_rows, rollup.horizon)
@@ -576,8 +576,8 @@ def _ward_answer(
                 first.update(_first_days(needed, shown, by_ward=True))
     series = _series(totals, first)
     answer = _answer(scope, chosen, periods, series, rollup)
-    if page is not None:
-        answer["page"] = page.as_dict(count)
+    if shown_page is not None:
+        answer["page"] = shown_page
     answer["breakdown"] = [
         {
             "ward": {"id": ward_id, "code": code, "name": name},
