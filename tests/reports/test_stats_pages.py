@@ -185,6 +185,15 @@ def test_bad_pages_are_400(viewer_province, province, wards, params, field):
     assert field in response.json()["fields"]
 
 
+def test_the_default_shape_is_accepted_without_a_breakdown(viewer_province, province, wards):
+    """What a generated client sends with every question (the declared default)."""
+    response = client_of(viewer_province).get(
+        URL, {"scope": f"province:{province.code}", "shape": "nested", **YEAR}
+    )
+    assert response.status_code == 200, response.content
+    assert "breakdown" not in response.json() and "table" not in response.json()
+
+
 def test_a_page_reads_the_same_number_of_queries_whatever_its_size(
     viewer_province, province, wards
 ):
