@@ -1,11 +1,11 @@
 """Signal receivers of the ``wardsecurity`` app, connected in ``WardSecurityConfig.ready``."""
 
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from wardsecurity.api.authentication import tokens_revoke_all
-from wardsecurity.models import User
+from wardsecurity.api.authentication import tokens_forget, tokens_revoke_all, user_tokens_forget
+from wardsecurity.models import ApiToken, User
 from wardsecurity.sessions import session_touch
 
 
@@ -39,3 +39,23 @@ def _revoke_tokens_on_password_change(sender, instance: User, created: bool, **k
     if not created and getattr(instance, "_ws_password_changed", False):
         tokens_revoke_all(user=instance)
         instance._ws_password_changed = False  # type: ignore[attr-defined]
+
+
+@receiver(post_save, sender=User, dispatch_uid="wardsecurity.user_tokens_forget_save")
+@receiver(post_delete, sender=User, dispatch_uid="wardsecurity.user_tokens_forget_delete")
+def _forget_cached_tokens_of_user(sender, instance: User, **kwargs) -> None:
+    """A saved user (deactivated, another role or scope) is read again with its next request:
+    the cached API tokens of the user are cleared (wardsecurity.api.authentication). A
+    sign-in's ``last_login`` alone changes nothing a token's request reads."""
+    if kwargs.get("created") or kwargs.get("update_fields") == frozenset({"last_login"}):
+        return
+    user_tokens_forget(instance.pk)
+
+
+@receiver(post_save, sender=ApiToken, dispatch_uid="wardsecurity.token_forget_save")
+@receiver(post_delete, sender=ApiToken, dispatch_uid="wardsecurity.token_forget_delete")
+def _forget_cached_token(sender, instance: ApiToken, **kwargs) -> None:
+    """A token saved (revoked or given another expiry, in the admin too) or deleted is read
+    again from the database with its next request."""
+    if not kwargs.get("created"):
+        tokens_forget([instance.key_hash])

@@ -9,7 +9,13 @@ from rest_framework import serializers
 
 from reports.figures.picker import PERIOD_MAX_LENGTH
 from reports.statistics.compute import NO_PREVIOUS, SUPPRESSED
-from reports.statistics.selectors import BREAKDOWNS, SCOPE_PATTERN
+from reports.statistics.selectors import (
+    BREAKDOWNS,
+    PAGE_SIZE_DEFAULT,
+    PAGE_SIZE_MAX,
+    SCOPE_PATTERN,
+    SHAPES,
+)
 from wardsecurity.api.serializers import StrictSerializer
 from wardsecurity.period_spec import CALENDARS, SPEC_FORMATS, WRITTEN_FORMATS, parse_period
 
@@ -71,6 +77,31 @@ class StatsQuerySerializer(StrictSerializer):
         help_text="a breakdown: by ward, residential group, predecessor (the former ward, before "
         "1 July 2025, of each record's residential group; one-ward scope) or month",
     )
+    page = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        help_text="the page of the breakdown, from 1: with it the answer has `page` (number, "
+        "size, count of rows, pages) and only that page's rows; the scope's `metrics` are "
+        f"those of the whole scope. A by=ward breakdown of more than {PAGE_SIZE_MAX} wards "
+        "(the country) is answered in pages only; a page past the last is a 400",
+    )
+    page_size = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=PAGE_SIZE_MAX,
+        help_text=f"rows a page (default {PAGE_SIZE_DEFAULT}, at most {PAGE_SIZE_MAX}); "
+        "alone, it asks for page 1",
+    )
+    shape = serializers.ChoiceField(
+        SHAPES,
+        required=False,
+        default="nested",
+        help_text="nested: `breakdown`, a list of rows each with its metrics (the default); "
+        "compact: `table` instead, the rows' labels once and every metric's figures as "
+        "columns, about a fifth of the size (docs/statistics.md, Pages and the compact "
+        "shape). Named shape, not format: `format` chooses DRF's renderer",
+    )
 
     def validate(self, attrs):
         # RegexField searches with "$", which also matches before a final newline: a value must
@@ -80,6 +111,14 @@ class StatsQuerySerializer(StrictSerializer):
                 raise serializers.ValidationError(
                     {name: [self.fields[name].error_messages["invalid"]]}
                 )
+        if "by" not in attrs:
+            # shape=nested, the default, is what a generated client sends with every question.
+            alone = [name for name in ("page", "page_size") if name in self.initial_data]
+            if attrs.get("shape") == "compact":
+                alone.append("shape")
+            if alone:
+                message = _("Pages and shapes are of a breakdown: give by= too.")
+                raise serializers.ValidationError({name: [message] for name in alone})
         return attrs
 
     def validate_period(self, value: str) -> str:
@@ -171,6 +210,47 @@ class BreakdownSerializer(serializers.Serializer):
     metrics = FiguresField()
 
 
+class StatsPageSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="this page, from 1")
+    size = serializers.IntegerField(help_text="rows a page")
+    count = serializers.IntegerField(help_text="rows of the whole breakdown")
+    pages = serializers.IntegerField(help_text="pages of the whole breakdown (at least 1)")
+
+
+class StatsRowSerializer(serializers.Serializer):
+    """A row's label in ``table``: a breakdown entry without its metrics."""
+
+    ward = NamedSerializer(required=False, help_text="by=ward")
+    group = NamedSerializer(required=False, help_text="by=group")
+    predecessor = PredecessorAnswerSerializer(required=False, help_text="by=predecessor")
+    period = PeriodAnswerSerializer(required=False, help_text="by=month")
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "metric key → field (value, previous, change, change_pct, no_previous, "
+        "no_value, numerator, denominator) → one item per row of `rows`. value, previous, "
+        "change and change_pct are always there; numerator and denominator for a ratio; "
+        "no_previous and no_value are null where the nested entry has no such field.",
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "array",
+                "items": {"oneOf": [{"type": "number"}, {"type": "string"}], "nullable": True},
+            },
+        },
+    }
+)
+class ColumnsField(serializers.DictField):
+    pass
+
+
+class StatsTableSerializer(serializers.Serializer):
+    rows = StatsRowSerializer(many=True, help_text="the rows' labels, in the breakdown's order")
+    metrics = ColumnsField()
+
+
 class StatsSerializer(serializers.Serializer):
     scope = ScopeAnswerSerializer()
     period = PeriodAnswerSerializer()
@@ -179,4 +259,6 @@ class StatsSerializer(serializers.Serializer):
         help_text="the figures include every change recorded before this time"
     )
     metrics = FiguresField()
-    breakdown = BreakdownSerializer(many=True, required=False)
+    page = StatsPageSerializer(required=False, help_text="with page or page_size")
+    breakdown = BreakdownSerializer(many=True, required=False, help_text="with by, shape=nested")
+    table = StatsTableSerializer(required=False, help_text="with by and shape=compact")

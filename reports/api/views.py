@@ -6,21 +6,36 @@ language, the caller's scope (not the caller: users of one province share answer
 rollup's ``processed_at`` — so a processed change makes every older answer unreachable at once.
 Only ``as_of`` is read fresh on every request. A change of the territory itself (a ward moved
 to another cluster) reaches cached answers within ``STATS_CACHE_SECONDS``.
+
+What is cached is the rendered JSON, in two pieces around ``as_of`` (issue 18, item 5): a
+repeated question costs the rollup's state (one query, read once for the whole request), the
+cache read and joining three byte strings — no serializer, no encoder.
 """
 
 import hashlib
+import uuid
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.response import Response
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from reports.api.serializers import StatsQuerySerializer, StatsSerializer
-from reports.statistics.selectors import StatsError, rollup_view, stats_for
+from reports.statistics.selectors import (
+    PAGE_SIZE_DEFAULT,
+    PAGE_SIZE_MAX,
+    Page,
+    RollupView,
+    StatsError,
+    breakdown_table,
+    rollup_view,
+    stats_for,
+)
 from wardsecurity.api.schema import error_responses
 from wardsecurity.period_spec import parse_period
 from wardsecurity.replica import replica_reads
@@ -59,6 +74,25 @@ def _cache_key(user, query, rollup) -> str:
     return "stats:" + hashlib.sha256(repr(identity).encode()).hexdigest()
 
 
+def _rendered(answer: dict) -> tuple[bytes, bytes]:
+    """The answer's JSON as DRF's renderer writes it, cut where ``as_of`` goes.
+
+    The answer holds JSON types only (``compute.compared``' numbers, strings, lists), so it
+    is rendered as it is: what ``StatsSerializer`` declares (docs/openapi.yaml), without
+    walking a few hundred thousand fields through serializer objects.
+    """
+    marker = uuid.uuid4().hex
+    body = JSONRenderer().render({**answer, "as_of": marker})
+    head, tail = body.split(f'"{marker}"'.encode(), 1)
+    return head, tail
+
+
+def _json_response(parts: tuple[bytes, bytes], rollup: RollupView) -> HttpResponse:
+    as_of = JSONRenderer().render(_AS_OF.to_representation(rollup.as_of))
+    head, tail = parts
+    return HttpResponse(head + as_of + tail, content_type="application/json")
+
+
 class StatsView(APIView):
     """Figures of a scope over a period, each with the same period last year (every role)."""
 
@@ -70,8 +104,11 @@ class StatsView(APIView):
             "reporting calendar), each with the same period last year, the difference and the"
             " % change; `by=ward|group|month` breaks them down (docs/statistics.md). Every "
             "signed-in role, within its scope — counts of sensitive records included, never "
-            "the records. A scope outside the caller's answers 404; a bad period or metric "
-            "400."
+            "the records. A breakdown comes whole, or a page of it with `page`/`page_size` "
+            f"(default {PAGE_SIZE_DEFAULT} rows, at most {PAGE_SIZE_MAX}; a `by=ward` breakdown"
+            f" of more than {PAGE_SIZE_MAX} wards in pages only), nested (`breakdown`) or "
+            "compact (`shape=compact`: `table`, its figures in columns). A scope outside the "
+            "caller's answers 404; a bad period, metric or page 400."
         ),
         parameters=[StatsQuerySerializer],
         responses={
@@ -82,15 +119,17 @@ class StatsView(APIView):
     def get(self, request):
         # The figures and the rollup's state from the read replica when there is one.
         with replica_reads():
-            return self.answer(request)
+            rollup = rollup_view()  # the one read of the rollup's state in this request
+            key = _cache_key(request.user, request.query_params, rollup)
+            parts = cache.get(key)
+            if parts is None:
+                parts = _rendered(self.answer(request, rollup))
+                cache.set(key, parts, STATS_CACHE_SECONDS)
+            return _json_response(parts, rollup)
 
-    def answer(self, request):
+    def answer(self, request, rollup: RollupView) -> dict:
+        """The question of the query string, checked, and its answer (``stats_for``)."""
         params = request.query_params
-        rollup = rollup_view()
-        key = _cache_key(request.user, params, rollup)
-        data = cache.get(key)
-        if data is not None:
-            return Response({**data, "as_of": _AS_OF.to_representation(rollup.as_of)})
         repeated = [name for name in params if len(params.getlist(name)) > 1]
         if repeated:
             raise serializers.ValidationError(
@@ -104,6 +143,9 @@ class StatsView(APIView):
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"period": exc.messages}) from None
         metrics = params["metrics"].split(",") if params.get("metrics") else None
+        page = None
+        if "page" in params or "page_size" in params:
+            page = Page(params.get("page", 1), params.get("page_size", PAGE_SIZE_DEFAULT))
         try:
             answer = stats_for(
                 user=request.user,
@@ -113,9 +155,11 @@ class StatsView(APIView):
                 metrics=metrics,
                 by=params.get("by"),
                 rollup=rollup,
+                page=page,
+                whole_max=PAGE_SIZE_MAX,
             )
         except StatsError as exc:
             raise serializers.ValidationError({exc.field: [str(exc)]}) from None
-        data = StatsSerializer(answer).data
-        cache.set(key, data, STATS_CACHE_SECONDS)
-        return Response(data)
+        if params["shape"] == "compact" and "breakdown" in answer:
+            answer["table"] = breakdown_table(answer.pop("breakdown"))
+        return answer

@@ -391,6 +391,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+# A token found live is cached this many seconds with its user (wardsecurity.api.authentication):
+# revoking it, or saving its user, clears it at once; a change made around the ORM, or in another
+# process without REDIS_URL (an in-process cache each), is seen within this time. 0: no cache.
+API_TOKEN_CACHE_SECONDS = int(os.environ.get("API_TOKEN_CACHE_SECONDS", "30"))
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo12345")
 
