@@ -46,6 +46,7 @@ def main() -> None:
         scope_province_id=ward.province_id,
     )  # fmt: skip
     lean = lean_representation(HouseholdSerializer)
+    assert lean is not None, "the households list takes the lean path"
     filters = None if args.province else {"ward": ward.pk}
     print(f"ward {ward.pk}: {largest['n']:,} households; filters {filters}")
     for page in (1, 200):

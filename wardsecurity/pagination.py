@@ -78,11 +78,10 @@ def _term_name(term) -> str | None:
     """The field a term sorts by ("-id" → "id", ``F("id").desc()`` → "id"); None otherwise."""
     if isinstance(term, str):
         return term.removeprefix("-")
-    if isinstance(term, OrderBy) and isinstance(term.expression, F):
-        return term.expression.name
-    if isinstance(term, F):
-        return term.name
-    return None
+    if isinstance(term, OrderBy):
+        term = term.expression
+    # (F keeps its field in ``name``, which the type stubs do not declare.)
+    return getattr(term, "name", None) if isinstance(term, F) else None
 
 
 def reads_ids_first(queryset) -> bool:
