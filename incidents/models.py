@@ -178,7 +178,9 @@ class Tip(WardRecord):
         verbose_name_plural = _("tips")
         ordering = ["ward", "-received_at"]
         indexes = [
-            models.Index(fields=["ward", "received_at"], name="tip_ward_received_idx"),
+            # The default order (newest first, then id): a page's ids from the index alone
+            # (issue 18, item 3); also every range of a ward's dates.
+            models.Index(fields=["ward", "received_at", "id"], name="tip_ward_received_id_idx"),
             # A ward's list in id order reads its first page from the index (bench/, SPEC §12).
             models.Index(fields=["ward", "id"], name="tip_ward_id_idx"),
             models.Index(fields=["ward", "status"], name="tip_ward_status_idx"),
@@ -327,7 +329,11 @@ class Incident(WardRecord):
             not_negative("damage_vnd", "incident_damage_not_negative"),
         ]
         indexes = [
-            models.Index(fields=["ward", "occurred_at"], name="incident_ward_occurred_idx"),
+            # The default order (newest first, then id): a page's ids from the index alone
+            # (issue 18, item 3); also every range of a ward's dates.
+            models.Index(
+                fields=["ward", "occurred_at", "id"], name="incident_ward_occurred_id_idx"
+            ),
             # A ward's list in id order reads its first page from the index (bench/, SPEC §12).
             models.Index(fields=["ward", "id"], name="incident_ward_id_idx"),
             models.Index(fields=["ward", "category"], name="incident_ward_category_idx"),

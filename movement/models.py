@@ -703,6 +703,8 @@ class MediationCase(WardRecord):
             models.Index(fields=["ward", "closed_on"], name="mediationc_closed_on_rollup"),
             models.Index(fields=["ward", "received_on"], name="mediation_ward_received_idx"),
             models.Index(fields=["ward", "outcome"], name="mediation_ward_outcome_idx"),
+            # A ward's list in id order: its pages' ids from the index alone (issue 18, item 3).
+            models.Index(fields=["ward", "id"], name="mediation_ward_id_idx"),
         ]
 
     def __str__(self):
@@ -742,7 +744,11 @@ class OutreachSession(WardRecord):
         verbose_name_plural = _("outreach sessions")
         ordering = ["ward", "-held_on"]
         constraints = [not_negative("attendees", "outreach_attendees_not_negative")]
-        indexes = [models.Index(fields=["ward", "held_on"], name="outreach_ward_held_idx")]
+        indexes = [
+            models.Index(fields=["ward", "held_on"], name="outreach_ward_held_idx"),
+            # A ward's list in id order: its pages' ids from the index alone (issue 18, item 3).
+            models.Index(fields=["ward", "id"], name="outreach_ward_id_idx"),
+        ]
 
     def __str__(self):
         return self.topic
@@ -908,7 +914,11 @@ class EidTally(WardRecord):
             not_negative("vneid_level2_collected", "eid_l2c_not_negative"),
             not_negative("vneid_level2_activated", "eid_l2a_not_negative"),
         ]
-        indexes = [models.Index(fields=["ward", "recorded_on"], name="eid_ward_recorded_idx")]
+        indexes = [
+            models.Index(fields=["ward", "recorded_on"], name="eid_ward_recorded_idx"),
+            # A ward's list in id order: its pages' ids from the index alone (issue 18, item 3).
+            models.Index(fields=["ward", "id"], name="eid_ward_id_idx"),
+        ]
 
     def __str__(self):
         return f"{self._meta.verbose_name} {self.recorded_on:%d/%m/%Y}"

@@ -11,6 +11,15 @@ its count on the next request.
 Pages past the limit are served all the same: such a page reads one row more than it shows, so
 ``has_next`` is exact and ``next`` follows the rows.
 
+Index-first pages (issue 18, item 3): a page of a list whose order ends in its id (every default
+order of the portal and the API does) is read in one statement whose subquery picks the page's
+ids first, ``… WHERE id IN (SELECT id … ORDER BY … LIMIT … OFFSET …) ORDER BY …``. The subquery
+asks for ids alone, so the ``(ward_id, id)`` index of a ward's list answers it without reading a
+row, whatever the offset; the outer query then reads the page's rows by primary key, with their
+joins. Read in one query, the page cost the same number of queries as before; its rows and their
+order are the same, since the order is total. A list sorted by something else, or a queryset with
+annotations, grouping or DISTINCT, is sliced as before (``id_first_slice``).
+
 Page numbers (issue 15): ASCII digits from 1, no sign, no exponent, no other script's digits.
 Anything else, a page after the last (when the count is exact), a page with no row (past the
 limit, where the last page is not known), or an offset past ``MAX_OFFSET`` raises
@@ -23,7 +32,8 @@ import json
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, OrderBy, QuerySet
+from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 
 EXACT_COUNT_LIMIT = 100_000
@@ -52,6 +62,69 @@ def planner_estimate(queryset) -> int:
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def order_terms(queryset: QuerySet) -> list:
+    """The terms ``queryset`` is sorted by: its ``order_by``, else its model's ``Meta.ordering``."""
+    query = queryset.query
+    if query.order_by:
+        return list(query.order_by)
+    if query.default_ordering:
+        return list(queryset.model._meta.ordering)
+    return []
+
+
+def _term_name(term) -> str | None:
+    """The field a term sorts by ("-id" → "id", ``F("id").desc()`` → "id"); None otherwise."""
+    if isinstance(term, str):
+        return term.removeprefix("-")
+    if isinstance(term, OrderBy):
+        term = term.expression
+    # (F keeps its field in ``name``, which the type stubs do not declare.)
+    return getattr(term, "name", None) if isinstance(term, F) else None
+
+
+def reads_ids_first(queryset) -> bool:
+    """Whether a page of ``queryset`` is read index-first: a plain query of model instances
+    whose order ends in the primary key, so that the order is total and the page's ids say
+    which rows it holds and in which order."""
+    if not isinstance(queryset, QuerySet) or queryset._iterable_class is not ModelIterable:
+        return False
+    query = queryset.query
+    if (
+        query.is_sliced
+        or query.distinct
+        or query.combinator
+        or query.annotations
+        or query.group_by is not None
+        or query.extra
+        or query.extra_order_by
+        or query.select_for_update
+    ):
+        return False
+    terms = order_terms(queryset)
+    pk = queryset.model._meta.pk
+    return bool(terms) and _term_name(terms[-1]) in {"pk", pk.name, pk.attname}
+
+
+def id_first_slice(queryset, bottom: int, top: int):
+    """``queryset[bottom:top]``: the same rows in the same order, the page's ids read first.
+
+    The rows of ``queryset`` whose ids a narrow subquery (the same filters and order, ids only,
+    ``LIMIT``/``OFFSET``) picks, read again by primary key with the joins, deferred fields and
+    prefetches of ``queryset``, in its order: one statement. Anything ``reads_ids_first``
+    refuses is sliced as it is.
+    """
+    if top <= bottom or not reads_ids_first(queryset):
+        return queryset[bottom:top]
+    terms = order_terms(queryset)
+    ids = queryset.order_by(*terms).values("pk")[bottom:top]
+    outer = queryset.model._base_manager.db_manager(queryset.db).filter(pk__in=ids)
+    outer = outer.order_by(*terms)
+    outer.query.select_related = queryset.query.select_related
+    outer.query.deferred_loading = queryset.query.deferred_loading
+    outer._prefetch_related_lookups = queryset._prefetch_related_lookups
+    return outer
 
 
 class CountedPage(Page):
@@ -133,13 +206,16 @@ class CountingPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
-        if self.count is not None:
-            return super().page(number)
-        # Past the limit: one row more than the page says whether there is a next one, and a
-        # page with no row is past the end.
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
-        fetched = list(self._page_rows(self.object_list[bottom : top + 1]))
+        if self.count is not None:
+            # Django's ``Paginator.page``, the page's rows read index-first.
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(id_first_slice(self.object_list, bottom, top), number, self)
+        # Past the limit: one row more than the page says whether there is a next one, and a
+        # page with no row is past the end.
+        fetched = list(self._page_rows(id_first_slice(self.object_list, bottom, top + 1)))
         if not fetched and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         more = len(fetched) > self.per_page and top <= MAX_OFFSET

@@ -6,8 +6,9 @@ Page numbers answer ``{"count", "next", "previous", "results"}``. ``count`` is e
 estimate (see ``wardsecurity.pagination``). Every page of such a list is still served, and
 ``next`` follows the rows. A page number that is not a page (not ASCII digits from 1, after the
 last page, or an offset past ``MAX_OFFSET``) is the 404 ``{"code": "not_found", "detail": …}``.
-``?cursor=`` walks a list in id order without counting it at all; the answer is
-``{"next", "previous", "results"}`` and the links carry a signed cursor.
+``?cursor=`` walks a list in id order without counting it at all (keyset: ``id < key``); the
+answer is ``{"next", "previous", "results"}`` and the links carry a signed cursor. Both read a
+page's ids first, then its rows (``wardsecurity.pagination.id_first_slice``).
 """
 
 from django.core import signing
@@ -19,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 # The counting is shared with the portal's lists.
-from wardsecurity.pagination import CountingPaginator
+from wardsecurity.pagination import CountingPaginator, id_first_slice
 
 PAGE_SIZE_MESSAGE = _("page_size must be a whole number from 1 to 500.")
 CURSOR_MESSAGE = _("This cursor is not valid. Start again from the first page.")
@@ -142,7 +143,8 @@ class CursorPage:
         if key is not None:
             queryset = queryset.filter(**{"pk__lt" if forward_desc else "pk__gt": key})
         queryset = queryset.order_by("-pk" if forward_desc else "pk")
-        page = queryset[: self.size + 1]
+        # The page's ids first (``id < key`` on a ward's ``(ward_id, id)`` index), then its rows.
+        page = id_first_slice(queryset, 0, self.size + 1)
         rows = list(page if rows is None else rows(page))
         more = len(rows) > self.size
         rows = rows[: self.size]
