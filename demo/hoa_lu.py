@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from demo.builder import WardBuilder, WardPlan
 from demo.common import exact_split, ratio_count, roads, save_all
+from demo.force import ForcePlan, build_force
 from movement.models import (
     Commendation,
     EidTally,
@@ -107,6 +108,14 @@ def build(b: WardBuilder) -> None:
         ],
     )
 
+    # Not in the review (it predates Law 30/2023/QH15): the grassroots security teams that
+    # replaced the 96 guards on 1 July 2024, one for every two groups (demo.force).
+    build_force(b, groups, FORCE, streets)
+
+
+FORCE = ForcePlan(
+    decision_no="112/QĐ-UBND", decision_on=date(2024, 6, 27), appraisal_decision_no="318/QĐ-UBND"
+)
 
 PLANS = (WardPlan(CODE, build, "HL", (20.2570, 105.9550)),)
 USERS = ()

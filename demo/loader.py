@@ -12,6 +12,9 @@ articles do not give — e.g. how many households Tĩnh Gia and Hoa Lư have —
 marked "not published" in the ward's module; everything else (names, addresses, dates) is
 synthetic. Each article's ward is one module: ``ba_ngoi``, ``ha_giang_2``, ``tinh_gia``,
 ``hoa_lu`` and ``nam_dinh`` (with the old city's other successor wards).
+Records are bulk-inserted, except the Law 30/2023/QH15 force of Tĩnh Gia and Hoa Lư
+(``demo.force``: teams, rosters, patrols, appraisals), entered through the services; the legacy
+forces the articles describe are then ended on 1 July 2024 (``legacy_forces_end``).
 
 Idempotent: users are upserted on every run (role, scope and names restored, password reset to
 ``settings.DEMO_PASSWORD``) and the cluster is get-or-created. Each ward is built in its own

@@ -12,6 +12,7 @@ from decimal import Decimal
 from cameras.models import Camera, VideoExtraction
 from demo.builder import WardBuilder, WardPlan
 from demo.common import DemoUser, Role, Scope, apportion, exact_split, roads, save_all
+from demo.force import ForcePlan, build_force
 from incidents.models import Incident
 from movement.models import (
     EidTally,
@@ -220,6 +221,15 @@ def build(b: WardBuilder) -> None:
         for _ in range(22)
     ]
     save_all(VideoExtraction, extractions)
+
+    # Not in the article (it predates Law 30/2023/QH15): the grassroots security teams that
+    # replaced the guards on 1 July 2024, one for every two groups (demo.force).
+    build_force(b, groups, FORCE, streets)
+
+
+FORCE = ForcePlan(
+    decision_no="86/QĐ-UBND", decision_on=date(2024, 6, 25), appraisal_decision_no="245/QĐ-UBND"
+)
 
 
 PLANS = (WardPlan(CODE, build, "TG", (19.3600, 105.7950)),)

@@ -24,7 +24,16 @@ from households.models import Household, Organisation, ResidentialGroup, WardSuc
 from incidents import services as incident_services
 from incidents.models import Incident
 from movement import services as movement_services
-from movement.models import Commitment, MediationCase, OutreachSession, Team, TeamMember
+from movement.models import (
+    Commitment,
+    MediationCase,
+    OrganisationCommitmentTally,
+    OutreachSession,
+    Patrol,
+    Team,
+    TeamAppraisal,
+    TeamMember,
+)
 from wardsecurity.models import WardRecord
 from wardsecurity.scope import role_may_see
 from wardsecurity.validators import fold_accents
@@ -174,6 +183,10 @@ class Kind:
     columns: tuple
     natural_key: tuple  # column keys
     ward_in_data: bool = True  # the row names its ``ward`` (else it follows a link: a group…)
+    # A row's rules read the rows before it (the cap on a team appraisal's top level counts the
+    # ward's other appraisals): validation keeps the earlier rows of the file, rolled back at the
+    # end, so each row is checked as the commit will check it (``imports.rows``).
+    sequential: bool = False
     label: "str | StrPromise" = ""
     aliases: dict = field(default_factory=dict, compare=False)
 
@@ -225,6 +238,8 @@ GROUP_COLUMN = Column(
     "group", ("Tổ dân phố", "Tổ", "Thôn"), LOOKUP, lookup=GROUP, example="Tổ dân phố 1"
 )
 MANY_GROUPS = ManyLookup("households.ResidentialGroup", "name")
+# A team of the ward by its name (a member's, a patrol's or an appraisal's team).
+TEAM = Lookup("movement.Team", "name")
 
 KINDS = {
     kind.name: kind
@@ -573,6 +588,128 @@ KINDS = {
                     example="Không",
                 ),
                 GROUP_COLUMN,
+                WARD_COLUMN,
+                FORMER_WARD_COLUMN,
+            ),
+        ),
+        Kind(
+            name="patrols",
+            model=Patrol,
+            create=movement_services.patrol_create,
+            update=movement_services.patrol_update,
+            label=pgettext_lazy("import kind", "Patrols"),
+            natural_key=("team", "patrolled_on", "shift"),
+            columns=(
+                Column(
+                    "team",
+                    ("Tên tổ", "Tổ, đội", "Tổ trực"),
+                    LOOKUP,
+                    required=True,
+                    lookup=TEAM,
+                    example="Tổ bảo vệ ANTT tổ dân phố 1",
+                ),
+                Column(
+                    "patrolled_on",
+                    ("Ngày trực", "Ngày tuần tra", "Ngày"),
+                    DATE,
+                    required=True,
+                    example="14/03/2025",
+                ),
+                Column("shift", ("Ca trực", "Ca"), CHOICE, required=True, example="Ca đêm"),
+                Column(
+                    "area",
+                    ("Địa bàn", "Địa bàn tuần tra", "Khu vực"),
+                    required=True,
+                    example="Tổ dân phố 1, đường Hùng Vương",
+                ),
+                Column(
+                    "members_on_duty",
+                    ("Số người trực", "Số thành viên tham gia", "Quân số"),
+                    NUMBER,
+                    required=True,
+                    example="3",
+                ),
+                Column(
+                    "findings",
+                    ("Tình hình phát hiện", "Kết quả", "Nội dung phát hiện"),
+                    example="Nhắc nhở 2 nhóm thanh niên tụ tập sau 23 giờ",
+                ),
+                Column(
+                    "incidents_found",
+                    ("Số vụ việc phát hiện", "Số vụ việc"),
+                    NUMBER,
+                    example="0",
+                ),
+                WARD_COLUMN,
+                FORMER_WARD_COLUMN,
+            ),
+        ),
+        Kind(
+            name="team-appraisals",
+            model=TeamAppraisal,
+            create=movement_services.team_appraisal_create,
+            update=movement_services.team_appraisal_update,
+            label=pgettext_lazy("import kind", "Team appraisals"),
+            natural_key=("team", "year"),
+            sequential=True,
+            columns=(
+                Column(
+                    "team",
+                    ("Tên tổ", "Tổ, đội", "Tổ bảo vệ ANTT"),
+                    LOOKUP,
+                    required=True,
+                    lookup=TEAM,
+                    example="Tổ bảo vệ ANTT tổ dân phố 1",
+                ),
+                Column("year", ("Năm đánh giá", "Năm"), NUMBER, required=True, example="2025"),
+                Column(
+                    "level",
+                    ("Xếp loại", "Mức xếp loại", "Kết quả xếp loại"),
+                    CHOICE,
+                    required=True,
+                    example="Hoàn thành tốt nhiệm vụ",
+                ),
+                Column(
+                    "decision_no",
+                    ("Số quyết định", "Quyết định"),
+                    example="312/QĐ-UBND",
+                ),
+                Column("note", ("Ghi chú",)),
+                WARD_COLUMN,
+                FORMER_WARD_COLUMN,
+            ),
+        ),
+        Kind(
+            name="organisation-commitment-tallies",
+            model=OrganisationCommitmentTally,
+            create=movement_services.organisation_commitment_tally_create,
+            update=movement_services.organisation_commitment_tally_update,
+            label=pgettext_lazy("import kind", "Organisations' commitment tallies"),
+            natural_key=("organisation", "year"),
+            columns=(
+                Column(
+                    "organisation",
+                    ("Cơ quan, tổ chức", "Tên tổ chức", "Tên cơ quan, tổ chức"),
+                    LOOKUP,
+                    required=True,
+                    lookup=Lookup("households.Organisation", "name"),
+                    example="Trường Tiểu học Ba Ngòi",
+                ),
+                Column("year", ("Năm",), NUMBER, required=True, example="2025"),
+                Column(
+                    "staff_count",
+                    ("Tổng số cán bộ, nhân viên", "Số cán bộ, nhân viên", "Tổng số"),
+                    NUMBER,
+                    required=True,
+                    example="42",
+                ),
+                Column(
+                    "signed_count",
+                    ("Số người đã ký cam kết", "Số đã ký cam kết", "Số đã ký"),
+                    NUMBER,
+                    required=True,
+                    example="42",
+                ),
                 WARD_COLUMN,
                 FORMER_WARD_COLUMN,
             ),

@@ -42,7 +42,7 @@ class ImportBatch(models.Model):
     ward = models.ForeignKey(
         "households.Ward", verbose_name=_("ward"), on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField(_("kind"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=40)
     police_only = models.BooleanField(default=False, editable=False)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED

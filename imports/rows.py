@@ -168,6 +168,32 @@ def rows_through_services(
         parsed.append((line, cells, data, errors))
     keys = {natural_key(spec, data) for _l, _c, data, errors in parsed if not errors}
     existing = _existing(spec, ward, keys)
+    run = (spec, actor, rules, parsed, existing, header_text, columns, choices, report, batch)
+    if spec.sequential and not write:
+        # Keep each valid row while checking the next ones, as the commit does; undo them all.
+        with transaction.atomic():
+            _check_rows(*run, write=False, keep=True)
+            transaction.set_rollback(True)
+    else:
+        _check_rows(*run, write=write, keep=write)
+
+
+def _check_rows(
+    spec,
+    actor,
+    rules,
+    parsed,
+    existing,
+    header_text,
+    columns,
+    choices,
+    report,
+    batch,
+    *,
+    write,
+    keep,
+):
+    """Each parsed row through the services; ``keep`` leaves a valid row written for the next."""
     first_seen: dict[tuple, int] = {}
     for done, (line, cells, data, errors) in enumerate(parsed, start=1):
         values = K.preview_values(spec, columns, cells, choices)
@@ -187,7 +213,7 @@ def rows_through_services(
             _values, found = shape.check_row(rules, rest, partial=False)
             errors = {**{k: m for k, m in found.items() if k not in errors}, **errors}
         else:
-            action, errors = _apply_row(spec, actor, rules, existing.get(nk), data, write=write)
+            action, errors = _apply_row(spec, actor, rules, existing.get(nk), data, write=keep)
         if errors:
             for key, message in errors.items():
                 report.error(line, "" if key in WHOLE_ROW else header_text.get(key, key), message)

@@ -6,8 +6,9 @@ stored codes and the English labels: ``imports.kinds.choice_map``).
 Run from the project root: ``.venv/bin/python imports/samples/make_samples.py``. The valid files
 import cleanly into the demo (``make run``) in this order: recorders, households, organisations,
 commitments, cameras, teams, team-members, contributions, outreach-sessions, mediation-cases,
-incidents (cameras name recorders; commitments name households; members name teams;
-contributions name households, organisations and cameras). Incidents are police-only.
+incidents, patrols, team-appraisals, organisation-commitment-tallies (cameras name recorders;
+commitments name households; members, patrols and appraisals name teams; contributions name
+households, organisations and cameras; tallies name organisations). Incidents are police-only.
 """
 
 import csv
@@ -354,6 +355,74 @@ FILES = {
                 "Đã chuyển cơ quan có thẩm quyền",
                 GROUP.format(4),
             ],
+        ],
+    ),
+    # The duty log of the Tổ bảo vệ ANTT imported above (4 members).
+    "patrols.csv": (
+        [
+            "Tên tổ",
+            "Ngày trực",
+            "Ca trực",
+            "Địa bàn",
+            "Số người trực",
+            "Tình hình phát hiện",
+            "Số vụ việc phát hiện",
+        ],
+        [
+            [
+                "Tổ bảo vệ ANTT tổ dân phố 3 (mẫu nhập)",
+                day,
+                shift,
+                area,
+                on_duty,
+                findings,
+                found,
+            ]
+            for day, shift, area, on_duty, findings, found in (
+                (
+                    "07/03/2025",
+                    "Ca đêm",
+                    f"{GROUP.format(3)}, đường Nguyễn Trãi",
+                    "3",
+                    "Tình hình ổn định, không phát hiện vụ việc.",
+                    "0",
+                ),
+                (
+                    "21/03/2025",
+                    "Ca đêm",
+                    f"{GROUP.format(4)}, hẻm Chợ Ba Ngòi",
+                    "2",
+                    "Nhắc nhở nhóm thanh niên tụ tập sau 23 giờ (mẫu nhập)",
+                    "0",
+                ),
+                (
+                    "05/04/2025",
+                    "Ca chiều",
+                    "Khu vực chợ Ba Ngòi",
+                    "4",
+                    "Phát hiện đối tượng nghi trộm cắp, báo Công an phường (mẫu nhập)",
+                    "1",
+                ),
+            )
+        ],
+    ),
+    "team-appraisals.csv": (
+        ["Tên tổ", "Năm đánh giá", "Xếp loại", "Số quyết định", "Ghi chú"],
+        [
+            [
+                "Tổ bảo vệ ANTT tổ dân phố 3 (mẫu nhập)",
+                "2025",
+                "Hoàn thành tốt nhiệm vụ",
+                "412/QĐ-UBND",
+                "Duy trì trực, tuần tra đều đặn (mẫu nhập)",
+            ],
+        ],
+    ),
+    "organisation-commitment-tallies.csv": (
+        ["Cơ quan, tổ chức", "Năm", "Tổng số cán bộ, nhân viên", "Số người đã ký cam kết"],
+        [
+            ["Trường Mầm non Hoa Sen (mẫu nhập)", "2025", "28", "28"],
+            ["Công ty TNHH Hải Sản Cam Ranh (mẫu nhập)", "2025", "65", "61"],
         ],
     ),
     # Every line is wrong in its own way: the report names row and column for each.

@@ -10,6 +10,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
@@ -18,6 +19,8 @@ from django.test import Client
 from django.utils import timezone
 
 from cameras.models import Camera, Contribution, Recorder, VideoExtraction
+from demo.builder import WardBuilder
+from demo.force import ForcePlan, build_force, officer
 from households.models import Household, ResidentialGroup, Ward, WardCluster
 from incidents.models import Incident, Tip
 from movement.models import (
@@ -27,9 +30,12 @@ from movement.models import (
     EidTally,
     MediationCase,
     OutreachSession,
+    Patrol,
     ReintegrationCase,
     SelfManagementModel,
     Team,
+    TeamAppraisal,
+    TeamAppraisalRule,
     TeamMember,
     WeaponSurrender,
 )
@@ -388,6 +394,8 @@ WARD_RECORDS = [
     Camera,
     Contribution,
     VideoExtraction,
+    Patrol,
+    TeamAppraisal,
 ]
 COUNTED = [*WARD_RECORDS, WardCluster, User, Ward]
 
@@ -407,6 +415,96 @@ def test_the_legacy_guards_end_on_the_day_law_30_took_effect(db):
     # Ended by the load (audited), not created ended.
     ended = Team.pgh_event_model.objects.filter(pgh_label="update", dissolved_on=LAW_30_IN_FORCE)
     assert ended.values("pgh_obj_id").distinct().count() == guards.count()
+
+
+# --- The Law 30/2023/QH15 force (demo.force) ----------------------------------------------------
+
+SECURITY_TEAM = Team.Kind.SECURITY_TEAM
+LAW_30_TEAMS = {TINH_GIA: 7, HOA_LU: 8}  # one for every two groups
+
+
+def law_30_teams(code):
+    return Team.objects.filter(ward__code=code, kind=SECURITY_TEAM)
+
+
+@pytest.mark.parametrize(("code", "count"), LAW_30_TEAMS.items())
+def test_law_30_teams_are_founded_by_the_chairmans_decision_with_a_roster(db, code, count):
+    teams = law_30_teams(code)
+    assert teams.count() == count
+    groups = set(ResidentialGroup.objects.filter(ward__code=code).values_list("pk", flat=True))
+    served = set()
+    for team in teams:
+        assert team.established_on == LAW_30_IN_FORCE
+        assert team.decision_no.endswith("/QĐ-UBND")
+        assert team.decision_on is not None and team.decision_on <= team.established_on
+        assert team.dissolved_on is None
+        assert team.roster_kept
+        members = team.members.filter(left_on__isnull=True)
+        roles = sorted(members.values_list("role", flat=True))
+        assert team.headcount == len(roles) >= 3
+        assert roles.count(TeamMember.Role.LEADER) == 1
+        assert roles.count(TeamMember.Role.DEPUTY) == 1
+        team_groups = set(team.groups.values_list("pk", flat=True))
+        assert team_groups and team_groups <= groups
+        served |= team_groups
+    assert served == groups  # every group of the ward has its team
+
+
+def test_hoa_lu_s_law_30_teams_take_in_the_former_guards(db):
+    guards = set(
+        rostered(HOA_LU, Team.Kind.NEIGHBOURHOOD_GUARD).values_list("full_name", flat=True)
+    )
+    members = rostered(HOA_LU, SECURITY_TEAM)
+    assert members.count() >= 3 * LAW_30_TEAMS[HOA_LU]
+    assert set(members.values_list("full_name", flat=True)) <= guards
+
+
+@pytest.mark.parametrize("code", LAW_30_TEAMS)
+def test_law_30_teams_log_their_patrols(db, code):
+    today = timezone.localdate()
+    for team in law_30_teams(code):
+        patrols = Patrol.objects.filter(team=team)
+        assert patrols.count() == 12  # twice a month, January to June 2025
+        assert not patrols.exclude(ward=team.ward).exists()
+        assert not patrols.filter(patrolled_on__lt=team.established_on).exists()
+        assert not patrols.filter(patrolled_on__gt=today).exists()
+        assert not patrols.filter(members_on_duty__gt=team.headcount).exists()
+    patrols = Patrol.objects.filter(ward__code=code)
+    assert patrols.filter(incidents_found__gt=0).exists()
+
+
+@pytest.mark.parametrize("code", LAW_30_TEAMS)
+def test_law_30_teams_are_appraised_for_2025_within_the_cap(db, code):
+    appraisals = TeamAppraisal.objects.filter(ward__code=code, year=2025)
+    assert set(appraisals.values_list("team", flat=True)) == set(
+        law_30_teams(code).values_list("pk", flat=True)
+    )
+    levels = list(appraisals.values_list("level", flat=True))
+    good = levels.count(TeamAppraisal.Level.GOOD)
+    excellent = levels.count(TeamAppraisal.Level.EXCELLENT)
+    cap = TeamAppraisalRule.for_year(2025).top_level_cap_pct
+    assert excellent == 1
+    assert excellent <= good * cap / 100
+    assert levels.count(TeamAppraisal.Level.COMPLETED) == 1
+
+
+def test_the_force_is_entered_through_the_services_so_the_law_s_rules_hold(db):
+    """demo.force writes through the services (full_clean, the norm, the cap): a founding
+    decision dated after the founding is refused there, where a bulk insert would store it."""
+    ward = Ward.objects.get(code=TINH_GIA)
+    users = {u.username: u for u in User.objects.filter(username__in=["admin", "police.tinhgia"])}
+    builder = WardBuilder(ward, prefix="TG", centre=(19.36, 105.795), users=users)
+    groups = list(ResidentialGroup.objects.filter(ward=ward).order_by("pk")[:2])
+    builder.label = {g.pk: g.name for g in groups}
+    late = ForcePlan(
+        decision_no="1/QĐ-UBND", decision_on=dt.date(2024, 7, 2), appraisal_decision_no=""
+    )
+    before = law_30_teams(TINH_GIA).count()
+    with pytest.raises(ValidationError) as refused:
+        build_force(builder, groups, late, ["đường Bình Minh"])
+    assert "decision_on" in refused.value.message_dict
+    assert law_30_teams(TINH_GIA).count() == before
+    assert officer(builder).username == "police.tinhgia"
 
 
 def test_loading_again_changes_no_count(db):
@@ -464,6 +562,7 @@ def test_no_demo_record_is_dated_after_today(db):
         (Camera, "installed_on", today),
         (Contribution, "contributed_on", today),
         (VideoExtraction, "requested_at", now),
+        (Patrol, "patrolled_on", today),
     ]
     for model, field, limit in dated:
         latest = model.objects.order_by(f"-{field}").values_list(field, flat=True).first()
@@ -482,7 +581,8 @@ def test_every_roster_team_counts_its_current_members(db):
     roster_teams = Team.objects.filter(roster_kept=True).annotate(
         current=Count("members", filter=Q(members__left_on__isnull=True))
     )
-    assert roster_teams.count() == 14 + 16 + 7
+    # Guards of Tĩnh Gia, Hoa Lư and Vị Hoàng; Law 30 teams of Tĩnh Gia and Hoa Lư.
+    assert roster_teams.count() == 14 + 16 + 7 + 7 + 8
     assert [t.name for t in roster_teams if t.headcount != t.current] == []
 
 
@@ -514,6 +614,21 @@ def demo_stats(username, scope, spec, metrics):
 def test_stats_reproduce_tinh_gia_incidents_jan_aug_2023(rolled_up):
     figures = demo_stats("viewer.all", f"ward:{TINH_GIA}", "months:2023:8", ["incidents"])
     assert figures["incidents"] == {"value": 5, "previous": 18, "change": -13, "change_pct": -72.2}
+
+
+def test_stats_count_the_law_30_force_of_tinh_gia_in_2025(rolled_up):
+    answer = demo_figures(
+        "police.tinhgia",
+        f"ward:{TINH_GIA}",
+        "months:2025:6",
+        ["patrols", "patrol_member_shifts"],
+    )
+    figures = answer["metrics"]
+    patrols = Patrol.objects.filter(ward__code=TINH_GIA, patrolled_on__year=2025)
+    assert figures["patrols"]["value"] == patrols.count() == 7 * 12
+    assert (
+        figures["patrol_member_shifts"]["value"] == patrols.aggregate(n=Sum("members_on_duty"))["n"]
+    )
 
 
 def test_stats_reproduce_ba_ngoi_households_and_residents_in_2019(rolled_up):

@@ -5,18 +5,22 @@ its end (as in ``test_demo.py``), and the statistics rebuilt from them.
 """
 
 import csv
+import datetime as dt
 import io
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
 from households.models import WardCluster
+from movement.models import Patrol
 from reports.statistics import rollup
 from tests.reports.surfaces import check_ranking, check_ward_surfaces
 from wardsecurity.models import User
@@ -77,6 +81,28 @@ def test_tinh_gia_first_8_months_of_2023():
     assert "Án hình sự: 4 vụ" in text
     assert "Không để xảy ra án rất nghiêm trọng, đặc biệt nghiêm trọng." in text
     assert "Tỷ lệ điều tra làm rõ án hình sự: 75,0% (3/4)" in text
+
+
+@pytest.mark.django_db
+def test_tinh_gia_report_prints_its_law_30_force_in_2025():
+    """The teams founded on 1 July 2024 (demo.force) patrolled twice a month: the report's
+    section on the grassroots force prints them, equal to a direct count."""
+    response = signed_in("police.tinhgia").get(
+        URL, {"scope": "ward:16561", "period": "months:2025:6", "format": "docx"}
+    )
+    assert response.status_code == 200
+    text = docx_text(response.content)
+    patrols = Patrol.objects.filter(
+        ward__code="16561", patrolled_on__range=(dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    )
+    shifts = patrols.aggregate(n=Sum("members_on_duty"))["n"]
+    assert patrols.count() == 7 * 12
+    assert "Lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở" in text
+    assert f"Ca trực, tuần tra: {patrols.count()} ca" in text
+    shift_text = f"{shifts:,}".replace(",", ".")
+    assert re.search(rf"Lượt thành viên tham gia tuần tra: {shift_text}\b", text), [
+        line for line in text.splitlines() if "tuần tra" in line
+    ]
 
 
 @pytest.mark.django_db

@@ -1,7 +1,8 @@
-"""Imports of teams, team members, contributions, outreach sessions, mediation cases and
-incidents: created by import, the same file twice changes nothing, a changed cell updates the
-record found by its natural key, bad cells and other wards' links are refused with nothing
-written, and a natural key two records of the ward share is refused rather than guessed."""
+"""Imports of teams, team members, contributions, outreach sessions, mediation cases,
+incidents, patrols, team appraisals and organisations' commitment tallies: created by import,
+the same file twice changes nothing, a changed cell updates the record found by its natural key,
+bad cells and other wards' links are refused with nothing written, and a natural key two records
+of the ward share is refused rather than guessed."""
 
 import datetime as dt
 import io
@@ -22,7 +23,15 @@ from imports.models import ImportBatch
 from imports.services import import_start
 from imports.templates import template_workbook
 from incidents.models import Incident
-from movement.models import MediationCase, OutreachSession, Team, TeamMember
+from movement.models import (
+    MediationCase,
+    OrganisationCommitmentTally,
+    OutreachSession,
+    Patrol,
+    Team,
+    TeamAppraisal,
+    TeamMember,
+)
 from tests.factories import (
     CameraFactory,
     ContributionFactory,
@@ -46,6 +55,9 @@ NEW_KINDS = (
     "outreach-sessions",
     "mediation-cases",
     "incidents",
+    "patrols",
+    "team-appraisals",
+    "organisation-commitment-tallies",
 )
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 NOT_FOUND_7 = "“Tổ dân phố 7”: không có bản ghi nào của xã, phường có tên hoặc mã này."
@@ -66,7 +78,9 @@ class Case:
     other_ward: tuple  # (line, column, message)
     police: bool = False
     setup: object = None
-    duplicate: object = None  # makes two records of ward A with the first row's natural key
+    # Makes two records of ward A with the first row's natural key (None: the database keeps
+    # the natural key unique, so no two records can share it).
+    duplicate: object = None
     extra: dict = field(default_factory=dict)
 
     def file(self, *lines):
@@ -130,6 +144,21 @@ def _incidents_duplicate(ward, groups):
             category="drugs",
             summary="Phát hiện đối tượng tàng trữ trái phép chất ma túy",
         )
+
+
+FOUNDED = dt.date(2024, 7, 1)
+
+
+def _security_teams_setup(ward_a, ward_b, groups_a):
+    for n in (1, 2):
+        TeamFactory(ward=ward_a, name=f"Tổ bảo vệ ANTT số {n}", established_on=FOUNDED, headcount=5)
+    TeamFactory(ward=ward_b, name="Tổ bảo vệ ANTT phường Bình Minh", established_on=FOUNDED)
+
+
+def _tallies_setup(ward_a, ward_b, groups_a):
+    OrganisationFactory(ward=ward_a, name="Trường Tiểu học An Bình")
+    OrganisationFactory(ward=ward_a, name="Công ty TNHH Hải Sản")
+    OrganisationFactory(ward=ward_b, name="Trường THCS Bình Minh")
 
 
 CASES = {
@@ -278,6 +307,71 @@ CASES = {
             police=True,
             duplicate=_incidents_duplicate,
         ),
+        Case(
+            kind="patrols",
+            model=Patrol,
+            header="Tên tổ,Ngày trực,Ca trực,Địa bàn,Số người trực,Tình hình phát hiện,"
+            "Số vụ việc phát hiện",
+            rows=(
+                "Tổ bảo vệ ANTT số 1,14/03/2025,Ca đêm,Tổ dân phố 1,3,"
+                "Nhắc nhở nhóm thanh niên tụ tập sau 23 giờ,0",
+                "Tổ bảo vệ ANTT số 1,15/03/2025,morning,Chợ An Bình,2,,1",
+            ),
+            changed=(1, ",2,,1", ",2,,2", "incidents_found", 2),
+            bad=(
+                "Tổ bảo vệ ANTT số 2,31/02/2025,Ca đêm,Tổ dân phố 2,3,,0",
+                "Ngày trực",
+                "Ngày này không tồn tại (ngày được đọc theo dạng dd/mm/yyyy).",
+            ),
+            other_ward=(
+                "Tổ bảo vệ ANTT phường Bình Minh,16/03/2025,Ca đêm,Tổ dân phố 1,3,,0",
+                "Tên tổ",
+                NOT_FOUND,
+            ),
+            setup=_security_teams_setup,
+        ),
+        Case(
+            kind="team-appraisals",
+            model=TeamAppraisal,
+            header="Tên tổ,Năm đánh giá,Xếp loại,Số quyết định",
+            rows=(
+                "Tổ bảo vệ ANTT số 1,2025,Hoàn thành tốt nhiệm vụ,312/QĐ-UBND",
+                "Tổ bảo vệ ANTT số 2,2025,completed,312/QĐ-UBND",
+            ),
+            changed=(1, ",completed,", ",Không hoàn thành nhiệm vụ,", "level", "not_completed"),
+            bad=(
+                "Tổ bảo vệ ANTT số 1,2026,Khá,",
+                "Xếp loại",
+                "“Khá” không thuộc các giá trị được phép.",
+            ),
+            other_ward=(
+                "Tổ bảo vệ ANTT phường Bình Minh,2025,Hoàn thành nhiệm vụ,",
+                "Tên tổ",
+                NOT_FOUND,
+            ),
+            setup=_security_teams_setup,
+        ),
+        Case(
+            kind="organisation-commitment-tallies",
+            model=OrganisationCommitmentTally,
+            header='"Cơ quan, tổ chức",Năm,"Tổng số cán bộ, nhân viên",Số người đã ký cam kết',
+            rows=(
+                "Trường Tiểu học An Bình,2025,42,42",
+                "Công ty TNHH Hải Sản,2025,120,97",
+            ),
+            changed=(1, ",120,97", ",120,110", "signed_count", 110),
+            bad=(
+                "Công ty TNHH Hải Sản,2024,120,121",
+                "",
+                "Số người ký cam kết không thể nhiều hơn số cán bộ, nhân viên của đơn vị.",
+            ),
+            other_ward=(
+                "Trường THCS Bình Minh,2025,30,30",
+                "Cơ quan, tổ chức",
+                NOT_FOUND,
+            ),
+            setup=_tallies_setup,
+        ),
     )
 }
 
@@ -351,6 +445,8 @@ def test_a_link_to_another_wards_record_is_refused(case, actor, ward_a):
 
 
 def test_a_natural_key_two_records_share_is_refused_not_guessed(case, actor, ward_a, groups_a):
+    if case.duplicate is None:
+        pytest.skip("the database keeps this kind's natural key unique")
     case.duplicate(ward_a, groups_a)
     before = snapshot(case, ward_a)
     kind = KINDS[case.kind]
@@ -372,8 +468,10 @@ def test_a_natural_key_two_records_share_is_refused_not_guessed(case, actor, war
 
 def test_the_template_of_each_kind_imports_its_example_row(case, actor, ward_a, groups_a):
     """The downloadable workbook has the Vietnamese headers, and its example row is valid."""
-    if case.kind == "team-members":
-        TeamFactory(ward=ward_a, name="Tổ bảo vệ ANTT tổ dân phố 1")
+    if case.kind in ("team-members", "patrols", "team-appraisals"):
+        TeamFactory(ward=ward_a, name="Tổ bảo vệ ANTT tổ dân phố 1", established_on=FOUNDED)
+    if case.kind == "organisation-commitment-tallies":
+        OrganisationFactory(ward=ward_a, name="Trường Tiểu học Ba Ngòi")
     content = template_workbook(case.kind)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     header = [cell.value for cell in sheet[1]]
@@ -508,3 +606,111 @@ def test_an_organisations_commitment_takes_the_organisations_ward(officer_a, war
     batch = run(officer_a, ward_a, "commitments", content)
     assert batch.status == ImportBatch.Status.COMMITTED, batch.errors
     assert run(officer_a, ward_a, "commitments", content).summary["unchanged"] == 1
+
+
+# Patrols, team appraisals and organisations' tallies: their own bad rows ----------------------
+
+OTHER_WARD = "Dòng này thuộc xã, phường khác; vui lòng nhập tại xã, phường đó."
+LAW_30_KINDS = ("patrols", "team-appraisals", "organisation-commitment-tallies")
+
+
+@pytest.mark.parametrize("kind", LAW_30_KINDS)
+def test_a_row_naming_another_ward_is_refused_and_nothing_is_written(
+    kind, clerk_a, ward_a, ward_b, groups_a
+):
+    case = CASES[kind]
+    case.setup(ward_a, ward_b, groups_a)
+    header = f"{case.header},Mã xã/phường"
+    content = csv_bytes(header, f"{case.rows[0]},91001", f"{case.rows[1]},{ward_b.code}")
+    batch = run(clerk_a, ward_a, kind, content)
+    assert batch.status == ImportBatch.Status.INVALID
+    assert messages(batch) == [(3, "Mã xã/phường", OTHER_WARD)]
+    assert not records(case, ward_a).exists()
+    assert not records(case, ward_b).exists()
+
+
+@pytest.mark.parametrize("kind", ("patrols", "team-appraisals"))
+def test_an_unknown_team_is_refused(kind, clerk_a, ward_a, ward_b, groups_a):
+    case = CASES[kind]
+    case.setup(ward_a, ward_b, groups_a)
+    unknown = case.rows[0].replace("Tổ bảo vệ ANTT số 1", "Tổ bảo vệ ANTT số 9")
+    batch = run(clerk_a, ward_a, kind, case.file(case.rows[1], unknown))
+    assert batch.status == ImportBatch.Status.INVALID
+    assert messages(batch) == [(3, "Tên tổ", NOT_FOUND)]
+    assert not records(case, ward_a).exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        (
+            "10/03/2024,Ca đêm,Tổ dân phố 1,3",
+            "Ngày trực",
+            "Ngày đó tổ chưa được thành lập.",
+        ),
+        (
+            "14/03/25,Ca đêm,Tổ dân phố 1,3",
+            "Ngày trực",
+            "Vui lòng ghi năm đủ bốn chữ số (dd/mm/yyyy).",
+        ),
+        (
+            "14/03/2025,Ca đêm,Tổ dân phố 1,6",
+            "Số người trực",
+            "Số thành viên trực nhiều hơn số thành viên của tổ (5).",
+        ),
+        (
+            "14/03/2025,Ca khuya,Tổ dân phố 1,3",
+            "Ca trực",
+            "“Ca khuya” không thuộc các giá trị được phép.",
+        ),
+    ],
+)
+def test_a_patrol_the_team_could_not_have_done_is_refused(
+    cells, column, message, clerk_a, ward_a, ward_b, groups_a
+):
+    _security_teams_setup(ward_a, ward_b, groups_a)
+    header = "Tên tổ,Ngày trực,Ca trực,Địa bàn,Số người trực"
+    batch = run(clerk_a, ward_a, "patrols", csv_bytes(header, f"Tổ bảo vệ ANTT số 1,{cells}"))
+    assert batch.status == ImportBatch.Status.INVALID
+    assert messages(batch) == [(2, column, message)]
+    assert not Patrol.objects.exists()
+
+
+def _appraisal_file(levels):
+    rows = [f"Tổ bảo vệ ANTT số {n},2025,{level}," for n, level in enumerate(levels, start=1)]
+    return csv_bytes(CASES["team-appraisals"].header, *rows)
+
+
+def test_an_appraisal_file_is_checked_against_the_cap_with_its_earlier_rows(clerk_a, ward_a):
+    """Validation keeps the file's earlier rows (rolled back): five teams rated well allow one
+    excellent in the same file (20 %), as the commit will; a sixth team cannot be excellent."""
+    for n in range(1, 8):
+        TeamFactory(ward=ward_a, name=f"Tổ bảo vệ ANTT số {n}", established_on=FOUNDED)
+    well, excellent = "Hoàn thành tốt nhiệm vụ", "Hoàn thành xuất sắc nhiệm vụ"
+
+    too_many = run(
+        clerk_a, ward_a, "team-appraisals", _appraisal_file([well] * 5 + [excellent] * 2)
+    )
+    assert too_many.status == ImportBatch.Status.INVALID
+    [(line, column, message)] = messages(too_many)
+    assert (line, column) == (8, "Xếp loại")
+    assert "tối đa 1 Tổ hoàn thành xuất sắc, nhưng đang có 2" in message
+    assert not TeamAppraisal.objects.exists()
+
+    batch = run(clerk_a, ward_a, "team-appraisals", _appraisal_file([well] * 5 + [excellent]))
+    assert batch.status == ImportBatch.Status.COMMITTED, batch.errors
+    levels = TeamAppraisal.objects.filter(ward=ward_a, year=2025).values_list("level", flat=True)
+    assert sorted(levels) == ["excellent"] + ["good"] * 5
+
+
+def test_a_team_too_new_for_the_appraisal_year_is_refused(clerk_a, ward_a):
+    TeamFactory(ward=ward_a, name="Tổ bảo vệ ANTT số 1", established_on=FOUNDED)
+    content = csv_bytes(
+        CASES["team-appraisals"].header, "Tổ bảo vệ ANTT số 1,2024,Hoàn thành nhiệm vụ,"
+    )
+    batch = run(clerk_a, ward_a, "team-appraisals", content)
+    assert batch.status == ImportBatch.Status.INVALID
+    [(line, column, message)] = messages(batch)
+    assert (line, column) == (2, "Tên tổ")
+    assert "ít nhất 9 tháng" in message
+    assert not TeamAppraisal.objects.exists()

@@ -29,6 +29,9 @@ ORDER = (
     "outreach-sessions",
     "mediation-cases",
     "incidents",
+    "patrols",
+    "team-appraisals",
+    "organisation-commitment-tallies",
 )
 
 
