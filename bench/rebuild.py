@@ -172,6 +172,8 @@ def main(argv=None) -> None:
         print(f"day rows: {cursor.fetchone()[0]:,}")
     total = Household.objects.count()
     biggest = Household.objects.values("ward_id").annotate(n=Count("id")).order_by("-n").first()
+    if biggest is None:
+        raise SystemExit("The benchmark database has no households: run bench.generate first.")
     ward = Ward.objects.get(pk=biggest["ward_id"])
     scopes = {
         f"ward {ward.code}": ({"ward_ids": [ward.pk]}, biggest["n"]),

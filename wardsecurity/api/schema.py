@@ -1,6 +1,5 @@
 """OpenAPI description of the portal's authentication and errors (imported by the API urls)."""
 
-
 import uritemplate
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
