@@ -16,6 +16,7 @@ from reports.models import DirtyBucket, StatDay, StatMonth, province_row
 from reports.statistics import rollup
 from reports.statistics.selectors import stats_for
 from tests.factories import IncidentFactory
+from tests.reports.test_exactness import rollup_tables
 from wardsecurity.period_spec import parse_period
 
 DAY = dt.date(2023, 5, 3)
@@ -30,21 +31,6 @@ def incidents(user, scope="all"):
         user=user, scope=scope, period=parse_period("year:2023"), metrics=["incidents"]
     )
     return answer["metrics"]["incidents"]["value"]
-
-
-def rollup_tables():
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ward_id, day, group_id, metric, value FROM reports_statday ORDER BY 1, 2, 3, 4"
-        )
-        days = cursor.fetchall()
-        cursor.execute(
-            "SELECT ward_id, metric, month, delta, closing FROM reports_statmonth"
-            " WHERE delta <> 0 OR closing <> 0 ORDER BY 1, 2, 3"
-        )
-        months = cursor.fetchall()
-        cursor.execute("SELECT ward_id, metric, first_day FROM reports_statseries ORDER BY 1, 2")
-        return days, months, cursor.fetchall()
 
 
 def in_thread(work):
