@@ -466,6 +466,11 @@ def seed_standards():
         AppraisalThreshold.objects.get_or_create(grade=grade, defaults={"min_score": min_score})
     module = importlib.import_module("movement.migrations.0007_recognition_and_grading_values")
     module.load(apps, None)
+    # The circular's own wording and the sources naming article and clause (migration 0011).
+    wording = importlib.import_module(
+        "movement.migrations.0011_recognition_criteria_article_wording"
+    )
+    wording.apply(apps, None)
 
 
 def sheet_points(**changes):

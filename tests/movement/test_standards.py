@@ -506,7 +506,8 @@ def test_the_configuration_is_read_with_its_legal_source(prefix, client, clerk_a
     client.force_login(clerk_a)
     rows = client.get(f"{API}/{prefix}/").json()["results"]
     assert rows and all(
-        row["source"] in {"Thông tư 124/2021/TT-BCA", "Quyết định 510/QĐ-BCA-V05"} for row in rows
+        "Thông tư 124/2021/TT-BCA" in row["source"] or "Quyết định 510/QĐ-BCA-V05" in row["source"]
+        for row in rows
     )
     response = client.get(f"{API}/{prefix}/", {"page": "1", "cursor": ""})
     assert response.status_code == 400
