@@ -36,11 +36,7 @@ EXEMPT = {
     ("Hotspot", "import kind"): "a few per ward, placed on the map in the portal",
     ("VideoExtraction", "import kind"): "the footage access log: written only by the officer "
     "who asks for footage, never imported",
-    ("Patrol", "import kind"): "a duty log kept shift by shift in the portal",
-    ("TeamAppraisal", "import kind"): "a yearly appraisal under a cap the service checks",
     ("TeamMember", "metrics"): "members count through their team's headcount",
-    ("OrganisationCommitmentTally", "import kind"): "one line per organisation and year, "
-    "entered in the portal",
 }
 
 
