@@ -44,6 +44,7 @@ class HouseholdFilterSet(WardRecordFilterSet):
     # By id, not ModelChoiceFilter: another ward's group must look like a missing one.
     group = IdFilter(field_name="group_id", label=_("residential group (id)"))
     search_fields = ("code", "head_name", "address")
+    word_search_fields = ("code", "head_name", "address")  # households 0008
 
     class Meta:
         model = Household

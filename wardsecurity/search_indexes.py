@@ -1,4 +1,5 @@
-"""Migration operations for the list search's trigram indexes (each app's ``search_trigram``).
+"""Migration operations for the list search's indexes: trigram (each app's ``search_trigram``)
+and word indexes (``search_words``, issue 18).
 
 ``search`` (wardsecurity/filters.py) filters with ``ws_fold(column) LIKE '%WORD%'``; GIN
 indexes on ``ws_fold(column)`` answer that from the word's trigrams instead of folding every row
@@ -33,3 +34,29 @@ def trigram_search_operations(indexed: list[tuple[str, str]]) -> list:
     tables = ", ".join(sorted({table for table, _column in indexed}))
     operations.append(migrations.RunSQL(f"ANALYZE {tables}", migrations.RunSQL.noop))
     return operations
+
+
+def word_index_sql(columns: tuple[str, ...]) -> str:
+    """The indexed expression for ``columns``; ``WordSearch`` (``wardsecurity.search``) compiles
+    the same expression from the filterset's ``word_search_fields``."""
+    texts = ", ".join(f"{column}::text" for column in columns)
+    return f"public.ws_fold_suffixes(ARRAY[{texts}])"
+
+
+def word_search_operations(table: str, columns: tuple[str, ...]) -> list:
+    """The word index of ``table`` over ``columns`` together (wardsecurity 0010), and ANALYZE.
+
+    GIN on ``ws_fold_suffixes(ARRAY[columns])``: ``WordSearch`` asks it for the rows where every
+    word of a search is in some of the columns, whatever the words' length. ANALYZE gathers the
+    expression's lexeme statistics, from which the planner estimates how many rows a search
+    matches (a common name's share, not a default guess).
+    """
+    name = f"{table}_fold_words"
+    return [
+        migrations.RunSQL(
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} "
+            f"USING gin ({word_index_sql(columns)})",
+            f"DROP INDEX CONCURRENTLY IF EXISTS {name}",
+        ),
+        migrations.RunSQL(f"ANALYZE {table}", migrations.RunSQL.noop),
+    ]
