@@ -88,8 +88,9 @@ class WardRecordFilterSet(django_filters.FilterSet):
 
     Each app's ``search_trigram`` migration indexes ``ws_fold(field)`` for the search fields of
     its large tables; a new search field on a large table needs such an index too.
-    ``word_search_fields``, when set, are fields with one word index over them together
-    (``ws_fold_suffixes(ARRAY[fields])``, the app's ``search_words`` migration, in the same
+    ``word_search_fields``, when set, are fields whose folded words a side table stores
+    together: ``word_search_table``, the table and its column of the row's id, filled and kept
+    current by triggers (``wardsecurity.search_indexes.word_table_sql``, same fields in the same
     order); a search on exactly these fields reads it instead: the same matches, for words of
     any length, and one index scan for all the words (``wardsecurity.search.WordSearch``).
     """
@@ -100,6 +101,7 @@ class WardRecordFilterSet(django_filters.FilterSet):
 
     search_fields: tuple[str, ...] = ()
     word_search_fields: tuple[str, ...] = ()
+    word_search_table: tuple[str, str] = ("", "")
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
@@ -129,7 +131,7 @@ class WardRecordFilterSet(django_filters.FilterSet):
             return queryset
         words = search_words(value)
         if words and tuple(fields) == self.word_search_fields:
-            return queryset.filter(WordSearch(fields, words))
+            return queryset.filter(WordSearch(fields, words, *self.word_search_table))
         for word in words:
             queryset = queryset.filter(
                 reduce(or_, (Q(**{f"{f}__ws_fold__contains": word}) for f in fields))

@@ -7,8 +7,8 @@ same answer from different indexes (``wardsecurity.search_indexes``):
 
 - ``column__ws_fold__contains=word``: ``ws_fold(column) LIKE '%WORD%'``, served by a trigram
   index on ``ws_fold(column)`` for words of three letters or more;
-- ``WordSearch(fields, words)``: ``ws_fold_suffixes(ARRAY[fields]) @@ 'W1':* & 'W2':*``, served
-  by a table's word index over those fields together (wardsecurity 0010), for words of any
+- ``WordSearch(fields, words, table, key)``: ``words @@ 'W1':* & 'W2':*`` in a side table that
+  stores ``ws_fold_suffixes(ARRAY[fields])`` of each row (households 0009), for words of any
   length, exactly and in one index scan; used when a search covers exactly a filterset's
   ``word_search_fields``.
 
@@ -47,46 +47,59 @@ UNINDEXABLE_FOLD = r"'^$|[ \t\n\r\f\v]'"
 class WordSearch(Expression):
     """Every word of ``words`` is in the folded text of some field of ``fields`` — what
     ``field__ws_fold__contains=word`` ORed over the fields, for each word, matches — answered by
-    the word index on ``ws_fold_suffixes(ARRAY[fields])`` (``search_indexes.word_index_sql``).
+    the side table ``table`` that holds ``ws_fold_suffixes(ARRAY[fields])`` of each row, stored,
+    under ``key`` (the row's id) and ``ward_id`` (``search_indexes.word_table_sql``).
 
-    The index holds every suffix of every word of the folded fields (split at ASCII white
+    The table holds every suffix of every word of the folded fields (split at ASCII white
     space), so a word without white space is a substring of one of them exactly when it starts
     one of these suffixes: ``ws_fold_words_query`` makes ``'NGUYEN':* & 'VAN':*`` of the
-    words, one tsquery that the index answers in one scan, exactly (no row is folded again).
+    words, one tsquery that the table's GIN index answers in one scan, exactly (no row is folded
+    again). The condition is one ``EXISTS`` at the top of the WHERE clause, which PostgreSQL
+    turns into a semi-join on the id and the ward: a ward's search reads that ward's rows of the
+    side table, a rare word reads the index, a word in nearly every row reads the stored vectors
+    (and folds nothing).
 
-    A word that folds to white space or to nothing is not in that query; it is compared with
-    the folded fields (``strpos``). Each such test sits in a ``CASE`` whose condition only reads
-    the constant words, which PostgreSQL decides while planning: the plan holds the index
-    condition and, only for such a word, its comparison.
+    A word that folds to white space or to nothing is not in that query (when no word is left
+    the query is NULL and every row's words match); it is compared with the folded fields
+    (``strpos``). Each such test sits in a ``CASE`` whose condition only reads the constant
+    words, which PostgreSQL decides while planning: the plan holds the semi-join and, only for
+    such a word, its comparison.
     """
 
     output_field = models.BooleanField()
     conditional = True
 
-    def __init__(self, fields, words):
+    def __init__(self, fields, words, table, key):
         super().__init__()
         self.fields = [F(field) for field in fields]
+        self.row = [F("pk"), F("ward_id")]
         self.words = list(words)
+        self.table = table
+        self.key = key
 
     def get_source_expressions(self):
-        return self.fields
+        return [*self.row, *self.fields]
 
     def set_source_expressions(self, exprs):
-        self.fields = list(exprs)
+        self.row = list(exprs[:2])
+        self.fields = list(exprs[2:])
 
     def as_sql(self, compiler, connection):
+        (pk, pk_params), (ward, ward_params) = (compiler.compile(e) for e in self.row)
         texts = []  # (sql, params) of each field as text
         for field in self.fields:
             sql, params = compiler.compile(field)
             texts.append((f"({sql})::text", list(params)))
-        array = f"ARRAY[{', '.join(sql for sql, _params in texts)}]"
-        array_params = [param for _sql, params in texts for param in params]
+        quote = connection.ops.quote_name
         query = f"public.ws_fold_words_query(ARRAY[{', '.join(['%s'] * len(self.words))}]::text[])"
+        # Table and column names from the filterset; the words are parameters.
         parts = [
-            f"CASE WHEN {query} IS NULL THEN TRUE "
-            f"ELSE public.ws_fold_suffixes({array}) @@ {query} END"
+            f"EXISTS (SELECT 1 FROM {quote(self.table)} search_words"  # noqa: S608
+            f" WHERE search_words.{quote(self.key)} = {pk}"
+            f" AND search_words.ward_id = {ward}"
+            f" AND ({query} IS NULL OR search_words.words @@ {query}))"
         ]
-        all_params = [*self.words, *array_params, *self.words]
+        all_params = [*pk_params, *ward_params, *self.words, *self.words]
         for word in self.words:
             holds = " OR ".join(
                 f"pg_catalog.strpos(public.ws_fold({sql}), public.ws_fold(%s)) > 0"

@@ -1,5 +1,5 @@
 """List search: accent-insensitive, literal, served by the trigram indexes on ``ws_fold`` and,
-for households, the word indexes on ``ws_fold_suffixes``."""
+for households, the side table of stored ``ws_fold_suffixes`` that triggers keep current."""
 
 import re
 import unicodedata
@@ -265,7 +265,9 @@ def test_every_search_field_of_a_large_list_is_indexed(filterset):
 
 # The word index (issue 18): the same answers, one index scan, counts without sorting ----------
 
-WORD_INDEX = "households_household_fold_words"
+WORDS_TABLE = "households_householdsearchwords"
+WORD_INDEX = "households_householdsearchwords_words"
+OLD_WORD_INDEX = "households_household_fold_words"  # households 0008, dropped by 0009
 # Names, addresses and codes with Vietnamese letters, short words, digits, punctuation, a
 # vulgar fraction (folds to " 1/2"), quotes and text-search operators.
 PEOPLE = [
@@ -352,7 +354,7 @@ def trigram_answer(term):
 @pytest.mark.parametrize("term", TERMS)
 def test_the_word_index_finds_what_the_trigram_search_found(people, term):
     searched = HouseholdFilterSet({"search": term}, queryset=Household.objects.all()).qs
-    assert "ws_fold_suffixes" in str(searched.query)
+    assert WORDS_TABLE in str(searched.query)
     assert set(searched.values_list("pk", flat=True)) == trigram_answer(term), term
 
 
@@ -370,33 +372,130 @@ def test_a_household_search_reads_the_word_index_in_one_condition(home, term):
     home("Nguyễn Văn An")
     queryset = HouseholdFilterSet({"search": term}, queryset=Household.objects.all()).qs
     sql = str(queryset.query)
-    columns = ", ".join(
-        f'("households_household"."{column}")::text' for column in ("code", "head_name", "address")
-    )
-    assert f"public.ws_fold_suffixes(ARRAY[{columns}])" in sql, sql
-    assert sql.count("ws_fold_suffixes") == 1, sql  # every word in one tsquery
+    assert sql.count(WORDS_TABLE) == 1, sql  # every word in one tsquery
+    assert "ws_fold_suffixes" not in sql, sql  # no row is folded to be searched
     assert " LIKE " not in sql
     plan = explain(queryset)
     assert WORD_INDEX in plan, plan
+    assert "SubPlan" not in plan, plan  # a semi-join, not a probe per household
     assert "_fold_trgm" not in plan, plan
     # One tsquery for all the words, folded while planning.
     folded = " & ".join(f"''{fold(word)}'':*" for word in term.split())
     assert folded in plan, plan
 
 
-def test_the_word_index_exists_over_the_filtersets_fields():
-    """The migration built the index on the expression the search compiles."""
+def test_the_words_table_is_indexed_and_replaces_the_expression_index():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tablename, indexdef FROM pg_indexes WHERE indexname = %s", [WORD_INDEX]
+            "SELECT indexname, tablename, indexdef FROM pg_indexes WHERE indexname IN (%s, %s)",
+            [WORD_INDEX, OLD_WORD_INDEX],
         )
         rows = cursor.fetchall()
-    assert len(rows) == 1
-    table, definition = rows[0]
-    assert table == "households_household"
-    assert "USING gin" in definition
-    columns = ", ".join(f"({c})::text" for c in HouseholdFilterSet.word_search_fields)
-    assert f"ws_fold_suffixes(ARRAY[{columns}])" in definition, definition
+    assert [(name, table) for name, table, _d in rows] == [(WORD_INDEX, WORDS_TABLE)]
+    assert "USING gin (words)" in rows[0][2]
+    assert HouseholdFilterSet.word_search_table == (WORDS_TABLE, "household_id")
+
+
+# The side table's triggers -------------------------------------------------------------------
+
+
+def stored_words():
+    """{household: (ward, words)} as the side table holds them."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT household_id, ward_id, words::text FROM {WORDS_TABLE}")
+        return {pk: (ward, words) for pk, ward, words in cursor.fetchall()}
+
+
+def expected_words():
+    """{household: (ward, words)} folded from the households as they are now."""
+    columns = ", ".join(f"{c}::text" for c in HouseholdFilterSet.word_search_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, ward_id, public.ws_fold_suffixes(ARRAY[{columns}])::text"
+            " FROM households_household"
+        )
+        return {pk: (ward, words) for pk, ward, words in cursor.fetchall()}
+
+
+def searched(term, queryset=None):
+    queryset = Household.objects.all() if queryset is None else queryset
+    return set(HouseholdFilterSet({"search": term}, queryset=queryset).qs)
+
+
+def test_a_new_household_is_searchable_at_once(home):
+    household = home("Nguyễn Văn An", address="12 Đường Trần Phú", code="HK0042")
+    assert stored_words() == expected_words()
+    assert household.pk in stored_words()
+    assert searched("an tran 0042") == {household}
+
+
+@pytest.mark.parametrize(
+    ("field", "old", "new", "old_term", "new_term"),
+    [
+        ("code", "HK0042", "QX0099", "hk0042", "qx0099"),
+        ("head_name", "Nguyễn Văn An", "Đỗ Thị Bích", "nguyen", "do bich"),
+        ("address", "12 Đường Trần Phú", "Ngõ 5 Lê Lợi", "tran phu", "ngo loi"),
+    ],
+)
+def test_a_changed_field_is_searched_as_it_now_is(home, field, old, new, old_term, new_term):
+    household = home("Nguyễn Văn An", address="12 Đường Trần Phú", code="HK0042")
+    assert getattr(household, field) == old
+    assert searched(old_term) == {household}
+    setattr(household, field, new)
+    household.save()
+    assert stored_words() == expected_words()
+    assert searched(old_term) == set()
+    assert searched(new_term) == {household}
+    # A bulk UPDATE (the admin's actions, a data migration) is caught as well.
+    Household.objects.filter(pk=household.pk).update(**{field: old})
+    assert stored_words() == expected_words()
+    assert searched(old_term) == {household}
+    assert searched(new_term) == set()
+
+
+def test_an_update_of_other_fields_leaves_the_words_alone(home):
+    household = home("Nguyễn Văn An")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {WORDS_TABLE} SET words = 'STALE'::tsvector")
+    household.member_count += 1
+    household.save()
+    assert stored_words()[household.pk][1] == "'STALE'"  # the trigger did not fire
+    household.head_name = "Nguyễn Văn Bình"
+    household.save()
+    assert stored_words() == expected_words()
+
+
+def test_a_household_moved_to_another_ward_is_searched_there(home, ward_a, ward_b):
+    household = home("Phạm Văn Đồng")
+    assert stored_words()[household.pk][0] == ward_a.pk
+    Household.objects.filter(pk=household.pk).update(
+        ward=ward_b, group=ResidentialGroupFactory(ward=ward_b)
+    )
+    assert stored_words() == expected_words()
+    assert stored_words()[household.pk][0] == ward_b.pk
+    assert searched("pham dong", Household.objects.filter(ward=ward_b)) == {household}
+    assert searched("pham dong", Household.objects.filter(ward=ward_a)) == set()
+
+
+def test_a_deleted_household_leaves_no_words(home):
+    gone = home("Phạm Văn Đồng")
+    kept = home("Phạm Văn Đức")
+    gone.delete()
+    assert set(stored_words()) == {kept.pk}
+    assert stored_words() == expected_words()
+    Household.objects.all().delete()
+    assert stored_words() == {}
+
+
+def test_a_truncated_households_table_empties_the_words():
+    """What Django's flush does between transactional tests: a foreign key from the side table
+    would make that TRUNCATE fail, so a trigger empties it."""
+    HouseholdFactory.create_batch(2)
+    assert len(stored_words()) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check may be pending
+        cursor.execute("TRUNCATE households_household CASCADE")
+    assert stored_words() == {}
 
 
 def test_the_index_and_the_query_fold_alike():
@@ -436,7 +535,7 @@ def test_a_viewer_without_personal_data_never_searches_through_the_word_index(
     filterset = HouseholdFilterSet(
         {"search": "nguyen"}, queryset=Household.objects.all(), user=viewer_province
     )
-    assert "ws_fold_suffixes" not in str(filterset.qs.query)
+    assert WORDS_TABLE not in str(filterset.qs.query)
     assert not filterset.qs.exists()
     by_code = HouseholdFilterSet(
         {"search": "0042"}, queryset=Household.objects.all(), user=viewer_province
@@ -465,7 +564,7 @@ def test_an_officer_never_finds_another_wards_households_through_the_word_index(
         )
     with CaptureQueriesContext(connection) as captured:
         assert found(api.get(URL, {"search": "pham d"})) == {mine.pk}
-    assert any("ws_fold_suffixes" in q["sql"] for q in captured.captured_queries)
+    assert any(WORDS_TABLE in q["sql"] for q in captured.captured_queries)
 
 
 def test_a_searched_list_is_counted_without_sorting(api, home):
@@ -476,8 +575,8 @@ def test_a_searched_list_is_counted_without_sorting(api, home):
     assert response.json()["count"] == 3
     counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
     assert len(counts) == 1
-    assert "ws_fold_suffixes" in counts[0]
+    assert WORDS_TABLE in counts[0]
     assert "ORDER BY" not in counts[0], counts[0]
     assert " LIMIT " in counts[0]  # bounded (wardsecurity.pagination)
-    pages = [q["sql"] for q in captured.captured_queries if "ws_fold_suffixes" in q["sql"]]
+    pages = [q["sql"] for q in captured.captured_queries if WORDS_TABLE in q["sql"]]
     assert any("ORDER BY" in sql and " LIMIT " in sql for sql in pages)  # the page itself
