@@ -875,8 +875,13 @@ def remove_imported(ward) -> None:
         cursor.execute("SET session_replication_role = replica")
         cursor.execute("DELETE FROM households_household WHERE ward_id = %s", [ward.id])
         cursor.execute("DELETE FROM households_householdevent WHERE ward_id = %s", [ward.id])
+        # Under replica the households' trigger does not remove their search words.
+        cursor.execute("DELETE FROM households_householdsearchwords WHERE ward_id = %s", [ward.id])
         cursor.execute("SET session_replication_role = origin")
-        cursor.execute("VACUUM (ANALYZE) households_household, households_householdevent")
+        cursor.execute(
+            "VACUUM (ANALYZE) households_household, households_householdevent,"
+            " households_householdsearchwords"
+        )
 
 
 def measure_import(ctx: Context) -> None:

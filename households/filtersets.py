@@ -44,6 +44,8 @@ class HouseholdFilterSet(WardRecordFilterSet):
     # By id, not ModelChoiceFilter: another ward's group must look like a missing one.
     group = IdFilter(field_name="group_id", label=_("residential group (id)"))
     search_fields = ("code", "head_name", "address")
+    word_search_fields = ("code", "head_name", "address")  # households 0009
+    word_search_table = ("households_householdsearchwords", "household_id")
 
     class Meta:
         model = Household

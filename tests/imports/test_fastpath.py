@@ -269,3 +269,36 @@ def test_a_column_the_file_leaves_out_keeps_its_value_on_both_paths(
             ("HK-00002", "", "permanent", True, 1),
         ]
     )
+
+
+def test_imported_households_are_found_by_the_word_search(clerk_a, ward_a, groups_a):
+    """The COPY path writes households in SQL: the trigger of households 0009 stores their
+    search words (created and updated alike)."""
+    from households.filtersets import HouseholdFilterSet
+
+    existing = HouseholdFactory(group=groups_a[1], code="HK-00002", head_name="Tên cũ")
+    batch = validate(
+        clerk_a, ward_a, "households", csv_bytes(HOUSEHOLD_HEADER, *household_lines(3))
+    )
+    import_commit(actor=clerk_a, batch=batch)
+    batch.refresh_from_db()
+    assert batch.summary == {"create": 2, "update": 1, "unchanged": 0, "error": 0}
+
+    def search(term):
+        filterset = HouseholdFilterSet({"search": term}, queryset=Household.objects.all())
+        assert "households_householdsearchwords" in str(filterset.qs.query)
+        return set(filterset.qs.values_list("code", flat=True))
+
+    assert search("nguyen van ba ngoi") == {"HK-00001", "HK-00002", "HK-00003"}
+    assert search("nguyen 2") == {"HK-00002"}
+    assert search("ten cu") == set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM households_householdsearchwords w"
+            " JOIN households_household h ON h.id = w.household_id"
+            " WHERE w.ward_id = h.ward_id"
+            " AND w.words = public.ws_fold_suffixes(ARRAY[h.code::text, h.head_name::text,"
+            " h.address::text])"
+        )
+        assert cursor.fetchone()[0] == Household.objects.count() == 3
+    assert existing.pk in Household.objects.values_list("pk", flat=True)

@@ -1,4 +1,5 @@
-"""List search: accent-insensitive, literal, served by the trigram indexes on ``ws_fold``."""
+"""List search: accent-insensitive, literal, served by the trigram indexes on ``ws_fold`` and,
+for households, the side table of stored ``ws_fold_suffixes`` that triggers keep current."""
 
 import re
 import unicodedata
@@ -6,6 +7,7 @@ import unicodedata
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -225,21 +227,15 @@ def test_a_search_without_ward_finds_every_ward_in_scope(client, admin_user, hom
 # The indexes ---------------------------------------------------------------------------------
 
 
-def test_a_household_search_reads_the_trigram_indexes(home):
-    home("Nguyễn Văn An")
-    queryset = HouseholdFilterSet({"search": "nguyen van"}, queryset=Household.objects.all()).qs
-    plan = explain(queryset)
-    for column in ("code", "head_name", "address"):
-        assert f"households_household_{column}_fold_trgm" in plan, plan
-
-
 def test_the_fold_is_inlined_into_c_calls_when_migrated_by_a_superuser():
     """A SQL-function call per row made rechecks six times slower (wardsecurity 0004)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         if not cursor.fetchone()[0]:
             pytest.skip("migrated without superuser rights: ws_fold calls unaccent()")
-    queryset = HouseholdFilterSet({"search": "nguyen"}, queryset=Household.objects.all()).qs
+    # Households are searched through their word indexes; the trigram search's fold is still
+    # the admin's and every other list's.
+    queryset = Household.objects.filter(head_name__ws_fold__contains="nguyen")
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN VERBOSE {sql}", params)
@@ -265,3 +261,322 @@ def test_every_search_field_of_a_large_list_is_indexed(filterset):
     own_fields = [field for field in filterset.search_fields if "__" not in field]
     assert own_fields
     assert {(table, field) for field in own_fields} <= indexed
+
+
+# The word index (issue 18): the same answers, one index scan, counts without sorting ----------
+
+WORDS_TABLE = "households_householdsearchwords"
+WORD_INDEX = "households_householdsearchwords_words"
+OLD_WORD_INDEX = "households_household_fold_words"  # households 0008, dropped by 0009
+# Names, addresses and codes with Vietnamese letters, short words, digits, punctuation, a
+# vulgar fraction (folds to " 1/2"), quotes and text-search operators.
+PEOPLE = [
+    ("HK0042", "Nguyễn Văn An", "12 Đường Trần Phú"),
+    ("HK0043", "Dương Thị Bình", "Số 12/3 ngõ Lê Lợi"),
+    ("A_B1", "Lê Văn Tám", "Kiốt giảm 50% chợ Đầm"),
+    ("AXB1", "Tạ Xuân Đức", "Lô A\\B khu ½ phố Huế"),
+    ("HK-07", "Trần Thị Lan", "O'Neil Street, Q.1"),
+    ("HK0100", "Hồ Ngọc Ánh", "Ấp Bình An & Xã !Mới (cũ): *"),
+    ("HK0101", "Ngô Ưng", "Khu phố 5\tđường\nsố 9"),
+]
+TERMS = [
+    # accents, case, đ, unaccented
+    "nguyen",
+    "NGUYỄN văn",
+    "đuong",
+    "DUONG",
+    "duong",
+    "Đức",
+    "ánh",
+    # short words, alone and together
+    "le",
+    "a",
+    "ta xuan",
+    "an",
+    "ng",
+    "d",
+    "1",
+    "lê vă tam",
+    # substrings inside words, codes, digits
+    "uong",
+    "guy",
+    "0042",
+    "hk00",
+    "k-0",
+    "12/3",
+    "/3",
+    "hk-07 lan",
+    # common and rare
+    "van",
+    "thi",
+    "tran thi lan",
+    "nguyen binh",
+    "zzz",
+    # LIKE wildcards, quotes, backslash, text-search syntax, fractions, a lone combining mark
+    "50%",
+    "%",
+    "_",
+    "a_b",
+    "a\\b",
+    "o'neil",
+    "'",
+    "''",
+    "&",
+    "!moi",
+    "(cu):",
+    "*",
+    ":*",
+    "½",
+    "1/2",
+    "\u0301",
+    "ư",
+    "so\u00a09",
+]
+
+
+@pytest.fixture
+def people(home):
+    return [home(name, address=address, code=code) for code, name, address in PEOPLE]
+
+
+def trigram_answer(term):
+    """What the search answered before the word index: every word in some field, by LIKE."""
+    households = Household.objects.all()
+    for word in term.split():
+        households = households.filter(
+            Q(code__ws_fold__contains=word)
+            | Q(head_name__ws_fold__contains=word)
+            | Q(address__ws_fold__contains=word)
+        )
+    return set(households.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_the_word_index_finds_what_the_trigram_search_found(people, term):
+    searched = HouseholdFilterSet({"search": term}, queryset=Household.objects.all()).qs
+    assert WORDS_TABLE in str(searched.query)
+    assert set(searched.values_list("pk", flat=True)) == trigram_answer(term), term
+
+
+def test_the_comparison_above_is_not_empty_handed(people):
+    """The terms find rows, miss rows, and split rows differently (a test that cannot fail
+    would pass with an answer that is always empty)."""
+    answers = [frozenset(trigram_answer(term)) for term in TERMS]
+    assert len(set(answers)) > 15
+    assert frozenset() in answers
+    assert frozenset(p.pk for p in people) in answers
+
+
+@pytest.mark.parametrize("term", ["nguyen van", "le", "a", "ta xuan"])
+def test_a_household_search_reads_the_word_index_in_one_condition(home, term):
+    home("Nguyễn Văn An")
+    queryset = HouseholdFilterSet({"search": term}, queryset=Household.objects.all()).qs
+    sql = str(queryset.query)
+    assert sql.count(WORDS_TABLE) == 1, sql  # every word in one tsquery
+    assert "ws_fold_suffixes" not in sql, sql  # no row is folded to be searched
+    assert " LIKE " not in sql
+    plan = explain(queryset)
+    assert WORD_INDEX in plan, plan
+    assert "SubPlan" not in plan, plan  # a semi-join, not a probe per household
+    assert "_fold_trgm" not in plan, plan
+    # One tsquery for all the words, folded while planning.
+    folded = " & ".join(f"''{fold(word)}'':*" for word in term.split())
+    assert folded in plan, plan
+
+
+def test_the_words_table_is_indexed_and_replaces_the_expression_index():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, tablename, indexdef FROM pg_indexes WHERE indexname IN (%s, %s)",
+            [WORD_INDEX, OLD_WORD_INDEX],
+        )
+        rows = cursor.fetchall()
+    assert [(name, table) for name, table, _d in rows] == [(WORD_INDEX, WORDS_TABLE)]
+    assert "USING gin (words)" in rows[0][2]
+    assert HouseholdFilterSet.word_search_table == (WORDS_TABLE, "household_id")
+
+
+# The side table's triggers -------------------------------------------------------------------
+
+
+def stored_words():
+    """{household: (ward, words)} as the side table holds them."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT household_id, ward_id, words::text FROM {WORDS_TABLE}")
+        return {pk: (ward, words) for pk, ward, words in cursor.fetchall()}
+
+
+def expected_words():
+    """{household: (ward, words)} folded from the households as they are now."""
+    columns = ", ".join(f"{c}::text" for c in HouseholdFilterSet.word_search_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, ward_id, public.ws_fold_suffixes(ARRAY[{columns}])::text"
+            " FROM households_household"
+        )
+        return {pk: (ward, words) for pk, ward, words in cursor.fetchall()}
+
+
+def searched(term, queryset=None):
+    queryset = Household.objects.all() if queryset is None else queryset
+    return set(HouseholdFilterSet({"search": term}, queryset=queryset).qs)
+
+
+def test_a_new_household_is_searchable_at_once(home):
+    household = home("Nguyễn Văn An", address="12 Đường Trần Phú", code="HK0042")
+    assert stored_words() == expected_words()
+    assert household.pk in stored_words()
+    assert searched("an tran 0042") == {household}
+
+
+@pytest.mark.parametrize(
+    ("field", "old", "new", "old_term", "new_term"),
+    [
+        ("code", "HK0042", "QX0099", "hk0042", "qx0099"),
+        ("head_name", "Nguyễn Văn An", "Đỗ Thị Bích", "nguyen", "do bich"),
+        ("address", "12 Đường Trần Phú", "Ngõ 5 Lê Lợi", "tran phu", "ngo loi"),
+    ],
+)
+def test_a_changed_field_is_searched_as_it_now_is(home, field, old, new, old_term, new_term):
+    household = home("Nguyễn Văn An", address="12 Đường Trần Phú", code="HK0042")
+    assert getattr(household, field) == old
+    assert searched(old_term) == {household}
+    setattr(household, field, new)
+    household.save()
+    assert stored_words() == expected_words()
+    assert searched(old_term) == set()
+    assert searched(new_term) == {household}
+    # A bulk UPDATE (the admin's actions, a data migration) is caught as well.
+    Household.objects.filter(pk=household.pk).update(**{field: old})
+    assert stored_words() == expected_words()
+    assert searched(old_term) == {household}
+    assert searched(new_term) == set()
+
+
+def test_an_update_of_other_fields_leaves_the_words_alone(home):
+    household = home("Nguyễn Văn An")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {WORDS_TABLE} SET words = 'STALE'::tsvector")
+    household.member_count += 1
+    household.save()
+    assert stored_words()[household.pk][1] == "'STALE'"  # the trigger did not fire
+    household.head_name = "Nguyễn Văn Bình"
+    household.save()
+    assert stored_words() == expected_words()
+
+
+def test_a_household_moved_to_another_ward_is_searched_there(home, ward_a, ward_b):
+    household = home("Phạm Văn Đồng")
+    assert stored_words()[household.pk][0] == ward_a.pk
+    Household.objects.filter(pk=household.pk).update(
+        ward=ward_b, group=ResidentialGroupFactory(ward=ward_b)
+    )
+    assert stored_words() == expected_words()
+    assert stored_words()[household.pk][0] == ward_b.pk
+    assert searched("pham dong", Household.objects.filter(ward=ward_b)) == {household}
+    assert searched("pham dong", Household.objects.filter(ward=ward_a)) == set()
+
+
+def test_a_deleted_household_leaves_no_words(home):
+    gone = home("Phạm Văn Đồng")
+    kept = home("Phạm Văn Đức")
+    gone.delete()
+    assert set(stored_words()) == {kept.pk}
+    assert stored_words() == expected_words()
+    Household.objects.all().delete()
+    assert stored_words() == {}
+
+
+def test_a_truncated_households_table_empties_the_words():
+    """What Django's flush does between transactional tests: a foreign key from the side table
+    would make that TRUNCATE fail, so a trigger empties it."""
+    HouseholdFactory.create_batch(2)
+    assert len(stored_words()) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check may be pending
+        cursor.execute("TRUNCATE households_household CASCADE")
+    assert stored_words() == {}
+
+
+def test_the_index_and_the_query_fold_alike():
+    """Suffixes of the folded words, split at white space only; the query folds the same way
+    and leaves out a word that cannot start a suffix."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT public.ws_fold_suffixes(ARRAY['Đỗ Ưng', NULL, 'a\\b 12/3']), "
+            "public.ws_fold_words_query(ARRAY['đỗ', 'ư', '½', 'o''n', 'a\\b', '\u0301']), "
+            "public.ws_fold_words_query(ARRAY['\u0301'])"
+        )
+        vector, query, nothing = cursor.fetchone()
+    assert set(re.findall(r"'((?:[^']|'')*)'", vector)) == {
+        "DO",
+        "O",
+        "UNG",
+        "NG",
+        "G",
+        "A\\\\B",
+        "\\\\B",
+        "B",
+        "12/3",
+        "2/3",
+        "/3",
+        "3",
+    }
+    assert query == "'DO':* & 'U':* & '1/2':* & 'O''N':* & 'A\\\\B':*"
+    assert nothing is None
+
+
+def test_a_viewer_without_personal_data_never_searches_through_the_word_index(
+    home, viewer_province
+):
+    """The index holds names and addresses: a role that may not see them searches codes only,
+    through the trigram index, and finds no one by name."""
+    home("Nguyễn Văn An", code="HK0042")
+    filterset = HouseholdFilterSet(
+        {"search": "nguyen"}, queryset=Household.objects.all(), user=viewer_province
+    )
+    assert WORDS_TABLE not in str(filterset.qs.query)
+    assert not filterset.qs.exists()
+    by_code = HouseholdFilterSet(
+        {"search": "0042"}, queryset=Household.objects.all(), user=viewer_province
+    )
+    assert by_code.qs.count() == 1
+
+
+def test_a_province_viewer_never_finds_another_provinces_households(
+    client, home, ward_b, ward_c, viewer_province
+):
+    mine = home("Phạm Văn Đồng", code="HK7001")
+    neighbour = HouseholdFactory(group=ResidentialGroupFactory(ward=ward_b), code="HK7002")
+    HouseholdFactory(group=ResidentialGroupFactory(ward=ward_c), code="HK7003")
+    client.force_login(viewer_province)
+    assert found(client.get(URL, {"search": "hk70"})) == {mine.pk, neighbour.pk}
+    assert found(client.get(URL, {"search": "hk7003"})) == set()
+
+
+def test_an_officer_never_finds_another_wards_households_through_the_word_index(
+    api, home, ward_b, ward_c
+):
+    mine = home("Phạm Văn Đồng", code="HK7001")
+    for ward in (ward_b, ward_c):
+        HouseholdFactory(
+            group=ResidentialGroupFactory(ward=ward), head_name="Phạm Văn Đồng", code="HK7002"
+        )
+    with CaptureQueriesContext(connection) as captured:
+        assert found(api.get(URL, {"search": "pham d"})) == {mine.pk}
+    assert any(WORDS_TABLE in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_searched_list_is_counted_without_sorting(api, home):
+    for n in range(3):
+        home(f"Nguyễn Văn {n}")
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(URL, {"search": "nguyen"})
+    assert response.json()["count"] == 3
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1
+    assert WORDS_TABLE in counts[0]
+    assert "ORDER BY" not in counts[0], counts[0]
+    assert " LIMIT " in counts[0]  # bounded (wardsecurity.pagination)
+    pages = [q["sql"] for q in captured.captured_queries if WORDS_TABLE in q["sql"]]
+    assert any("ORDER BY" in sql and " LIMIT " in sql for sql in pages)  # the page itself
