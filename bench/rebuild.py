@@ -22,7 +22,7 @@ import time
 import types
 
 from bench import generate as gen
-from bench.run import GROUP_BY_SQL
+from bench.run import bare_group_by
 
 
 def old_module(revision: str) -> types.ModuleType:
@@ -44,17 +44,7 @@ def group_by(url: str) -> float:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS bench_bare_rollup")
-        conn.execute(
-            "CREATE TABLE bench_bare_rollup (ward_id bigint NOT NULL, day date, "
-            "metric text NOT NULL, value numeric NOT NULL)"
-        )
-        started = time.perf_counter()
-        with conn.transaction():
-            conn.execute(GROUP_BY_SQL)
-        took = time.perf_counter() - started
-        conn.execute("DROP TABLE bench_bare_rollup")
-    return took
+        return bare_group_by(conn)[0]
 
 
 def timed(function, *args, **kwargs) -> float:

@@ -441,22 +441,27 @@ SELECT t.ward_id, m.joined_on, 'team_members.' || t.kind, count(*)
 """
 
 
+def bare_group_by(conn) -> tuple[float, int]:
+    """Seconds and rows of the hand-written INSERT … SELECT … GROUP BY into a bare table, on an
+    autocommit psycopg connection: the rebuild's limit."""
+    conn.execute("DROP TABLE IF EXISTS bench_bare_rollup")
+    conn.execute(
+        "CREATE TABLE bench_bare_rollup (ward_id bigint NOT NULL, day date, "
+        "metric text NOT NULL, value numeric NOT NULL)"
+    )
+    started = time.perf_counter()
+    with conn.transaction():
+        conn.execute(GROUP_BY_SQL)
+    took = time.perf_counter() - started
+    rows = conn.execute("SELECT count(*) FROM bench_bare_rollup").fetchone()[0]
+    conn.execute("DROP TABLE bench_bare_rollup")
+    return took, rows
+
+
 def group_by_round(ctx: Context) -> float:
-    """The hand-written INSERT … SELECT … GROUP BY into a bare table: the rebuild's limit."""
+    """The GROUP BY limit, its row count kept for the report."""
     with raw_connection(ctx) as conn:
-        conn.execute("DROP TABLE IF EXISTS bench_bare_rollup")
-        conn.execute(
-            "CREATE TABLE bench_bare_rollup (ward_id bigint NOT NULL, day date, "
-            "metric text NOT NULL, value numeric NOT NULL)"
-        )
-        started = time.perf_counter()
-        with conn.transaction():
-            conn.execute(GROUP_BY_SQL)
-        took = time.perf_counter() - started
-        ctx.facts["group_by_rows"] = conn.execute(
-            "SELECT count(*) FROM bench_bare_rollup"
-        ).fetchone()[0]
-        conn.execute("DROP TABLE bench_bare_rollup")
+        took, ctx.facts["group_by_rows"] = bare_group_by(conn)
     return took
 
 

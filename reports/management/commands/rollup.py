@@ -39,24 +39,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, since=None, ward=(), province=(), **options):
-        ward_ids = None
-        if ward:
-            found = dict(Ward.objects.filter(code__in=ward).values_list("code", "id"))
-            missing = sorted(set(ward) - set(found))
-            if missing:
-                raise CommandError(
-                    _("Unknown ward code: %(codes)s.") % {"codes": ", ".join(missing)}
-                )
-            ward_ids = list(found.values())
-        province_ids = None
-        if province:
-            found = dict(Province.objects.filter(code__in=province).values_list("code", "id"))
-            missing = sorted(set(province) - set(found))
-            if missing:
-                raise CommandError(
-                    _("Unknown province code: %(codes)s.") % {"codes": ", ".join(missing)}
-                )
-            province_ids = list(found.values())
+        ward_ids = _ids(Ward, ward, _("Unknown ward code: %(codes)s."))
+        province_ids = _ids(Province, province, _("Unknown province code: %(codes)s."))
         with pghistory.context(command="rollup"):
             rollup.rebuild(since=since, ward_ids=ward_ids, province_ids=province_ids)
         self.stdout.write(_("Statistics rebuilt."))
+
+
+def _ids(model, codes, unknown: str) -> list[int] | None:
+    """The ids of the units with these codes (None without codes); an unknown code stops."""
+    if not codes:
+        return None
+    found = dict(model.objects.filter(code__in=codes).values_list("code", "id"))
+    missing = sorted(set(codes) - set(found))
+    if missing:
+        raise CommandError(unknown % {"codes": ", ".join(missing)})
+    return list(found.values())
