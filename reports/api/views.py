@@ -160,6 +160,9 @@ class StatsView(APIView):
             )
         except StatsError as exc:
             raise serializers.ValidationError({exc.field: [str(exc)]}) from None
+        # The dashboard prints the replica's lag; the API's as_of already counts it, and the
+        # answer is rendered without StatsSerializer, so only its declared fields may go out.
+        answer.pop("replica_lag", None)
         if params["shape"] == "compact" and "breakdown" in answer:
             answer["table"] = breakdown_table(answer.pop("breakdown"))
         return answer

@@ -69,6 +69,8 @@ def test_ward_scope_month_with_same_period(officer_a, records, ward_a):
     assert body["metrics"]["cameras_active"]["value"] == 1
     assert body["metrics"]["cameras_active"]["previous"] == 2
     assert body["as_of"]
+    # Only what StatsSerializer declares (docs/openapi.yaml) goes out.
+    assert set(body) == {"scope", "period", "compare", "as_of", "metrics"}
 
 
 def test_reporting_calendar_moves_the_boundary(officer_a, records, ward_a):
