@@ -3,13 +3,13 @@
     BENCH_DATABASE_URL=... .venv/bin/python -m bench.rebuild --rounds 2 --old d55f422
 
 On data already generated (``bench.generate``), each round times the bare INSERT … SELECT …
-GROUP BY (``bench.run.GROUP_BY_SQL``, the limit), the full rebuild of an older revision of
-``reports/statistics/rollup.py`` (``--old``, read with ``git show``) and the current one, one
-after the other, so that the machine's load moves all of them alike; the ratios are the medians
-of each round's. Then a rebuild of the largest ward and of its province beside its share of the
-households, and a full rebuild while another connection changes a record and runs the
-incremental processing every half second: how many runs it made, how long the longest took,
-and whether the rollup then equals a rebuild made with nothing else running.
+GROUP BY of the rollup's own day rows (``bench.run.group_by_sql``, the limit), the full rebuild
+of an older revision of ``reports/statistics/rollup.py`` (``--old``, read with ``git show``) and
+the current one, one after the other, so that the machine's load moves all of them alike; the
+ratios are the medians of each round's. Then a rebuild of the largest ward and of its province
+beside its share of the households, and a full rebuild while another connection changes a record
+and runs the incremental processing every half second: how many runs it made, how long the
+longest took, and whether the rollup then equals a rebuild made with nothing else running.
 """
 
 import argparse
