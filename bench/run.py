@@ -816,6 +816,7 @@ def cold_periods(year: int, count: int) -> list[str]:
 
 def measure_stats_api(ctx: Context) -> None:
     from households.models import Province, Ward
+    from reports.statistics.selectors import PAGE_SIZE_MAX
 
     ward = Ward.objects.get(id=ctx.facts["wards_by_households"][0])
     province = Province.objects.get(id=ctx.facts["province_id"]).code
@@ -829,14 +830,14 @@ def measure_stats_api(ctx: Context) -> None:
     for key, label, who, query in (
         ("stats.ward", "the largest ward", "viewer", f"scope=ward:{ward.code}&{compare}"),
         ("stats.province", "the province", "viewer", f"scope=province:{province}&{compare}"),
-        # The country's by=ward comes in pages (over 300 wards, the API asks for one): the
-        # first page of 50 wards, and the compact shape's largest page.
+        # The country's by=ward comes in pages (over PAGE_SIZE_MAX wards, the API asks for
+        # one): the first page of 50 wards, and the compact shape's largest page.
         ("stats.by_ward", "the country, by=ward, page 1", "admin", "scope=all&by=ward&page=1"),
         (
             "stats.by_ward_compact",
-            "the country, by=ward, compact page of 300",
+            f"the country, by=ward, compact page of {PAGE_SIZE_MAX}",
             "admin",
-            "scope=all&by=ward&page=1&page_size=300&shape=compact",
+            f"scope=all&by=ward&page=1&page_size={PAGE_SIZE_MAX}&shape=compact",
         ),
     ):
         cold = [f"/api/v1/stats/?{query}&period={p}" for p in periods]
