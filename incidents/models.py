@@ -45,7 +45,11 @@ class CaseType(models.TextChoices):
 
 
 class Severity(models.TextChoices):
-    """The class of a crime, Penal Code 2015 (Law 100/2015/QH13, amended 2017), article 9."""
+    """The class of a crime, Penal Code 2015 (Law 100/2015/QH13, amended 2017), article 9.
+
+    ``UNCLASSIFIED`` is not a class of the Code: it marks a criminal case entered before the
+    portal recorded severity, whose class nobody has given yet (migration 0009). No case is
+    put in it by hand; an officer gives such a case its class."""
 
     LESS_SERIOUS = "less_serious", pgettext_lazy("crime severity", "Less serious")
     SERIOUS = "serious", pgettext_lazy("crime severity", "Serious")
@@ -54,6 +58,7 @@ class Severity(models.TextChoices):
         "particularly_serious",
         pgettext_lazy("crime severity", "Particularly serious"),
     )
+    UNCLASSIFIED = "unclassified", pgettext_lazy("crime severity", "Not yet classified")
 
 
 # The case type of an incident of each category, as the data migration
@@ -81,6 +86,10 @@ CASUALTY_CASE_TYPES = (CaseType.TRAFFIC_ACCIDENT, CaseType.FIRE_EXPLOSION)
 CASUALTY_FIELDS = ("deaths", "injuries", "damage_vnd")
 
 SEVERITY_REQUIRED_MESSAGE = _("Give the severity of a criminal case (Penal Code 2015, article 9).")
+SEVERITY_UNCLASSIFIED_MESSAGE = _(
+    "“Not yet classified” is kept only by cases entered before severity was recorded; give "
+    "the class of the crime (Penal Code 2015, article 9)."
+)
 SEVERITY_NOT_CRIMINAL_MESSAGE = _(
     "Only a criminal case has a severity under the Penal Code; leave it empty for this type "
     "of case."
@@ -95,6 +104,18 @@ HANDLED_MESSAGE = _("The suspects handled cannot be more than the suspects of th
 CASUALTIES_MESSAGE = _(
     "Deaths, injuries and damage are recorded only for traffic accidents and fires or explosions."
 )
+
+
+def _was_unclassified(incident: "Incident") -> bool:
+    """Whether the stored case is one left unclassified (it may keep that while other fields
+    change); a new case, or one that had a class, may not be put there."""
+    if incident.pk is None:
+        return False
+    return (
+        type(incident)
+        .objects.filter(pk=incident.pk, severity=Severity.UNCLASSIFIED, case_type=CaseType.CRIMINAL)
+        .exists()
+    )
 
 
 def case_rule_errors(incident: "Incident") -> dict[str, list[ValidationError]]:
@@ -117,6 +138,8 @@ def case_rule_errors(incident: "Incident") -> dict[str, list[ValidationError]]:
         refuse("severity", SEVERITY_REQUIRED_MESSAGE, "required")
     elif not criminal and incident.severity:
         refuse("severity", SEVERITY_NOT_CRIMINAL_MESSAGE, "not_criminal")
+    elif incident.severity == Severity.UNCLASSIFIED and not _was_unclassified(incident):
+        refuse("severity", SEVERITY_UNCLASSIFIED_MESSAGE, "unclassified")
     if not criminal and incident.cleared:
         refuse("cleared", CLEARED_NOT_CRIMINAL_MESSAGE, "not_criminal")
     cleared_on = incident.cleared_on

@@ -45,6 +45,17 @@ def incident_get(*, user: User, pk: int) -> Incident:
     return one(incident_list(user=user), pk)
 
 
+def unclassified_cases(*, user: User) -> int:
+    """How many criminal cases the user may see are still "not yet classified" (entered before
+    severity was recorded, migration 0009): the ward's to-do asks an officer to classify them.
+    Nought for a user who may not see incidents."""
+    return (
+        Incident.objects.visible_to(user)
+        .filter(case_type=Incident.CaseType.CRIMINAL, severity=Incident.Severity.UNCLASSIFIED)
+        .count()
+    )
+
+
 def hotspot_list(*, user: User, filters: Filters = None) -> QuerySet[Hotspot]:
     """The hotspots the user may see, with their ward and group."""
     queryset: QuerySet[Hotspot] = Hotspot.objects.visible_to(user).select_related("ward", "group")

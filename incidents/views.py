@@ -17,6 +17,7 @@ from incidents.filtersets import (
     IncidentFilterSet,
     TipFilterSet,
 )
+from incidents.forms import IncidentForm
 from incidents.models import (
     Hotspot,
     Incident,
@@ -31,6 +32,7 @@ INCIDENTS = Entity(
     services=(services.incident_create, services.incident_update, services.incident_delete),
     selectors=(selectors.incident_list, selectors.incident_get),
     fields=INCIDENT_FIELDS,
+    form=IncidentForm,
     sortable=INCIDENT_SORTABLE,
     ordering=INCIDENT_ORDERING,
     columns=(

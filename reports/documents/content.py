@@ -212,7 +212,12 @@ def _figures(item: Item, metrics: dict):
             return []
         if not (item.always or _nonzero(entry)):  # a nil line in both periods is noise
             return []
-        return [_figure(item.key, item.label, item.unit, entry, zero_text=item.zero_text)]
+        zero_text = item.zero_text
+        if item.zero_text_unless is not None:
+            doubt = metrics.get(item.zero_text_unless) or {}
+            if doubt.get("value") not in (None, 0):
+                zero_text = None
+        return [_figure(item.key, item.label, item.unit, entry, zero_text=zero_text)]
     figures = []
     for value, label in item.choices.choices:
         entry = metrics.get(item.key + value)

@@ -66,6 +66,9 @@ class Item:
     nested: bool = True  # a prefix's lines sit under a total ("of which"), else stand alone
     # The sentence of a nil figure, instead of "Label: 0 vụ" ("Không để xảy ra án …").
     zero_text: object = None
+    # A metric whose figure in the period, when not nil, makes that sentence unsafe to say: it
+    # is then "Label: 0 vụ" (cases not yet classified may be of the gravest classes).
+    zero_text_unless: str | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ SITUATION = SectionLayout(
                         "report",
                         "No very serious or particularly serious criminal case occurred",
                     ),
+                    zero_text_unless="criminal_cases.unclassified",
                 ),
                 Item(
                     "criminal_cases_cleared",

@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
@@ -42,6 +42,18 @@ NEW = "_new"  # a full rebuild's tables are built under the live names with this
 # are also noted here, to be replayed on the new tables at the swap (``_swap``).
 REPLAY_TABLE = "reports_rollup_replay"
 REBUILD_LOCK_KEY = 0x5EC0_57A8  # one full rebuild at a time (incremental runs go on)
+# The swap needs the live tables alone (ACCESS EXCLUSIVE): while it waits for a long read to
+# end, every read that comes after queues behind it, and the statistics stop. So a try waits at
+# most SWAP_LOCK_TIMEOUT for a lock, then gives way (rolls back: the readers go on) and the
+# swap is tried again SWAP_PAUSE seconds later, SWAP_ATTEMPTS times in all.
+SWAP_LOCK_TIMEOUT = "2s"
+SWAP_PAUSE = 1.0
+SWAP_ATTEMPTS = 30
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout
+
+
+class SwapBlocked(Exception):
+    """The rebuilt tables could not be swapped in: the live ones were never free long enough."""
 
 
 def _month(day: dt.date) -> dt.date:
@@ -677,6 +689,7 @@ def _swap(horizon: dt.date) -> None:
     buckets incremental runs processed meanwhile (``REPLAY_TABLE``) and those still waiting
     that the snapshot did not see. Outbox rows the snapshot saw are consumed unprocessed."""
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [SWAP_LOCK_TIMEOUT])
         _lock(cursor, wait=True)
         for table in ROLLUP_TABLES:
             indexes = _indexes(cursor, table)
@@ -714,6 +727,33 @@ def _swap(horizon: dt.date) -> None:
         _finish(cursor, rebuilt=True, swapped=horizon)
 
 
+def _swap_giving_way(horizon: dt.date) -> None:
+    """``_swap``, tried again while a lock it needs is held past ``SWAP_LOCK_TIMEOUT``."""
+    for attempt in range(1, SWAP_ATTEMPTS + 1):
+        try:
+            _swap(horizon)
+            return
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
+            logger.warning(
+                "rollup swap: the live tables were busy past %s (try %d of %d)",
+                SWAP_LOCK_TIMEOUT,
+                attempt,
+                SWAP_ATTEMPTS,
+            )
+        time.sleep(SWAP_PAUSE)
+    raise SwapBlocked(f"the live rollup tables stayed busy through {SWAP_ATTEMPTS} tries")
+
+
+def _drop_leftovers() -> None:
+    """A rebuild that failed leaves no new table, and no replay table for batches to fill."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in ROLLUP_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}{NEW}")
+        cursor.execute(f"DROP TABLE IF EXISTS {REPLAY_TABLE}")
+
+
 def _rebuild_swap(
     *, on_snapshot: Callable[[], None] | None, on_built: Callable[[], None] | None
 ) -> None:
@@ -724,7 +764,9 @@ def _rebuild_swap(
     2. One REPEATABLE READ transaction notes the outbox rows its snapshot sees and builds the
        new tables from that snapshot (bare tables, then their indexes), while incremental runs
        keep the live tables current.
-    3. ``_swap`` renames them in and replays on them whatever the snapshot missed.
+    3. ``_swap`` renames them in and replays on them whatever the snapshot missed; it gives
+       way to a long read rather than stop every reader behind it (``_swap_giving_way``).
+       A rebuild that fails drops what it built (``SwapBlocked``: the live tables stayed busy).
 
     A bucket replayed that the snapshot had already counted is recomputed to the same rows
     (a bucket is replaced from the source tables, its months corrected by the difference), so
@@ -757,9 +799,16 @@ def _rebuild_swap(
         if on_built is not None:
             on_built()
         steps = _Steps()
-        _swap(horizon)
+        _swap_giving_way(horizon)
         steps.done("swap")
         logger.info("rollup build: %s", steps)
+    except BaseException:
+        if not connection.in_atomic_block:  # else the outer transaction's rollback does it
+            try:
+                _drop_leftovers()
+            except Exception:  # the first error is the one to see; the next rebuild drops them
+                logger.exception("rollup rebuild: its new tables could not be dropped")
+        raise
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [REBUILD_LOCK_KEY])

@@ -5,10 +5,11 @@ province replaces that province's rows alone."""
 import datetime as dt
 import io
 import threading
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from incidents.models import Incident
@@ -152,3 +153,100 @@ def test_a_rebuild_of_one_province_replaces_its_rows_alone(ward_a, ward_b, ward_
     assert set(StatDay.objects.filter(ward_id__in=other).values_list("value", flat=True)) == {7}
     with pytest.raises(CommandError, match="99"):
         call_command("rollup", "--province", "99", stdout=io.StringIO())
+
+
+def hold_the_rollup(started: threading.Event, release: threading.Event) -> threading.Thread:
+    """A long read of the rollup on another connection: its transaction holds a lock on the day
+    rows until ``release``."""
+
+    def read():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM reports_statday")
+                started.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    assert started.wait(10)
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_swap_gives_way_to_a_long_read_and_readers_go_on(
+    monkeypatch, ward_a, viewer_all, caplog
+):
+    IncidentFactory(ward=ward_a, occurred_at=at(DAY))
+    rollup.process_dirty()
+    monkeypatch.setattr(rollup, "SWAP_LOCK_TIMEOUT", "100ms")
+    monkeypatch.setattr(rollup, "SWAP_PAUSE", 0.2)
+    tries = []
+    swap = rollup._swap
+
+    def counted(horizon):
+        tries.append(horizon)
+        swap(horizon)
+
+    monkeypatch.setattr(rollup, "_swap", counted)
+    started, release = threading.Event(), threading.Event()
+    reader = hold_the_rollup(started, release)
+    rebuilt = threading.Thread(target=lambda: (rollup.rebuild(), connections.close_all()))
+    rebuilt.start()
+    try:
+        deadline = time.monotonic() + 20
+        while len(tries) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(tries) >= 2, "the swap did not give way and try again"
+
+        # Meanwhile another reader is answered: it does not queue behind a waiting swap.
+        def read_with_a_bound():
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '3s'")
+                return incidents(viewer_all)
+
+        assert in_thread(read_with_a_bound) == 1
+    finally:
+        release.set()
+        reader.join(30)
+        rebuilt.join(60)
+    assert not rebuilt.is_alive()
+    assert "the live tables were busy past 100ms" in caplog.text
+    # Swapped in once the long read ended, the figures whole.
+    assert incidents(viewer_all) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('reports_statday_new') IS NULL")
+        assert cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_swap_that_never_gets_the_tables_gives_up_and_drops_what_it_built(
+    monkeypatch, ward_a, viewer_all
+):
+    IncidentFactory(ward=ward_a, occurred_at=at(DAY))
+    rollup.process_dirty()
+    monkeypatch.setattr(rollup, "SWAP_LOCK_TIMEOUT", "50ms")
+    monkeypatch.setattr(rollup, "SWAP_PAUSE", 0.05)
+    monkeypatch.setattr(rollup, "SWAP_ATTEMPTS", 3)
+    started, release = threading.Event(), threading.Event()
+    reader = hold_the_rollup(started, release)
+    try:
+        with pytest.raises(rollup.SwapBlocked):
+            rollup.rebuild()
+    finally:
+        release.set()
+        reader.join(30)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname LIKE 'reports_stat%%_new%%'"
+            " OR relname = %s",
+            [rollup.REPLAY_TABLE],
+        )
+        assert cursor.fetchall() == []
+    # The live tables are as they were, and later changes still reach them.
+    assert incidents(viewer_all) == 1
+    IncidentFactory(ward=ward_a, occurred_at=at(DAY))  # (its commit runs the rollup's task)
+    rollup.process_dirty()
+    assert not DirtyBucket.objects.exists()
+    assert incidents(viewer_all) == 2

@@ -119,7 +119,12 @@ class HomeView(PrivatePageMixin, TemplateView):
         )
         # The movement's yearly gradings still owed, with their deadlines (QĐ 510/QĐ-BCA-V05).
         gradings_due = import_module("movement.selectors").gradings_due
+        # Criminal cases entered before severity was recorded, for an officer to classify.
+        unclassified = import_module("incidents.selectors").unclassified_cases(user=user)
+        incidents_url = optional_url("incidents:incident_list")
         return {
+            "unclassified_cases": unclassified,
+            "unclassified_url": incidents_url and f"{incidents_url}?severity=unclassified",
             "gradings": gradings_due(user=user, today=today),
             "ward": user.scope_ward,
             "predecessors": list(predecessors),
