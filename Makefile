@@ -84,8 +84,8 @@ worker: install
 schema: install
 	$(MANAGE) spectacular --lang vi --validate --fail-on-warn --file docs/openapi.yaml
 
-# SPEC §12: generates the country at two or three fractions (national shape: 250,000, 500,000
-# and 1,000,000 households; SCALE=small: 20,000 and 40,000) in its own database
+# SPEC §12: generates the country at two fractions (national shape: 100,000 and 300,000
+# households, about 40 minutes on 2 cores; SCALE=small: 20,000 and 40,000) in its own database
 # (BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/bench) and measures each
 # figure interleaved with its limit; a full run writes the multi-size table, the slopes and the
 # projection to 27 M households into BENCHMARKS.md. BENCH_ARGS adds options (bench/run.py).
