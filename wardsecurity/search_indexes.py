@@ -146,6 +146,40 @@ ANALYZE {table};
     return forward, reverse
 
 
+def word_table_insert_statement_sql(
+    table: str, words_table: str, key: str, columns: tuple[str, ...]
+) -> tuple[str, str]:
+    """Forward and reverse SQL that keep ``words_table`` current on INSERT with one
+    statement-level trigger (``word_table_sql`` made it a row trigger): one INSERT … SELECT over
+    the statement's new rows instead of a function call and an insert per row. An import's fast
+    path inserts its rows in one statement; with the row trigger 20,000 households took 6.4–7.3 s
+    to import and 2.5 s without it (``make bench`` database, 4 December 2026). Updates and
+    deletes keep their row triggers (an update's trigger fires only when a searched column
+    changes, which the statement form cannot say)."""
+    texts = ", ".join(f"n.{column}::text" for column in columns)
+    function = f"{words_table}_insert_rows"
+    forward = f"""
+DROP TRIGGER {words_table}_ins ON {table};
+CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+    INSERT INTO {words_table} ({key}, ward_id, words)
+    SELECT n.id, n.ward_id, public.ws_fold_suffixes(ARRAY[{texts}]) FROM new_rows n
+    ON CONFLICT ({key}) DO UPDATE SET ward_id = EXCLUDED.ward_id, words = EXCLUDED.words;
+    RETURN NULL;
+END;
+$body$;
+CREATE TRIGGER {words_table}_ins AFTER INSERT ON {table}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+"""
+    reverse = f"""
+DROP TRIGGER {words_table}_ins ON {table};
+DROP FUNCTION {function}();
+CREATE TRIGGER {words_table}_ins AFTER INSERT ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {words_table}_write();
+"""
+    return forward, reverse
+
+
 def word_table_fill_sql(table: str, words_table: str, key: str, columns: tuple[str, ...]) -> str:
     """One INSERT … SELECT of every row's words (the migration; ``bench.generate``, whose COPY
     runs without triggers)."""

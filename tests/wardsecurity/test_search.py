@@ -429,6 +429,25 @@ def test_a_new_household_is_searchable_at_once(home):
     assert searched("an tran 0042") == {household}
 
 
+def test_households_inserted_in_one_statement_are_each_searchable(ward_a):
+    """An import's fast path inserts its rows in one statement: the insert trigger writes the
+    words of every row of it (one statement-level trigger over the new rows)."""
+    group = ResidentialGroupFactory(ward=ward_a, name="Tổ 2")
+    made = Household.objects.bulk_create(
+        HouseholdFactory.build(group=group, ward=ward_a, head_name=name, code=code)
+        for name, code in (("Lê Thị Hoa", "HK0101"), ("Phạm Văn Bình", "HK0102"))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgtype & 1 FROM pg_trigger WHERE tgname = %s", [f"{WORDS_TABLE}_ins"]
+        )
+        assert cursor.fetchone() == (0,), "the insert trigger is a statement trigger"
+    assert stored_words() == expected_words()
+    assert {pk for pk in stored_words()} == {household.pk for household in made}
+    assert searched("hoa 0101") == {made[0]}
+    assert searched("binh") == {made[1]}
+
+
 @pytest.mark.parametrize(
     ("field", "old", "new", "old_term", "new_term"),
     [
