@@ -414,15 +414,11 @@ def group_by_sql() -> str:
     (Until December 2026 the limit was a hand-written GROUP BY over 11 of those sources at ward
     level, about a fifth of the rows and of the work; ratios measured against it are not
     comparable with these.)"""
-    from reports.statistics.sql import contribution_selects
+    from reports.statistics.rollup import days_select
 
-    selects = contribution_selects(dirty=None, since=None, ward_filter="")
     # The registry's own SQL: no value from outside.
-    return (
-        "INSERT INTO bench_bare_rollup (ward_id, day, group_id, metric, value)"  # noqa: S608
-        " SELECT ward_id, day, group_id, metric, SUM(value) FROM ("
-        + " UNION ALL ".join(selects)
-        + ") AS r GROUP BY 1, 2, 3, 4 HAVING SUM(value) <> 0"
+    return "INSERT INTO bench_bare_rollup (ward_id, day, group_id, metric, value) " + days_select(
+        ordered=False
     )
 
 

@@ -55,6 +55,17 @@ def in_thread(work):
     return found["value"]
 
 
+def leftover_tables() -> list:
+    """A rebuild's new tables or replay table still in the database."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname LIKE 'reports_stat%%_new%%'"
+            " OR relname = %s",
+            [rollup.REPLAY_TABLE],
+        )
+        return cursor.fetchall()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_changes_during_a_full_rebuild_are_processed_and_kept(ward_a, ward_b, ward_c, viewer_all):
     kept = IncidentFactory(ward=ward_a, occurred_at=at(DAY))
@@ -107,13 +118,8 @@ def test_changes_during_a_full_rebuild_are_processed_and_kept(ward_a, ward_b, wa
     assert rollup_tables() == swapped, "the swapped-in tables differ from a quiet rebuild"
 
     # The live tables keep the migrations' names, indexes and constraints; nothing is left.
+    assert leftover_tables() == []
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname FROM pg_class WHERE relname LIKE 'reports_stat%%_new%%'"
-            " OR relname = %s",
-            [rollup.REPLAY_TABLE],
-        )
-        assert cursor.fetchall() == []
         cursor.execute(
             "SELECT indexname FROM pg_indexes WHERE tablename = 'reports_statday' ORDER BY 1"
         )
@@ -237,13 +243,7 @@ def test_a_swap_that_never_gets_the_tables_gives_up_and_drops_what_it_built(
     finally:
         release.set()
         reader.join(30)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname FROM pg_class WHERE relname LIKE 'reports_stat%%_new%%'"
-            " OR relname = %s",
-            [rollup.REPLAY_TABLE],
-        )
-        assert cursor.fetchall() == []
+    assert leftover_tables() == []
     # The live tables are as they were, and later changes still reach them.
     assert incidents(viewer_all) == 1
     IncidentFactory(ward=ward_a, occurred_at=at(DAY))  # (its commit runs the rollup's task)
