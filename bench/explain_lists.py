@@ -6,12 +6,16 @@
 
 The API's lean page (``values_list`` rows) of the largest ward, as a steering viewer of its
 province, on the benchmark database; the median of 7 runs of each (run ``VACUUM ANALYZE`` on
-a freshly generated database first, or the index-only scans read the heap).
+a freshly generated database first, or the index-only scans read the heap). Without a ward
+filter, "index-first" is the province's page read ward by ward
+(``ScopedQuerySet.ward_merged_ids``), and the count is timed both ways too.
 """
 
 import argparse
 import os
 import statistics
+import time
+from typing import Any
 
 from bench.generate import DEFAULT_URL
 
@@ -35,7 +39,7 @@ def main() -> None:
     from households.selectors import household_list
     from wardsecurity.api.serializers import lean_representation
     from wardsecurity.models import User
-    from wardsecurity.pagination import id_first_slice
+    from wardsecurity.pagination import exact_count_limit, id_first_slice
 
     largest = Household.objects.values("ward_id").annotate(n=Count("id")).order_by("-n").first()
     if largest is None:
@@ -69,6 +73,23 @@ def main() -> None:
                     print("\n".join(row[0] for row in cursor.fetchall()))
             print(
                 f"page {page:>3}, {way:<11}: median {statistics.median(times):8.2f} ms "
+                f"(min {min(times):.2f}, max {max(times):.2f}, {args.runs} runs)"
+            )
+    if args.province:
+        scoped: Any = household_list(user=viewer, filters=None)
+        limit = exact_count_limit()
+        counts = {
+            "plain count": scoped.order_by().values("pk")[: limit + 1],
+            "ward by ward": None,
+        }
+        for way, counted in counts.items():
+            times = []
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                total = counted.count() if counted is not None else scoped.ward_merged_count(limit)
+                times.append((time.perf_counter() - started) * 1000)
+            print(
+                f"count, {way:<12}: {total:,}, median {statistics.median(times):8.2f} ms "
                 f"(min {min(times):.2f}, max {max(times):.2f}, {args.runs} runs)"
             )
 

@@ -18,7 +18,9 @@ asks for ids alone, so the ``(ward_id, id)`` index of a ward's list answers it w
 row, whatever the offset; the outer query then reads the page's rows by primary key, with their
 joins. Read in one query, the page cost the same number of queries as before; its rows and their
 order are the same, since the order is total. A list sorted by something else, or a queryset with
-annotations, grouping or DISTINCT, is sliced as before (``id_first_slice``).
+annotations, grouping or DISTINCT, is sliced as before (``id_first_slice``). A list that
+``visible_to`` narrowed to several wards, sorted by id alone, picks its page's ids ward by ward
+and is counted ward by ward (``ScopedQuerySet.ward_merged_ids`` and ``ward_merged_count``).
 
 Page numbers (issue 15): ASCII digits from 1, no sign, no exponent, no other script's digits.
 Anything else, a page after the last (when the count is exact), a page with no row (past the
@@ -107,6 +109,17 @@ def reads_ids_first(queryset) -> bool:
     return bool(terms) and _term_name(terms[-1]) in {"pk", pk.name, pk.attname}
 
 
+def _ward_merged_ids(queryset, terms: list, bottom: int, top: int):
+    """A scoped list sorted by id alone: its page's ids read ward by ward
+    (``ScopedQuerySet.ward_merged_ids``), or None when it cannot be."""
+    merge = getattr(queryset, "ward_merged_ids", None)
+    if merge is None or len(terms) != 1:
+        return None
+    term = terms[0]
+    descending = term.startswith("-") if isinstance(term, str) else bool(term.descending)
+    return merge(descending, bottom, top)
+
+
 def id_first_slice(queryset, bottom: int, top: int):
     """``queryset[bottom:top]``: the same rows in the same order, the page's ids read first.
 
@@ -118,7 +131,9 @@ def id_first_slice(queryset, bottom: int, top: int):
     if top <= bottom or not reads_ids_first(queryset):
         return queryset[bottom:top]
     terms = order_terms(queryset)
-    ids = queryset.order_by(*terms).values("pk")[bottom:top]
+    ids = _ward_merged_ids(queryset, terms, bottom, top)
+    if ids is None:
+        ids = queryset.order_by(*terms).values("pk")[bottom:top]
     outer = queryset.model._base_manager.db_manager(queryset.db).filter(pk__in=ids)
     outer = outer.order_by(*terms)
     outer.query.select_related = queryset.query.select_related
@@ -170,8 +185,13 @@ class CountingPaginator(Paginator):
     def count(self) -> int | None:  # type: ignore[override]
         """The number of rows up to the limit; None past it (more than ``count_at_least``)."""
         queryset: QuerySet = self.object_list  # type: ignore[assignment]
-        # Unordered: counting needs no sort, and LIMIT then stops at any limit + 1 rows.
-        bounded = queryset.order_by().values("pk")[: self.limit + 1].count()
+        # A scoped list is counted ward by ward (``ScopedQuerySet.ward_merged_count``), through
+        # each ward's index, never by reading the whole table's.
+        merged = getattr(queryset, "ward_merged_count", None)
+        bounded = merged(self.limit) if merged is not None else None
+        if bounded is None:
+            # Unordered: counting needs no sort, and LIMIT then stops at any limit + 1 rows.
+            bounded = queryset.order_by().values("pk")[: self.limit + 1].count()
         return bounded if bounded <= self.limit else None
 
     @property
