@@ -1,6 +1,7 @@
 """factory_boy factories for every model; records default to one ward (``ward_a`` in conftest)."""
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import factory
@@ -135,6 +136,9 @@ class SelfManagementModelFactory(WardOwnedFactory):
     founded_on = PAST
 
 
+_TEAM_GROUP_NUMBERS = itertools.count(1)
+
+
 class TeamFactory(WardOwnedFactory):
     class Meta:
         model = Team
@@ -155,7 +159,10 @@ class TeamFactory(WardOwnedFactory):
         if extracted is not None:
             self.groups.set(extracted)
         elif self.kind == Team.Kind.SECURITY_TEAM:
-            self.groups.add(ResidentialGroupFactory(ward=self.ward))
+            # A name of its own: "Tổ dân phố <n>" from the group factory's sequence collided,
+            # depending on the tests run before, with a test's own "Tổ dân phố 2".
+            name = f"Tổ dân phố của tổ bảo vệ {next(_TEAM_GROUP_NUMBERS)}"
+            self.groups.add(ResidentialGroupFactory(ward=self.ward, name=name))
 
 
 class TeamMemberFactory(factory.django.DjangoModelFactory):

@@ -37,8 +37,8 @@ class Fold(Transform):
     output_field = models.TextField()
 
 
-# A folded word with nothing left (a lone combining mark) or with white space in it (no rule of
-# today's unaccent dictionary gives one; a changed dictionary might) is not the start of any
+# A folded word with nothing left (a lone combining mark) or with white space in it (the unaccent
+# rules of PostgreSQL 15 give none; those of 18 fold "½" to " 1/2") is not the start of any
 # word's suffix; ``ws_fold_words_query`` leaves such
 # words out with the same test (wardsecurity 0010).
 UNINDEXABLE_FOLD = r"'^$|[ \t\n\r\f\v]'"

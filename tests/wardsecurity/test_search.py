@@ -541,7 +541,13 @@ def test_the_index_and_the_query_fold_alike():
         "/3",
         "3",
     }
-    assert query == "'DO':* & 'U':* & '1/2':* & 'O''N':* & 'A\\\\B':*"
+    # "½" folds to "1/2" with the unaccent rules of PostgreSQL 15; those of 18 give " 1/2", a
+    # fold with white space, which the query leaves out (the search compares it directly).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT public.ws_fold('½') ~ '[ \\t\\n\\r\\f\\v]'")
+        half_has_space = cursor.fetchone()[0]
+    half = "" if half_has_space else "'1/2':* & "
+    assert query == f"'DO':* & 'U':* & {half}'O''N':* & 'A\\\\B':*"
     assert nothing is None
 
 
