@@ -91,6 +91,10 @@ class Run:
         )
 
 
+# Other processes' CPU, in cores, from which a run says the machine was busy.
+BUSY_CORES = 0.1
+
+
 @dataclass
 class Summary:
     scale: str
@@ -100,7 +104,13 @@ class Summary:
     command: str
     minutes: float
     runs: list[Run]
-    busy: bool = False
+    # The CPU other processes used while a size was measured, in cores (the largest of the
+    # sizes; ``bench.run.foreign_cores``); None when it was not sampled.
+    foreign_cores: float | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.foreign_cores is not None and self.foreign_cores >= BUSY_CORES
 
 
 def exponent(points: list[tuple[float, float]]) -> float | None:
@@ -207,9 +217,17 @@ def render(summary: Summary) -> str:
         ]
     if summary.busy:
         out += [
-            "**The machine was busy** (a load average above its cores during the run): other "
-            "work shared the cores, so times are inflated; the interleaved ratios are the "
+            f"**The machine was busy**: other processes than this run's (its server and "
+            f"clients) and PostgreSQL's used {summary.foreign_cores:.2f} of a core on average "
+            "while a size was measured, so times are inflated; the interleaved ratios are the "
             "figures to read.",
+            "",
+        ]
+    elif summary.foreign_cores is not None:
+        out += [
+            f"Other processes than this run's and PostgreSQL's used {summary.foreign_cores:.2f} "
+            "of a core on average while a size was measured (the load averages below include "
+            "the run's own server and clients).",
             "",
         ]
     out += [

@@ -977,10 +977,37 @@ def machine() -> str:
     )
 
 
+def cpu_snapshot() -> dict[int, tuple[float, float]]:
+    """{pid: (start time, CPU seconds so far)} of the machine's processes that are neither this
+    run's (this process and its descendants: the server, its workers) nor PostgreSQL's."""
+    import psutil
+
+    own = {psutil.Process().pid, *(child.pid for child in psutil.Process().children(True))}
+    snapshot = {}
+    for process in psutil.process_iter(["pid", "name", "create_time", "cpu_times"]):
+        info = process.info
+        if info["pid"] in own or (info["name"] or "").startswith("postgres"):
+            continue
+        if info["cpu_times"] is not None and info["create_time"] is not None:
+            snapshot[info["pid"]] = (info["create_time"], sum(info["cpu_times"][:2]))
+    return snapshot
+
+
+def foreign_cores(before: dict[int, tuple[float, float]], seconds: float) -> float:
+    """The CPU, in cores on average over ``seconds``, that other processes used since
+    ``before`` (``cpu_snapshot``): what the live ones used since then, all of what the ones
+    started since used. A process that started and ended in between is not seen, so this is a
+    lower bound; the load average cannot say it, since it counts the run's own server."""
+    used = 0.0
+    for pid, (started, cpu) in cpu_snapshot().items():
+        earlier = before.get(pid)
+        used += cpu - earlier[1] if earlier and earlier[0] == started else cpu
+    return used / seconds if seconds > 0 else 0.0
+
+
 def load_average(ctx: Context) -> str:
-    """The load average now (1 and 5 minutes); the highest seen is kept in the facts."""
+    """The load average now (1 and 5 minutes)."""
     one, five, _fifteen = os.getloadavg()
-    ctx.facts["load_peak"] = max(ctx.facts.get("load_peak", 0.0), one, five)
     return f"{one:.1f} / {five:.1f}"
 
 
@@ -1066,6 +1093,7 @@ def run_size(args, households: int, scale_name: str, url: str, plan: list[str]) 
         args.import_rows or min(households, 20_000 if scale_name == "small" else 200_000),
     )
     ctx.facts["load_before"] = load_average(ctx)
+    others, measured_from = cpu_snapshot(), time.perf_counter()
     if args.reuse_data:
         discover(ctx)
     else:
@@ -1094,6 +1122,8 @@ def run_size(args, households: int, scale_name: str, url: str, plan: list[str]) 
                 traceback.print_exc()
                 ctx.add(key, key, "error", note=f"{type(exc).__name__}: {str(exc)[:200]}")
     finally:
+        # Sampled before the server stops: its workers are this run's, not others'.
+        ctx.facts["foreign_cores"] = foreign_cores(others, time.perf_counter() - measured_from)
         stop_server(ctx)
     ctx.facts["db_mb"] = database_mb(ctx)
     ctx.facts["load_after"] = load_average(ctx)
@@ -1180,7 +1210,7 @@ def main(argv=None) -> None:
         command=" ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
         minutes=(time.perf_counter() - started) / 60,
         runs=[results.Run.of(ctx) for ctx in runs],
-        busy=any(ctx.facts.get("load_peak", 0) > (os.cpu_count() or 1) for ctx in runs),
+        foreign_cores=max(ctx.facts["foreign_cores"] for ctx in runs),
     )
     text = results.render(summary)
     print("\n" + text)

@@ -10,7 +10,7 @@ from django.test import override_settings
 from bench import results
 from bench.generate import COUNTRY_HOUSEHOLDS, national_plan, national_sizes
 from bench.load import LoadResult, interleave, merged, rate_ratio
-from bench.run import capture, is_job_query
+from bench.run import capture, cpu_snapshot, foreign_cores, is_job_query
 
 
 def territory(provinces: int = 34, wards: int = 3321) -> list[tuple[int, int]]:
@@ -153,6 +153,60 @@ def test_slopes_and_the_projection_follow_the_figures():
     assert "| rollup full rebuild | 20 s at 500 k | +40.00 s | 18.0 min |" in text
     assert "missed" in text  # the 500 k rebuild at 2.0× misses 1.5×
     assert "| export job's peak memory | not measured |" in text
+
+
+def test_the_run_calls_the_machine_busy_only_for_others_cpu():
+    """A run's own server and clients load the machine; only other processes' CPU makes a run
+    "busy" (the load average, which counts the run's own work, no longer decides)."""
+
+    def render(foreign):
+        return results.render(
+            results.Summary(
+                scale="full",
+                when="w",
+                commit="c",
+                machine="m",
+                command="cmd",
+                minutes=1.0,
+                runs=[],
+                foreign_cores=foreign,
+            )
+        )
+
+    assert "was busy" in render(0.75) and "0.75 of a core" in render(0.75)
+    quiet = render(0.02)
+    assert "was busy" not in quiet and "used 0.02 of a core" in quiet
+    assert "of a core" not in render(None)
+
+
+def test_foreign_cpu_counts_another_process_and_not_this_runs():
+    import os
+    import subprocess
+    import sys
+    import time
+
+    spin = "import time\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass"
+    child = subprocess.Popen([sys.executable, "-c", spin])  # noqa: S603 - a fixed command
+    try:
+        seen = cpu_snapshot()
+        # This process and its children (the server, its workers) are the run's own.
+        assert os.getpid() not in seen and child.pid not in seen
+    finally:
+        child.wait()
+    # A process of another parent (here reparented when its launcher exits) is others'.
+    launcher = (
+        "import subprocess, sys\n"
+        f"print(subprocess.Popen([sys.executable, '-c', {spin!r}], start_new_session=True).pid)"
+    )
+    before = cpu_snapshot()
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 - a fixed command
+        [sys.executable, "-c", launcher], check=True, capture_output=True, text=True
+    )
+    other = int(done.stdout)
+    time.sleep(0.4)
+    assert other in cpu_snapshot()
+    assert foreign_cores(before, time.perf_counter() - started) > 0.1
 
 
 def test_the_results_replace_only_their_section_of_benchmarks_md(tmp_path):
