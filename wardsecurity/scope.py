@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any, Self
 from django.apps import apps
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
-from django.db.models import Func, Lookup, OuterRef, QuerySet
+from django.db.models import F, Func, Lookup, OuterRef, QuerySet, Value
 from django.db.models.expressions import Col
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 from django.db.models.sql.where import AND
 
 if TYPE_CHECKING:
@@ -52,8 +53,21 @@ def role_may_see(user, model) -> bool:
     return True
 
 
-# The comparisons a keyset page adds to a scoped list (``id < key``): a ward merge keeps them.
-_KEY_LOOKUPS = frozenset({"lt", "lte", "gt", "gte"})
+# The comparisons a keyset page adds to a scoped list (``id < key``): a ward merge keeps them, as
+# the same comparison of the row ``(ward_id, id)`` (``ScopedQuerySet._one_ward``).
+_ROW_LOOKUPS = {
+    "lt": LessThan,
+    "lte": LessThanOrEqual,
+    "gt": GreaterThan,
+    "gte": GreaterThanOrEqual,
+}
+
+
+class _Row(Func):
+    """A row value, ``(a, b)``, compared as a whole (``(ward_id, id) < (7, 1234)``)."""
+
+    template = "(%(expressions)s)"
+    output_field = models.IntegerField()  # compared, never read
 
 
 def _has_ward_id_index(model) -> bool:
@@ -118,11 +132,31 @@ class ScopedQuerySet(models.QuerySet):
         pk = self.model._meta.pk
         return all(
             isinstance(extra, Lookup)
-            and extra.lookup_name in _KEY_LOOKUPS
+            and extra.lookup_name in _ROW_LOOKUPS
             and isinstance(extra.lhs, Col)
             and extra.lhs.target == pk
+            and type(extra.rhs) is int
             for extra in where.children[len(scope) :]
         )
+
+    def _one_ward(self) -> Self:
+        """These rows of the ward ``OuterRef("pk")`` (a subquery's, per ward of the scope).
+
+        A key (``id < k``) becomes the row comparison ``(ward_id, id) < (ward, k)``: the same
+        rows, but a condition only the ``(ward_id, id)`` index answers. Left as ``id < k``, the
+        planner may walk the primary key backwards from ``k`` and filter out every other ward's
+        rows, once per ward of the scope (EXPLAIN at 100,000 households: 126 wards × 24,801
+        rows, 400 ms a cursor page; ward by ward through the index, 3-16 ms).
+        """
+        ward = OuterRef("pk")
+        rows = self.all()  # a copy whose conditions may be replaced
+        keys: list[Any] = rows.query.where.children[len(self._scope_conditions) :]
+        rows.query.where.children = list(self._scope_conditions)
+        rows = rows.filter(ward_id=ward)
+        for key in keys:
+            before = _ROW_LOOKUPS[key.lookup_name]
+            rows = rows.filter(before(_Row(F("ward_id"), F("pk")), _Row(ward, Value(key.rhs))))
+        return rows
 
     def ward_merged_ids(self, descending: bool, bottom: int, top: int) -> QuerySet | None:
         """The ids of rows ``bottom`` to ``top`` in id order (``descending`` or not), read ward
@@ -141,7 +175,7 @@ class ScopedQuerySet(models.QuerySet):
             return None
         ward_model: Any = self.model._meta.get_field("ward").related_model
         order = "-pk" if descending else "pk"
-        firsts = self.filter(ward_id=OuterRef("pk")).order_by(order).values("pk")[:top]
+        firsts = self._one_ward().order_by(order).values("pk")[:top]
         merged = (
             ward_model.objects.filter(pk__in=self._scope_wards)
             .annotate(merged=Func(ArraySubquery(firsts), function="unnest"))
@@ -155,7 +189,7 @@ class ScopedQuerySet(models.QuerySet):
         if not self._mergeable():
             return None
         ward_model: Any = self.model._meta.get_field("ward").related_model
-        ids = self.filter(ward_id=OuterRef("pk")).order_by().values("pk")[: limit + 1]
+        ids = self._one_ward().order_by().values("pk")[: limit + 1]
         merged = (
             ward_model.objects.filter(pk__in=self._scope_wards)
             .annotate(merged=Func(ArraySubquery(ids), function="unnest"))
