@@ -116,7 +116,10 @@ def _ward_merged_ids(queryset, terms: list, bottom: int, top: int):
     if merge is None or len(terms) != 1:
         return None
     term = terms[0]
-    descending = term.startswith("-") if isinstance(term, str) else bool(term.descending)
+    if isinstance(term, str):
+        descending = term.startswith("-")
+    else:  # F("id") or an OrderBy of it (``reads_ids_first`` allowed no other)
+        descending = isinstance(term, OrderBy) and term.descending
     return merge(descending, bottom, top)
 
 

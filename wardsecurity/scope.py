@@ -173,14 +173,8 @@ class ScopedQuerySet(models.QuerySet):
         """
         if top <= bottom or not self._mergeable():
             return None
-        ward_model: Any = self.model._meta.get_field("ward").related_model
         order = "-pk" if descending else "pk"
-        firsts = self._one_ward().order_by(order).values("pk")[:top]
-        merged = (
-            ward_model.objects.filter(pk__in=self._scope_wards)
-            .annotate(merged=Func(ArraySubquery(firsts), function="unnest"))
-            .values("merged")
-        )
+        merged = self._per_ward(self._one_ward().order_by(order).values("pk")[:top])
         return merged.order_by("-merged" if descending else "merged")[bottom:top]
 
     def ward_merged_count(self, limit: int) -> int | None:
@@ -188,12 +182,15 @@ class ScopedQuerySet(models.QuerySet):
         by ward like ``ward_merged_ids``; None when the list is not one ``visible_to`` narrowed."""
         if not self._mergeable():
             return None
-        ward_model: Any = self.model._meta.get_field("ward").related_model
         ids = self._one_ward().order_by().values("pk")[: limit + 1]
-        merged = (
+        return self._per_ward(ids).order_by()[: limit + 1].count()
+
+    def _per_ward(self, ids: QuerySet) -> QuerySet:
+        """``merged``: the ids ``ids`` (a ``_one_ward`` subquery) gives for each ward of the
+        scope, one row each."""
+        ward_model: Any = self.model._meta.get_field("ward").related_model
+        return (
             ward_model.objects.filter(pk__in=self._scope_wards)
             .annotate(merged=Func(ArraySubquery(ids), function="unnest"))
             .values("merged")
-            .order_by()
         )
-        return merged[: limit + 1].count()

@@ -13,6 +13,7 @@ from unittest import mock
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from households.models import Household
@@ -206,3 +207,16 @@ def test_the_portal_list_of_a_province_shows_the_same_rows(
         assert [shown(page) for page in (1, 2, 3, 4)] == merged
     assert [len(rows) for rows, _total in merged] == [4, 4, 4, 3]
     assert {total for _rows, total in merged} == {15}
+
+
+@pytest.mark.parametrize(
+    "ordering", [F("id"), F("id").asc(), F("id").desc()], ids=["F", "F asc", "F desc"]
+)
+def test_an_order_written_as_an_expression_is_merged_the_same(
+    interleaved, viewer_province, ordering
+):
+    queryset = Household.objects.visible_to(viewer_province).order_by(ordering)
+    merged = pages(queryset, 4)
+    with plain():
+        assert pages(queryset, 4) == merged
+    assert merged[1] == 15
