@@ -1,12 +1,15 @@
 // Group sheets: after htmx swaps in a fresh entry row (or one with errors), put the cursor on
 // the field marked autofocus, so that the next household can be typed straight away; only the
-// household added last stays highlighted.
-document.addEventListener("htmx:afterSettle", () => {
+// household added last stays highlighted. Other swaps on the page (the notifications badge
+// loads after the page) leave the cursor where the clerk is typing.
+document.addEventListener("htmx:afterSettle", (event) => {
   const added = document.querySelectorAll("#household-rows .sheet-added");
   added.forEach((row, index) => {
     if (index < added.length - 1) row.classList.remove("sheet-added");
   });
-  const field = document.querySelector("#fast-entry [autofocus]");
+  const entry = document.getElementById("fast-entry");
+  if (!entry || !(event.target instanceof Node) || !entry.contains(event.target)) return;
+  const field = entry.querySelector("[autofocus]");
   if (field) field.focus();
 });
 

@@ -22,10 +22,6 @@ HOUSEHOLDS = [
 ]
 
 
-def focused_name(page):
-    return page.evaluate("document.activeElement && document.activeElement.name")
-
-
 def test_a_clerk_enters_households_ticks_commitments_and_finds_them(page, login, clerk_a, ward_a):
     group = ResidentialGroupFactory(ward=ward_a, name="Tổ dân phố 3")
     login(clerk_a)
@@ -33,7 +29,8 @@ def test_a_clerk_enters_households_ticks_commitments_and_finds_them(page, login,
     page.goto(reverse("household_sheets:entry", kwargs={"pk": group.pk}))
     rows = page.locator("#household-rows tr")
     expect(rows).to_have_count(0)
-    assert focused_name(page) == "code"
+    # Waits: the cursor is placed after the page (or htmx's swap) settles, not with it.
+    expect(page.locator("#fast-entry [name=code]")).to_be_focused()
 
     # A mistake first: the error shows beside the field and the cursor goes there.
     page.fill("#fast-entry [name=code]", "HK-100")
@@ -42,7 +39,7 @@ def test_a_clerk_enters_households_ticks_commitments_and_finds_them(page, login,
     page.fill("#fast-entry [name=member_count]", "0")
     page.press("#fast-entry [name=member_count]", "Enter")
     expect(page.locator("#id_member_count-errors")).to_contain_text("ít nhất 1 nhân khẩu")
-    assert focused_name(page) == "member_count"
+    expect(page.locator("#fast-entry [name=member_count]")).to_be_focused()
     page.shots("inline-error")
     page.fill("#fast-entry [name=code]", "")  # start the row again from the code
 
@@ -87,6 +84,31 @@ def test_a_clerk_enters_households_ticks_commitments_and_finds_them(page, login,
     expect(history).to_have_count(1)
     expect(history.first).to_contain_text("Nguyễn Văn An")
     page.shots("household-history")
+
+
+def test_a_swap_elsewhere_on_the_sheet_leaves_the_cursor_where_the_clerk_types(
+    page, login, clerk_a, ward_a
+):
+    # The notifications badge loads by htmx after the page; its swap used to put the cursor
+    # back on the code field while the clerk was typing the head's name.
+    group = ResidentialGroupFactory(ward=ward_a, name="Tổ dân phố 4")
+    login(clerk_a)
+    page.goto(reverse("household_sheets:entry", kwargs={"pk": group.pk}))
+    page.wait_for_load_state("networkidle")
+    head = page.locator("#fast-entry [name=head_name]")
+    head.click()
+    page.keyboard.type("Nguyễn")
+    page.evaluate(
+        """() => new Promise((resolve) => {
+            const badge = document.querySelector('[hx-get$="/notifications/badge/"]');
+            document.addEventListener("htmx:afterSettle", resolve, { once: true });
+            htmx.ajax("GET", badge.getAttribute("hx-get"), { source: badge, target: badge });
+        })"""
+    )
+    page.keyboard.type(" Văn Bình")
+    expect(head).to_be_focused()
+    expect(head).to_have_value("Nguyễn Văn Bình")
+    expect(page.locator("#fast-entry [name=code]")).to_have_value("")
 
 
 def test_a_clerk_cannot_open_a_tip(page, login, clerk_a, ward_a):
