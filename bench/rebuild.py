@@ -5,7 +5,8 @@
 On data already generated (``bench.generate``), each round times the bare INSERT … SELECT …
 GROUP BY of the rollup's own day rows (``bench.run.group_by_sql``, the limit), the full rebuild
 of an older revision of ``reports/statistics/rollup.py`` (``--old``, read with ``git show``) and
-the current one, one after the other, so that the machine's load moves all of them alike; the
+the current one (on each ``--connections`` count of ``ROLLUP_REBUILD_CONNECTIONS``), one after
+the other, so that the machine's load moves all of them alike; the
 ratios are the medians of each round's. Then a rebuild of the largest ward and of its province
 beside its share of the households, and a full rebuild while another connection changes a record
 and runs the incremental processing every half second: how many runs it made, how long the
@@ -124,6 +125,11 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--old", help="a revision whose rollup.py is timed beside this one")
     parser.add_argument(
+        "--connections",
+        help="comma-separated ROLLUP_REBUILD_CONNECTIONS values, each timed in every round"
+        " (default: the setting's)",
+    )
+    parser.add_argument(
         "--concurrent-only", action="store_true", help="only the rebuild beside incremental runs"
     )
     args = parser.parse_args(argv)
@@ -138,17 +144,33 @@ def main(argv=None) -> None:
     if args.concurrent_only:
         report_concurrent(concurrent(rollup))
         return
+    from django.conf import settings
+    from django.test import override_settings
+
     old = old_module(args.old) if args.old else None
+    counts = (
+        [int(n) for n in args.connections.split(",")]
+        if args.connections
+        else [settings.ROLLUP_REBUILD_CONNECTIONS]
+    )
     print("warm-up rebuild:", f"{timed(rollup.rebuild):.1f} s", flush=True)
     rounds = []
     for number in range(args.rounds):
         figures = {"group_by": group_by(url)}
         if old is not None:
             figures["old"] = timed(old.rebuild)
-        figures["new"] = timed(rollup.rebuild)
+        for count in counts:
+            with override_settings(ROLLUP_REBUILD_CONNECTIONS=count):
+                figures[f"new {count}"] = timed(rollup.rebuild)
+        figures["new"] = figures[f"new {counts[-1]}"]
         rounds.append(figures)
         print(f"round {number + 1}:", {k: round(v, 2) for k, v in figures.items()}, flush=True)
-    ratios = {"new / GROUP BY": [r["new"] / r["group_by"] for r in rounds]}
+    ratios = {
+        f"new on {count} connection(s) / GROUP BY": [
+            r[f"new {count}"] / r["group_by"] for r in rounds
+        ]
+        for count in counts
+    }
     if old is not None:
         ratios["old / GROUP BY"] = [r["old"] / r["group_by"] for r in rounds]
         ratios["new / old"] = [r["new"] / r["old"] for r in rounds]

@@ -12,6 +12,7 @@ joined as ``<alias>_<hop>``; ``triggers`` reads a hop from a transition table in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -354,9 +355,14 @@ def _next_dirty_select(rows: Rows, event: Event, dirty: str) -> str:
 
 
 def contribution_selects(
-    *, dirty: str | None = None, since: str | None = None, ward_filter: str = ""
+    *,
+    dirty: str | None = None,
+    since: str | None = None,
+    ward_filter: str = "",
+    sources: Sequence[Source] | None = None,
 ) -> list[str]:
-    """One SELECT per source and event yielding (ward_id, day, group_id, metric, value).
+    """One SELECT per source (of ``SOURCES``, or of ``sources``) and event yielding
+    (ward_id, day, group_id, metric, value).
 
     ``dirty``: a table of (ward_id, day) to restrict to those buckets (incremental run), whose
     wards and first and last days are also given as the parameters ``dirty_wards``,
@@ -364,7 +370,7 @@ def contribution_selects(
     ``ward_filter`` bound a rebuild.
     """
     selects: list[str] = []
-    for source in SOURCES:
+    for source in SOURCES if sources is None else sources:
         rows = Rows(source, "t")
         if dirty is None and source.latest_per is not None:
             rows = Rows(source, "t", table=next_table(source, ward_filter), next_column=NEXT_COLUMN)
