@@ -11,17 +11,28 @@ a save would show the old record.
 Without ``DATABASE_REPLICA_URL`` there is no "replica" database and ``replica_reads()`` changes
 nothing. The replica's lag is read with the figures (``replica_lag``) and shown in the "data as
 of" line, so a reader knows how old the figures are.
+
+The replica is optional, so it never takes the portal down with it: ``replica_reads()`` sends
+reads there only while it answers and is at most ``REPLICA_MAX_LAG`` seconds behind (a standby
+whose replay stopped would otherwise serve ever older figures); otherwise the reads stay on the
+primary. Each process asks at most every ``REPLICA_CHECK_SECONDS`` (one short query), and at
+once again when a request failed to reach it.
 """
 
 import datetime as dt
+import logging
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from wardsecurity.outage import is_database_unavailable
 
 REPLICA = "replica"
 DEFAULT = "default"
@@ -37,6 +48,8 @@ LAG_SQL = (
 
 _reading: ContextVar[bool] = ContextVar("replica_reads", default=False)
 
+logger = logging.getLogger(__name__)
+
 
 def replica_configured() -> bool:
     return bool(getattr(settings, "REPLICA_READS", False)) and REPLICA in settings.DATABASES
@@ -48,12 +61,67 @@ def read_alias() -> str:
     return REPLICA if _reading.get() and replica_configured() else DEFAULT
 
 
+class _Health:
+    """This process's last answer to "may reads go to the replica?" and when it was given."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.usable = True
+        self.checked = -float("inf")  # time.monotonic() of the last check
+
+    def usable_now(self) -> bool:
+        now = time.monotonic()
+        with self.lock:
+            interval = settings.REPLICA_CHECK_SECONDS * (1 if self.usable else 6)
+            if now - self.checked < interval:
+                return self.usable
+            self.checked = now  # the other threads keep the last answer meanwhile
+        usable = _replica_fit()
+        with self.lock:
+            self.usable, self.checked = usable, time.monotonic()
+        return usable
+
+    def forget(self) -> None:
+        """Check again before the next use."""
+        with self.lock:
+            self.usable, self.checked = True, -float("inf")
+
+
+health = _Health()
+
+
+def _replica_fit() -> bool:
+    """The replica answers and is at most ``REPLICA_MAX_LAG`` seconds behind."""
+    try:
+        lag = replica_lag(REPLICA)
+    except DatabaseError as exc:
+        logger.warning(
+            "read replica unreachable, reads stay on the primary: %s", type(exc).__name__
+        )
+        return False
+    if lag is not None and lag.total_seconds() > settings.REPLICA_MAX_LAG:
+        logger.warning(
+            "read replica %d s behind (more than %d s), reads stay on the primary",
+            lag.total_seconds(),
+            settings.REPLICA_MAX_LAG,
+        )
+        return False
+    return True
+
+
 @contextmanager
 def replica_reads() -> Iterator[None]:
-    """Send the ORM's reads (and ``read_alias()``'s raw ones) to the replica, if there is one."""
-    token = _reading.set(True)
+    """Send the ORM's reads (and ``read_alias()``'s raw ones) to the replica, if there is one
+    and it is fit to read (``health``). When a database could not be reached inside the block,
+    the next request checks the replica again before it reads there."""
+    on_replica = replica_configured() and health.usable_now()
+    token = _reading.set(on_replica)
     try:
         yield
+    except DatabaseError as exc:
+        if on_replica and is_database_unavailable(exc):
+            health.forget()  # the replica, or the primary: the next request asks the replica
+        raise
     finally:
         _reading.reset(token)
 

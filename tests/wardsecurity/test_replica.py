@@ -18,11 +18,13 @@ from households.models import Household, Ward
 from reports.statistics import rollup
 from reports.statistics import selectors as stats_selectors
 from tests import factories as f
+from wardsecurity import replica as replica_module
 from wardsecurity.models import ExportJob
 from wardsecurity.portal.export_jobs import export_job_run
 from wardsecurity.replica import (
     REPLICA,
     ReplicaRouter,
+    health,
     lag_text,
     read_alias,
     replica_lag,
@@ -36,6 +38,29 @@ MARCH = {"scope": "all", "period": "month:2024-03", "calendar": "civil"}
 @pytest.fixture
 def replica(settings):
     settings.REPLICA_READS = True
+    health.forget()
+    yield
+    health.forget()
+
+
+@pytest.fixture
+def replica_down(monkeypatch):
+    """The replica refuses connections, as a stopped standby does."""
+    import psycopg
+
+    def refuse(*args, **kwargs):
+        raise psycopg.OperationalError('connection to server on socket "/run/x" failed')
+
+    connections[REPLICA].close()
+    monkeypatch.setattr(connections[REPLICA], "get_new_connection", refuse)
+    yield
+    monkeypatch.undo()
+    connections[REPLICA].close()
+
+
+def lag_checks(queries):
+    """The replica's own fitness checks (``replica.health``) among ``queries``."""
+    return [q for q in queries if q["sql"] == f"SELECT {replica_module.LAG_SQL}"]
 
 
 @pytest.fixture
@@ -184,3 +209,93 @@ def test_the_lag_is_told_in_seconds_then_minutes(seconds, vietnamese, english):
     with translation.override("en"):
         assert english in lag_text(lag)
     assert lag_text(None) == ""
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_an_unreachable_replica_leaves_the_figures_on_the_primary(
+    client, viewer_all, figures, replica, replica_down
+):
+    client.force_login(viewer_all)
+    with CaptureQueriesContext(connections["default"]) as on_primary:
+        answer = client.get("/api/v1/stats/", MARCH)
+        page = client.get("/dashboard/", MARCH)
+    assert answer.status_code == 200 and page.status_code == 200
+    assert answer.json()["metrics"]["incidents"]["value"] == 2
+    assert sql_on(on_primary, "reports_statmonth")
+    body = page.content.decode()
+    assert re.search(r"Số liệu tính đến", body) and "bản sao" not in body
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_the_replica_is_used_again_once_it_answers(
+    client, viewer_all, figures, replica, settings, monkeypatch
+):
+    client.force_login(viewer_all)
+    connections[REPLICA].close()
+    real = connections[REPLICA].get_new_connection
+    down = {"now": True}
+
+    def flaky(*args, **kwargs):
+        if down["now"]:
+            raise __import__("psycopg").OperationalError("connection refused")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(connections[REPLICA], "get_new_connection", flaky)
+    assert client.get("/dashboard/", MARCH).status_code == 200  # on the primary
+    down["now"] = False
+    # An unfit replica is asked again only after six times the interval.
+    with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+        client.get("/dashboard/", MARCH)
+    assert not on_replica
+    settings.REPLICA_CHECK_SECONDS = 0
+    with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+        assert client.get("/dashboard/", MARCH).status_code == 200
+    assert lag_checks(on_replica) and sql_on(on_replica, "reports_statmonth")
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+@pytest.mark.parametrize(("lag", "on_replica"), [(300, True), (301, False)])
+def test_a_replica_further_behind_than_the_limit_is_not_read(
+    client, viewer_all, figures, replica, settings, monkeypatch, lag, on_replica
+):
+    settings.REPLICA_MAX_LAG = 300
+    monkeypatch.setattr(replica_module, "LAG_SQL", f"interval '{lag} seconds'")
+    client.force_login(viewer_all)
+    with CaptureQueriesContext(connections[REPLICA]) as replica_queries:
+        answer = client.get("/api/v1/stats/", MARCH)
+    assert answer.status_code == 200
+    assert answer.json()["metrics"]["incidents"]["value"] == 2
+    assert lag_checks(replica_queries)
+    assert bool(sql_on(replica_queries, "reports_statmonth")) is on_replica
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_the_replica_is_checked_once_an_interval_not_on_every_request(
+    client, viewer_all, figures, replica
+):
+    client.force_login(viewer_all)
+    with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+        for _ in range(3):
+            assert client.get("/dashboard/", MARCH).status_code == 200
+    assert len(lag_checks(on_replica)) == 1
+    assert len(sql_on(on_replica, "reports_statmonth")) >= 3
+
+
+@pytest.mark.django_db(databases=BOTH)
+def test_a_database_error_inside_the_reads_has_the_replica_checked_again(replica):
+    import psycopg
+    from django.db import OperationalError
+
+    with replica_reads():
+        assert read_alias() == REPLICA
+    with pytest.raises(OperationalError), replica_reads():
+        raise OperationalError("server closed the connection") from psycopg.OperationalError()
+    with CaptureQueriesContext(connections[REPLICA]) as on_replica, replica_reads():
+        assert read_alias() == REPLICA
+    assert len(lag_checks(on_replica)) == 1
+    # Any other error leaves the last check standing.
+    with pytest.raises(ValueError), replica_reads():
+        raise ValueError("a bug")
+    with CaptureQueriesContext(connections[REPLICA]) as on_replica, replica_reads():
+        pass
+    assert not lag_checks(on_replica)

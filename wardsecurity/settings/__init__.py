@@ -133,9 +133,17 @@ if DATABASE_REPLICA_URL:
         DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
     )
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # An unreachable replica costs a request at most this long before its reads go to the
+    # primary (wardsecurity.replica.health), not the operating system's TCP timeout.
+    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 3)
 # Whether replica_reads() sends reads to the "replica" database (the test profile declares the
 # database as a mirror of the test database, and its tests turn this on).
 REPLICA_READS = bool(DATABASE_REPLICA_URL)
+# Reads go to the replica only while it is at most this many seconds behind the primary, and
+# each process asks it how far behind it is at most every REPLICA_CHECK_SECONDS (every six times
+# that while it is unfit); docs/deployment.md, section 5.
+REPLICA_MAX_LAG = max(0, int(os.environ.get("DATABASE_REPLICA_MAX_LAG", "300")))
+REPLICA_CHECK_SECONDS = 5.0
 DATABASE_ROUTERS = ["wardsecurity.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "wardsecurity.User"
