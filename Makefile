@@ -8,7 +8,7 @@ MANAGE  := $(PY) manage.py
 STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
-PYTEST_ARGS ?= -n 2  # both cores; `make test PYTEST_ARGS=` runs serially
+PYTEST_ARGS ?= -n 2 --dist loadgroup  # both cores (a module marked xdist_group stays on one); `make test PYTEST_ARGS=` runs serially
 
 .PHONY: help install run test lint format worker messages schema bench clean-data
 
