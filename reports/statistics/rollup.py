@@ -683,20 +683,33 @@ def _insert_part(snapshot: str, sources: Sequence[Source]) -> None:
         _insert_all_days(cursor, DAY_TABLE + NEW, sources)
 
 
-def _build_months(cursor: CursorWrapper, horizon: dt.date) -> None:
+def _build_months(
+    cursor: CursorWrapper, horizon: dt.date, share: tuple[int, int] | None = None
+) -> None:
     """StatMonth of the new tables from their day rows: every series of a ward (the new
     StatSeries), dense from the ward's first month up to ``horizon``, with its month's change
     and its running total. The grid of months and the day rows are added up in one aggregate,
     so each day row finds its month without a join (a join of the grid with the months' sums,
-    merged on two of its three keys, compared 7 million pairs at 100,000 households)."""
+    merged on two of its three keys, compared 7 million pairs at 100,000 households).
+
+    ``share`` = (shares, share): only the series whose ward and metric hash to ``share`` of
+    ``shares``. A series' months depend on its own day rows and on its ward's first month, read
+    from the whole StatSeries, so the shares' rows are together the whole table's, each once."""
+    params: dict[str, dt.date | int] = {"horizon": horizon}
+    day_share = series_share = ""
+    if share is not None:
+        params["shares"], params["share"] = share
+        day_share = f" WHERE {_SHARE_OF.format(row='d')}"
+        series_share = f" WHERE {_SHARE_OF.format(row='s')}"
     cursor.execute(
         f"""
         INSERT INTO {MONTH_TABLE}{NEW} (ward_id, metric, month, delta, closing)
         SELECT ward_id, metric, month, SUM(delta),
                SUM(SUM(delta)) OVER (PARTITION BY ward_id, metric ORDER BY month)
         FROM (
-            SELECT ward_id, metric, date_trunc('month', day)::date AS month, value AS delta
-            FROM {DAY_TABLE}{NEW}
+            SELECT d.ward_id, d.metric, date_trunc('month', d.day)::date AS month,
+                   d.value AS delta
+            FROM {DAY_TABLE}{NEW} d{day_share}
             UNION ALL
             SELECT s.ward_id, s.metric, g::date, 0
             FROM {SERIES_TABLE}{NEW} s
@@ -706,12 +719,25 @@ def _build_months(cursor: CursorWrapper, horizon: dt.date) -> None:
             ) w ON w.ward_id = s.ward_id
             CROSS JOIN LATERAL generate_series(
                 w.first_month, %(horizon)s::date, interval '1 month'
-            ) AS g
+            ) AS g{series_share}
         ) AS rows
         GROUP BY 1, 2, 3
         """,
-        {"horizon": horizon},
+        params,
     )
+
+
+# The share of a (ward, metric) series among %(shares)s (``_build_months``).
+_SHARE_OF = (
+    "mod(abs(hashtext({row}.metric || ' ' || {row}.ward_id)::bigint), %(shares)s) = %(share)s"
+)
+
+
+def _months_share(horizon: dt.date, share: tuple[int, int]) -> None:
+    """One share of the new months, in a transaction of its own on this thread's connection."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _set_work_mem(cursor)
+        _build_months(cursor, horizon, share)
 
 
 class _Steps:
@@ -766,14 +792,15 @@ def _build_days(on_snapshot: Callable[[], None] | None, count: int) -> dt.date |
     return state
 
 
-def _build_rest(state: dt.date | None) -> dt.date:
-    """The new series, months and indexes from the new day rows, in one transaction; the
-    months' horizon.
+def _build_rest(state: dt.date | None, count: int) -> dt.date:
+    """The new series, months and indexes from the new day rows; the months' horizon.
 
-    One connection: building the day table's indexes already takes PostgreSQL's parallel
-    maintenance workers, and the months built beside them on a second connection made the step
-    no faster on a 2-core server (300,000 households: 8.5–9.0 s beside each other against
-    8.4–8.6 s one after the other; 10.4 s with the index build held to one worker)."""
+    The series first, committed; then the months in ``count`` shares (``_build_months``) on as
+    many connections at once (2.1 s of a 9 s rebuild on one at 300,000 households); then the
+    indexes, on one connection: building the day table's indexes already takes PostgreSQL's
+    parallel maintenance workers, and the months built beside them on a second connection made
+    the step no faster on a 2-core server (8.5–9.0 s beside each other against 8.4–8.6 s one
+    after the other; 10.4 s with the index build held to one worker)."""
     with transaction.atomic(), connection.cursor() as cursor:
         _set_work_mem(cursor)
         cursor.execute(
@@ -787,7 +814,12 @@ def _build_rest(state: dt.date | None) -> dt.date:
             horizon = max(horizon, _month(latest))
         if state is not None:
             horizon = max(horizon, state)
-        _build_months(cursor, horizon)
+        if count < 2:
+            _build_months(cursor, horizon)
+    if count > 1:
+        _together([partial(_months_share, horizon, (count, share)) for share in range(count)])
+    with transaction.atomic(), connection.cursor() as cursor:
+        _set_work_mem(cursor)
         for table in ROLLUP_TABLES:
             _create_indexes(cursor, table)
     return horizon
@@ -910,7 +942,7 @@ def _rebuild_swap(
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 state = _build_days(on_snapshot, count)
         steps.done("day rows")
-        horizon = _build_rest(state)
+        horizon = _build_rest(state, count)
         steps.done("series, months and indexes")
         if not connection.in_atomic_block:
             # Their visibility map (index-only reads) and planner statistics, before any

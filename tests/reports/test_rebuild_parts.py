@@ -1,7 +1,8 @@
 """A full rebuild computes its day rows on several connections that share one snapshot (issue
 18, item 6): the parts cover every source once, the rollup is the one a single connection
 builds, a change made after the snapshot reaches no part before the swap, and a part that
-fails leaves the live rollup as it was and no new table behind."""
+fails leaves the live rollup as it was and no new table behind. Its months are computed in
+shares on as many connections: the shares are the whole months table, each row once."""
 
 import itertools
 import threading
@@ -50,24 +51,35 @@ def build_every_kind(setup, start=0):
             world.build(kind, i % 3, 100 + start + i, 30 if i % 2 else None, i)
 
 
-@pytest.fixture
-def parts_seen(monkeypatch):
-    """The database sessions that computed a part on another connection."""
+def spy_on(monkeypatch, name, describe):
+    """[(database session, thread, ``describe(*args)``)] of each call of ``rollup.<name>``."""
     seen = []
-    original = rollup._insert_part
+    original = getattr(rollup, name)
 
-    def spy(snapshot, sources):
+    def spy(*args):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
-            seen.append((cursor.fetchone()[0], threading.current_thread().name, len(sources)))
-        original(snapshot, sources)
+            seen.append((cursor.fetchone()[0], threading.current_thread().name, describe(*args)))
+        original(*args)
 
-    monkeypatch.setattr(rollup, "_insert_part", spy)
+    monkeypatch.setattr(rollup, name, spy)
     return seen
 
 
+@pytest.fixture
+def parts_seen(monkeypatch):
+    """The database sessions that computed a part on another connection (and its size)."""
+    return spy_on(monkeypatch, "_insert_part", lambda snapshot, sources: len(sources))
+
+
+@pytest.fixture
+def months_seen(monkeypatch):
+    """The database sessions that computed a share of the months (and which share)."""
+    return spy_on(monkeypatch, "_months_share", lambda horizon, share: share)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_rebuild_on_two_connections_equals_one_on_one(world_setup, parts_seen):  # noqa: F811
+def test_a_rebuild_on_two_connections_equals_one_on_one(world_setup, parts_seen, months_seen):  # noqa: F811
     build_every_kind(world_setup)
     rollup.process_dirty()
     incremental = rollup_tables()
@@ -76,7 +88,7 @@ def test_a_rebuild_on_two_connections_equals_one_on_one(world_setup, parts_seen)
 
     with override_settings(ROLLUP_REBUILD_CONNECTIONS=1):
         rollup.rebuild()
-    assert parts_seen == []
+    assert parts_seen == [] and months_seen == []
     one = rollup_tables()
 
     with override_settings(ROLLUP_REBUILD_CONNECTIONS=2):
@@ -87,6 +99,11 @@ def test_a_rebuild_on_two_connections_equals_one_on_one(world_setup, parts_seen)
     assert len(parts_seen) == 1
     pid, thread, sources = parts_seen[0]
     assert pid != own and thread == "rollup-rebuild-1" and 0 < sources < len(SOURCES)
+    assert sorted((thread, share) for _pid, thread, share in months_seen) == [
+        ("MainThread", (2, 0)),
+        ("rollup-rebuild-1", (2, 1)),
+    ]
+    assert {pid for pid, thread, _share in months_seen if thread != "MainThread"} != {own}
     assert rollup_tables() == one == incremental
     assert leftover_tables() == []
 
@@ -143,4 +160,68 @@ def test_a_part_that_fails_leaves_the_live_rollup_and_no_new_table(world_setup, 
     # The next rebuild runs (the rebuild's lock was given back).
     with override_settings(ROLLUP_REBUILD_CONNECTIONS=2):
         rollup.rebuild()
+    assert rollup_tables() == live
+
+
+MONTH_COLUMNS = "ward_id, metric, month, delta, closing"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("shares", [2, 3, 7])
+def test_the_months_shares_are_the_whole_months_each_row_once(world_setup, shares):  # noqa: F811
+    build_every_kind(world_setup)
+    rollup.process_dirty()
+    select = f"SELECT {MONTH_COLUMNS} FROM reports_statmonth_new ORDER BY 1, 2, 3"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT horizon FROM reports_rollupstate WHERE id = 1")
+        horizon = cursor.fetchone()[0]
+        # The live day rows and series as a rebuild's new tables; the months built whole, then
+        # in shares.
+        for table in rollup.ROLLUP_TABLES:
+            cursor.execute(
+                f"CREATE TEMP TABLE {table}_new (LIKE {table} INCLUDING ALL EXCLUDING INDEXES)"
+            )
+        cursor.execute("INSERT INTO reports_statday_new SELECT * FROM reports_statday")
+        cursor.execute("INSERT INTO reports_statseries_new SELECT * FROM reports_statseries")
+        rollup._build_months(cursor, horizon)
+        cursor.execute(select)
+        whole = cursor.fetchall()
+        cursor.execute("TRUNCATE reports_statmonth_new")
+        seen = []
+        for share in range(shares):
+            rollup._build_months(cursor, horizon, (shares, share))
+            cursor.execute(select)
+            seen.append(cursor.fetchall())
+            cursor.execute("TRUNCATE reports_statmonth_new")
+    assert len(whole) > 100
+    assert sum(map(len, seen)) == len(whole)
+    assert sorted(row for rows in seen for row in rows) == whole
+    assert sum(1 for rows in seen if rows) >= 2, [len(rows) for rows in seen]
+    # A series (ward, metric) is in one share, all its months together.
+    series = [{(ward, metric) for ward, metric, *_rest in rows} for rows in seen]
+    for one, other in itertools.combinations(series, 2):
+        assert not one & other
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_months_share_that_fails_leaves_the_live_rollup_and_no_new_table(
+    world_setup,  # noqa: F811
+    monkeypatch,
+):
+    build_every_kind(world_setup)
+    rollup.process_dirty()
+    live = rollup_tables()
+    original = rollup._months_share
+
+    def failing(horizon, share):
+        if share[1] == 1:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT 1 / 0")
+        original(horizon, share)
+
+    monkeypatch.setattr(rollup, "_months_share", failing)
+    with override_settings(ROLLUP_REBUILD_CONNECTIONS=2), pytest.raises(Exception) as failed:
+        rollup.rebuild()
+    assert "division by zero" in str(failed.value)
+    assert leftover_tables() == []
     assert rollup_tables() == live

@@ -292,9 +292,10 @@ CELERY_TASK_ROUTES = {
     "wardsecurity.run_export_job": {"queue": "documents"},
 }
 
-# A full rebuild of the statistics (reports.statistics.rollup) computes its day rows, then
-# builds its months and indexes, on this many database connections at once (issue 18): about
-# the database server's cores that a rebuild may take from the readers. 1 builds on one.
+# A full rebuild of the statistics (reports.statistics.rollup) computes its day rows, then its
+# months, on this many database connections at once (its indexes on one, with PostgreSQL's
+# parallel workers; issue 18): about the database server's cores that a rebuild may take from
+# the readers. 1 builds on one.
 ROLLUP_REBUILD_CONNECTIONS = max(1, int(os.environ.get("ROLLUP_REBUILD_CONNECTIONS", "2")))
 
 # Lists (issue 12): counted exactly up to API_EXACT_COUNT_LIMIT rows by one bounded count; past
