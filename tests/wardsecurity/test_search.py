@@ -1,6 +1,7 @@
 """List search: accent-insensitive, literal, served by the trigram indexes on ``ws_fold`` and,
 for households, the side table of stored ``ws_fold_suffixes`` that triggers keep current."""
 
+import importlib
 import re
 import unicodedata
 
@@ -549,6 +550,50 @@ def test_the_index_and_the_query_fold_alike():
     half = "" if half_has_space else "'1/2':* & "
     assert query == f"'DO':* & 'U':* & {half}'O''N':* & 'A\\\\B':*"
     assert nothing is None
+
+
+# Text on which two ways of splitting words could differ: every ASCII white space alone and in
+# runs, at the ends, other spaces, NULLs, empty texts, marks, quotes, backslashes, "½".
+AWKWARD = [
+    ["Nguyễn Văn  Tâm", None, "Tổ 3\tkhu phố\n2"],
+    ["\t\n\r\f\v a", " ", ""],
+    ["a\x0bb\x0cc\rd", "  x  ", "\u00a0y\u2003z"],
+    ["½ ¼", "o'n", "a\\b 12/3"],
+    ["\u0301", "e\u0301", "ĐĂ-Ơ_Ư%"],
+    [None, None, None],
+    ["HK-0042", "Lê", "Số 12/3 đường Nguyễn Trãi, phường Bến Thành"],
+]
+
+
+def test_the_faster_suffixes_are_the_first_definitions_vectors(ward_a):
+    """wardsecurity 0011 rewrote ``ws_fold_suffixes`` for speed: on awkward text and on real
+    households it gives what 0010's definition gave."""
+    first = importlib.import_module("wardsecurity.migrations.0010_search_words").CREATE_WORDS
+    first = first.split("CREATE OR REPLACE FUNCTION public.ws_fold_words_query")[0]
+    first = first.replace("public.ws_fold_suffixes(", "pg_temp.first_suffixes(")
+    group = ResidentialGroupFactory(ward=ward_a)
+    for _ in range(30):
+        HouseholdFactory(ward=ward_a, group=group)
+    with connection.cursor() as cursor:
+        cursor.execute(first)
+        rows = []
+        for texts in AWKWARD:
+            cursor.execute(
+                "SELECT public.ws_fold_suffixes(%s::text[]), pg_temp.first_suffixes(%s::text[])",
+                [texts, texts],
+            )
+            rows.append((texts, *cursor.fetchone()))
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE public.ws_fold_suffixes(t)"
+            " IS DISTINCT FROM pg_temp.first_suffixes(t)) FROM (SELECT ARRAY[code::text,"
+            " head_name::text, address::text] t FROM households_household) h"
+        )
+        households, differ = cursor.fetchone()
+    assert len(rows) == len(AWKWARD)
+    for text, new, old in rows:
+        assert new == old, text
+    assert rows[1][1] == "'A'", rows[1]  # every white space splits, none is kept
+    assert (households, differ) == (30, 0)
 
 
 def test_a_viewer_without_personal_data_never_searches_through_the_word_index(
