@@ -91,6 +91,12 @@ def read(client: Client) -> dict:
     }
 
 
+def caught_up() -> None:
+    """Wait until the standby has replayed all the primary has written so far."""
+    lsn = primary_lsn()
+    wait_for(lambda: standby_has("replay", lsn), f"the standby to replay up to {lsn}")
+
+
 def incident(ward) -> None:
     f.IncidentFactory(ward=ward, occurred_at=timezone.make_aware(dt.datetime(2024, 3, 3, 10)))
     rollup.process_dirty(wait=True)
@@ -111,7 +117,8 @@ def main() -> None:
     wait_for(lambda: standby_has("replay", lsn), "the standby to replay the first incident")
 
     client = Client(HTTP_HOST="localhost")
-    client.force_login(viewer)
+    client.force_login(viewer)  # a write on the primary (the session)
+    caught_up()
     seen["caught_up"] = read(client)
 
     on_standby("SELECT pg_wal_replay_pause()")
@@ -124,7 +131,7 @@ def main() -> None:
     seen["received_not_replayed"] = not standby_has("replay", lsn)
 
     on_standby("SELECT pg_wal_replay_resume()")
-    wait_for(lambda: standby_has("replay", lsn), "the standby to replay the second incident")
+    caught_up()
     seen["resumed"] = read(client)
 
     job = ExportJob.objects.create(
