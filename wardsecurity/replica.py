@@ -39,11 +39,13 @@ DEFAULT = "default"
 
 # The lag of the database it runs on: NULL on a primary, zero on a standby that has replayed all
 # it received (an idle primary sends nothing, and the last replayed transaction may be old),
-# else the time since the last transaction it replayed.
+# else the time since the last transaction it replayed, or, when it has replayed none since it
+# started, the time since it started (its data is older than that: at least that far behind).
 LAG_SQL = (
     "CASE WHEN NOT pg_is_in_recovery() THEN NULL"
     " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN interval '0'"
-    " ELSE greatest(now() - pg_last_xact_replay_timestamp(), interval '0') END"
+    " ELSE greatest(now() - COALESCE(pg_last_xact_replay_timestamp(),"
+    " pg_postmaster_start_time()), interval '0') END"
 )
 
 _reading: ContextVar[bool] = ContextVar("replica_reads", default=False)

@@ -48,6 +48,14 @@ class Pair:
     standby_owner: str = ""
     standby_data: Path | None = None
 
+    def quiet_primary(self) -> None:
+        """No autovacuum on the primary: it writes only what the test writes."""
+        import psycopg
+
+        with psycopg.connect(self.primary_owner, autocommit=True) as primary:
+            primary.execute("ALTER SYSTEM SET autovacuum = off")
+            primary.execute("SELECT pg_reload_conf()")
+
     def start_standby(self) -> None:
         """Copy the primary as it is now into a standby and start it (``pg_basebackup -R``)."""
         data = self.folder / "standby"

@@ -4,7 +4,8 @@ process of its own, with ``DATABASE_URL``/``DATABASE_OWNER_URL`` naming the prim
 standby's owner (who may pause its replay). Prints one JSON object of what it saw; the test
 judges it.
 
-Steps: one incident in March 2024, the rollup processed, the standby caught up, the statistics
+Steps: the fresh standby paused and sent a write before it replayed any transaction; one
+incident in March 2024, the rollup processed, the standby caught up, the statistics
 API and the dashboard read; the standby's replay paused, a second incident written and processed
 on the primary, read again (the standby is behind, and says so); the replay resumed and read
 again; an export run by the worker; a write sent to the standby; then the standby stopped and
@@ -36,7 +37,7 @@ from tests import factories as f  # noqa: E402
 from tests.wardsecurity.standby_pair import stop_server, wait_for  # noqa: E402
 from wardsecurity.models import ExportJob, User  # noqa: E402
 from wardsecurity.portal.export_jobs import export_job_run  # noqa: E402
-from wardsecurity.replica import REPLICA, health  # noqa: E402
+from wardsecurity.replica import REPLICA, health, replica_lag  # noqa: E402
 
 MARCH = {"scope": "all", "period": "month:2024-03", "calendar": "civil"}
 AS_OF_LINE = re.compile(r"Số liệu tính đến[^<]*")
@@ -102,8 +103,27 @@ def incident(ward) -> None:
     rollup.process_dirty(wait=True)
 
 
+def fresh_standby_behind(seen: dict) -> None:
+    """The standby has replayed no transaction since it started (the primary's autovacuum is
+    off, nothing has been written since the copy): paused, then sent a write, it is behind."""
+    with psycopg.connect(os.environ["STANDBY_OWNER_URL"], autocommit=True) as standby:
+        row = standby.execute("SELECT pg_last_xact_replay_timestamp() IS NULL").fetchone()
+    seen["fresh_replayed_nothing"] = bool(row and row[0])
+    on_standby("SELECT pg_wal_replay_pause()")
+    wait_for(lambda: _paused(), "the standby's replay to pause")
+    f.ProvinceFactory()
+    lsn = primary_lsn()
+    wait_for(lambda: standby_has("receive", lsn), "the standby to receive the first write")
+    time.sleep(2.5)
+    lag = replica_lag(REPLICA)
+    seen["fresh_lag"] = None if lag is None else lag.total_seconds()
+    on_standby("SELECT pg_wal_replay_resume()")
+    caught_up()
+
+
 def main() -> None:
     seen: dict = {}
+    fresh_standby_behind(seen)
     ward = f.WardFactory(province=f.ProvinceFactory())
     viewer = f.UserFactory(
         role=User.Role.STEERING_VIEWER, scope_kind=User.ScopeKind.ALL, scope_ward=None

@@ -62,6 +62,7 @@ def seen():
             "DATABASE_OWNER_URL": pair.primary_owner,
         }
         _run(["manage.py", "migrate", "-v0"], _environment(**primary), timeout=600)
+        pair.quiet_primary()
         pair.start_standby()
         env = _environment(
             **primary,
@@ -80,6 +81,13 @@ def _lag(read: dict) -> int:
     found = LAG_LINE.search(read["as_of_line"])
     assert found, read["as_of_line"]
     return int(found[1])
+
+
+def test_a_standby_that_replayed_nothing_yet_counts_its_lag_from_its_start(seen):
+    """Behind before it replayed any transaction, the standby has no replay time to count
+    from; its lag is at least the time since it started, not zero."""
+    assert seen["fresh_replayed_nothing"]
+    assert seen["fresh_lag"] is not None and seen["fresh_lag"] >= 2
 
 
 def test_a_caught_up_standby_serves_the_figures_with_no_lag(seen):
