@@ -24,7 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -100,6 +100,10 @@ def _replica_fit() -> bool:
         logger.warning(
             "read replica unreachable, reads stay on the primary: %s", type(exc).__name__
         )
+        # A broken connection stays broken (a worker or a thread has no request to close it):
+        # the next check connects anew.
+        with suppress(DatabaseError):
+            connections[REPLICA].close()
         return False
     if lag is not None and lag.total_seconds() > settings.REPLICA_MAX_LAG:
         logger.warning(

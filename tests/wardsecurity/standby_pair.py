@@ -76,14 +76,7 @@ class Pair:
             ],
             self.user,
         )
-        _run(
-            [
-                _bin("pg_ctl"),
-                *("-D", str(data), "-w", "-t", str(int(WAIT))),
-                *("-o", '-h ""', "-o", f"-k {sockets}", "-l", str(data / "log"), "start"),
-            ],
-            self.user,
-        )
+        start_server(data, sockets, self.user)
         self.standby_data = data
         self.standby_app = f"postgresql://{APP_ROLE}@/{DATABASE}?host={sockets}"
         self.standby_owner = f"postgresql://{OWNER_ROLE}@/{DATABASE}?host={sockets}"
@@ -93,6 +86,18 @@ class Pair:
             if data is not None:
                 stop_server(data, self.user)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start_server(data: Path | str, sockets: Path | str, user: str | None) -> None:
+    """Start the server of the data folder ``data``, listening on a socket in ``sockets``."""
+    _run(
+        [
+            _bin("pg_ctl"),
+            *("-D", str(data), "-w", "-t", str(int(WAIT))),
+            *("-o", '-h ""', "-o", f"-k {sockets}", "-l", str(Path(data) / "log"), "start"),
+        ],
+        user,
+    )
 
 
 def stop_server(data: Path | str, user: str | None) -> None:

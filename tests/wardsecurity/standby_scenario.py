@@ -9,7 +9,8 @@ incident in March 2024, the rollup processed, the standby caught up, the statist
 API and the dashboard read; the standby's replay paused, a second incident written and processed
 on the primary, read again (the standby is behind, and says so); the replay resumed and read
 again; an export run by the worker; a write sent to the standby; then the standby stopped and
-read twice (``STANDBY_DATA`` and ``STANDBY_USER`` say how to stop it).
+read twice, and started again (``STANDBY_DATA``, ``STANDBY_SOCKETS`` and ``STANDBY_USER`` say
+how).
 """
 
 import datetime as dt
@@ -34,7 +35,7 @@ from django.utils import timezone  # noqa: E402
 from households.models import Household  # noqa: E402
 from reports.statistics import rollup  # noqa: E402
 from tests import factories as f  # noqa: E402
-from tests.wardsecurity.standby_pair import stop_server, wait_for  # noqa: E402
+from tests.wardsecurity.standby_pair import start_server, stop_server, wait_for  # noqa: E402
 from wardsecurity.models import ExportJob, User  # noqa: E402
 from wardsecurity.portal.export_jobs import export_job_run  # noqa: E402
 from wardsecurity.replica import REPLICA, health, replica_lag  # noqa: E402
@@ -186,6 +187,17 @@ def main() -> None:
     client.raise_request_exception = False
     seen["first_after_stop"] = client.get("/api/v1/stats/", MARCH).status_code
     seen["stopped"] = read(client)
+
+    # Started again: once its next check is due, this process reads the standby again (on a
+    # new connection: the one the stop broke is not reused).
+    start_server(
+        os.environ["STANDBY_DATA"],
+        os.environ["STANDBY_SOCKETS"],
+        os.environ.get("STANDBY_USER") or None,
+    )
+    caught_up()
+    settings.REPLICA_CHECK_SECONDS = 0
+    seen["restarted"] = read(client)
     json.dump(seen, sys.stdout)
 
 

@@ -69,6 +69,7 @@ def seen():
             DATABASE_REPLICA_URL=pair.standby_app,
             STANDBY_OWNER_URL=pair.standby_owner,
             STANDBY_DATA=str(pair.standby_data),
+            STANDBY_SOCKETS=str(pair.folder / "standby-socket"),
             STANDBY_USER=pair.user or "",
         )
         out = _run(["-m", "tests.wardsecurity.standby_scenario"], env, timeout=10 * WAIT)
@@ -139,3 +140,11 @@ def test_when_the_standby_goes_away_the_reads_go_back_to_the_primary(seen):
     assert read["incidents"] == 2  # the primary's figure
     assert read["statistics_reads_on_primary"] and not read["statistics_reads_on_replica"]
     assert read["as_of_line"] and "bản sao" not in read["as_of_line"]
+
+
+def test_a_standby_started_again_is_read_again(seen):
+    read = seen["restarted"]
+    assert (read["api_status"], read["page_status"]) == (200, 200)
+    assert read["incidents"] == 2
+    assert read["statistics_reads_on_replica"] and not read["statistics_reads_on_primary"]
+    assert _lag(read) == 0
