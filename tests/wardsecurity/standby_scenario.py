@@ -50,16 +50,24 @@ def primary_lsn() -> str:
         return cursor.fetchone()[0]
 
 
+def on_standby(sql: str, params: list | None = None):
+    """The first value ``sql`` answers on the standby, as its owner (who may pause its replay)."""
+    with psycopg.connect(os.environ["STANDBY_OWNER_URL"], autocommit=True) as standby:
+        row = standby.execute(sql, params).fetchone()
+    return row[0] if row else None
+
+
 def standby_has(column: str, lsn: str) -> bool:
     """The standby's ``pg_last_wal_{column}_lsn()`` has reached ``lsn``."""
-    with psycopg.connect(os.environ["STANDBY_OWNER_URL"], autocommit=True) as standby:
-        row = standby.execute(f"SELECT pg_last_wal_{column}_lsn() >= %s::pg_lsn", [lsn]).fetchone()
-    return bool(row and row[0])
+    return bool(on_standby(f"SELECT pg_last_wal_{column}_lsn() >= %s::pg_lsn", [lsn]))
 
 
-def on_standby(sql: str) -> None:
-    with psycopg.connect(os.environ["STANDBY_OWNER_URL"], autocommit=True) as standby:
-        standby.execute(sql)
+def pause_replay() -> None:
+    on_standby("SELECT pg_wal_replay_pause()")
+    wait_for(
+        lambda: on_standby("SELECT pg_get_wal_replay_pause_state()") == "paused",
+        "the standby's replay to pause",
+    )
 
 
 def read(client: Client) -> dict:
@@ -107,11 +115,8 @@ def incident(ward) -> None:
 def fresh_standby_behind(seen: dict) -> None:
     """The standby has replayed no transaction since it started (the primary's autovacuum is
     off, nothing has been written since the copy): paused, then sent a write, it is behind."""
-    with psycopg.connect(os.environ["STANDBY_OWNER_URL"], autocommit=True) as standby:
-        row = standby.execute("SELECT pg_last_xact_replay_timestamp() IS NULL").fetchone()
-    seen["fresh_replayed_nothing"] = bool(row and row[0])
-    on_standby("SELECT pg_wal_replay_pause()")
-    wait_for(lambda: _paused(), "the standby's replay to pause")
+    seen["fresh_replayed_nothing"] = on_standby("SELECT pg_last_xact_replay_timestamp() IS NULL")
+    pause_replay()
     f.ProvinceFactory()
     lsn = primary_lsn()
     wait_for(lambda: standby_has("receive", lsn), "the standby to receive the first write")
@@ -134,16 +139,13 @@ def main() -> None:
     for _ in range(3):
         f.HouseholdFactory(ward=ward, group=group)
     incident(ward)
-    lsn = primary_lsn()
-    wait_for(lambda: standby_has("replay", lsn), "the standby to replay the first incident")
 
     client = Client(HTTP_HOST="localhost")
     client.force_login(viewer)  # a write on the primary (the session)
     caught_up()
     seen["caught_up"] = read(client)
 
-    on_standby("SELECT pg_wal_replay_pause()")
-    wait_for(lambda: _paused(), "the standby's replay to pause")
+    pause_replay()
     incident(ward)
     lsn = primary_lsn()
     wait_for(lambda: standby_has("receive", lsn), "the standby to receive the second incident")
@@ -158,8 +160,7 @@ def main() -> None:
     job = ExportJob.objects.create(
         owner=officer, entity=Household._meta.label_lower, format="csv", language="vi"
     )
-    lsn = primary_lsn()
-    wait_for(lambda: standby_has("replay", lsn), "the standby to replay the export job")
+    caught_up()
     with CaptureQueriesContext(connections[REPLICA]) as on_replica:
         export_job_run(job_id=job.pk)
     job.refresh_from_db()
@@ -199,12 +200,6 @@ def main() -> None:
     settings.REPLICA_CHECK_SECONDS = 0
     seen["restarted"] = read(client)
     json.dump(seen, sys.stdout)
-
-
-def _paused() -> bool:
-    with psycopg.connect(os.environ["STANDBY_OWNER_URL"], autocommit=True) as standby:
-        row = standby.execute("SELECT pg_get_wal_replay_pause_state()").fetchone()
-    return bool(row and row[0] == "paused")
 
 
 if __name__ == "__main__":

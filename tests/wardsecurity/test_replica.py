@@ -8,9 +8,10 @@ there only where a test turns REPLICA_READS on, as DATABASE_REPLICA_URL does in 
 import datetime as dt
 import re
 
+import psycopg
 import pytest
 from django.core.cache import cache
-from django.db import connections, router
+from django.db import OperationalError, connections, router
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -45,15 +46,18 @@ def replica(settings):
 
 @pytest.fixture
 def replica_down(monkeypatch):
-    """The replica refuses connections, as a stopped standby does."""
-    import psycopg
+    """The replica refuses connections, as a stopped standby does, while ``["now"]`` is true."""
+    down = {"now": True}
+    real = connections[REPLICA].get_new_connection
 
-    def refuse(*args, **kwargs):
-        raise psycopg.OperationalError('connection to server on socket "/run/x" failed')
+    def refuse_while_down(*args, **kwargs):
+        if down["now"]:
+            raise psycopg.OperationalError('connection to server on socket "/run/x" failed')
+        return real(*args, **kwargs)
 
     connections[REPLICA].close()
-    monkeypatch.setattr(connections[REPLICA], "get_new_connection", refuse)
-    yield
+    monkeypatch.setattr(connections[REPLICA], "get_new_connection", refuse_while_down)
+    yield down
     monkeypatch.undo()
     connections[REPLICA].close()
 
@@ -228,21 +232,11 @@ def test_an_unreachable_replica_leaves_the_figures_on_the_primary(
 
 @pytest.mark.django_db(transaction=True, databases=BOTH)
 def test_the_replica_is_used_again_once_it_answers(
-    client, viewer_all, figures, replica, settings, monkeypatch
+    client, viewer_all, figures, replica, settings, replica_down
 ):
     client.force_login(viewer_all)
-    connections[REPLICA].close()
-    real = connections[REPLICA].get_new_connection
-    down = {"now": True}
-
-    def flaky(*args, **kwargs):
-        if down["now"]:
-            raise __import__("psycopg").OperationalError("connection refused")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(connections[REPLICA], "get_new_connection", flaky)
     assert client.get("/dashboard/", MARCH).status_code == 200  # on the primary
-    down["now"] = False
+    replica_down["now"] = False
     # An unfit replica is asked again only after six times the interval.
     with CaptureQueriesContext(connections[REPLICA]) as on_replica:
         client.get("/dashboard/", MARCH)
@@ -283,9 +277,6 @@ def test_the_replica_is_checked_once_an_interval_not_on_every_request(
 
 @pytest.mark.django_db(databases=BOTH)
 def test_a_database_error_inside_the_reads_has_the_replica_checked_again(replica):
-    import psycopg
-    from django.db import OperationalError
-
     with replica_reads():
         assert read_alias() == REPLICA
     with pytest.raises(OperationalError), replica_reads():
