@@ -9,7 +9,7 @@ August) and year Y from 15 December Y-1 to 14 December Y; the boundary day is
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -212,6 +212,20 @@ class Period:
             )
             result.append(clipped)
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+    def compared_months(self) -> list[tuple["Period", "Period"]]:
+        """Each of ``months()`` with what it is compared with: the same month a year earlier,
+        clipped to this period's same period. A whole month compares with the whole month (all
+        29 days of a February); the clipped first and last months of a range or a year to date
+        with the same days a year earlier — so the months' same periods tile the period's, and
+        a flow's figures a year earlier add up to the period's."""
+        earlier = self.same_period()
+        result = []
+        for month in self.months():
+            whole = _named("month", (month.year or 0) - 1, month.number, self.calendar)
+            start, end = max(whole.start, earlier.start), min(whole.end, earlier.end)
+            result.append((month, replace(whole, start=start, end=end)))
+        return result
 
     @property
     def span_label(self) -> str:

@@ -3,7 +3,6 @@
 Every figure is an entry of a ``stats_for`` answer, shown as it is: nothing is recomputed here.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -142,8 +141,11 @@ def tiles(metrics: dict) -> list[Tile]:
 
 
 def month_label(period: dict) -> str:
-    start = dt.date.fromisoformat(str(period["start"])[:10])
-    return f"{start:%m/%Y}"
+    """``05/2022``: the month of the period's calendar, from its spec (``month:2022-05``). Not
+    from its first day: a reporting month starts in the month before (15/04 for May), and a
+    range's first days would read as the month that follows them."""
+    year, month = period["spec"].removeprefix("month:").split("-")
+    return f"{month}/{year}"
 
 
 def trends(breakdown: list) -> dict:

@@ -482,7 +482,10 @@ def stats_for(
     previous = period.same_period() if compare else None
     spans = [(period, previous)]
     if by == "month":
-        spans += [(month, month.same_period() if compare else None) for month in period.months()]
+        if compare:
+            spans += period.compared_months()
+        else:
+            spans += [(month, None) for month in period.months()]
     dates: list[dt.date] = []
     for current, earlier in spans:
         for span in (current, earlier):

@@ -194,6 +194,7 @@ def read_trends(context) -> dict:
     """{month "mm/yyyy": {key: Shown}} of the trends table."""
     months = {}
     for row in context["trends"]["rows"]:
+        assert row["month"] not in months, f"two rows of the trends are named {row['month']}"
         months[row["month"]] = {
             key: Shown(shown_number(value), shown_number(previous))
             for key, (value, previous) in zip(TRENDS, row["cells"], strict=True)
@@ -214,7 +215,8 @@ def api(client, **params) -> dict:
 
 
 def month_name(period: dict) -> str:
-    year, month, _day = period["start"].split("-")
+    """The API's month of its calendar (``month:2022-05``) as a person names it: ``05/2022``."""
+    year, month = period["spec"].removeprefix("month:").split("-")
     return f"{month}/{year}"
 
 

@@ -214,6 +214,23 @@ def test_by_month(viewer_all, records):
     assert months[0][1]["value"] == 0
 
 
+def test_a_clipped_month_compares_with_the_same_days_a_year_earlier(viewer_all, records, ward_a):
+    """A year to 2 August 2023: its August is 1–2 August, compared with 1–2 August 2022 (one
+    incident), not all of August 2022 (four): the months' figures a year earlier add up to the
+    period's."""
+    IncidentFactory(ward=ward_a, occurred_at=at(dt.date(2022, 8, 1)))
+    rollup.process_dirty()
+    body = get(viewer_all, period="ytd:2023-08-02", by="month", metrics="incidents").json()
+    august = body["breakdown"][-1]
+    assert august["period"]["spec"] == "month:2023-08"
+    assert (august["period"]["start"], august["period"]["end"]) == ("2023-08-01", "2023-08-02")
+    assert august["metrics"]["incidents"] == {
+        "value": 5, "previous": 1, "change": 4, "change_pct": 400.0,
+    }  # fmt: skip
+    previous = [row["metrics"]["incidents"]["previous"] for row in body["breakdown"]]
+    assert sum(previous) == body["metrics"]["incidents"]["previous"] == 1
+
+
 def test_compare_none(viewer_all, records):
     body = get(viewer_all, period="year:2023", compare="none", metrics="incidents").json()
     assert body["compare"] is None

@@ -66,6 +66,31 @@ def test_fewer_incidents_is_said_to_be_better_in_words(client, officer_a, figure
     assert "Tổ dân phố Hòa Bình" in page  # the ward's groups (drill-down ward → group)
 
 
+def test_the_trends_name_each_month_of_its_calendar_once(client, officer_a, ward_a):
+    """In the reporting calendar May runs from 15 April to 14 May: its row is 05/2022, not
+    04/2022. A range from 3 May to 20 July has four rows, each named once: 05 (3–14 May), 06,
+    07 and 08 (15–20 July), each compared with the same days a year earlier."""
+    IncidentFactory(ward=ward_a, occurred_at=at(2022, 5, 4))
+    IncidentFactory(ward=ward_a, occurred_at=at(2021, 5, 10))  # 05/2021, within 3–14 May
+    IncidentFactory(ward=ward_a, occurred_at=at(2021, 4, 20))  # 05/2021, before 3 May
+    IncidentFactory(ward=ward_a, occurred_at=at(2021, 7, 18))  # 08/2021, within 15–20 July
+    IncidentFactory(ward=ward_a, occurred_at=at(2021, 8, 1))  # 08/2021, after 20 July
+    rollup.process_dirty()
+    client.force_login(officer_a)
+    period = {"period": "range:2022-05-03..2022-07-20", "calendar": "reporting"}
+    page = client.get(DASHBOARD, {"scope": f"ward:{ward_a.code}", **period})
+    assert page.status_code == 200
+    rows = page.context["trends"]["rows"]
+    incidents = [(row["month"], *row["cells"][0]) for row in rows]
+    assert incidents == [
+        ("05/2022", "1", "1"),
+        ("06/2022", "0", "0"),
+        ("07/2022", "0", "0"),
+        ("08/2022", "0", "1"),
+    ]
+    assert page.context["trends"]["labels"] == [month for month, _now, _before in incidents]
+
+
 def test_the_ward_ranking_drills_down_to_a_ward(client, viewer_city, figures, cluster_a):
     client.force_login(viewer_city)
     page = client.get(DASHBOARD, {"scope": f"cluster:{cluster_a.pk}", **MARCH}).content.decode()

@@ -49,7 +49,7 @@ from reports.statistics.metrics import METRICS, refresh_families
 from reports.statistics.selectors import stats_for
 from tests.factories import ResidentialGroupFactory, UserFactory, ensure_reporting_seeds
 from wardsecurity.models import User
-from wardsecurity.period_spec import REPORTING, month_of, parse_period
+from wardsecurity.period_spec import REPORTING, month_of, month_span, parse_period
 
 pytestmark = pytest.mark.django_db
 
@@ -918,11 +918,20 @@ def check_exact(setup, user, queries):
     scope, ward_ids = resolve(setup, scope_kind)
     period = make_period(*period_args)
     answer = stats_for(user=user, scope=scope, period=period, by="month")
+    previous = period.same_period()
     for row in answer["breakdown"]:
         start, end = (dt.date.fromisoformat(row["period"][k]) for k in ("start", "end"))
+        # A year earlier: the month of the year before, within the period's same period (the
+        # same days for a clipped month; all 29 days of a February for a whole one).
+        year, number = (int(part) for part in row["period"]["spec"][6:].split("-"))
+        whole = month_span(year - 1, number, period.calendar)
+        before = (max(whole[0], previous.start), min(whole[1], previous.end))
         for key in ("incidents", "residents", "weapons.explosive", "mediation_success_pct"):
+            figure = row["metrics"][key]
             expected = direct(key, ward_ids, start, end)
-            assert as_decimal(row["metrics"][key]["value"]) == as_decimal(expected), (key, start)
+            assert as_decimal(figure["value"]) == as_decimal(expected), (key, start)
+            expected = direct_previous(key, ward_ids, *before)
+            assert as_decimal(figure["previous"]) == as_decimal(expected), (key, before)
 
 
 def rollup_tables():

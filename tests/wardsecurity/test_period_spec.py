@@ -110,6 +110,76 @@ def test_months_of_a_reporting_range_are_clipped():
     ]
 
 
+def spans(pairs):
+    return [((m.start, m.end), (e.start, e.end)) for m, e in pairs]
+
+
+@pytest.mark.parametrize(
+    ("spec", "calendar", "expected"),
+    [
+        # A whole month is compared with the whole month; the clipped last one with its days.
+        ("ytd:2022-05-10", "civil", [
+            *(((D(2022, m, 1), month_span(2022, m)[1]), month_span(2021, m)) for m in (1, 2, 3, 4)),
+            ((D(2022, 5, 1), D(2022, 5, 10)), (D(2021, 5, 1), D(2021, 5, 10))),
+        ]),
+        # Reporting May runs 15 April – 14 May; a range from 3 May compares with 3–14 May.
+        ("range:2022-05-03..2022-07-20", "reporting", [
+            ((D(2022, 5, 3), D(2022, 5, 14)), (D(2021, 5, 3), D(2021, 5, 14))),
+            ((D(2022, 5, 15), D(2022, 6, 14)), (D(2021, 5, 15), D(2021, 6, 14))),
+            ((D(2022, 6, 15), D(2022, 7, 14)), (D(2021, 6, 15), D(2021, 7, 14))),
+            ((D(2022, 7, 15), D(2022, 7, 20)), (D(2021, 7, 15), D(2021, 7, 20))),
+        ]),
+        # All 29 days of February 2024 within a year to 10 March 2025; to 28 February 2025 the
+        # period is shifted date by date (to 28 February 2024), and so is its February.
+        ("ytd:2025-03-10", "civil", [
+            ((D(2025, 1, 1), D(2025, 1, 31)), (D(2024, 1, 1), D(2024, 1, 31))),
+            ((D(2025, 2, 1), D(2025, 2, 28)), (D(2024, 2, 1), D(2024, 2, 29))),
+            ((D(2025, 3, 1), D(2025, 3, 10)), (D(2024, 3, 1), D(2024, 3, 10))),
+        ]),
+        ("ytd:2025-02-28", "civil", [
+            ((D(2025, 1, 1), D(2025, 1, 31)), (D(2024, 1, 1), D(2024, 1, 31))),
+            ((D(2025, 2, 1), D(2025, 2, 28)), (D(2024, 2, 1), D(2024, 2, 28))),
+        ]),
+        ("range:2024-02-29..2024-03-02", "civil", [
+            ((D(2024, 2, 29), D(2024, 2, 29)), (D(2023, 2, 28), D(2023, 2, 28))),
+            ((D(2024, 3, 1), D(2024, 3, 2)), (D(2023, 3, 1), D(2023, 3, 2))),
+        ]),
+    ],
+)  # fmt: skip
+def test_each_month_is_compared_with_its_days_a_year_earlier(spec, calendar, expected):
+    pairs = parse_period(spec, calendar=calendar).compared_months()
+    assert spans(pairs) == expected
+    assert [earlier.calendar for _month, earlier in pairs] == [calendar] * len(expected)
+
+
+@given(
+    start=st.dates(min_value=D(1995, 1, 1), max_value=D(2095, 12, 31)),
+    days=st.integers(0, 800),
+    kind=st.sampled_from(["range", "ytd", "month", "quarter", "half", "year", "months"]),
+    calendar=st.sampled_from(["civil", "reporting"]),
+)
+def test_the_months_same_periods_tile_the_periods(start, days, kind, calendar):
+    """Without a gap or an overlap, from the same period's first day to its last."""
+    end = start + dt.timedelta(days=days)
+    spec = {
+        "range": f"range:{start}..{end}",
+        "ytd": f"ytd:{start}",
+        "month": f"month:{start:%Y-%m}",
+        "quarter": f"quarter:{start.year}-Q{1 + (start.month - 1) // 3}",
+        "half": f"half:{start.year}-H{1 + (start.month > 6)}",
+        "year": f"year:{start.year}",
+        "months": f"months:{start.year}:{start.month}",
+    }[kind]
+    period = parse_period(spec, calendar=calendar)
+    earlier = period.same_period()
+    pairs = period.compared_months()
+    assert [month for month, _earlier in pairs] == period.months()
+    assert pairs[0][1].start == earlier.start and pairs[-1][1].end == earlier.end
+    for (_m1, before), (_m2, after) in itertools.pairwise(pairs):
+        assert before.start <= before.end
+        assert after.start == before.end + dt.timedelta(days=1)
+
+
 def test_first_eight_months_have_eight_months():
     months = parse_period("months:2023:8").months()
     assert [m.number for m in months] == [1, 2, 3, 4, 5, 6, 7, 8]
