@@ -9,13 +9,13 @@ to another cluster) reaches cached answers within ``STATS_CACHE_SECONDS``.
 
 What is cached is the rendered JSON, in two pieces around ``as_of`` (issue 18, item 5): a
 repeated question costs the rollup's state (one query, read once for the whole request), the
-cache read and joining three byte strings — no serializer, no encoder.
+cache read and joining three byte strings — no serializer, no encoder. Each process keeps the
+answers it served last in front of the shared cache (``reports.api.answers``).
 """
 
 import hashlib
 import uuid
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -25,6 +25,7 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from reports.api.answers import Answer, answer_for
 from reports.api.serializers import StatsQuerySerializer, StatsSerializer
 from reports.statistics.selectors import (
     PAGE_SIZE_DEFAULT,
@@ -40,7 +41,6 @@ from wardsecurity.api.schema import error_responses
 from wardsecurity.period_spec import parse_period
 from wardsecurity.replica import replica_reads
 
-STATS_CACHE_SECONDS = 300
 _AS_OF = serializers.DateTimeField()
 
 
@@ -87,10 +87,9 @@ def _rendered(answer: dict) -> tuple[bytes, bytes]:
     return head, tail
 
 
-def _json_response(parts: tuple[bytes, bytes], rollup: RollupView) -> HttpResponse:
+def _json_response(answer: Answer, rollup: RollupView) -> HttpResponse:
     as_of = JSONRenderer().render(_AS_OF.to_representation(rollup.as_of))
-    head, tail = parts
-    return HttpResponse(head + as_of + tail, content_type="application/json")
+    return HttpResponse(answer.head + as_of + answer.tail, content_type="application/json")
 
 
 class StatsView(APIView):
@@ -121,11 +120,8 @@ class StatsView(APIView):
         with replica_reads():
             rollup = rollup_view()  # the one read of the rollup's state in this request
             key = _cache_key(request.user, request.query_params, rollup)
-            parts = cache.get(key)
-            if parts is None:
-                parts = _rendered(self.answer(request, rollup))
-                cache.set(key, parts, STATS_CACHE_SECONDS)
-            return _json_response(parts, rollup)
+            answer = answer_for(key, lambda: _rendered(self.answer(request, rollup)))
+            return _json_response(answer, rollup)
 
     def answer(self, request, rollup: RollupView) -> dict:
         """The question of the query string, checked, and its answer (``stats_for``)."""

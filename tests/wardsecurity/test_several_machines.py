@@ -5,8 +5,10 @@ with a temporary folder of its own (as if on three machines), share only this te
 database and Redis. Through them: an import uploaded on web 1, checked by the worker, committed
 from web 2 by the worker; an export asked for on web 1 (signed in there), written by the worker,
 downloaded on web 2 with the same session; a report document asked for on web 1, built by the
-worker, downloaded on web 2. Then the sign-in throttle counts attempts made on both web
-processes together (the cache is Redis), and no process left a file in its folders.
+worker, downloaded on web 2. An answer of the statistics kept by both web processes (each keeps
+a copy, reports.api.answers) gives way on both to the figure of an incident entered on web 2 and
+processed by the worker. Then the sign-in throttle counts attempts made on both web processes
+together (the cache is Redis), and no process left a file in its folders.
 
 Needs REDIS_URL (``.ci/run`` sets it when the machine's Redis answers); skipped with the reason
 otherwise. Every key this test makes in Redis carries a prefix of its own (REDIS_KEY_PREFIX).
@@ -32,6 +34,7 @@ from households.views import HOUSEHOLDS
 from imports.models import ImportBatch
 from tests import factories as f
 from tests.imports.helpers import HOUSEHOLD_HEADER, csv_bytes, household_lines
+from tests.incidents.test_api import incident_data
 from tests.wardsecurity.test_settings import current_database_url
 from wardsecurity.models import ExportJob, ReportJob, User
 
@@ -235,14 +238,14 @@ def first_refusal(webs, *, attempts: int) -> int | None:
 
 
 def test_two_web_processes_and_a_worker_share_only_the_database_and_redis(
-    machines, clerk_a, viewer_all, ward_a, ward_b
+    machines, clerk_a, officer_a, viewer_all, ward_a, ward_b
 ):
     web1, web2, _worker = machines
     f.ResidentialGroupFactory(ward=ward_a, name="Tổ dân phố 1")
     # The suite hashes with MD5 (fast), which the processes' settings do not accept: a hash they
     # do (PBKDF2, few iterations; the sign-in upgrades it).
     hashed = PBKDF2PasswordHasher().encode(PASSWORD, "severalmachines", iterations=1000)
-    User.objects.filter(pk__in=[clerk_a.pk, viewer_all.pk]).update(password=hashed)
+    User.objects.filter(pk__in=[clerk_a.pk, officer_a.pk, viewer_all.pk]).update(password=hashed)
 
     # An import: uploaded on web 1, checked by the worker, committed from web 2 by the worker.
     clerk_api = token(web1, clerk_a.username)
@@ -320,6 +323,29 @@ def test_two_web_processes_and_a_worker_share_only_the_database_and_redis(
     assert document.status_code == 200, document.text[:500]
     stored = ReportJob.objects.values_list("content", flat=True).get(pk=report_id)
     assert document.content and document.content == bytes(stored)
+
+    # The statistics: each process keeps the answers it served (and Redis keeps them for all);
+    # an incident entered on web 2 and processed by the worker reaches both processes' answers.
+    stats = {"scope": f"ward:{ward_a.code}", "period": "month:2024-03", "metrics": "incidents"}
+
+    def incidents_on(web):
+        answer = requests.get(
+            web.url(reverse("api:stats")), headers=viewer_api, params=stats, timeout=30
+        )
+        assert answer.status_code == 200, answer.text[:500]
+        return answer.json()["metrics"]["incidents"]["value"]
+
+    before = incidents_on(web1)
+    assert incidents_on(web2) == before and incidents_on(web1) == before  # kept, and again
+    entered = requests.post(
+        web2.url("/api/v1/incidents/"),
+        headers=token(web2, officer_a.username),
+        json=incident_data(ward_a),  # on 11 March 2024
+        timeout=30,
+    )
+    assert entered.status_code == 201, entered.text[:500]
+    wait_for(lambda: incidents_on(web1) == before + 1, "the statistics on web 1", machines)
+    assert incidents_on(web2) == before + 1
 
     # The sign-in throttle (6 a minute from one address) counts on both processes together: the
     # 7th attempt, alternating between them, is refused (each alone would have seen 4 and 3).

@@ -239,6 +239,10 @@ if CACHE_REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process also keeps the statistics answers it served last, up to this many MB, in front
+# of that cache (reports.api.answers): a country's page is ~0.8 MB to read from Redis on every
+# repeat. A copy never outlives its shared entry. 0 keeps none.
+STATS_LOCAL_CACHE_BYTES = int(os.environ.get("STATS_LOCAL_CACHE_MB", "32")) * 2**20
 
 # Background work. With REDIS_URL, Celery uses Redis. Without it, the broker is kombu's
 # filesystem transport under .data/celery: a real worker still runs and needs no server.

@@ -29,6 +29,10 @@ WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests
 # counts) to another. The shared cache is proved by the tests that start the application in
 # subprocesses (tests/wardsecurity/test_several_machines.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Nor does a process's own copy of the statistics answers (reports.api.answers) outlive a test
+# that empties the cache: tests/reports/test_answers.py turns it on, and the application started
+# in subprocesses (tests/wardsecurity/test_several_machines.py) runs with it.
+STATS_LOCAL_CACHE_BYTES = 0
 # A second alias on the same test database (Django's TEST MIRROR), standing in for a read
 # replica in tests/wardsecurity/test_replica.py; reads go there only where a test turns
 # REPLICA_READS on (and asks for the database), so the rest of the suite uses one database.
