@@ -15,7 +15,13 @@ from reports.statistics import rollup
 from reports.statistics.selectors import stats_for
 from reports.statistics.sql import source_models
 from reports.statistics.triggers import install_triggers, installed_triggers
-from tests.factories import CameraFactory, IncidentFactory, VideoExtractionFactory
+from tests.factories import (
+    CameraFactory,
+    EidTallyFactory,
+    IncidentFactory,
+    ResidentialGroupFactory,
+    VideoExtractionFactory,
+)
 from wardsecurity.period_spec import parse_period
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +176,56 @@ def test_province_totals_follow_changes_moves_and_a_rebuild_of_one_ward(
     rollup.rebuild(ward_ids=[ward_b.pk])
     assert incidents(viewer_all, "year:2023", province) == 1
     assert incidents(viewer_all, "year:2023") == 3
+
+
+def rollup_rows():
+    days = set(StatDay.objects.values_list("ward_id", "day", "group_id", "metric", "value"))
+    months = set(
+        StatMonth.objects.exclude(delta=0, closing=0).values_list(
+            "ward_id", "metric", "month", "delta", "closing"
+        )
+    )
+    return days, months
+
+
+def test_new_eid_tallies_in_several_wards_in_one_run_end_their_groups_earlier_ones(
+    ward_a, ward_b, ward_c, viewer_all
+):
+    """An e-ID tally stands until its group's next one. New tallies in three wards, processed
+    in one run (one statement a ward), each end their own group's earlier tally and no other:
+    the figures and the rollup's rows are those of a rebuild."""
+    groups = {
+        w: [ResidentialGroupFactory(ward=w) for _ in range(2)] for w in (ward_a, ward_b, ward_c)
+    }
+    for ward, (first, second) in groups.items():
+        EidTallyFactory(ward=ward, group=first, recorded_on=dt.date(2024, 1, 10), chip_cards=100)
+        EidTallyFactory(ward=ward, group=second, recorded_on=dt.date(2024, 1, 10), chip_cards=100)
+        EidTallyFactory(ward=ward, group=first, recorded_on=dt.date(2024, 2, 10), chip_cards=150)
+    rollup.process_dirty()
+
+    def chips(ward, spec="month:2024-03"):
+        answer = stats_for(
+            user=viewer_all, scope=f"ward:{ward.code}", period=parse_period(spec),
+            metrics=["chip_cards"],
+        )  # fmt: skip
+        return answer["metrics"]["chip_cards"]["value"]
+
+    assert [chips(w) for w in groups] == [250, 250, 250]
+    EidTallyFactory(
+        ward=ward_a, group=groups[ward_a][0], recorded_on=dt.date(2024, 3, 5), chip_cards=170
+    )
+    EidTallyFactory(
+        ward=ward_b, group=groups[ward_b][1], recorded_on=dt.date(2024, 3, 5), chip_cards=130
+    )
+    EidTallyFactory(
+        ward=ward_c, group=groups[ward_c][1], recorded_on=dt.date(2024, 3, 5), chip_cards=90
+    )
+    assert rollup.process_dirty() == 3
+    assert [chips(w) for w in groups] == [270, 280, 240]
+    assert [chips(w, "month:2024-02") for w in groups] == [250, 250, 250]
+    incremental = rollup_rows()
+    rollup.rebuild()
+    assert rollup_rows() == incremental
 
 
 def test_a_truncated_table_leaves_no_figures_behind(ward_a, ward_b, viewer_all):
