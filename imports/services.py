@@ -36,6 +36,7 @@ from imports.models import ImportBatch
 from imports.parsing import TOO_LARGE, ImportFileError, max_bytes, read_sheet
 from imports.report import Report, progress_outside_transaction
 from imports.rows import rows_through_services
+from wardsecurity.events import rows_written
 from wardsecurity.jobs import STALLED_AFTER, job_lease, max_attempts
 from wardsecurity.scope import role_may_see
 from wardsecurity.services import OutOfScope
@@ -248,6 +249,8 @@ def _commit(actor, batches, batch_id, expected) -> ImportBatch:
             failed = report
         else:
             _store(batch, report, ImportBatch.Status.COMMITTED)
+            # The rows went in by COPY and bulk statements: no post_save tells the statistics.
+            rows_written.send(sender=get_kind(batch.kind).model)
     if failed is not None:
         fastpath.drop_stage(batch.pk)
         _store(batch, failed, ImportBatch.Status.INVALID)

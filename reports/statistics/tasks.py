@@ -14,6 +14,7 @@ from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
 
 from reports.statistics import rollup
+from wardsecurity.events import rows_written
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,8 @@ def _after_write(sender: type[models.Model], **kwargs: Any) -> None:
 def connect_signals() -> None:
     from reports.statistics.sql import source_models
 
+    # Writes in bulk (an import's COPY) announce themselves; their rows' triggers fill the outbox.
+    rows_written.connect(_after_write, dispatch_uid="rollup_rows_written")
     for model in source_models():
         post_save.connect(_after_write, sender=model, dispatch_uid=f"rollup_{model._meta.label}")
         post_delete.connect(

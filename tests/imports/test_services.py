@@ -8,8 +8,10 @@ from django.test import override_settings
 
 from households.models import Household, Organisation, ResidentialGroup
 from imports.models import ImportBatch
-from imports.services import OutOfScope, import_start
+from imports.services import OutOfScope, import_commit, import_start
 from movement.models import Commitment
+from reports.models import DirtyBucket
+from reports.statistics.selectors import stats_for
 from tests.factories import ClosedPeriodFactory, HouseholdFactory
 from tests.imports.helpers import (
     HOUSEHOLD_HEADER,
@@ -19,6 +21,7 @@ from tests.imports.helpers import (
     run,
     validate,
 )
+from wardsecurity.period_spec import parse_period
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +85,25 @@ def test_a_valid_file_creates_the_households_with_their_groups(clerk_a, ward_a, 
         ("HK-2", "Trần Thị Bình", "Tổ dân phố 2", "3 Hẻm Chợ", 2, ""),
         ("HK-3", "Lê Văn Cường", "Tổ dân phố 2", "5 Hẻm Chợ", 1, "0912345678"),
     ]
+
+
+@pytest.mark.django_db(transaction=True)  # each step commits, as in a request or a worker
+@override_settings(IMPORT_FAST_THRESHOLD=1)  # the COPY path, as for a large file
+def test_a_commit_has_its_statistics_processed_when_it_commits(
+    clerk_a, viewer_all, ward_a, groups_a
+):
+    """The rows go in by COPY, which no post_save announces: the commit asks the worker to
+    process the statistics (here inline, eager) rather than leave them to its periodic run."""
+    content = csv_bytes(HOUSEHOLD_HEADER, *household_lines(3))
+    batch = validate(clerk_a, ward_a, "households", content)
+    assert batch.status == ImportBatch.Status.READY, batch.errors
+    import_commit(actor=clerk_a, batch=batch)
+    assert not DirtyBucket.objects.exists()
+    answer = stats_for(
+        user=viewer_all, scope=f"ward:{ward_a.code}", period=parse_period("ytd:"),
+        metrics=["households"],
+    )  # fmt: skip
+    assert answer["metrics"]["households"]["value"] == 3
 
 
 def test_reimporting_the_same_file_changes_nothing(clerk_a, ward_a, groups_a):
