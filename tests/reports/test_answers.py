@@ -69,8 +69,7 @@ def shared_reads(monkeypatch):
 def get(user, **params):
     client = APIClient()
     client.force_authenticate(user)
-    response = client.get(URL, params)
-    return response
+    return client.get(URL, params)
 
 
 PARAMS = {"period": "month:2023-08", "metrics": "incidents"}

@@ -84,6 +84,15 @@ def _lag(read: dict) -> int:
     return int(found[1])
 
 
+def assert_caught_up_on_the_standby(read: dict, incidents: int) -> None:
+    """Both answers served, with the figure given, every statistics read on the standby,
+    and "0 seconds behind" said."""
+    assert (read["api_status"], read["page_status"]) == (200, 200)
+    assert read["incidents"] == incidents
+    assert read["statistics_reads_on_replica"] and not read["statistics_reads_on_primary"]
+    assert _lag(read) == 0
+
+
 def test_a_standby_that_replayed_nothing_yet_counts_its_lag_from_its_start(seen):
     """Behind before it replayed any transaction, the standby has no replay time to count
     from; its lag is at least the time since it started, not zero."""
@@ -93,10 +102,7 @@ def test_a_standby_that_replayed_nothing_yet_counts_its_lag_from_its_start(seen)
 
 def test_a_caught_up_standby_serves_the_figures_with_no_lag(seen):
     read = seen["caught_up"]
-    assert (read["api_status"], read["page_status"]) == (200, 200)
-    assert read["incidents"] == 1
-    assert read["statistics_reads_on_replica"] and not read["statistics_reads_on_primary"]
-    assert _lag(read) == 0
+    assert_caught_up_on_the_standby(read, incidents=1)
     assert read["writes_on_replica"] == []
 
 
@@ -115,10 +121,7 @@ def test_a_standby_behind_shows_its_older_figures_and_says_how_far_behind(seen):
 
 
 def test_once_replayed_the_standby_serves_the_new_figure(seen):
-    read = seen["resumed"]
-    assert read["incidents"] == 2
-    assert _lag(read) == 0
-    assert read["statistics_reads_on_replica"] and not read["statistics_reads_on_primary"]
+    assert_caught_up_on_the_standby(seen["resumed"], incidents=2)
 
 
 def test_the_export_worker_reads_the_standby_and_writes_the_primary(seen):
@@ -143,8 +146,4 @@ def test_when_the_standby_goes_away_the_reads_go_back_to_the_primary(seen):
 
 
 def test_a_standby_started_again_is_read_again(seen):
-    read = seen["restarted"]
-    assert (read["api_status"], read["page_status"]) == (200, 200)
-    assert read["incidents"] == 2
-    assert read["statistics_reads_on_replica"] and not read["statistics_reads_on_primary"]
-    assert _lag(read) == 0
+    assert_caught_up_on_the_standby(seen["restarted"], incidents=2)
