@@ -89,6 +89,23 @@ def test_a_repeat_is_served_from_the_process_without_the_shared_cache(
     assert len(queries) == 1 and "reports_rollupstate" in queries[0]["sql"]
 
 
+def test_a_kept_answer_is_sent_as_it_is_kept_around_a_fresh_as_of(officer_a, ward_a, incidents):
+    """A repeat sends the kept pieces themselves, not a copy joined for the request: the
+    whole body, its length declared, and only ``as_of`` new (here: a change waiting)."""
+    params = {"scope": f"ward:{ward_a.code}", **PARAMS}
+    first = get(officer_a, **params)
+    IncidentFactory(ward=ward_a, occurred_at=timezone.make_aware(dt.datetime(2023, 8, 20, 9)))
+    second = get(officer_a, **params)  # the rollup has not moved: the same kept answer
+    for response in (first, second):
+        assert int(response["Content-Length"]) == len(response.content)
+    before, after = first.json(), second.json()
+    assert dt.datetime.fromisoformat(after["as_of"]) == rollup.pending().created_at
+    assert after["as_of"] != before["as_of"]
+    assert {**after, "as_of": None} == {**before, "as_of": None}
+    (kept,) = RECENT._entries.values()
+    assert second._container[0] is kept.head and second._container[-1] is kept.tail
+
+
 def test_another_process_reads_the_shared_cache_without_computing(
     officer_a, ward_a, incidents, renders, shared_reads
 ):

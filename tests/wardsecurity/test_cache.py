@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 
@@ -46,6 +47,39 @@ def cache_class(**env) -> str:
     return result.stdout.strip()
 
 
+# A process (single-threaded, so that it may fork) that uses one cache object before and after
+# a fork, in the parent and in the child, as a worker's prefork pool does.
+FORK_SCRIPT = """
+import os, sys
+from tests.wardsecurity.test_cache import backend
+shared = backend(sys.argv[1], sys.argv[2])
+shared.set("before-fork", "parent")
+seen = ["parent read" if shared.get("before-fork") == "parent" else "parent missed"]
+child = os.fork()
+if child == 0:
+    shared.set("from-child", "child")
+    os._exit(0 if shared.get("before-fork") == "parent" else 1)
+_, status = os.waitpid(child, 0)
+seen.append("child read" if os.waitstatus_to_exitcode(status) == 0 else "child failed")
+seen.append("parent read" if shared.get("from-child") == "child" else "parent missed")
+print(", ".join(seen))
+"""
+
+
+def forked_child_reads(url: str, prefix: str) -> str:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", FORK_SCRIPT, url, prefix],
+        cwd=PROJECT_ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "wardsecurity.settings.test"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 def test_with_redis_url_every_process_uses_the_redis_cache_and_without_its_own_memory():
     assert cache_class(REDIS_URL="redis://127.0.0.1:6379/0") == "TolerantRedisCache"
     assert cache_class() == "LocMemCache"
@@ -80,6 +114,41 @@ def test_two_processes_share_the_counts_through_redis(settings, monkeypatch):
         assert hits[:3] == [0, 0, 0] and hits[3] > 0
         first.set("stats:shared", {"value": 7})
         assert second.get("stats:shared") == {"value": 7}
+    finally:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+
+
+def test_one_redis_client_serves_every_command_from_threads_and_a_forked_child():
+    """Each cache object builds its Redis client once (not once a command); that client is
+    shared by threads and, in a forked child (the worker's pool), talks on its own connections."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        pytest.skip("REDIS_URL is not set: this needs Redis")
+    prefix = f"test-{uuid.uuid4().hex[:12]}:"
+    shared = backend(url, prefix)
+    maker = shared._cache
+    assert maker.get_client() is maker.get_client("any") is maker.get_client(write=True)
+    errors: list[str] = []
+
+    def many(n: int) -> None:
+        for i in range(100):
+            shared.set(f"t{n}:{i}", (n, i))
+            if shared.get(f"t{n}:{i}") != (n, i):
+                errors.append(f"{n}:{i}")
+
+    try:
+        threads = [threading.Thread(target=many, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert maker.get_client() is maker.get_client()
+        assert forked_child_reads(url, prefix) == "parent read, child read, parent read"
     finally:
         import redis
 
