@@ -42,6 +42,7 @@ from movement.standards import (
     check_recognition,
     grade_points,
 )
+from wardsecurity.events import rows_written
 from wardsecurity.models import User
 from wardsecurity.services import (
     Prepared,
@@ -94,10 +95,14 @@ def recount_headcounts(team_ids: Iterable[int]) -> None:
         .order_by("pk")
         .select_for_update(no_key=True)
     )
+    recounted = False
     for team in teams:
         count = team.members.filter(left_on__isnull=True).count()
         if team.headcount != count:
             Team.objects.filter(pk=team.pk).update(headcount=count)
+            recounted = True
+    if recounted:  # a headcount is a figure: no post_save tells the statistics of update()
+        rows_written.send(sender=Team)
 
 
 def _headcount_follows_roster(team: Team, *, data: Mapping[str, Any]) -> None:
@@ -342,6 +347,7 @@ def legacy_forces_end(
             Team.objects.filter(pk__in=ids).update(
                 dissolved_on=LAW_30_IN_FORCE, updated_at=timezone.now()
             )
+            rows_written.send(sender=Team)
     return LegacyEnding(ended=ended, already_ended=already)
 
 

@@ -29,6 +29,7 @@ from movement.models import (
     appraisal_year_of,
 )
 from movement.views import TEAMS
+from reports.models import DirtyBucket
 from reports.statistics import rollup
 from reports.statistics.selectors import stats_for
 from tests import factories as f
@@ -293,6 +294,21 @@ def test_ended_legacy_teams_count_through_30_june_2024_only(ward_a, viewer_all):
 
     assert figure("month:2024-06") == 1
     assert figure("month:2024-07") == 0
+
+
+@pytest.mark.django_db(transaction=True)  # the command commits, as it does when run
+def test_ending_legacy_forces_has_the_statistics_processed_when_it_commits(ward_a, viewer_all):
+    """The teams are ended by one update(), which no post_save announces: the commit asks the
+    worker to process the statistics (here inline, eager), not its next periodic run."""
+    legacy_teams(ward_a)
+    call_command("end_legacy_forces", stdout=StringIO())
+    assert not DirtyBucket.objects.exists()
+    key = "teams.neighbourhood_guard"
+    answer = stats_for(
+        user=viewer_all, scope=f"ward:{ward_a.code}", period=parse_period("month:2024-07"),
+        metrics=[key],
+    )  # fmt: skip
+    assert answer["metrics"][key]["value"] == 0
 
 
 # The patrol log --------------------------------------------------------------------------------

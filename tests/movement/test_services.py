@@ -24,8 +24,11 @@ from movement.models import (
     TeamMember,
     WeaponSurrender,
 )
+from reports.models import DirtyBucket
+from reports.statistics.selectors import stats_for
 from tests import factories as f
 from tests.service_matrix import Case, ServiceMatrix, error_codes, snapshot
+from wardsecurity.period_spec import parse_period
 
 
 def appraisable_team(ward):
@@ -281,6 +284,27 @@ def test_kept_roster_sets_the_headcount_on_each_member_change(officer_a, ward_a)
     s.team_member_delete(actor=officer_a, instance=first)
     team.refresh_from_db()
     assert team.headcount == 1
+
+
+@pytest.mark.django_db(transaction=True)  # each service call commits, as in a request
+def test_a_recounted_headcount_has_the_statistics_processed_when_it_commits(
+    officer_a, viewer_all, ward_a
+):
+    """A member changes the team's headcount by update(), which no post_save announces: the
+    commit asks the worker to process the statistics (here inline, eager)."""
+    team = f.TeamFactory(
+        ward=ward_a, kind=Team.Kind.SELF_MANAGED_GROUP, roster_kept=True, headcount=0,
+        established_on=dt.date(2024, 7, 1),
+    )  # fmt: skip
+    s.team_member_create(actor=officer_a, data=member_data(team))
+    s.team_member_create(actor=officer_a, data=member_data(team, full_name="Vũ Thị Lan"))
+    assert not DirtyBucket.objects.exists()
+    key = "team_members.self_managed_group"
+    answer = stats_for(
+        user=viewer_all, scope=f"ward:{ward_a.code}", period=parse_period("ytd:"),
+        metrics=[key],
+    )  # fmt: skip
+    assert answer["metrics"][key]["value"] == 2
 
 
 def test_declared_headcount_is_untouched_when_no_roster_is_kept(officer_a, ward_a):
