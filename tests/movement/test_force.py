@@ -237,6 +237,14 @@ def legacy_teams(ward):
     }
 
 
+def ward_figure(user, ward, spec: str, key: str):
+    """One metric of ``ward`` over the period ``spec``, as the statistics API gives it."""
+    answer = stats_for(
+        user=user, scope=f"ward:{ward.code}", period=parse_period(spec), metrics=[key]
+    )
+    return answer["metrics"][key]["value"]
+
+
 def dissolved(teams):
     return {name: Team.objects.get(pk=team.pk).dissolved_on for name, team in teams.items()}
 
@@ -284,16 +292,8 @@ def test_ended_legacy_teams_count_through_30_june_2024_only(ward_a, viewer_all):
     call_command("end_legacy_forces", stdout=StringIO())
     rollup.process_dirty()
     key = "teams.neighbourhood_guard"
-
-    def figure(spec):
-        period = parse_period(spec)
-        answer = stats_for(
-            user=viewer_all, scope=f"ward:{ward_a.code}", period=period, metrics=[key]
-        )
-        return answer["metrics"][key]["value"]
-
-    assert figure("month:2024-06") == 1
-    assert figure("month:2024-07") == 0
+    assert ward_figure(viewer_all, ward_a, "month:2024-06", key) == 1
+    assert ward_figure(viewer_all, ward_a, "month:2024-07", key) == 0
 
 
 @pytest.mark.django_db(transaction=True)  # the command commits, as it does when run
@@ -303,12 +303,7 @@ def test_ending_legacy_forces_has_the_statistics_processed_when_it_commits(ward_
     legacy_teams(ward_a)
     call_command("end_legacy_forces", stdout=StringIO())
     assert not DirtyBucket.objects.exists()
-    key = "teams.neighbourhood_guard"
-    answer = stats_for(
-        user=viewer_all, scope=f"ward:{ward_a.code}", period=parse_period("month:2024-07"),
-        metrics=[key],
-    )  # fmt: skip
-    assert answer["metrics"][key]["value"] == 0
+    assert ward_figure(viewer_all, ward_a, "month:2024-07", "teams.neighbourhood_guard") == 0
 
 
 # The patrol log --------------------------------------------------------------------------------

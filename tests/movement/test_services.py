@@ -25,10 +25,9 @@ from movement.models import (
     WeaponSurrender,
 )
 from reports.models import DirtyBucket
-from reports.statistics.selectors import stats_for
 from tests import factories as f
+from tests.movement.test_force import ward_figure
 from tests.service_matrix import Case, ServiceMatrix, error_codes, snapshot
-from wardsecurity.period_spec import parse_period
 
 
 def appraisable_team(ward):
@@ -299,12 +298,7 @@ def test_a_recounted_headcount_has_the_statistics_processed_when_it_commits(
     s.team_member_create(actor=officer_a, data=member_data(team))
     s.team_member_create(actor=officer_a, data=member_data(team, full_name="Vũ Thị Lan"))
     assert not DirtyBucket.objects.exists()
-    key = "team_members.self_managed_group"
-    answer = stats_for(
-        user=viewer_all, scope=f"ward:{ward_a.code}", period=parse_period("ytd:"),
-        metrics=[key],
-    )  # fmt: skip
-    assert answer["metrics"][key]["value"] == 2
+    assert ward_figure(viewer_all, ward_a, "ytd:", "team_members.self_managed_group") == 2
 
 
 def test_declared_headcount_is_untouched_when_no_roster_is_kept(officer_a, ward_a):
