@@ -107,6 +107,9 @@ class Summary:
     # The CPU other processes used while a size was measured, in cores (the largest of the
     # sizes; ``bench.run.foreign_cores``); None when it was not sampled.
     foreign_cores: float | None = None
+    # Where the portal's server kept its cache (``bench.run.cache_layout``): the repeated reads
+    # differ between each process's memory and Redis. "" when not said.
+    cache: str = ""
 
     @property
     def busy(self) -> bool:
@@ -202,7 +205,7 @@ def render(summary: Summary) -> str:
         f"### {summary.scale.capitalize()} run, {summary.when}",
         "",
         f"`{summary.command}` at commit {summary.commit}, {summary.minutes:.0f} minutes. "
-        f"Machine: {summary.machine}.",
+        f"Machine: {summary.machine}." + (f" Cache: {summary.cache}." if summary.cache else ""),
         "",
         "Each figure was measured interleaved with its limit (A B A B A B, short rounds); the "
         "ratio is the median of the pairs' ratios (their range in brackets), p95 and rates pool "

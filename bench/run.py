@@ -964,6 +964,19 @@ MEASUREMENTS = {
 NEEDS_SERVER = {"lists", "cursor", "stats", "statsapi", "reporting"}
 
 
+def cache_layout(environ=os.environ) -> str:
+    """Where the server started by this run (which inherits ``environ``) keeps its cache."""
+    if not (environ.get("CACHE_REDIS_URL") or environ.get("REDIS_URL")):
+        return "each server process's memory (no REDIS_URL)"
+    local = int(environ.get("STATS_LOCAL_CACHE_MB", "32"))
+    kept = (
+        f"{local} MB of statistics answers kept in each process in front of it"
+        if local
+        else "no statistics answers kept in the processes"
+    )
+    return f"Redis (REDIS_URL), shared by the server's processes, with {kept}"
+
+
 def machine() -> str:
     import psutil
     import psycopg
@@ -1214,6 +1227,7 @@ def main(argv=None) -> None:
         minutes=(time.perf_counter() - started) / 60,
         runs=[results.Run.of(ctx) for ctx in runs],
         foreign_cores=max(ctx.facts["foreign_cores"] for ctx in runs),
+        cache=cache_layout(),
     )
     text = results.render(summary)
     print("\n" + text)

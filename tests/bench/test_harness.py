@@ -179,6 +179,22 @@ def test_the_run_calls_the_machine_busy_only_for_others_cpu():
     assert "of a core" not in render(None)
 
 
+def test_the_run_says_where_the_servers_cache_was():
+    """The repeated reads measure the cache: each process's memory or Redis (several machines)."""
+    from bench.run import cache_layout
+
+    assert cache_layout({}) == "each server process's memory (no REDIS_URL)"
+    redis = cache_layout({"REDIS_URL": "redis://127.0.0.1:6379/7"})
+    assert redis.startswith("Redis (REDIS_URL)") and "32 MB of statistics answers" in redis
+    alone = cache_layout({"CACHE_REDIS_URL": "redis://h/1", "STATS_LOCAL_CACHE_MB": "0"})
+    assert alone.endswith("no statistics answers kept in the processes")
+    summary = results.Summary(
+        scale="full", when="w", commit="c", machine="m", command="cmd", minutes=1.0, runs=[],
+        cache=redis,
+    )  # fmt: skip
+    assert f"Machine: m. Cache: {redis}." in results.render(summary)
+
+
 def test_foreign_cpu_counts_another_process_and_not_this_runs():
     import os
     import subprocess
