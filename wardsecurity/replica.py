@@ -16,19 +16,21 @@ The replica is optional, so it never takes the portal down with it: ``replica_re
 reads there only while it answers and is at most ``REPLICA_MAX_LAG`` seconds behind (a standby
 whose replay stopped would otherwise serve ever older figures); otherwise the reads stay on the
 primary. Each process asks at most every ``REPLICA_CHECK_SECONDS`` (one short query), and at
-once again when a request failed to reach it.
+once again when a request failed to reach it; that request, a read, is answered again on the
+primary (``ReplicaFallbackMiddleware``), so a standby that stops costs no one an error page.
 """
 
 import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import DatabaseError, connections
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -49,6 +51,11 @@ LAG_SQL = (
 )
 
 _reading: ContextVar[bool] = ContextVar("replica_reads", default=False)
+# Set when the replica could not be reached inside ``replica_reads()`` (the request's answer is
+# then a 503); ``ReplicaFallbackMiddleware`` reads it and answers the request again with
+# ``_primary_only`` set, so that ``replica_reads()`` leaves the reads on the primary.
+_lost: ContextVar[bool] = ContextVar("replica_lost", default=False)
+_primary_only: ContextVar[bool] = ContextVar("replica_primary_only", default=False)
 
 logger = logging.getLogger(__name__)
 
@@ -120,16 +127,46 @@ def replica_reads() -> Iterator[None]:
     """Send the ORM's reads (and ``read_alias()``'s raw ones) to the replica, if there is one
     and it is fit to read (``health``). When a database could not be reached inside the block,
     the next request checks the replica again before it reads there."""
-    on_replica = replica_configured() and health.usable_now()
+    on_replica = replica_configured() and not _primary_only.get() and health.usable_now()
     token = _reading.set(on_replica)
     try:
         yield
     except DatabaseError as exc:
         if on_replica and is_database_unavailable(exc):
             health.forget()  # the replica, or the primary: the next request asks the replica
+            _lost.set(True)
         raise
     finally:
         _reading.reset(token)
+
+
+class ReplicaFallbackMiddleware:
+    """A read (GET, HEAD) whose replica became unreachable while it ran is answered again, once,
+    with every read on the primary — rather than a 503 for the one request that found the
+    standby gone. The health check between requests (``health``) cannot see a standby stop in
+    the seconds after it last answered; this covers those seconds. Anything else (a write, a
+    primary that is itself down) is answered as it was.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or not replica_configured():
+            return self.get_response(request)
+        lost = _lost.set(False)
+        try:
+            response = self.get_response(request)
+            if not (_lost.get() and response.status_code == 503):
+                return response
+            logger.warning("read replica lost during a request, answered again on the primary")
+            primary = _primary_only.set(True)
+            try:
+                return self.get_response(request)
+            finally:
+                _primary_only.reset(primary)
+        finally:
+            _lost.reset(lost)
 
 
 class ReplicaRouter:

@@ -179,14 +179,18 @@ def main() -> None:
         seen["write_on_standby"] = str(exc).splitlines()[0]
 
     # The standby goes away while this process holds a connection to it and trusts it (its
-    # last check is recent): the first request fails and says so (503), the next reads the
-    # primary.
+    # last check is recent): the request that finds it gone is answered again on the primary
+    # (its first attempt's error is logged, not raised), and the next reads the primary.
     settings.REPLICA_CHECK_SECONDS = 3600
     health.forget()
     seen["before_stop"] = read(client)
     stop_server(os.environ["STANDBY_DATA"], os.environ.get("STANDBY_USER") or None)
     client.raise_request_exception = False
-    seen["first_after_stop"] = client.get("/api/v1/stats/", MARCH).status_code
+    first = client.get("/api/v1/stats/", MARCH)
+    seen["first_after_stop"] = (
+        first.status_code,
+        first.json()["metrics"]["incidents"]["value"] if first.status_code == 200 else None,
+    )
     seen["stopped"] = read(client)
 
     # Started again: once its next check is due, this process reads the standby again (on a

@@ -12,6 +12,8 @@ import psycopg
 import pytest
 from django.core.cache import cache
 from django.db import OperationalError, connections, router
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -228,6 +230,59 @@ def test_an_unreachable_replica_leaves_the_figures_on_the_primary(
     assert sql_on(on_primary, "reports_statmonth")
     body = page.content.decode()
     assert re.search(r"Số liệu tính đến", body) and "bản sao" not in body
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+@pytest.mark.parametrize("path", ["/api/v1/stats/", "/dashboard/"])
+def test_a_replica_lost_while_trusted_costs_no_request_a_503(
+    viewer_all, figures, replica, replica_down, path
+):
+    # The first attempt's error is logged and answered (as a server does), not raised here.
+    client = Client(raise_request_exception=False)
+    client.force_login(viewer_all)
+    replica_down["now"] = False
+    with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+        assert client.get(path, MARCH).status_code == 200
+    assert sql_on(on_replica, "reports_statmonth")  # read there: the replica is trusted now
+    replica_down["now"] = True
+    connections[REPLICA].close()  # the standby stops: the next read must connect again
+    cache.clear()
+    with CaptureQueriesContext(connections["default"]) as on_primary:
+        lost = client.get(path, MARCH)
+    assert lost.status_code == 200
+    assert sql_on(on_primary, "reports_statmonth")
+    if path == "/api/v1/stats/":
+        assert lost.json()["metrics"]["incidents"]["value"] == 2
+    else:
+        assert "bản sao" not in lost.content.decode()
+    # The next request asks the replica first (still down: the primary again, no error).
+    assert client.get(path, MARCH).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_a_write_that_lost_the_replica_is_not_done_again(replica):
+    """Only reads are answered again: a POST's error stands (nothing runs twice)."""
+    from wardsecurity.replica import ReplicaFallbackMiddleware
+
+    calls = []
+
+    def view(request):
+        calls.append(request.method)
+        with replica_reads():
+            raise OperationalError("server closed the connection") from psycopg.OperationalError()
+
+    def answered(request):  # as Django's handler turns the error into a response
+        try:
+            return view(request)
+        except OperationalError:
+            return HttpResponse(status=503)
+
+    middleware = ReplicaFallbackMiddleware(answered)
+    factory = RequestFactory()
+    assert middleware(factory.post("/x")).status_code == 503 and calls == ["POST"]
+    calls.clear()
+    assert middleware(factory.get("/x")).status_code == 503  # a primary down too: 503 still
+    assert calls == ["GET", "GET"]
 
 
 @pytest.mark.django_db(transaction=True, databases=BOTH)

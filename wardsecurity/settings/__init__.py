@@ -63,6 +63,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Around everything a request runs: a read that lost the read replica is answered again
+    # on the primary instead of a 503 (wardsecurity.replica).
+    "wardsecurity.replica.ReplicaFallbackMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads a session: N sign-in attempts per client address a minute (G9).
