@@ -17,7 +17,7 @@ reads there only while it answers and is at most ``REPLICA_MAX_LAG`` seconds beh
 whose replay stopped would otherwise serve ever older figures); otherwise the reads stay on the
 primary. Each process asks at most every ``REPLICA_CHECK_SECONDS`` (one short query), and at
 once again when a request failed to reach it; that request, a read, is answered again on the
-primary (``ReplicaFallbackMiddleware``), so a standby that stops costs no one an error page.
+primary (``ReplicaFallbackMiddleware``), so a standby that stops costs no read an error page.
 """
 
 import datetime as dt

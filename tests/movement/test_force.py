@@ -33,6 +33,7 @@ from reports.models import DirtyBucket
 from reports.statistics import rollup
 from reports.statistics.selectors import stats_for
 from tests import factories as f
+from tests.figures import ward_figure
 from tests.portal.helpers import create_data
 from tests.service_matrix import error_codes, snapshot
 from wardsecurity.period_spec import parse_period
@@ -235,14 +236,6 @@ def legacy_teams(ward):
         "ended": team(kinds.NEIGHBOURHOOD_GUARD, dt.date(2016, 1, 1), dt.date(2022, 5, 1)),
         "new": f.TeamFactory(ward=ward, established_on=FOUNDED),
     }
-
-
-def ward_figure(user, ward, spec: str, key: str):
-    """One metric of ``ward`` over the period ``spec``, as the statistics API gives it."""
-    answer = stats_for(
-        user=user, scope=f"ward:{ward.code}", period=parse_period(spec), metrics=[key]
-    )
-    return answer["metrics"][key]["value"]
 
 
 def dissolved(teams):

@@ -26,7 +26,7 @@ from movement.models import (
 )
 from reports.models import DirtyBucket
 from tests import factories as f
-from tests.movement.test_force import ward_figure
+from tests.figures import ward_figure
 from tests.service_matrix import Case, ServiceMatrix, error_codes, snapshot
 
 

@@ -47,6 +47,21 @@ def cache_class(**env) -> str:
     return result.stdout.strip()
 
 
+@pytest.fixture
+def redis_keys():
+    """(REDIS_URL, a key prefix of this test's own); its keys are removed afterwards."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        pytest.skip("REDIS_URL is not set: the shared cache needs Redis")
+    prefix = f"test-{uuid.uuid4().hex[:12]}:"
+    yield url, prefix
+    import redis
+
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+
+
 # A process (single-threaded, so that it may fork) that uses one cache object before and after
 # a fork, in the parent and in the child, as a worker's prefork pool does.
 FORK_SCRIPT = """
@@ -98,37 +113,24 @@ def test_a_redis_outage_is_a_miss_never_an_error(monkeypatch):
     assert [throttle.throttle_hit(address="198.51.100.1") for _ in range(20)] == [0] * 20
 
 
-def test_two_processes_share_the_counts_through_redis(settings, monkeypatch):
-    url = os.environ.get("REDIS_URL", "")
-    if not url:
-        pytest.skip("REDIS_URL is not set: the shared cache needs Redis")
-    prefix = f"test-{uuid.uuid4().hex[:12]}:"
+def test_two_processes_share_the_counts_through_redis(settings, monkeypatch, redis_keys):
+    url, prefix = redis_keys
     first, second = backend(url, prefix), backend(url, prefix)  # as two processes have
     settings.SIGNIN_THROTTLE_PER_MINUTE = 3
     now = 1_800_000_000.0  # one minute's window for every attempt
-    try:
-        hits = []
-        for web in (first, second, first, second):
-            monkeypatch.setattr(throttle, "cache", web)
-            hits.append(throttle.throttle_hit(address="198.51.100.2", now=now))
-        assert hits[:3] == [0, 0, 0] and hits[3] > 0
-        first.set("stats:shared", {"value": 7})
-        assert second.get("stats:shared") == {"value": 7}
-    finally:
-        import redis
-
-        client = redis.Redis.from_url(url)
-        for key in client.scan_iter(f"{prefix}*"):
-            client.delete(key)
+    hits = []
+    for web in (first, second, first, second):
+        monkeypatch.setattr(throttle, "cache", web)
+        hits.append(throttle.throttle_hit(address="198.51.100.2", now=now))
+    assert hits[:3] == [0, 0, 0] and hits[3] > 0
+    first.set("stats:shared", {"value": 7})
+    assert second.get("stats:shared") == {"value": 7}
 
 
-def test_one_redis_client_serves_every_command_from_threads_and_a_forked_child():
+def test_one_redis_client_serves_every_command_from_threads_and_a_forked_child(redis_keys):
     """Each cache object builds its Redis client once (not once a command); that client is
     shared by threads and, in a forked child (the worker's pool), talks on its own connections."""
-    url = os.environ.get("REDIS_URL", "")
-    if not url:
-        pytest.skip("REDIS_URL is not set: this needs Redis")
-    prefix = f"test-{uuid.uuid4().hex[:12]}:"
+    url, prefix = redis_keys
     shared = backend(url, prefix)
     maker = shared._cache
     assert maker.get_client() is maker.get_client("any") is maker.get_client(write=True)
@@ -140,18 +142,10 @@ def test_one_redis_client_serves_every_command_from_threads_and_a_forked_child()
             if shared.get(f"t{n}:{i}") != (n, i):
                 errors.append(f"{n}:{i}")
 
-    try:
-        threads = [threading.Thread(target=many, args=(n,)) for n in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
-        assert maker.get_client() is maker.get_client()
-        assert forked_child_reads(url, prefix) == "parent read, child read, parent read"
-    finally:
-        import redis
-
-        client = redis.Redis.from_url(url)
-        for key in client.scan_iter(f"{prefix}*"):
-            client.delete(key)
+    threads = [threading.Thread(target=many, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert forked_child_reads(url, prefix) == "parent read, child read, parent read"
