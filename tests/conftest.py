@@ -10,6 +10,7 @@ from django.utils import translation
 from tests.dbnames import drop_stale_databases, run_database_name
 from tests.factories import ProvinceFactory, UserFactory, WardClusterFactory, WardFactory
 from wardsecurity.models import User
+from wardsecurity.throttle import SignInThrottleMiddleware
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +41,13 @@ def _vietnamese_after_each_test():
     """A request with ``Accept-Language: en`` leaves English active in the thread: reset it."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def one_throttle_window(monkeypatch):
+    """The sign-in throttle's clock pinned to the middle of one minute: its windows are fixed
+    minutes, so two attempts either side of a minute's turn would be counted apart."""
+    monkeypatch.setattr(SignInThrottleMiddleware, "clock", staticmethod(lambda: 1_800_000_030.0))
 
 
 @pytest.fixture

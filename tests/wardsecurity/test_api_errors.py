@@ -235,7 +235,7 @@ def test_a_wrong_password_and_then_the_lockout(client, clerk_a, lang):
     error(token(client, "demo12345", lang), 403, "locked_out")
 
 
-def test_too_many_sign_ins_from_one_address(client, clerk_a, settings, lang):
+def test_too_many_sign_ins_from_one_address(client, clerk_a, settings, lang, one_throttle_window):
     settings.SIGNIN_THROTTLE_PER_MINUTE = 1
     token(client, "sai-mat-khau", lang, addr="10.8.8.8")
     response = token(client, "sai-mat-khau", lang, addr="10.8.8.8")

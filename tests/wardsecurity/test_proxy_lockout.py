@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from wardsecurity.proxies import client_address
+from wardsecurity.throttle import SignInThrottleMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_without_trusted_proxies_everyone_behind_a_proxy_shares_one_address(clie
 
 
 @pytest.fixture
-def three_a_minute(settings):
+def three_a_minute(settings, one_throttle_window):
     settings.SIGNIN_THROTTLE_PER_MINUTE = 3
 
 
@@ -166,3 +167,20 @@ def test_a_spoofed_header_does_not_escape_the_throttle(client, db, three_a_minut
     for n in range(3):
         post_token(client, f"u{n}", "x", "203.0.113.5", f"198.51.100.{n}")
     assert post_token(client, "u", "x", "203.0.113.5", "198.51.100.200").status_code == 429
+
+
+def test_the_windows_are_fixed_minutes_and_retry_after_counts_to_the_next(
+    client, db, three_a_minute, monkeypatch
+):
+    """A minute's window turns on the clock's minute: the address is let in again then, and
+    told how many seconds are left until it does."""
+    minute = 1_800_000_000.0  # a multiple of 60
+    for moment in (minute + 10, minute + 20, minute + 30):
+        monkeypatch.setattr(SignInThrottleMiddleware, "clock", staticmethod(lambda t=moment: t))
+        assert post_token(client, "u", "x", "203.0.113.9").status_code == 400
+    monkeypatch.setattr(SignInThrottleMiddleware, "clock", staticmethod(lambda: minute + 45.5))
+    refused = post_token(client, "u", "x", "203.0.113.9")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "14"
+    monkeypatch.setattr(SignInThrottleMiddleware, "clock", staticmethod(lambda: minute + 60))
+    assert post_token(client, "u", "x", "203.0.113.9").status_code == 400
