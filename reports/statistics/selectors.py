@@ -30,7 +30,7 @@ from reports.statistics.compute import (
     ACTIVITY,
     Series,
     activity_keys,
-    compared,
+    compared_column,
     first_day_keys,
     read_keys,
     reading_dates,
@@ -412,8 +412,28 @@ def _compared[Slot](
     series: Mapping[Slot, Series],
     slot: Slot,
 ) -> dict[str, dict[str, Any]]:
-    found = series.get(slot) or Series()
-    return {item.key: compared(item, period, previous_period, found) for item in metrics}
+    return _compared_rows(metrics, period, previous_period, series, [slot])[0]
+
+
+def _compared_rows[Slot](
+    metrics: Iterable[Metric],
+    period: Period,
+    previous_period: Period | None,
+    series: Mapping[Slot, Series],
+    slots: list[Slot],
+) -> list[dict[str, dict[str, Any]]]:
+    """The figures of each slot of a breakdown's rows, computed a metric at a time over them
+    all (``compute.compared_column``)."""
+    empty = Series()
+    found = [series.get(slot, empty) for slot in slots]
+    rows: list[dict[str, dict[str, Any]]] = [{} for _slot in slots]
+    for item in metrics:
+        key = item.key
+        for row, entry in zip(
+            rows, compared_column(item, period, previous_period, found), strict=True
+        ):
+            row[key] = entry
+    return rows
 
 
 def chosen_metrics(keys: list[str] | None) -> list[Metric]:
@@ -591,12 +611,10 @@ def _ward_answer(
     answer = _answer(scope, chosen, periods, series, rollup)
     if shown_page is not None:
         answer["page"] = shown_page
+    figures = _compared_rows(chosen, period, previous, series, [ward_id for ward_id, *_ in rows])
     answer["breakdown"] = [
-        {
-            "ward": {"id": ward_id, "code": code, "name": name},
-            "metrics": _compared(chosen, period, previous, series, ward_id),
-        }
-        for ward_id, code, name in rows
+        {"ward": {"id": ward_id, "code": code, "name": name}, "metrics": metrics}
+        for (ward_id, code, name), metrics in zip(rows, figures, strict=True)
     ]
     return answer
 
@@ -631,12 +649,10 @@ def _by_group(
         (group_id, name) for group_id, name in groups.values_list("id", "name")
     ]
     rows.append((None, _("Not in a residential group")))
+    figures = _compared_rows(chosen, period, previous, series, [group_id for group_id, _ in rows])
     breakdown = [
-        {
-            "group": {"id": group_id, "name": name},
-            "metrics": _compared(chosen, period, previous, series, group_id),
-        }
-        for group_id, name in rows
+        {"group": {"id": group_id, "name": name}, "metrics": metrics}
+        for (group_id, name), metrics in zip(rows, figures, strict=True)
     ]
     if not user.can_see_sensitive:
         # Police-only records counted per group: small cells hidden (reports.statistics.disclosure).
@@ -673,12 +689,9 @@ def _by_predecessor(
         for former_id, code, name, partly in successions
     ]
     rows.append({"id": None, "name": _("No former ward")})
+    figures = _compared_rows(chosen, period, previous, series, [row["id"] for row in rows])
     return [
-        {
-            "predecessor": row,
-            "metrics": _compared(chosen, period, previous, series, row["id"]),
-        }
-        for row in rows
+        {"predecessor": row, "metrics": metrics} for row, metrics in zip(rows, figures, strict=True)
     ]
 
 

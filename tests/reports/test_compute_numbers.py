@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from reports.statistics import compute
 from reports.statistics.compute import Series, Value, metric_value, number
 from reports.statistics.metrics import FLOW, METRICS
 from wardsecurity.period_spec import parse_period
@@ -58,3 +59,37 @@ def test_a_flow_over_a_period_is_its_total_at_the_end_less_the_day_before():
     )
     assert metric_value(flow, period, series) == Value(Decimal(7))
     assert metric_value(flow, period, Series()) == Value(Decimal(0), missing="no_data")
+
+
+def test_a_column_of_slots_gives_each_slot_the_entries_it_has_alone():
+    """A breakdown computes each metric over all its rows at once (``compared_column``): every
+    row's entry is the one its slot alone gets, whatever the rows beside it hold."""
+    period = parse_period("quarter:2025-Q1")
+    previous = period.same_period()
+    days = compute.reading_dates(period) + compute.reading_dates(previous)
+    keys = compute.read_keys(METRICS.values())
+    busy = Series(
+        totals={
+            (day, key): Decimal(3 * n + i)
+            for n, day in enumerate(days)
+            for i, key in enumerate(keys)
+        },
+        first={key: dt.date(2023, 1, 1) for key in [*keys, compute.ACTIVITY]},
+    )
+    # Began this year: no base last year; every figure's parts zero at the end of last year.
+    new = Series(
+        totals={
+            (day, key): Decimal("1.5") for day in compute.reading_dates(period) for key in keys
+        },
+        first={key: dt.date(2025, 1, 2) for key in [*keys, compute.ACTIVITY]},
+    )
+    slots = [busy, Series(), new, busy]
+    for item in METRICS.values():
+        for earlier in (previous, None):
+            alone = [compute.compared(item, period, earlier, slot) for slot in slots]
+            assert compute.compared_column(item, period, earlier, slots) == alone
+    assert (
+        compute.compared_column(METRICS[keys[0]], period, previous, slots)[0]["change"] is not None
+    )
+    kinds = {item.kind for item in METRICS.values()}
+    assert kinds == {"flow", "stock", "ratio", "annual", "span"}
