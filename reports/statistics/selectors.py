@@ -611,7 +611,7 @@ def _ward_answer(
     answer = _answer(scope, chosen, periods, series, rollup)
     if shown_page is not None:
         answer["page"] = shown_page
-    figures = _compared_rows(chosen, period, previous, series, [ward_id for ward_id, *_ in rows])
+    figures = _compared_rows(chosen, period, previous, series, [row[0] for row in rows])
     answer["breakdown"] = [
         {"ward": {"id": ward_id, "code": code, "name": name}, "metrics": metrics}
         for (ward_id, code, name), metrics in zip(rows, figures, strict=True)
@@ -649,7 +649,7 @@ def _by_group(
         (group_id, name) for group_id, name in groups.values_list("id", "name")
     ]
     rows.append((None, _("Not in a residential group")))
-    figures = _compared_rows(chosen, period, previous, series, [group_id for group_id, _ in rows])
+    figures = _compared_rows(chosen, period, previous, series, [row[0] for row in rows])
     breakdown = [
         {"group": {"id": group_id, "name": name}, "metrics": metrics}
         for (group_id, name), metrics in zip(rows, figures, strict=True)
