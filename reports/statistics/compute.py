@@ -5,8 +5,9 @@ scope, a ward, a residential group), whatever else is asked for: a ratio or a sp
 parts itself. ``compared_column`` adds the same period's value and the change, or says why
 there is none; ``metric_value`` and ``compared`` are the same for one slot. A breakdown's page
 computes a metric at a time over all its rows, so what each entry costs is the arithmetic, not
-reading the metric's kind and the period's dates again. ``reports.statistics.selectors.stats_for`` answers with them and nothing else, and the
-stats API, the dashboard's tiles, trends, ward ranking and group table, and the period reports
+reading the metric's kind and the period's dates again.
+``reports.statistics.selectors.stats_for`` answers with them and nothing else, and the stats
+API, the dashboard's tiles, trends, ward ranking and group table, and the period reports
 (.docx, .xlsx, .csv, print) all read ``stats_for``. Arithmetic is Decimal throughout;
 percentages and changes are rounded half up to one decimal (docs/statistics.md).
 """
