@@ -255,13 +255,17 @@ def test_unknown_calendar_is_refused():
         (5, 18, {"change": -13, "change_pct": -72.2}),  # Tĩnh Gia, first 8 months of 2023
         (20, 18, {"change": 2, "change_pct": 11.1}),
         (449, 400, {"change": 49, "change_pct": 12.3}),  # 12.25 rounds half away from zero
+        (351, 400, {"change": -49, "change_pct": -12.3}),  # and -12.25 away from zero too
         (7, 7, {"change": 0, "change_pct": 0.0}),
         (3, 0, {"change": 3, "change_pct": None}),  # no % change from nothing
         (None, 4, {"change": None, "change_pct": None}),
     ],
 )
 def test_change_against_the_same_period(value, previous, expected):
-    assert change(value, previous) == expected
+    answer = change(value, previous)
+    assert answer == expected
+    # A change of two counts is a count: an int, never 2.0.
+    assert [type(answer[k]) for k in expected] == [type(expected[k]) for k in expected]
 
 
 @pytest.mark.parametrize(
