@@ -366,15 +366,13 @@ def change(value: float | None, previous: float | None) -> dict[str, float | int
     """
     if value is None or previous is None:
         return {"change": None, "change_pct": None}
-    if type(value) is int and type(previous) is int:  # most figures: counts (no str() round trip)
-        whole_difference = value - previous
-        if not previous:
-            return {"change": whole_difference, "change_pct": None}
-        percent = Decimal(whole_difference * 100) / previous
-        return {"change": whole_difference, "change_pct": one_decimal(percent)}
-    difference = exact(value) - exact(previous)
-    whole = isinstance(value, int) and isinstance(previous, int)
-    shown: float | int = int(difference) if whole else one_decimal(difference)
+    shown: float | int
+    if type(value) is int and type(previous) is int:  # counts: read as Decimals without str()
+        shown = value - previous
+        difference, base = Decimal(shown), Decimal(previous)
+    else:
+        difference, base = exact(value) - exact(previous), exact(previous)
+        shown = one_decimal(difference)
     if not previous:
         return {"change": shown, "change_pct": None}
-    return {"change": shown, "change_pct": one_decimal(difference * 100 / exact(previous))}
+    return {"change": shown, "change_pct": one_decimal(difference * 100 / base)}

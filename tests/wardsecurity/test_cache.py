@@ -148,4 +148,5 @@ def test_one_redis_client_serves_every_command_from_threads_and_a_forked_child(r
     for thread in threads:
         thread.join()
     assert errors == []
+    assert maker.get_client() is maker.get_client()
     assert forked_child_reads(url, prefix) == "parent read, child read, parent read"

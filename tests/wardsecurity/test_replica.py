@@ -26,6 +26,7 @@ from wardsecurity.models import ExportJob
 from wardsecurity.portal.export_jobs import export_job_run
 from wardsecurity.replica import (
     REPLICA,
+    ReplicaFallbackMiddleware,
     ReplicaRouter,
     health,
     lag_text,
@@ -262,8 +263,6 @@ def test_a_replica_lost_while_trusted_costs_no_request_a_503(
 @pytest.mark.django_db(transaction=True, databases=BOTH)
 def test_a_write_that_lost_the_replica_is_not_done_again(replica):
     """Only reads are answered again: a POST's error stands (nothing runs twice)."""
-    from wardsecurity.replica import ReplicaFallbackMiddleware
-
     calls = []
 
     def view(request):
